@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Idempotent set-up for ws101 on a bare Debian machine with rustup, Node and Python.
+# Installs only what is missing: the wasm32 target, the wasm-bindgen CLI matching Cargo.lock,
+# wasm-pack, geckodriver, Debian's Chromium + chromedriver and Firefox ESR, npm dev packages
+# from package-lock.json and the Python peers used by interop tests.
+# Usage: scripts/bootstrap.sh [--no-browsers]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+log() { printf '[bootstrap] %s\n' "$*" >&2; }
+browsers=1
+[ "${1:-}" = "--no-browsers" ] && browsers=0
+
+# The wasm-bindgen CLI must equal the crate version pinned (=X) in Cargo.toml.
+WB_VERSION=$(sed -n 's/^wasm-bindgen = { version = "=\([0-9.]*\)".*/\1/p' Cargo.toml)
+[ -n "$WB_VERSION" ] || { log "cannot read the pinned wasm-bindgen version from Cargo.toml"; exit 1; }
+
+pids=()
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  log "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+install_cargo_tools() {
+  if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WB_VERSION" ]; then
+    log "installing wasm-bindgen-cli $WB_VERSION"
+    # no --locked: a locked dependency of the CLI is missing from the registry (TOOLCHAIN.md)
+    cargo install -q wasm-bindgen-cli --version "$WB_VERSION" --force
+  fi
+  if ! command -v wasm-pack >/dev/null; then
+    log "installing wasm-pack"
+    cargo install -q wasm-pack
+  fi
+  if [ "$browsers" = 1 ] && ! command -v geckodriver >/dev/null; then
+    log "installing geckodriver"
+    cargo install -q geckodriver
+  fi
+}
+
+install_apt() {
+  local want=()
+  command -v chromium >/dev/null || want+=(chromium)
+  command -v chromedriver >/dev/null || want+=(chromium-driver)
+  command -v firefox-esr >/dev/null || command -v firefox >/dev/null || want+=(firefox-esr)
+  if [ ${#want[@]} -gt 0 ]; then
+    log "apt-get install ${want[*]}"
+    local sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${want[@]}" >/dev/null
+  fi
+}
+
+install_npm() {
+  # Reinstall only when the lockfile changed since the last install.
+  local stamp=node_modules/.ws101-lock-stamp
+  if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
+    log "npm ci"
+    npm ci --no-audit --no-fund --loglevel=error >/dev/null
+    cp package-lock.json "$stamp"
+  fi
+}
+
+install_pip() {
+  if ! python3 -c 'import websockets, sys; sys.exit(0 if int(websockets.__version__.split(".")[0]) >= 13 else 1)' 2>/dev/null; then
+    log "pip install websockets"
+    python3 -m pip install -q --disable-pip-version-check 'websockets>=13,<18'
+  fi
+}
+
+# Network-bound installs run beside the CPU-bound cargo builds.
+if [ "$browsers" = 1 ]; then install_apt & pids+=($!); fi
+install_npm & pids+=($!)
+install_pip & pids+=($!)
+install_cargo_tools
+for p in "${pids[@]}"; do wait "$p"; done
+log "ready"

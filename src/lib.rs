@@ -1,0 +1,22 @@
+//! ws101: the WebSocket opening handshake ("101 Switching Protocols", RFC 6455 §4) and wire format
+//! (RFC 6455 §5–§7, RFC 7692) as a sans-IO core.
+//!
+//! The core does no I/O, reads no clock and never panics on input: bytes and header values go in,
+//! typed results come out, and every rejection is a [`Diagnostic`]. The `wasm` module (wasm32
+//! only) is a thin wasm-bindgen layer over it for JavaScript runtimes.
+#![forbid(unsafe_code)]
+
+extern crate alloc;
+
+pub mod connection;
+pub mod error;
+pub mod frame;
+pub mod handshake;
+pub mod http;
+pub mod message;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+pub use error::Diagnostic;
+pub use handshake::{accept_key, accept_key_checked, generate_key, validate_key, KeyError};
