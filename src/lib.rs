@@ -15,8 +15,10 @@ pub mod handshake;
 pub mod http;
 pub mod message;
 
+/// The wasm-bindgen binding layer (wasm32 only); public so wasm tests can call it.
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+#[doc(hidden)]
+pub mod wasm;
 
 pub use error::Diagnostic;
 pub use handshake::{accept_key, accept_key_checked, generate_key, validate_key, KeyError};

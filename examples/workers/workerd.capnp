@@ -1,0 +1,30 @@
+# Local workerd configuration for the ws101 example worker (paths are relative to this file).
+# Run from the repository root (disk paths are relative to the working directory):
+#   npx workerd serve examples/workers/workerd.capnp --socket-addr http=127.0.0.1:PORT
+using Workerd = import "/workerd/workerd.capnp";
+
+const config :Workerd.Config = (
+  services = [
+    (name = "main", worker = .worker),
+    (name = "www", disk = "www"),
+    (name = "pkg", disk = "pkg"),
+  ],
+  sockets = [ (name = "http", address = "127.0.0.1:8787", http = (), service = "main") ],
+);
+
+const worker :Workerd.Worker = (
+  modules = [
+    (name = "worker.mjs", esModule = embed "worker.mjs"),
+    # the ws101 package as the workerd export condition resolves it
+    (name = "ws101", esModule = embed "../../pkg/workerd.mjs"),
+    (name = "ws101.js", esModule = embed "../../pkg/ws101.js"),
+    (name = "api.mjs", esModule = embed "../../pkg/api.mjs"),
+    (name = "errors.mjs", esModule = embed "../../pkg/errors.mjs"),
+    (name = "ws101_bg.wasm", wasm = embed "../../pkg/ws101_bg.wasm"),
+  ],
+  compatibilityDate = "2026-11-17",
+  bindings = [
+    (name = "WWW", service = "www"),
+    (name = "PKG", service = "pkg"),
+  ],
+);

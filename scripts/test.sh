@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Runs every test job of ws101 (installs what is missing first). Each job prints how many tests
+# it ran and FAILS when it ran none; the last line is the total: "N passed, M failed".
+#   jobs: rust (fmt, clippy native + wasm32, cargo test) · wasm-node · wasm-chrome · wasm-firefox
+#         · js (node --test of the built package) · workerd · browser (Chromium + Firefox pages, Vite)
+# Usage: scripts/test.sh [job ...]   (default: all)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
+export DENO_NO_UPDATE_CHECK=1
+scripts/bootstrap.sh || exit 1
+scripts/build.sh || exit 1
+
+logs=$(mktemp -d)
+total_pass=0 total_fail=0 failed_jobs=()
+summary=()
+
+# count KIND LOG → "passed failed" from cargo/wasm-bindgen-test or node --test output
+count() {
+  case "$1" in
+    cargo) awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+                END { print p + 0, f + 0 }' "$2" ;;
+    node)  awk '/^# pass / { p += $3 } /^# fail / { f += $3 } END { print p + 0, f + 0 }' "$2" ;;
+  esac
+}
+
+job() { # job NAME KIND command...
+  local name=$1 kind=$2; shift 2
+  local log="$logs/$name.log" start=$SECONDS
+  echo "::: $name: $*"
+  "$@" 2>&1 | tee "$log"
+  local rc=${PIPESTATUS[0]}
+  read -r pass fail < <(count "$kind" "$log")
+  local secs=$((SECONDS - start))
+  if [ "$rc" -ne 0 ] || [ "$fail" -ne 0 ] || [ "$pass" -eq 0 ]; then
+    [ "$pass" -eq 0 ] && echo "::: $name ran no test: that is a failure"
+    failed_jobs+=("$name")
+    [ "$fail" -eq 0 ] && fail=1
+  fi
+  total_pass=$((total_pass + pass)) total_fail=$((total_fail + fail))
+  summary+=("$(printf '%-14s %5d passed %3d failed  %4ss  (exit %s)' "$name" "$pass" "$fail" "$secs" "$rc")")
+}
+
+plain() { # a check without a test count (fmt, clippy): fails the run on non-zero exit
+  local name=$1; shift
+  echo "::: $name: $*"
+  if ! "$@"; then failed_jobs+=("$name"); total_fail=$((total_fail + 1)); summary+=("$(printf '%-14s FAILED' "$name")"); else summary+=("$(printf '%-14s ok' "$name")"); fi
+}
+
+selected="$*"
+sel() { [ -z "$selected" ] || [[ " $selected " == *" $1 "* ]]; }
+
+if sel rust; then
+  plain fmt cargo fmt --all -- --check
+  plain clippy cargo clippy --quiet --all-targets -- -D warnings
+  plain clippy-wasm cargo clippy --quiet --all-targets --target wasm32-unknown-unknown -- -D warnings
+  job rust cargo cargo test --quiet
+fi
+if sel wasm-node; then
+  job wasm-node cargo wasm-pack test --node
+fi
+if sel wasm-chrome; then
+  job wasm-chrome cargo env -u GECKODRIVER WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver \
+    wasm-pack test --headless --chrome
+fi
+if sel wasm-firefox; then
+  job wasm-firefox cargo env -u CHROMEDRIVER WASM_BINDGEN_USE_BROWSER=1 GECKODRIVER="$(command -v geckodriver)" \
+    wasm-pack test --headless --firefox
+fi
+if sel js; then
+  job js node node --test --test-concurrency=1 tests/js/
+fi
+if sel workerd; then
+  job workerd node node --test tests/workerd/
+fi
+if sel browser; then
+  job browser node node --test tests/browser/
+fi
+
+echo
+echo "::: summary"
+printf '  %s\n' "${summary[@]}"
+rm -rf "$logs"
+if [ ${#failed_jobs[@]} -gt 0 ]; then
+  echo "::: failed: ${failed_jobs[*]}"
+fi
+echo "$total_pass passed, $total_fail failed"
+[ ${#failed_jobs[@]} -eq 0 ]
