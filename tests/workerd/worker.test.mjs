@@ -86,3 +86,13 @@ test("workerd: the 101 carries Sec-WebSocket-Accept for the RFC sample key, equa
   assert.match(head, /\r\nsec-websocket-accept: s3pPLMBiTxaQ9kYGzzhZRbK\+xOo=\r\n/i);
   assert.match(head, /\r\nx-ws101-accept: s3pPLMBiTxaQ9kYGzzhZRbK\+xOo=\r\n/i);
 });
+
+test("workerd: serves the explainer page and the package's .wasm with its MIME type", async () => {
+  const page = await fetch(`${base}/`);
+  assert.equal(page.status, 200);
+  assert.match(await page.text(), /Switching Protocols/);
+  const wasm = await fetch(`${base}/pkg/ws101_bg.wasm`);
+  assert.equal(wasm.headers.get("content-type"), "application/wasm");
+  const bytes = new Uint8Array(await wasm.arrayBuffer());
+  assert.deepEqual([...bytes.subarray(0, 4)], [0x00, 0x61, 0x73, 0x6d]);
+});
