@@ -122,7 +122,9 @@ impl FrameDecoder {
         base: u64,
     ) -> Result<Option<FramePiece>, FrameError> {
         if self.state == State::Header {
-            let Some(avail) = buf.get(*pos..) else { return Ok(None) };
+            let Some(avail) = buf.get(*pos..) else {
+                return Ok(None);
+            };
             if avail.is_empty() {
                 return Ok(None);
             }
@@ -168,7 +170,11 @@ impl FrameDecoder {
             self.state = State::Payload;
         }
         let avail = buf.len().saturating_sub(*pos);
-        let take = if self.remaining < avail as u64 { self.remaining as usize } else { avail };
+        let take = if self.remaining < avail as u64 {
+            self.remaining as usize
+        } else {
+            avail
+        };
         if take == 0 && !self.first && self.remaining > 0 {
             return Ok(None);
         }
@@ -181,7 +187,12 @@ impl FrameDecoder {
         }
         self.remaining -= take as u64;
         *pos += take;
-        let piece = FramePiece { start, len: take, first: self.first, last: self.remaining == 0 };
+        let piece = FramePiece {
+            start,
+            len: take,
+            first: self.first,
+            last: self.remaining == 0,
+        };
         self.first = false;
         if self.remaining == 0 {
             self.state = State::Header;
@@ -195,14 +206,18 @@ impl FrameDecoder {
     fn check(&self, h: &FrameHeader) -> Result<(), FrameError> {
         let offset = self.frame_offset;
         if h.rsv1 || h.rsv2 || h.rsv3 {
-            let rsv1_ok = self.config.rsv1_allowed && matches!(h.opcode, Opcode::Text | Opcode::Binary);
+            let rsv1_ok =
+                self.config.rsv1_allowed && matches!(h.opcode, Opcode::Text | Opcode::Binary);
             if h.rsv2 || h.rsv3 || !rsv1_ok {
                 let bits = (u8::from(h.rsv1) << 2) | (u8::from(h.rsv2) << 1) | u8::from(h.rsv3);
                 return Err(FrameError::ReservedBits { offset, bits });
             }
         }
         if h.opcode.is_reserved() {
-            return Err(FrameError::ReservedOpcode { offset, opcode: u8::from(h.opcode) });
+            return Err(FrameError::ReservedOpcode {
+                offset,
+                opcode: u8::from(h.opcode),
+            });
         }
         match (self.config.role, h.mask.is_some()) {
             (Role::Server, false) => return Err(FrameError::UnmaskedFrame { offset }),
@@ -214,7 +229,10 @@ impl FrameDecoder {
                 return Err(FrameError::FragmentedControlFrame { offset });
             }
             if h.payload_len > MAX_CONTROL_PAYLOAD as u64 {
-                return Err(FrameError::ControlFrameTooLong { offset, len: h.payload_len });
+                return Err(FrameError::ControlFrameTooLong {
+                    offset,
+                    len: h.payload_len,
+                });
             }
         }
         if h.payload_len > self.config.max_frame_size {

@@ -22,7 +22,16 @@ pub fn encode_frame(
 ) {
     let len = payload.len() as u64;
     out.reserve(header_len(len, mask.is_some()) + payload.len());
-    FrameHeader { fin, rsv1, rsv2: false, rsv3: false, opcode, mask, payload_len: len }.encode(out);
+    FrameHeader {
+        fin,
+        rsv1,
+        rsv2: false,
+        rsv3: false,
+        opcode,
+        mask,
+        payload_len: len,
+    }
+    .encode(out);
     let start = out.len();
     out.extend_from_slice(payload);
     if let Some(key) = mask {
@@ -43,11 +52,31 @@ mod tests {
         encode_frame(&mut out, Opcode::Text, true, false, b"Hello", None);
         assert_eq!(out, [0x81, 0x05, 0x48, 0x65, 0x6c, 0x6c, 0x6f]);
         out.clear();
-        encode_frame(&mut out, Opcode::Text, true, false, b"Hello", Some([0x37, 0xfa, 0x21, 0x3d]));
-        assert_eq!(out, [0x81, 0x85, 0x37, 0xfa, 0x21, 0x3d, 0x7f, 0x9f, 0x4d, 0x51, 0x58]);
+        encode_frame(
+            &mut out,
+            Opcode::Text,
+            true,
+            false,
+            b"Hello",
+            Some([0x37, 0xfa, 0x21, 0x3d]),
+        );
+        assert_eq!(
+            out,
+            [0x81, 0x85, 0x37, 0xfa, 0x21, 0x3d, 0x7f, 0x9f, 0x4d, 0x51, 0x58]
+        );
         out.clear();
-        encode_frame(&mut out, Opcode::Pong, true, false, b"Hello", Some([0x37, 0xfa, 0x21, 0x3d]));
-        assert_eq!(out, [0x8a, 0x85, 0x37, 0xfa, 0x21, 0x3d, 0x7f, 0x9f, 0x4d, 0x51, 0x58]);
+        encode_frame(
+            &mut out,
+            Opcode::Pong,
+            true,
+            false,
+            b"Hello",
+            Some([0x37, 0xfa, 0x21, 0x3d]),
+        );
+        assert_eq!(
+            out,
+            [0x8a, 0x85, 0x37, 0xfa, 0x21, 0x3d, 0x7f, 0x9f, 0x4d, 0x51, 0x58]
+        );
         out.clear();
         encode_frame(&mut out, Opcode::Binary, true, false, &[0u8; 256], None);
         assert_eq!(&out[..4], [0x82, 0x7E, 0x01, 0x00]);

@@ -88,9 +88,8 @@ impl Diagnostic for FrameError {
     fn value(&self) -> Option<String> {
         use alloc::string::ToString;
         match self {
-            FrameError::NonMinimalLength { len, .. } | FrameError::ControlFrameTooLong { len, .. } => {
-                Some(len.to_string())
-            }
+            FrameError::NonMinimalLength { len, .. }
+            | FrameError::ControlFrameTooLong { len, .. } => Some(len.to_string()),
             FrameError::FrameTooLarge { len, .. } => Some(len.to_string()),
             FrameError::ReservedOpcode { opcode, .. } => Some(opcode.to_string()),
             FrameError::ReservedBits { bits, .. } => Some(bits.to_string()),

@@ -59,7 +59,9 @@ impl FrameHeader {
         let len7 = b1 & 0x7F;
         let (payload_len, mut used) = match len7 {
             126 => {
-                let Some(bytes) = buf.get(2..4) else { return Ok(Status::Partial) };
+                let Some(bytes) = buf.get(2..4) else {
+                    return Ok(Status::Partial);
+                };
                 let len = u64::from(u16::from_be_bytes([bytes[0], bytes[1]]));
                 if len < 126 {
                     return Err(FrameError::NonMinimalLength { offset: 0, len });
@@ -67,7 +69,9 @@ impl FrameHeader {
                 (len, 4)
             }
             127 => {
-                let Some(bytes) = buf.get(2..10) else { return Ok(Status::Partial) };
+                let Some(bytes) = buf.get(2..10) else {
+                    return Ok(Status::Partial);
+                };
                 let mut be = [0u8; 8];
                 be.copy_from_slice(bytes);
                 let len = u64::from_be_bytes(be);
@@ -82,7 +86,9 @@ impl FrameHeader {
             n => (u64::from(n), 2),
         };
         let mask = if masked {
-            let Some(bytes) = buf.get(used..used + 4) else { return Ok(Status::Partial) };
+            let Some(bytes) = buf.get(used..used + 4) else {
+                return Ok(Status::Partial);
+            };
             used += 4;
             Some([bytes[0], bytes[1], bytes[2], bytes[3]])
         } else {
@@ -160,13 +166,23 @@ mod tests {
 
     #[test]
     fn rfc6455_section_5_7_headers() {
-        let Status::Complete((h, n)) = parse(&[0x81, 0x05]).unwrap() else { panic!() };
-        assert_eq!((h.fin, h.opcode, h.mask, h.payload_len, n), (true, Opcode::Text, None, 5, 2));
+        let Status::Complete((h, n)) = parse(&[0x81, 0x05]).unwrap() else {
+            panic!()
+        };
+        assert_eq!(
+            (h.fin, h.opcode, h.mask, h.payload_len, n),
+            (true, Opcode::Text, None, 5, 2)
+        );
         let Status::Complete((h, n)) = parse(&[0x81, 0x85, 0x37, 0xfa, 0x21, 0x3d]).unwrap() else {
             panic!()
         };
-        assert_eq!((h.mask, h.payload_len, n), (Some([0x37, 0xfa, 0x21, 0x3d]), 5, 6));
-        let Status::Complete((h, n)) = parse(&[0x82, 0x7E, 0x01, 0x00]).unwrap() else { panic!() };
+        assert_eq!(
+            (h.mask, h.payload_len, n),
+            (Some([0x37, 0xfa, 0x21, 0x3d]), 5, 6)
+        );
+        let Status::Complete((h, n)) = parse(&[0x82, 0x7E, 0x01, 0x00]).unwrap() else {
+            panic!()
+        };
         assert_eq!((h.opcode, h.payload_len, n), (Opcode::Binary, 256, 4));
         let Status::Complete((h, n)) = parse(&[0x82, 0x7F, 0, 0, 0, 0, 0, 1, 0, 0]).unwrap() else {
             panic!()
@@ -187,12 +203,21 @@ mod tests {
     fn rejects_non_minimal_and_msb() {
         assert_eq!(
             parse(&[0x82, 0x7E, 0x00, 0x7D]).unwrap_err(),
-            FrameError::NonMinimalLength { offset: 0, len: 125 }
+            FrameError::NonMinimalLength {
+                offset: 0,
+                len: 125
+            }
         );
-        assert!(matches!(parse(&[0x82, 0x7E, 0x00, 0x7E]), Ok(Status::Complete(_))));
+        assert!(matches!(
+            parse(&[0x82, 0x7E, 0x00, 0x7E]),
+            Ok(Status::Complete(_))
+        ));
         assert_eq!(
             parse(&[0x82, 0x7F, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF]).unwrap_err(),
-            FrameError::NonMinimalLength { offset: 0, len: 0xFFFF }
+            FrameError::NonMinimalLength {
+                offset: 0,
+                len: 0xFFFF
+            }
         );
         assert_eq!(
             parse(&[0x82, 0x7F, 0x80, 0, 0, 0, 0, 0, 0, 0]).unwrap_err(),

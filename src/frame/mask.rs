@@ -61,7 +61,9 @@ mod tests {
         let key = [0x37, 0xfa, 0x21, 0x3d];
         for offset in 0..8 {
             // `offset` also shifts the slice start to vary the alignment of the words.
-            let data: Vec<u8> = (0..80u32).map(|i| (i.wrapping_mul(31) ^ 0x5A) as u8).collect();
+            let data: Vec<u8> = (0..80u32)
+                .map(|i| (i.wrapping_mul(31) ^ 0x5A) as u8)
+                .collect();
             for len in 0..=64 {
                 for phase in 0..4 {
                     let mut fast = data.clone();
