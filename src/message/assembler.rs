@@ -44,6 +44,7 @@ pub struct Assembler {
     message_len: u64,
     buffer: Vec<u8>,
     utf8: Utf8Validator,
+    held_offset: u64,
     control: Vec<u8>,
 }
 
@@ -57,6 +58,7 @@ impl Assembler {
             message_len: 0,
             buffer: Vec::new(),
             utf8: Utf8Validator::new(),
+            held_offset: 0,
             control: Vec::new(),
         }
     }
@@ -219,20 +221,33 @@ impl Assembler {
         };
         let check_text = kind == Kind::Text && !self.compressed;
         if check_text {
+            let held = self.utf8.held();
             if let Err(at) = self.utf8.feed(data) {
-                return Err(MessageError::InvalidUtf8 {
-                    offset: piece_offset.saturating_add(at as u64),
-                });
+                // `at` counts from the held bytes, which may sit in an earlier frame.
+                let offset = match at.checked_sub(held) {
+                    Some(in_data) => piece_offset.saturating_add(in_data as u64),
+                    None => self.held_offset.saturating_add(at as u64),
+                };
+                return Err(MessageError::InvalidUtf8 { offset });
+            }
+            let now_held = self.utf8.held();
+            if now_held > 0 && !(held > 0 && now_held == held + data.len()) {
+                // A new unfinished code point ends this piece: remember where it starts.
+                let end = piece_offset.saturating_add(data.len() as u64);
+                self.held_offset = end.saturating_sub(now_held as u64);
             }
         }
         self.buffer.extend_from_slice(data);
         if !(piece.last && header.fin) {
             return Ok(None);
         }
-        if check_text && self.utf8.finish().is_err() {
-            return Err(MessageError::InvalidUtf8 {
-                offset: piece_offset.saturating_add(data.len() as u64),
-            });
+        if check_text {
+            if self.utf8.finish().is_err() {
+                // The message ends inside a code point: point at where it starts.
+                return Err(MessageError::InvalidUtf8 {
+                    offset: self.held_offset,
+                });
+            }
         }
         self.kind = None;
         let payload = Payload::Owned(core::mem::take(&mut self.buffer));

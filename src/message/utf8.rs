@@ -23,6 +23,11 @@ impl Utf8Validator {
         self.partial_len = 0;
     }
 
+    /// How many bytes of an unfinished code point are held from earlier input (0–3).
+    pub fn held(&self) -> usize {
+        self.partial_len
+    }
+
     /// True when no unfinished code point is held: the text so far is complete UTF-8.
     pub fn is_complete(&self) -> bool {
         self.partial_len == 0
@@ -30,13 +35,15 @@ impl Utf8Validator {
 
     /// Validates the next bytes of the message (RFC 6455 §8.1).
     ///
-    /// On error returns the index in `input` where the invalid sequence was detected (the
-    /// start of the sequence, or 0 when it began in an earlier chunk).
+    /// On error returns where the invalid sequence starts, counted from the first byte held
+    /// from earlier input: subtract [`Utf8Validator::held`] (read before the call) to get an
+    /// index into `input`, negative when the sequence began in an earlier chunk. The result
+    /// does not depend on how the text was split.
     pub fn feed(&mut self, input: &[u8]) -> Result<(), usize> {
         let mut rest = input;
         let mut skipped = 0;
-        if self.partial_len > 0 {
-            let held = self.partial_len;
+        let held = self.partial_len;
+        if held > 0 {
             let take = rest.len().min(4 - held);
             let mut tmp = self.partial;
             tmp[held..held + take].copy_from_slice(&rest[..take]);
@@ -69,7 +76,7 @@ impl Utf8Validator {
         match simdutf8::compat::from_utf8(rest) {
             Ok(_) => Ok(()),
             Err(e) => match e.error_len() {
-                Some(_) => Err(skipped + e.valid_up_to()),
+                Some(_) => Err(held + skipped + e.valid_up_to()),
                 None => {
                     let tail = &rest[e.valid_up_to()..];
                     let n = tail.len().min(4);
@@ -156,7 +163,7 @@ mod tests {
     fn fails_before_the_message_ends() {
         let mut v = Utf8Validator::new();
         assert!(v.feed(b"ok \xCE").is_ok());
-        assert_eq!(v.feed(b"\xBA then \xFF more"), Err(7));
+        assert_eq!(v.feed(b"\xBA then \xFF more"), Err(8));
         let mut v = Utf8Validator::new();
         assert!(v.feed(b"\xE2").is_ok());
         assert_eq!(v.feed(b"x"), Err(0));
