@@ -241,13 +241,11 @@ impl Assembler {
         if !(piece.last && header.fin) {
             return Ok(None);
         }
-        if check_text {
-            if self.utf8.finish().is_err() {
-                // The message ends inside a code point: point at where it starts.
-                return Err(MessageError::InvalidUtf8 {
-                    offset: self.held_offset,
-                });
-            }
+        if check_text && self.utf8.finish().is_err() {
+            // The message ends inside a code point: point at where it starts.
+            return Err(MessageError::InvalidUtf8 {
+                offset: self.held_offset,
+            });
         }
         self.kind = None;
         let payload = Payload::Owned(core::mem::take(&mut self.buffer));
