@@ -1,8 +1,8 @@
 //! Where client masking keys come from (RFC 6455 §5.3: "derived from a strong source of
 //! entropy", unpredictable to the server and intermediaries).
 //!
-//! The core never reaches for a global RNG that cannot be replaced: a [`Connection`]
-//! (super::Connection) asks its [`MaskSource`]. [`RandomMask`] reads the platform CSPRNG
+//! The core never reaches for a global RNG that cannot be replaced: a
+//! [`Connection`](super::Connection) asks its [`MaskSource`]. [`RandomMask`] reads the platform CSPRNG
 //! (`getrandom`; `crypto.getRandomValues` on wasm32) 64 keys at a time, so a small-message
 //! workload does not cross into JS per frame. Tests use [`FixedMask`] or a closure.
 
