@@ -256,6 +256,11 @@ fn output_can_be_drained_partially() {
     assert_eq!(server.output(), b"b\x81\x02cd");
     server.consume_output(100);
     assert!(server.output().is_empty());
+    let mut spare = Vec::with_capacity(64);
+    server.ping(b"x").unwrap();
+    server.swap_output(&mut spare);
+    assert_eq!(spare, b"\x89\x01x");
+    assert!(server.output().is_empty());
 }
 
 #[test]

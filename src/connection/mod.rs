@@ -341,6 +341,13 @@ impl Connection {
         self.output.drain(..n);
     }
 
+    /// Hands all pending output to the caller without copying or allocating: `buf` is cleared
+    /// and swapped with the internal buffer, so two buffers can alternate forever.
+    pub fn swap_output(&mut self, buf: &mut Vec<u8>) {
+        buf.clear();
+        core::mem::swap(&mut self.output, buf);
+    }
+
     /// Takes all pending output.
     pub fn take_output(&mut self) -> Vec<u8> {
         core::mem::take(&mut self.output)
