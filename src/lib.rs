@@ -22,3 +22,6 @@ pub mod wasm;
 
 pub use error::Diagnostic;
 pub use handshake::{accept_key, accept_key_checked, generate_key, validate_key, KeyError};
+pub use connection::{Connection, Event};
+pub use frame::{CloseCode, Opcode};
+pub use message::Payload;

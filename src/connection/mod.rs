@@ -1,1 +1,420 @@
-//! placeholder: filled by the connection work.
+//! A sans-IO WebSocket connection after the opening handshake (RFC 6455 §5–§7).
+//!
+//! Bytes in, events out; sends append bytes to an output buffer the caller drains. No
+//! sockets, clocks or global RNG. The fast path is [`Connection::receive_in_place`]: the caller
+//! hands over a mutable chunk, payloads are unmasked in it, and whole unfragmented messages in
+//! the chunk are reported as ranges of it ([`Payload::InChunk`]) without copying.
+
+pub mod config;
+pub mod error;
+pub mod event;
+pub mod mask_source;
+pub mod state;
+
+use alloc::boxed::Box;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+pub use config::{Config, DEFAULT_MAX_MESSAGE_SIZE};
+pub use error::{ProtocolError, UsageError};
+pub use event::Event;
+pub use mask_source::{FixedMask, MaskSource, RandomMask};
+pub use state::State;
+
+use crate::error::Diagnostic;
+use crate::frame::{
+    encode_frame, CloseCode, DecoderConfig, FrameDecoder, Opcode, Role, MAX_CONTROL_PAYLOAD,
+};
+use crate::message::{encode_close_payload, Assembler, Message, Payload, MAX_CLOSE_REASON};
+
+/// One WebSocket connection's protocol state (RFC 6455 §5–§7).
+pub struct Connection {
+    role: Role,
+    config: Config,
+    state: State,
+    decoder: FrameDecoder,
+    assembler: Assembler,
+    output: Vec<u8>,
+    mask: Box<dyn MaskSource>,
+    stream_offset: u64,
+    receiving: bool,
+    clean: bool,
+    failed: bool,
+    scratch: Vec<u8>,
+}
+
+impl core::fmt::Debug for Connection {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Connection")
+            .field("role", &self.role)
+            .field("state", &self.state)
+            .field("output_len", &self.output.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Connection {
+    /// An open connection (RFC 6455 §4: the handshake is done). A client masks with keys from
+    /// [`RandomMask`] (the platform CSPRNG).
+    pub fn new(role: Role, config: Config) -> Self {
+        Self::with_mask_source(role, config, Box::new(RandomMask::default()))
+    }
+
+    /// An open connection with an injected source of masking keys (RFC 6455 §5.3); a server
+    /// never asks it.
+    pub fn with_mask_source(role: Role, config: Config, mask: Box<dyn MaskSource>) -> Self {
+        let decoder = FrameDecoder::new(DecoderConfig {
+            role,
+            rsv1_allowed: config.rsv1_allowed,
+            max_frame_size: config.max_frame_size,
+        });
+        let assembler = Assembler::new(config.max_message_size);
+        Connection {
+            role,
+            config,
+            state: State::Open,
+            decoder,
+            assembler,
+            output: Vec::new(),
+            mask,
+            stream_offset: 0,
+            receiving: true,
+            clean: false,
+            failed: false,
+            scratch: Vec::new(),
+        }
+    }
+
+    /// Our role (RFC 6455 §5.1).
+    pub fn role(&self) -> Role {
+        self.role
+    }
+
+    /// The settings in force.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The closing-handshake state (RFC 6455 §7.1).
+    pub fn state(&self) -> State {
+        self.state
+    }
+
+    /// Whether RSV1 is accepted on first data frames: the hook for permessage-deflate once it
+    /// is negotiated (RFC 7692 §6).
+    pub fn set_rsv1_allowed(&mut self, allowed: bool) {
+        self.config.rsv1_allowed = allowed;
+        let mut dc = *self.decoder.config();
+        dc.rsv1_allowed = allowed;
+        self.decoder.set_config(dc);
+    }
+
+    /// `Some(true)` once both Close frames were exchanged, `Some(false)` if the connection
+    /// failed or the transport ended first, `None` while not closed (RFC 6455 §7.1.4, §7.4.1).
+    pub fn was_clean(&self) -> Option<bool> {
+        (self.state == State::Closed).then_some(self.clean)
+    }
+
+    /// Whether the caller should now close the TCP connection (after writing the output):
+    /// the server does so first once closed (RFC 6455 §7.1.1); a client waits for the server,
+    /// except after a failure (§7.1.7).
+    pub fn should_close_transport(&self) -> bool {
+        self.state == State::Closed && (self.role == Role::Server || self.failed || !self.clean)
+    }
+
+    /// Total bytes received so far (stream offsets in errors count from 0).
+    pub fn bytes_received(&self) -> u64 {
+        self.stream_offset
+    }
+
+    // ----- receiving -------------------------------------------------------------------
+
+    /// Processes all of `chunk` (RFC 6455 §5.2–§5.5), appending every resulting event to `out`.
+    ///
+    /// Payloads are unmasked in place in `chunk`. A message or control frame that lies wholly
+    /// in `chunk` and is unfragmented comes as [`Payload::InChunk`], a range of `chunk` valid
+    /// until the caller reuses it; others come as [`Payload::Owned`]. After a Close frame or a
+    /// protocol error, the rest of the input is ignored.
+    pub fn receive_in_place(&mut self, chunk: &mut [u8], out: &mut Vec<Event>) {
+        let base = self.stream_offset;
+        self.stream_offset = base.saturating_add(chunk.len() as u64);
+        if !self.receiving {
+            return;
+        }
+        let mut pos = 0;
+        loop {
+            let piece = match self.decoder.next(chunk, &mut pos, base) {
+                Ok(Some(piece)) => piece,
+                Ok(None) => return,
+                Err(e) => return self.fail(ProtocolError::Frame(e), out),
+            };
+            let frame_offset = self.decoder.frame_offset();
+            match self
+                .assembler
+                .push(self.decoder.header(), piece, chunk, base, frame_offset)
+            {
+                Ok(None) => {}
+                Ok(Some(message)) => {
+                    if !self.deliver(message, chunk, out) {
+                        return;
+                    }
+                }
+                Err(e) => return self.fail(ProtocolError::Message(e), out),
+            }
+        }
+    }
+
+    /// [`Connection::receive_in_place`] for borrowed bytes: copies them into an internal
+    /// buffer and returns every payload as [`Payload::Owned`].
+    pub fn receive(&mut self, bytes: &[u8], out: &mut Vec<Event>) {
+        let mut scratch = core::mem::take(&mut self.scratch);
+        scratch.clear();
+        scratch.extend_from_slice(bytes);
+        let first = out.len();
+        self.receive_in_place(&mut scratch, out);
+        for event in out.iter_mut().skip(first) {
+            event.make_owned(&scratch);
+        }
+        self.scratch = scratch;
+    }
+
+    /// The transport ended (RFC 6455 §7.1.5). Before the closing handshake completed this is
+    /// an abnormal closure: a [`Event::Close`] with code 1006 and `was_clean: false` (§7.4.1).
+    pub fn receive_eof(&mut self, out: &mut Vec<Event>) {
+        self.receiving = false;
+        if self.state != State::Closed {
+            self.state = State::Closed;
+            self.clean = false;
+            out.push(Event::Close {
+                code: Some(CloseCode::ABNORMAL.0),
+                reason: String::new(),
+                was_clean: false,
+            });
+        }
+    }
+
+    /// Reports a message; answers pings and closes. Returns false when parsing must stop.
+    #[inline]
+    fn deliver(&mut self, message: Message, chunk: &[u8], out: &mut Vec<Event>) -> bool {
+        match message {
+            Message::Text {
+                payload,
+                compressed,
+            } => out.push(Event::Text {
+                payload,
+                compressed,
+            }),
+            Message::Binary {
+                payload,
+                compressed,
+            } => out.push(Event::Binary {
+                payload,
+                compressed,
+            }),
+            Message::Ping(payload) => {
+                if self.config.auto_pong && self.state != State::Closed {
+                    // RFC 6455 §5.5.2/§5.5.3: the pong echoes the ping's application data. An
+                    // entropy failure drops the pong; the caller can still pong explicitly.
+                    let _ = self.write_frame(Opcode::Pong, true, false, payload.bytes(chunk));
+                }
+                out.push(Event::Ping(payload));
+            }
+            Message::Pong(payload) => out.push(Event::Pong(payload)),
+            Message::Close { code, reason } => {
+                self.receiving = false;
+                match self.state {
+                    State::Open if self.config.auto_close => {
+                        // RFC 6455 §5.5.1: reply with a Close, typically echoing the code.
+                        let mut body = Vec::with_capacity(2);
+                        encode_close_payload(code, "", &mut body);
+                        let _ = self.write_frame(Opcode::Close, true, false, &body);
+                        self.state = State::Closed;
+                        self.clean = true;
+                    }
+                    State::Open => self.state = State::RemoteClosing,
+                    State::LocalClosing => {
+                        self.state = State::Closed;
+                        self.clean = true;
+                    }
+                    State::RemoteClosing | State::Closed => {}
+                }
+                let was_clean = self.state == State::Closed && self.clean;
+                out.push(Event::Close {
+                    code,
+                    reason,
+                    was_clean,
+                });
+                return false;
+            }
+        }
+        true
+    }
+
+    /// _Fail the WebSocket Connection_ (RFC 6455 §7.1.7): queue a Close with the error's code
+    /// unless we already sent one, stop parsing, and report the error.
+    fn fail(&mut self, error: ProtocolError, out: &mut Vec<Event>) {
+        self.receiving = false;
+        if matches!(self.state, State::Open | State::RemoteClosing) {
+            let code = error.close_code().unwrap_or(CloseCode::PROTOCOL_ERROR.0);
+            let _ = self.write_frame(Opcode::Close, true, false, &code.to_be_bytes());
+        }
+        self.state = State::Closed;
+        self.clean = false;
+        self.failed = true;
+        out.push(Event::Error(error));
+    }
+
+    // ----- sending ---------------------------------------------------------------------
+
+    /// Sends a text message (RFC 6455 §5.6), fragmented per [`Config::fragment_size`] (§5.4).
+    pub fn send_text(&mut self, text: &str) -> Result<(), UsageError> {
+        self.send_message(Opcode::Text, text.as_bytes(), false)
+    }
+
+    /// Sends a binary message (RFC 6455 §5.6), fragmented per [`Config::fragment_size`] (§5.4).
+    pub fn send_binary(&mut self, data: &[u8]) -> Result<(), UsageError> {
+        self.send_message(Opcode::Binary, data, false)
+    }
+
+    /// Sends a message whose payload an extension already transformed: `rsv1` marks the first
+    /// frame "Per-Message Compressed" (RFC 7692 §6). `opcode` must be `Text` or `Binary`.
+    pub fn send_raw_message(
+        &mut self,
+        opcode: Opcode,
+        payload: &[u8],
+        rsv1: bool,
+    ) -> Result<(), UsageError> {
+        if !matches!(opcode, Opcode::Text | Opcode::Binary) {
+            return Err(UsageError::NotADataOpcode);
+        }
+        self.send_message(opcode, payload, rsv1)
+    }
+
+    /// Sends a ping (RFC 6455 §5.5.2); at most 125 bytes.
+    pub fn ping(&mut self, payload: &[u8]) -> Result<(), UsageError> {
+        self.send_control(Opcode::Ping, payload)
+    }
+
+    /// Sends an unsolicited or manual pong (RFC 6455 §5.5.3); at most 125 bytes.
+    pub fn pong(&mut self, payload: &[u8]) -> Result<(), UsageError> {
+        self.send_control(Opcode::Pong, payload)
+    }
+
+    /// Starts (or, after the peer's Close with `auto_close` off, completes) the closing
+    /// handshake (RFC 6455 §5.5.1, §7.1.2). `code` must be valid on the wire (§7.4); a
+    /// `reason` needs a code and fits in 123 bytes.
+    pub fn close(&mut self, code: Option<u16>, reason: &str) -> Result<(), UsageError> {
+        if matches!(self.state, State::LocalClosing | State::Closed) {
+            return Err(UsageError::AlreadyClosed);
+        }
+        match code {
+            Some(c) if !CloseCode(c).is_valid_on_wire() => {
+                return Err(UsageError::InvalidCloseCode { code: c })
+            }
+            None if !reason.is_empty() => return Err(UsageError::ReasonWithoutCode),
+            _ => {}
+        }
+        if reason.len() > MAX_CLOSE_REASON {
+            return Err(UsageError::CloseReasonTooLong { len: reason.len() });
+        }
+        let mut body = Vec::with_capacity(2 + reason.len());
+        encode_close_payload(code, reason, &mut body);
+        self.write_frame(Opcode::Close, true, false, &body)?;
+        if self.state == State::RemoteClosing {
+            self.state = State::Closed;
+            self.clean = true;
+        } else {
+            self.state = State::LocalClosing;
+        }
+        Ok(())
+    }
+
+    /// Bytes waiting to be written to the transport, in order.
+    pub fn output(&self) -> &[u8] {
+        &self.output
+    }
+
+    /// Marks the first `n` output bytes as written (for partial writes); keeps the buffer's
+    /// allocation for reuse.
+    pub fn consume_output(&mut self, n: usize) {
+        let n = n.min(self.output.len());
+        self.output.drain(..n);
+    }
+
+    /// Hands all pending output to the caller without copying or allocating: `buf` is cleared
+    /// and swapped with the internal buffer, so two buffers can alternate forever.
+    pub fn swap_output(&mut self, buf: &mut Vec<u8>) {
+        buf.clear();
+        core::mem::swap(&mut self.output, buf);
+    }
+
+    /// Takes all pending output.
+    pub fn take_output(&mut self) -> Vec<u8> {
+        core::mem::take(&mut self.output)
+    }
+
+    fn send_message(
+        &mut self,
+        opcode: Opcode,
+        payload: &[u8],
+        rsv1: bool,
+    ) -> Result<(), UsageError> {
+        if !matches!(self.state, State::Open | State::RemoteClosing) {
+            return Err(UsageError::AlreadyClosed);
+        }
+        let size = match self.config.fragment_size {
+            Some(size) if size > 0 && payload.len() > size => size,
+            _ => return self.write_frame(opcode, true, rsv1, payload),
+        };
+        let rollback = self.output.len();
+        let count = payload.len().div_ceil(size);
+        for (i, part) in payload.chunks(size).enumerate() {
+            // RFC 6455 §5.4: the first frame has the opcode, the rest are continuations;
+            // RFC 7692 §6: RSV1 only on the first.
+            let (op, first) = if i == 0 {
+                (opcode, true)
+            } else {
+                (Opcode::Continuation, false)
+            };
+            if let Err(e) = self.write_frame(op, i + 1 == count, rsv1 && first, part) {
+                self.output.truncate(rollback);
+                return Err(e);
+            }
+        }
+        Ok(())
+    }
+
+    fn send_control(&mut self, opcode: Opcode, payload: &[u8]) -> Result<(), UsageError> {
+        if self.state == State::Closed {
+            return Err(UsageError::AlreadyClosed);
+        }
+        if payload.len() > MAX_CONTROL_PAYLOAD {
+            return Err(UsageError::ControlPayloadTooLong { len: payload.len() });
+        }
+        self.write_frame(opcode, true, false, payload)
+    }
+
+    #[inline]
+    fn write_frame(
+        &mut self,
+        opcode: Opcode,
+        fin: bool,
+        rsv1: bool,
+        payload: &[u8],
+    ) -> Result<(), UsageError> {
+        let mask = match self.role {
+            Role::Client => Some(self.mask.mask_key().ok_or(UsageError::EntropyUnavailable)?),
+            Role::Server => None,
+        };
+        encode_frame(&mut self.output, opcode, fin, rsv1, payload, mask);
+        Ok(())
+    }
+}
+
+/// Convenience for tests and simple callers: the payload bytes of an event from `chunk`.
+pub fn event_bytes<'a>(event: &'a Event, chunk: &'a [u8]) -> &'a [u8] {
+    event
+        .payload()
+        .map(|p: &Payload| p.bytes(chunk))
+        .unwrap_or(&[])
+}

@@ -1,0 +1,81 @@
+//! Connection settings, with RFC-justified defaults (RFC 6455 §5.4, §5.5.2, §10.4).
+
+use serde::{Deserialize, Serialize};
+
+/// Default limit for one message and one frame: 64 MiB (RFC 6455 §10.4 leaves it to us;
+/// tungstenite uses the same message default).
+pub const DEFAULT_MAX_MESSAGE_SIZE: u64 = 64 << 20;
+
+/// Settings of a [`Connection`](super::Connection). Strict by default: everything that relaxes
+/// a rule is opt-in. Start from `Config::default()` and change fields or use the `with_*`
+/// setters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Config {
+    /// Largest accepted payload of a single frame; larger frames fail with 1009 as soon as their
+    /// header arrives (RFC 6455 §10.4). Default 64 MiB.
+    pub max_frame_size: u64,
+    /// Largest accepted message, summed over its fragments and checked from each frame header
+    /// before the payload is read or buffered (RFC 6455 §10.4; close 1009). Default 64 MiB.
+    pub max_message_size: u64,
+    /// Answer every ping with a pong carrying the same payload (RFC 6455 §5.5.2 "MUST send a
+    /// Pong frame in response"). Default true; when false the caller must call `pong`.
+    pub auto_pong: bool,
+    /// Answer the peer's Close with a Close echoing its code (RFC 6455 §5.5.1). Default true;
+    /// when false the connection waits in `RemoteClosing` until the caller calls `close`.
+    pub auto_close: bool,
+    /// Split outgoing messages into frames of at most this many payload bytes (RFC 6455 §5.4).
+    /// `None` (the default) or `Some(0)` sends every message as one frame.
+    pub fragment_size: Option<usize>,
+    /// A negotiated extension (permessage-deflate, RFC 7692 §6) gives RSV1 a meaning on the
+    /// first frame of a data message; such messages are reported with `compressed: true` and
+    /// are not UTF-8-checked here. Default false: any RSV bit fails with 1002 (RFC 6455 §5.2).
+    pub rsv1_allowed: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            max_frame_size: DEFAULT_MAX_MESSAGE_SIZE,
+            max_message_size: DEFAULT_MAX_MESSAGE_SIZE,
+            auto_pong: true,
+            auto_close: true,
+            fragment_size: None,
+            rsv1_allowed: false,
+        }
+    }
+}
+
+impl Config {
+    /// Sets [`Config::max_frame_size`].
+    pub fn with_max_frame_size(mut self, max: u64) -> Self {
+        self.max_frame_size = max;
+        self
+    }
+    /// Sets [`Config::max_message_size`].
+    pub fn with_max_message_size(mut self, max: u64) -> Self {
+        self.max_message_size = max;
+        self
+    }
+    /// Sets [`Config::auto_pong`].
+    pub fn with_auto_pong(mut self, on: bool) -> Self {
+        self.auto_pong = on;
+        self
+    }
+    /// Sets [`Config::auto_close`].
+    pub fn with_auto_close(mut self, on: bool) -> Self {
+        self.auto_close = on;
+        self
+    }
+    /// Sets [`Config::fragment_size`].
+    pub fn with_fragment_size(mut self, size: Option<usize>) -> Self {
+        self.fragment_size = size;
+        self
+    }
+    /// Sets [`Config::rsv1_allowed`].
+    pub fn with_rsv1_allowed(mut self, on: bool) -> Self {
+        self.rsv1_allowed = on;
+        self
+    }
+}

@@ -1,0 +1,128 @@
+//! Errors of the connection layer: the peer's faults ([`ProtocolError`]) kept apart from the
+//! caller's misuse ([`UsageError`]).
+
+use alloc::string::String;
+
+use crate::error::Diagnostic;
+use crate::frame::FrameError;
+use crate::message::MessageError;
+
+/// The peer broke RFC 6455; the connection has failed (§7.1.7) and a Close frame with
+/// [`Diagnostic::close_code`] has been queued for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProtocolError {
+    /// A per-frame rule (RFC 6455 §5.1–§5.5).
+    Frame(FrameError),
+    /// A message-level rule (RFC 6455 §5.4, §5.5.1, §8.1, §10.4).
+    Message(MessageError),
+}
+
+impl ProtocolError {
+    fn inner(&self) -> &dyn Diagnostic {
+        match self {
+            ProtocolError::Frame(e) => e,
+            ProtocolError::Message(e) => e,
+        }
+    }
+}
+
+impl Diagnostic for ProtocolError {
+    fn code(&self) -> &'static str {
+        self.inner().code()
+    }
+    fn rfc(&self) -> &'static str {
+        self.inner().rfc()
+    }
+    fn explanation(&self) -> String {
+        self.inner().explanation()
+    }
+    fn value(&self) -> Option<String> {
+        self.inner().value()
+    }
+    fn offset(&self) -> Option<u64> {
+        self.inner().offset()
+    }
+    fn close_code(&self) -> Option<u16> {
+        self.inner().close_code()
+    }
+}
+
+/// The caller asked for something the protocol forbids; nothing was sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum UsageError {
+    /// Data after our Close (RFC 6455 §5.5.1: "MUST NOT send any more data frames"), or any
+    /// frame after the connection closed.
+    AlreadyClosed,
+    /// A ping, pong or close payload over 125 bytes (RFC 6455 §5.5).
+    ControlPayloadTooLong { len: usize },
+    /// A close code that may not be sent: 1005, 1006, 1015 or outside 1000–4999 (RFC 6455 §7.4).
+    InvalidCloseCode { code: u16 },
+    /// A close reason over 123 bytes (RFC 6455 §5.5.1, §5.5).
+    CloseReasonTooLong { len: usize },
+    /// A close reason without a code (RFC 6455 §5.5.1: the reason follows the code).
+    ReasonWithoutCode,
+    /// The masking-key source failed (RFC 6455 §5.3).
+    EntropyUnavailable,
+    /// `send_raw_message` was given a control or continuation opcode (RFC 6455 §5.6).
+    NotADataOpcode,
+}
+
+impl Diagnostic for UsageError {
+    fn code(&self) -> &'static str {
+        match self {
+            UsageError::AlreadyClosed => "already-closed",
+            UsageError::ControlPayloadTooLong { .. } => "control-payload-too-long",
+            UsageError::InvalidCloseCode { .. } => "invalid-close-code",
+            UsageError::CloseReasonTooLong { .. } => "close-reason-too-long",
+            UsageError::ReasonWithoutCode => "close-reason-without-code",
+            UsageError::EntropyUnavailable => "entropy-unavailable",
+            UsageError::NotADataOpcode => "not-a-data-opcode",
+        }
+    }
+    fn rfc(&self) -> &'static str {
+        match self {
+            UsageError::AlreadyClosed => "RFC 6455 §5.5.1",
+            UsageError::ControlPayloadTooLong { .. } => "RFC 6455 §5.5",
+            UsageError::InvalidCloseCode { .. } => "RFC 6455 §7.4",
+            UsageError::CloseReasonTooLong { .. } | UsageError::ReasonWithoutCode => {
+                "RFC 6455 §5.5.1"
+            }
+            UsageError::EntropyUnavailable => "RFC 6455 §5.3",
+            UsageError::NotADataOpcode => "RFC 6455 §5.6",
+        }
+    }
+    fn explanation(&self) -> String {
+        String::from(match self {
+            UsageError::AlreadyClosed => {
+                "The connection is closing or closed: no more messages can be sent."
+            }
+            UsageError::ControlPayloadTooLong { .. } => {
+                "Ping, pong and close payloads are limited to 125 bytes."
+            }
+            UsageError::InvalidCloseCode { .. } => {
+                "Only codes 1000-1003, 1007-1014 and 3000-4999 may be sent in a Close frame."
+            }
+            UsageError::CloseReasonTooLong { .. } => {
+                "A close reason is limited to 123 bytes of UTF-8."
+            }
+            UsageError::ReasonWithoutCode => {
+                "A close reason can only be sent together with a code."
+            }
+            UsageError::EntropyUnavailable => {
+                "No masking key could be obtained from the random number generator."
+            }
+            UsageError::NotADataOpcode => "Only text and binary messages can be sent this way.",
+        })
+    }
+    fn value(&self) -> Option<String> {
+        use alloc::string::ToString;
+        match self {
+            UsageError::ControlPayloadTooLong { len } | UsageError::CloseReasonTooLong { len } => {
+                Some(len.to_string())
+            }
+            UsageError::InvalidCloseCode { code } => Some(code.to_string()),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,54 @@
+//! What a receive call reports (RFC 6455 §5.4–§5.6, §7.1.5–§7.1.7): plain data the JS layer
+//! can map one to one.
+
+use alloc::string::String;
+
+use super::error::ProtocolError;
+use crate::message::Payload;
+
+/// One thing that happened on the connection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    /// A complete text message (RFC 6455 §5.6); valid UTF-8 unless `compressed`.
+    Text { payload: Payload, compressed: bool },
+    /// A complete binary message (RFC 6455 §5.6).
+    Binary { payload: Payload, compressed: bool },
+    /// A ping (RFC 6455 §5.5.2); with `auto_pong` the pong is already queued.
+    Ping(Payload),
+    /// A pong (RFC 6455 §5.5.3).
+    Pong(Payload),
+    /// The connection closed: the peer's Close frame (`code` `None` when it had no body,
+    /// reported as 1005 by browsers), or the transport ended first (`code` 1006,
+    /// `was_clean` false; RFC 6455 §7.1.5, §7.4.1).
+    Close {
+        code: Option<u16>,
+        reason: String,
+        was_clean: bool,
+    },
+    /// The peer broke the protocol: the connection failed (RFC 6455 §7.1.7), a Close frame
+    /// with `error.close_code()` is queued and nothing more is parsed.
+    Error(ProtocolError),
+}
+
+impl Event {
+    /// The payload of a data or ping/pong event.
+    pub fn payload(&self) -> Option<&Payload> {
+        match self {
+            Event::Text { payload, .. } | Event::Binary { payload, .. } => Some(payload),
+            Event::Ping(payload) | Event::Pong(payload) => Some(payload),
+            Event::Close { .. } | Event::Error(_) => None,
+        }
+    }
+
+    /// Copies an in-chunk payload out of `chunk`, so the event outlives the buffer.
+    pub fn make_owned(&mut self, chunk: &[u8]) {
+        let payload = match self {
+            Event::Text { payload, .. } | Event::Binary { payload, .. } => payload,
+            Event::Ping(payload) | Event::Pong(payload) => payload,
+            Event::Close { .. } | Event::Error(_) => return,
+        };
+        if let Payload::InChunk { .. } = payload {
+            *payload = Payload::Owned(payload.bytes(chunk).to_vec());
+        }
+    }
+}

@@ -1,0 +1,247 @@
+//! A streaming frame decoder (RFC 6455 §5.2) that unmasks payloads in place (§5.3).
+//!
+//! It accepts bytes in any split, down to one byte at a time, keeping at most 13 header bytes
+//! between calls and never copying payload bytes: each call to [`FrameDecoder::next`] returns a
+//! [`FramePiece`], a range of the caller's buffer that now holds unmasked payload.
+
+use super::error::FrameError;
+use super::header::{FrameHeader, Status, MAX_CONTROL_PAYLOAD, MAX_HEADER_LEN};
+use super::mask::{apply_mask, next_phase};
+use super::opcode::Opcode;
+use super::role::Role;
+
+/// What the decoder enforces per frame, all checked from the header before any payload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DecoderConfig {
+    /// Our role: a server requires masked frames, a client rejects them (RFC 6455 §5.1).
+    pub role: Role,
+    /// An extension (permessage-deflate, RFC 7692 §6) gives RSV1 a meaning on the first frame
+    /// of a data message. When false any RSV bit fails the connection (RFC 6455 §5.2).
+    pub rsv1_allowed: bool,
+    /// Largest accepted payload of one frame, in bytes (RFC 6455 §10.4; close 1009).
+    pub max_frame_size: u64,
+}
+
+/// A run of unmasked payload bytes of the current frame, as a range of the caller's buffer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FramePiece {
+    /// Start of the bytes in the buffer passed to [`FrameDecoder::next`].
+    pub start: usize,
+    /// Number of bytes (may be 0: an empty frame, or the header of a frame whose payload has
+    /// not arrived yet).
+    pub len: usize,
+    /// First piece of the frame: its header was just decoded and checked.
+    pub first: bool,
+    /// Last piece of the frame: its payload is complete.
+    pub last: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    Header,
+    Payload,
+}
+
+/// The streaming decoder (RFC 6455 §5.2). Stateless about messages: fragmentation rules live
+/// in the message assembler.
+#[derive(Debug, Clone)]
+pub struct FrameDecoder {
+    config: DecoderConfig,
+    state: State,
+    header_buf: [u8; MAX_HEADER_LEN],
+    header_buf_len: usize,
+    header: FrameHeader,
+    frame_offset: u64,
+    remaining: u64,
+    phase: usize,
+    first: bool,
+}
+
+impl FrameDecoder {
+    /// A decoder waiting for the first frame header.
+    pub fn new(config: DecoderConfig) -> Self {
+        FrameDecoder {
+            config,
+            state: State::Header,
+            header_buf: [0; MAX_HEADER_LEN],
+            header_buf_len: 0,
+            header: FrameHeader {
+                fin: true,
+                rsv1: false,
+                rsv2: false,
+                rsv3: false,
+                opcode: Opcode::Continuation,
+                mask: None,
+                payload_len: 0,
+            },
+            frame_offset: 0,
+            remaining: 0,
+            phase: 0,
+            first: false,
+        }
+    }
+
+    /// The configuration in force.
+    pub fn config(&self) -> &DecoderConfig {
+        &self.config
+    }
+
+    /// Changes what later frames are checked against (e.g. RSV1 after negotiation).
+    pub fn set_config(&mut self, config: DecoderConfig) {
+        self.config = config;
+    }
+
+    /// The header of the frame the last piece belongs to.
+    #[inline]
+    pub fn header(&self) -> &FrameHeader {
+        &self.header
+    }
+
+    /// Stream offset of the current frame's first header byte.
+    #[inline]
+    pub fn frame_offset(&self) -> u64 {
+        self.frame_offset
+    }
+
+    /// True between frames with no header bytes held back.
+    pub fn is_at_frame_boundary(&self) -> bool {
+        self.state == State::Header && self.header_buf_len == 0
+    }
+
+    /// Decodes from `buf[*pos..]`, where `buf[0]` is at stream offset `base`.
+    ///
+    /// Returns the next piece of payload, unmasked in place in `buf`, and advances `*pos`
+    /// past it; `Ok(None)` when the buffer is used up (a partial header is kept internally).
+    /// The first piece of every frame comes right after its header is checked, even with no
+    /// payload bytes yet, so limits apply before the payload arrives (RFC 6455 §10.4).
+    #[inline]
+    pub fn next(
+        &mut self,
+        buf: &mut [u8],
+        pos: &mut usize,
+        base: u64,
+    ) -> Result<Option<FramePiece>, FrameError> {
+        if self.state == State::Header {
+            let Some(avail) = buf.get(*pos..) else {
+                return Ok(None);
+            };
+            if avail.is_empty() {
+                return Ok(None);
+            }
+            let parsed = if self.header_buf_len == 0 {
+                self.frame_offset = base.saturating_add(*pos as u64);
+                match FrameHeader::parse(avail) {
+                    Ok(Status::Complete((header, used))) => {
+                        *pos += used;
+                        header
+                    }
+                    Ok(Status::Partial) => {
+                        let n = avail.len().min(MAX_HEADER_LEN);
+                        self.header_buf[..n].copy_from_slice(&avail[..n]);
+                        self.header_buf_len = n;
+                        *pos += n;
+                        return Ok(None);
+                    }
+                    Err(e) => return Err(e.shifted(self.frame_offset)),
+                }
+            } else {
+                let held = self.header_buf_len;
+                let take = avail.len().min(MAX_HEADER_LEN - held);
+                self.header_buf[held..held + take].copy_from_slice(&avail[..take]);
+                match FrameHeader::parse(&self.header_buf[..held + take]) {
+                    Ok(Status::Complete((header, used))) => {
+                        *pos += used.saturating_sub(held);
+                        self.header_buf_len = 0;
+                        header
+                    }
+                    Ok(Status::Partial) => {
+                        self.header_buf_len = held + take;
+                        *pos += take;
+                        return Ok(None);
+                    }
+                    Err(e) => return Err(e.shifted(self.frame_offset)),
+                }
+            };
+            self.check(&parsed)?;
+            self.header = parsed;
+            self.remaining = parsed.payload_len;
+            self.phase = 0;
+            self.first = true;
+            self.state = State::Payload;
+        }
+        let avail = buf.len().saturating_sub(*pos);
+        let take = if self.remaining < avail as u64 {
+            self.remaining as usize
+        } else {
+            avail
+        };
+        if take == 0 && !self.first && self.remaining > 0 {
+            return Ok(None);
+        }
+        let start = *pos;
+        if let Some(key) = self.header.mask {
+            if let Some(payload) = buf.get_mut(start..start + take) {
+                apply_mask(payload, key, self.phase);
+            }
+            self.phase = next_phase(self.phase, take);
+        }
+        self.remaining -= take as u64;
+        *pos += take;
+        let piece = FramePiece {
+            start,
+            len: take,
+            first: self.first,
+            last: self.remaining == 0,
+        };
+        self.first = false;
+        if self.remaining == 0 {
+            self.state = State::Header;
+        }
+        Ok(Some(piece))
+    }
+
+    /// Per-frame rules that need the role or the negotiated extensions (RFC 6455 §5.1, §5.2,
+    /// §5.5; RFC 7692 §6), and the frame size limit (§10.4).
+    #[inline]
+    fn check(&self, h: &FrameHeader) -> Result<(), FrameError> {
+        let offset = self.frame_offset;
+        if h.rsv1 || h.rsv2 || h.rsv3 {
+            let rsv1_ok =
+                self.config.rsv1_allowed && matches!(h.opcode, Opcode::Text | Opcode::Binary);
+            if h.rsv2 || h.rsv3 || !rsv1_ok {
+                let bits = (u8::from(h.rsv1) << 2) | (u8::from(h.rsv2) << 1) | u8::from(h.rsv3);
+                return Err(FrameError::ReservedBits { offset, bits });
+            }
+        }
+        if h.opcode.is_reserved() {
+            return Err(FrameError::ReservedOpcode {
+                offset,
+                opcode: u8::from(h.opcode),
+            });
+        }
+        match (self.config.role, h.mask.is_some()) {
+            (Role::Server, false) => return Err(FrameError::UnmaskedFrame { offset }),
+            (Role::Client, true) => return Err(FrameError::MaskedFrame { offset }),
+            _ => {}
+        }
+        if h.opcode.is_control() {
+            if !h.fin {
+                return Err(FrameError::FragmentedControlFrame { offset });
+            }
+            if h.payload_len > MAX_CONTROL_PAYLOAD as u64 {
+                return Err(FrameError::ControlFrameTooLong {
+                    offset,
+                    len: h.payload_len,
+                });
+            }
+        }
+        if h.payload_len > self.config.max_frame_size {
+            return Err(FrameError::FrameTooLarge {
+                offset,
+                len: h.payload_len,
+                max: self.config.max_frame_size,
+            });
+        }
+        Ok(())
+    }
+}

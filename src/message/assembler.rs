@@ -1,0 +1,293 @@
+//! Frames into messages (RFC 6455 §5.4): continuation rules, control frames interleaved in a
+//! fragmented message (§5.5), the message size limit (§10.4) and text validation (§8.1).
+//!
+//! Zero-copy when possible: an unfragmented data frame, or a control frame, whose payload lies
+//! wholly in the current chunk is reported as a range of that chunk. Anything spanning chunks
+//! or fragments is copied into an owned buffer, validated piece by piece as it arrives.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use super::close::parse_close_payload;
+use super::error::MessageError;
+use super::payload::Payload;
+use super::utf8::{validate_utf8, Utf8Validator};
+use crate::frame::{FrameHeader, FramePiece, Opcode};
+
+/// A complete message or control frame (RFC 6455 §5.4–§5.6).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Message {
+    /// A text message (RFC 6455 §5.6). Valid UTF-8 unless `compressed`.
+    Text { payload: Payload, compressed: bool },
+    /// A binary message (RFC 6455 §5.6).
+    Binary { payload: Payload, compressed: bool },
+    /// A ping (RFC 6455 §5.5.2).
+    Ping(Payload),
+    /// A pong (RFC 6455 §5.5.3).
+    Pong(Payload),
+    /// A close frame, parsed and validated (RFC 6455 §5.5.1).
+    Close { code: Option<u16>, reason: String },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Text,
+    Binary,
+}
+
+/// Reassembles messages from decoder pieces (RFC 6455 §5.4).
+#[derive(Debug, Clone)]
+pub struct Assembler {
+    max_message_size: u64,
+    kind: Option<Kind>,
+    compressed: bool,
+    message_len: u64,
+    buffer: Vec<u8>,
+    utf8: Utf8Validator,
+    held_offset: u64,
+    control: Vec<u8>,
+}
+
+impl Assembler {
+    /// An assembler with the given limit on a message's total payload (RFC 6455 §10.4).
+    pub fn new(max_message_size: u64) -> Self {
+        Assembler {
+            max_message_size,
+            kind: None,
+            compressed: false,
+            message_len: 0,
+            buffer: Vec::new(),
+            utf8: Utf8Validator::new(),
+            held_offset: 0,
+            control: Vec::new(),
+        }
+    }
+
+    /// Changes the limit for messages started later.
+    pub fn set_max_message_size(&mut self, max: u64) {
+        self.max_message_size = max;
+    }
+
+    /// True while a fragmented message (or a frame spanning chunks) is unfinished.
+    pub fn in_message(&self) -> bool {
+        self.kind.is_some()
+    }
+
+    /// Takes one decoder piece. `chunk` is the buffer the piece's range refers to, `base` the
+    /// stream offset of `chunk[0]` and `frame_offset` that of the frame's first byte.
+    ///
+    /// When the message is compressed (RSV1 on its first frame, RFC 7692 §6) its text is not
+    /// validated here: the decompressor validates what it produces.
+    #[inline]
+    pub fn push(
+        &mut self,
+        header: &FrameHeader,
+        piece: FramePiece,
+        chunk: &[u8],
+        base: u64,
+        frame_offset: u64,
+    ) -> Result<Option<Message>, MessageError> {
+        let data = chunk
+            .get(piece.start..piece.start + piece.len)
+            .unwrap_or(&[]);
+        let piece_offset = base.saturating_add(piece.start as u64);
+        match header.opcode {
+            Opcode::Ping | Opcode::Pong | Opcode::Close => {
+                if piece.first && piece.last {
+                    let payload = Payload::InChunk {
+                        start: piece.start,
+                        len: piece.len,
+                    };
+                    return control_message(header.opcode, payload, data, piece_offset).map(Some);
+                }
+                if piece.first {
+                    self.control.clear();
+                }
+                self.control.extend_from_slice(data);
+                if !piece.last {
+                    return Ok(None);
+                }
+                let bytes = core::mem::take(&mut self.control);
+                let offset =
+                    piece_offset.saturating_sub(bytes.len().saturating_sub(data.len()) as u64);
+                let message =
+                    control_message(header.opcode, Payload::Owned(Vec::new()), &bytes, offset)?;
+                Ok(Some(match message {
+                    Message::Ping(_) => Message::Ping(Payload::Owned(bytes)),
+                    Message::Pong(_) => Message::Pong(Payload::Owned(bytes)),
+                    other => other,
+                }))
+            }
+            Opcode::Text | Opcode::Binary | Opcode::Continuation => {
+                if piece.first {
+                    if let Some(direct) =
+                        self.start_frame(header, piece, data, piece_offset, frame_offset)?
+                    {
+                        return Ok(Some(direct));
+                    }
+                }
+                self.append(header, piece, data, piece_offset)
+            }
+            // The decoder rejects reserved opcodes before any piece is produced.
+            Opcode::ReservedData(_) | Opcode::ReservedControl(_) => Ok(None),
+        }
+    }
+
+    /// Continuation rules and the size limit for a new data frame; delivers it directly when it
+    /// is a whole unfragmented message inside the chunk.
+    #[inline]
+    fn start_frame(
+        &mut self,
+        header: &FrameHeader,
+        piece: FramePiece,
+        data: &[u8],
+        piece_offset: u64,
+        frame_offset: u64,
+    ) -> Result<Option<Message>, MessageError> {
+        match (header.opcode, self.kind) {
+            (Opcode::Continuation, None) => {
+                return Err(MessageError::UnexpectedContinuation {
+                    offset: frame_offset,
+                })
+            }
+            (Opcode::Continuation, Some(_)) => {}
+            (_, Some(_)) => {
+                return Err(MessageError::ExpectedContinuation {
+                    offset: frame_offset,
+                })
+            }
+            (opcode, None) => {
+                let kind = if opcode == Opcode::Text {
+                    Kind::Text
+                } else {
+                    Kind::Binary
+                };
+                self.compressed = header.rsv1;
+                self.message_len = 0;
+                if header.fin && piece.last {
+                    // Whole message in this chunk: zero-copy.
+                    if header.payload_len > self.max_message_size {
+                        return Err(self.too_large(frame_offset, header.payload_len));
+                    }
+                    let payload = Payload::InChunk {
+                        start: piece.start,
+                        len: piece.len,
+                    };
+                    let compressed = self.compressed;
+                    return Ok(Some(if kind == Kind::Text {
+                        if !compressed {
+                            if let Err(at) = validate_utf8(data) {
+                                return Err(MessageError::InvalidUtf8 {
+                                    offset: piece_offset.saturating_add(at as u64),
+                                });
+                            }
+                        }
+                        Message::Text {
+                            payload,
+                            compressed,
+                        }
+                    } else {
+                        Message::Binary {
+                            payload,
+                            compressed,
+                        }
+                    }));
+                }
+                self.kind = Some(kind);
+                self.utf8.reset();
+                self.buffer = Vec::new();
+            }
+        }
+        self.message_len = self.message_len.saturating_add(header.payload_len);
+        if self.message_len > self.max_message_size {
+            return Err(self.too_large(frame_offset, self.message_len));
+        }
+        // Limit-checked above; cap the up-front reservation against slow senders.
+        let reserve = header.payload_len.min(1 << 20) as usize;
+        self.buffer.reserve(reserve);
+        Ok(None)
+    }
+
+    #[inline]
+    fn append(
+        &mut self,
+        header: &FrameHeader,
+        piece: FramePiece,
+        data: &[u8],
+        piece_offset: u64,
+    ) -> Result<Option<Message>, MessageError> {
+        let Some(kind) = self.kind else {
+            return Ok(None);
+        };
+        let check_text = kind == Kind::Text && !self.compressed;
+        if check_text {
+            let held = self.utf8.held();
+            if let Err(at) = self.utf8.feed(data) {
+                // `at` counts from the held bytes, which may sit in an earlier frame.
+                let offset = match at.checked_sub(held) {
+                    Some(in_data) => piece_offset.saturating_add(in_data as u64),
+                    None => self.held_offset.saturating_add(at as u64),
+                };
+                return Err(MessageError::InvalidUtf8 { offset });
+            }
+            let now_held = self.utf8.held();
+            if now_held > 0 && !(held > 0 && now_held == held + data.len()) {
+                // A new unfinished code point ends this piece: remember where it starts.
+                let end = piece_offset.saturating_add(data.len() as u64);
+                self.held_offset = end.saturating_sub(now_held as u64);
+            }
+        }
+        self.buffer.extend_from_slice(data);
+        if !(piece.last && header.fin) {
+            return Ok(None);
+        }
+        if check_text && self.utf8.finish().is_err() {
+            // The message ends inside a code point: point at where it starts.
+            return Err(MessageError::InvalidUtf8 {
+                offset: self.held_offset,
+            });
+        }
+        self.kind = None;
+        let payload = Payload::Owned(core::mem::take(&mut self.buffer));
+        let compressed = self.compressed;
+        Ok(Some(match kind {
+            Kind::Text => Message::Text {
+                payload,
+                compressed,
+            },
+            Kind::Binary => Message::Binary {
+                payload,
+                compressed,
+            },
+        }))
+    }
+
+    fn too_large(&self, offset: u64, len: u64) -> MessageError {
+        MessageError::MessageTooLarge {
+            offset,
+            len,
+            max: self.max_message_size,
+        }
+    }
+}
+
+/// A complete control frame: ping and pong pass through, close is parsed (RFC 6455 §5.5).
+#[inline]
+fn control_message(
+    opcode: Opcode,
+    payload: Payload,
+    data: &[u8],
+    offset: u64,
+) -> Result<Message, MessageError> {
+    Ok(match opcode {
+        Opcode::Ping => Message::Ping(payload),
+        Opcode::Pong => Message::Pong(payload),
+        _ => {
+            let (code, reason) = parse_close_payload(data, offset)?;
+            Message::Close {
+                code,
+                reason: String::from(reason),
+            }
+        }
+    })
+}

@@ -1,0 +1,106 @@
+//! Faults in how frames form messages (RFC 6455 §5.4, §5.5.1, §8.1, §10.4).
+
+use alloc::string::String;
+
+use crate::error::Diagnostic;
+
+/// A peer broke a message-level rule. `offset` is a stream offset: the first byte of the
+/// offending frame, or for UTF-8 the first byte of the invalid sequence as far as it is known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum MessageError {
+    /// A continuation frame with no fragmented message in progress (RFC 6455 §5.4).
+    UnexpectedContinuation { offset: u64 },
+    /// A new text or binary frame while a fragmented message is unfinished (RFC 6455 §5.4).
+    ExpectedContinuation { offset: u64 },
+    /// The message, summed over its fragments, exceeds `max_message_size` (RFC 6455 §10.4;
+    /// close 1009). Detected from the frame header, before the payload is read.
+    MessageTooLarge { offset: u64, len: u64, max: u64 },
+    /// A text message is not valid UTF-8 (RFC 6455 §8.1; close 1007), detected as soon as the
+    /// bad byte arrives (or at the end of the message for a truncated code point).
+    InvalidUtf8 { offset: u64 },
+    /// A close frame payload of exactly one byte (RFC 6455 §5.5.1: the body starts with a
+    /// 2-byte code).
+    BadClosePayload { offset: u64 },
+    /// A close frame carries a code that may not be sent (RFC 6455 §7.4).
+    InvalidCloseCode { offset: u64, code: u16 },
+    /// A close frame's reason is not valid UTF-8 (RFC 6455 §5.5.1; close 1007).
+    InvalidCloseReason { offset: u64 },
+}
+
+impl Diagnostic for MessageError {
+    fn code(&self) -> &'static str {
+        match self {
+            MessageError::UnexpectedContinuation { .. } => "unexpected-continuation",
+            MessageError::ExpectedContinuation { .. } => "expected-continuation",
+            MessageError::MessageTooLarge { .. } => "message-too-large",
+            MessageError::InvalidUtf8 { .. } => "invalid-utf8",
+            MessageError::BadClosePayload { .. } => "bad-close-payload",
+            MessageError::InvalidCloseCode { .. } => "invalid-close-code",
+            MessageError::InvalidCloseReason { .. } => "invalid-close-reason",
+        }
+    }
+    fn rfc(&self) -> &'static str {
+        match self {
+            MessageError::UnexpectedContinuation { .. }
+            | MessageError::ExpectedContinuation { .. } => "RFC 6455 §5.4",
+            MessageError::MessageTooLarge { .. } => "RFC 6455 §10.4",
+            MessageError::InvalidUtf8 { .. } => "RFC 6455 §8.1",
+            MessageError::BadClosePayload { .. } | MessageError::InvalidCloseReason { .. } => {
+                "RFC 6455 §5.5.1"
+            }
+            MessageError::InvalidCloseCode { .. } => "RFC 6455 §7.4",
+        }
+    }
+    fn explanation(&self) -> String {
+        String::from(match self {
+            MessageError::UnexpectedContinuation { .. } => {
+                "A continuation frame arrived but no fragmented message had been started."
+            }
+            MessageError::ExpectedContinuation { .. } => {
+                "A new text or binary frame arrived before the fragmented message in progress was finished."
+            }
+            MessageError::MessageTooLarge { .. } => {
+                "The message is longer than this endpoint's configured maximum message size."
+            }
+            MessageError::InvalidUtf8 { .. } => "A text message must be valid UTF-8.",
+            MessageError::BadClosePayload { .. } => {
+                "A close frame's payload is either empty or starts with a 2-byte status code; one byte is not allowed."
+            }
+            MessageError::InvalidCloseCode { .. } => {
+                "The close frame's status code is not one an endpoint may send (1000-1003, 1007-1014, 3000-4999)."
+            }
+            MessageError::InvalidCloseReason { .. } => {
+                "The reason in a close frame must be valid UTF-8."
+            }
+        })
+    }
+    fn value(&self) -> Option<String> {
+        use alloc::string::ToString;
+        match self {
+            MessageError::MessageTooLarge { len, .. } => Some(len.to_string()),
+            MessageError::InvalidCloseCode { code, .. } => Some(code.to_string()),
+            _ => None,
+        }
+    }
+    fn offset(&self) -> Option<u64> {
+        match self {
+            MessageError::UnexpectedContinuation { offset }
+            | MessageError::ExpectedContinuation { offset }
+            | MessageError::MessageTooLarge { offset, .. }
+            | MessageError::InvalidUtf8 { offset }
+            | MessageError::BadClosePayload { offset }
+            | MessageError::InvalidCloseCode { offset, .. }
+            | MessageError::InvalidCloseReason { offset } => Some(*offset),
+        }
+    }
+    fn close_code(&self) -> Option<u16> {
+        match self {
+            MessageError::MessageTooLarge { .. } => Some(1009),
+            MessageError::InvalidUtf8 { .. } | MessageError::InvalidCloseReason { .. } => {
+                Some(1007)
+            }
+            _ => Some(1002),
+        }
+    }
+}
