@@ -15,9 +15,16 @@ pub enum HttpError {
     /// More header lines than the configured limit (RFC 6585 §5).
     TooManyHeaders { max: usize },
     /// The start line or framing is not HTTP/1.x syntax (RFC 9112 §2.2, §3, §4).
-    Malformed { what: &'static str, offset: Option<usize> },
+    Malformed {
+        what: &'static str,
+        offset: Option<usize>,
+    },
     /// A field value holds CR, LF, NUL or another control byte (RFC 9110 §5.5).
-    IllegalHeaderByte { name: String, value: String, offset: usize },
+    IllegalHeaderByte {
+        name: String,
+        value: String,
+        offset: usize,
+    },
     /// A field name is not a token (RFC 9110 §5.1).
     InvalidHeaderName { name: String },
 }

@@ -50,7 +50,10 @@ pub struct HeadLimits {
 
 impl Default for HeadLimits {
     fn default() -> Self {
-        Self { max_head_bytes: 16 * 1024, max_headers: 64 }
+        Self {
+            max_head_bytes: 16 * 1024,
+            max_headers: 64,
+        }
     }
 }
 
@@ -136,7 +139,10 @@ pub fn parse_request_head(
             let head = RequestHead {
                 method: String::from(req.method.unwrap_or("")),
                 target: String::from(req.path.unwrap_or("")),
-                version: HttpVersion { major: 1, minor: req.version.unwrap_or(0) },
+                version: HttpVersion {
+                    major: 1,
+                    minor: req.version.unwrap_or(0),
+                },
                 headers: collect_headers(req.headers),
             };
             Ok(Status::Complete((head, used)))
@@ -157,7 +163,10 @@ pub fn parse_response_head(
     match res.parse(window) {
         Ok(httparse::Status::Complete(used)) => {
             let head = ResponseHead {
-                version: HttpVersion { major: 1, minor: res.version.unwrap_or(0) },
+                version: HttpVersion {
+                    major: 1,
+                    minor: res.version.unwrap_or(0),
+                },
                 status: res.code.unwrap_or(0),
                 reason: String::from(res.reason.unwrap_or("")),
                 headers: collect_headers(res.headers),
@@ -175,7 +184,10 @@ fn bounded<'a>(buf: &'a [u8], limits: &HeadLimits) -> &'a [u8] {
 
 fn partial<T>(buf: &[u8], limits: &HeadLimits) -> Result<Status<T>, HttpError> {
     if buf.len() > limits.max_head_bytes {
-        Err(HttpError::HeadTooLarge { len: buf.len(), max: limits.max_head_bytes })
+        Err(HttpError::HeadTooLarge {
+            len: buf.len(),
+            max: limits.max_head_bytes,
+        })
     } else {
         Ok(Status::Partial)
     }
@@ -192,7 +204,9 @@ fn collect_headers(raw: &[httparse::Header<'_>]) -> HeaderList {
 
 fn map_error(e: httparse::Error, buf: &[u8], limits: &HeadLimits) -> HttpError {
     match e {
-        httparse::Error::TooManyHeaders => HttpError::TooManyHeaders { max: limits.max_headers },
+        httparse::Error::TooManyHeaders => HttpError::TooManyHeaders {
+            max: limits.max_headers,
+        },
         httparse::Error::HeaderName | httparse::Error::HeaderValue | httparse::Error::NewLine => {
             locate_header_fault(buf).unwrap_or(HttpError::Malformed {
                 what: match e {
@@ -203,9 +217,18 @@ fn map_error(e: httparse::Error, buf: &[u8], limits: &HeadLimits) -> HttpError {
                 offset: None,
             })
         }
-        httparse::Error::Version => HttpError::Malformed { what: "HTTP version", offset: None },
-        httparse::Error::Status => HttpError::Malformed { what: "status code", offset: None },
-        httparse::Error::Token => HttpError::Malformed { what: "method or request-target", offset: None },
+        httparse::Error::Version => HttpError::Malformed {
+            what: "HTTP version",
+            offset: None,
+        },
+        httparse::Error::Status => HttpError::Malformed {
+            what: "status code",
+            offset: None,
+        },
+        httparse::Error::Token => HttpError::Malformed {
+            what: "method or request-target",
+            offset: None,
+        },
     }
 }
 
@@ -227,7 +250,9 @@ fn locate_header_fault(buf: &[u8]) -> Option<HttpError> {
         match text.split_once(':') {
             Some((name, value)) => {
                 if !is_valid_field_name(name) {
-                    return Some(HttpError::InvalidHeaderName { name: String::from(name) });
+                    return Some(HttpError::InvalidHeaderName {
+                        name: String::from(name),
+                    });
                 }
                 let trimmed = value.trim_start_matches([' ', '\t']);
                 let lead = value.len() - trimmed.len();
@@ -239,7 +264,11 @@ fn locate_header_fault(buf: &[u8]) -> Option<HttpError> {
                     });
                 }
             }
-            None => return Some(HttpError::InvalidHeaderName { name: text.into_owned() }),
+            None => {
+                return Some(HttpError::InvalidHeaderName {
+                    name: text.into_owned(),
+                })
+            }
         }
         pos += line_len + 1;
     }
@@ -269,25 +298,45 @@ mod tests {
     #[test]
     fn request_complete_and_partial() {
         let limits = HeadLimits::default();
-        let (head, used) = parse_request_head(REQ, &limits).unwrap().complete().unwrap();
+        let (head, used) = parse_request_head(REQ, &limits)
+            .unwrap()
+            .complete()
+            .unwrap();
         assert_eq!(used, REQ.len());
         assert_eq!(head.method, "GET");
         assert_eq!(head.version, HttpVersion::HTTP_11);
         assert_eq!(head.headers.get("x"), Some("y"));
         for cut in 0..REQ.len() {
-            assert!(parse_request_head(&REQ[..cut], &limits).unwrap().is_partial(), "cut {cut}");
+            assert!(
+                parse_request_head(&REQ[..cut], &limits)
+                    .unwrap()
+                    .is_partial(),
+                "cut {cut}"
+            );
         }
         let mut with_frame = REQ.to_vec();
         with_frame.extend_from_slice(&[0x81, 0x00]);
-        let (_, used) = parse_request_head(&with_frame, &limits).unwrap().complete().unwrap();
+        let (_, used) = parse_request_head(&with_frame, &limits)
+            .unwrap()
+            .complete()
+            .unwrap();
         assert_eq!(used, REQ.len());
     }
 
     #[test]
     fn limits() {
-        let limits = HeadLimits { max_head_bytes: 20, max_headers: 1 };
-        assert_eq!(parse_request_head(REQ, &limits).unwrap_err().code(), "head-too-large");
-        let limits = HeadLimits { max_head_bytes: 1000, max_headers: 1 };
+        let limits = HeadLimits {
+            max_head_bytes: 20,
+            max_headers: 1,
+        };
+        assert_eq!(
+            parse_request_head(REQ, &limits).unwrap_err().code(),
+            "head-too-large"
+        );
+        let limits = HeadLimits {
+            max_head_bytes: 1000,
+            max_headers: 1,
+        };
         let err = parse_request_head(REQ, &limits).unwrap_err();
         assert_eq!((err.code(), err.status()), ("too-many-headers", Some(431)));
     }
@@ -306,9 +355,15 @@ mod tests {
     #[test]
     fn response() {
         let raw = b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\nrest";
-        let (head, used) = parse_response_head(raw, &HeadLimits::default()).unwrap().complete().unwrap();
+        let (head, used) = parse_response_head(raw, &HeadLimits::default())
+            .unwrap()
+            .complete()
+            .unwrap();
         assert_eq!((head.status, used), (101, raw.len() - 4));
-        assert_eq!(HttpVersion::parse("HTTP/2"), Some(HttpVersion { major: 2, minor: 0 }));
+        assert_eq!(
+            HttpVersion::parse("HTTP/2"),
+            Some(HttpVersion { major: 2, minor: 0 })
+        );
         assert_eq!(HttpVersion::parse("HTTP/1.1"), Some(HttpVersion::HTTP_11));
         assert_eq!(HttpVersion::parse("HTTP/11"), None);
     }

@@ -34,7 +34,9 @@ impl HeaderList {
     }
 
     /// Builds a list from `(name, value)` pairs, keeping their order.
-    pub fn from_pairs<N: AsRef<str>, V: AsRef<str>>(pairs: impl IntoIterator<Item = (N, V)>) -> Self {
+    pub fn from_pairs<N: AsRef<str>, V: AsRef<str>>(
+        pairs: impl IntoIterator<Item = (N, V)>,
+    ) -> Self {
         let mut list = Self::new();
         for (name, value) in pairs {
             list.push(name.as_ref(), value.as_ref());
@@ -44,7 +46,10 @@ impl HeaderList {
 
     /// Appends a field line.
     pub fn push(&mut self, name: &str, value: &str) {
-        self.fields.push(Header { name: String::from(name), value: String::from(value) });
+        self.fields.push(Header {
+            name: String::from(name),
+            value: String::from(value),
+        });
     }
 
     /// Number of field lines.
@@ -64,7 +69,10 @@ impl HeaderList {
 
     /// The value of the first line named `name` (RFC 9110 §5.1: case-insensitive).
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.fields.iter().find(|h| h.name.eq_ignore_ascii_case(name)).map(|h| h.value.as_str())
+        self.fields
+            .iter()
+            .find(|h| h.name.eq_ignore_ascii_case(name))
+            .map(|h| h.value.as_str())
     }
 
     /// The values of every line named `name`, in order.
@@ -77,7 +85,10 @@ impl HeaderList {
 
     /// How many lines are named `name`.
     pub fn count(&self, name: &str) -> usize {
-        self.fields.iter().filter(|h| h.name.eq_ignore_ascii_case(name)).count()
+        self.fields
+            .iter()
+            .filter(|h| h.name.eq_ignore_ascii_case(name))
+            .count()
     }
 
     /// Whether any line is named `name`.
@@ -159,7 +170,10 @@ mod tests {
         ]);
         assert_eq!(h.get("host"), Some("x"));
         assert_eq!(h.count("Sec-WebSocket-Protocol"), 2);
-        assert_eq!(h.combined("sec-websocket-protocol").as_deref(), Some("a, b, c"));
+        assert_eq!(
+            h.combined("sec-websocket-protocol").as_deref(),
+            Some("a, b, c")
+        );
         assert_eq!(h.combined("origin"), None);
         assert_eq!(h.len(), 3);
     }
@@ -172,6 +186,9 @@ mod tests {
         assert_eq!(field_value_error_offset("\0"), Some(0));
         assert!(is_valid_field_name("X-Foo"));
         assert!(!is_valid_field_name("X Foo"));
-        assert_eq!(canonical_name("sec-websocket-key"), Some("Sec-WebSocket-Key"));
+        assert_eq!(
+            canonical_name("sec-websocket-key"),
+            Some("Sec-WebSocket-Key")
+        );
     }
 }

@@ -12,6 +12,8 @@ pub use head::{
     parse_request_head, parse_response_head, HeadLimits, HttpVersion, RequestHead, ResponseHead,
     Status,
 };
-pub use headers::{canonical_name, field_value_error_offset, is_valid_field_name, Header, HeaderList};
+pub use headers::{
+    canonical_name, field_value_error_offset, is_valid_field_name, Header, HeaderList,
+};
 pub use token::{is_token, list_contains_token, parse_token_list, split_list, SyntaxError};
 pub use writer::{check_field, reason_phrase, write_request_head, write_response};

@@ -111,14 +111,19 @@ pub fn split_list(value: &str) -> Result<Vec<(usize, &str)>, SyntaxError> {
         i += 1;
     }
     if in_quotes {
-        return Err(SyntaxError { offset: value.len(), expected: "closing DQUOTE" });
+        return Err(SyntaxError {
+            offset: value.len(),
+            expected: "closing DQUOTE",
+        });
     }
     push_trimmed(value, start, value.len(), &mut out);
     Ok(out)
 }
 
 fn push_trimmed<'a>(value: &'a str, start: usize, end: usize, out: &mut Vec<(usize, &'a str)>) {
-    let Some(slice) = value.get(start..end) else { return };
+    let Some(slice) = value.get(start..end) else {
+        return;
+    };
     let lead = slice.len() - slice.trim_start_matches([' ', '\t']).len();
     let trimmed = slice.trim_matches([' ', '\t']);
     if !trimmed.is_empty() {
@@ -133,7 +138,10 @@ pub fn parse_token_list(value: &str) -> Result<Vec<&str>, SyntaxError> {
     let mut out = Vec::with_capacity(items.len());
     for (offset, item) in items {
         if let Some(bad) = token_error_offset(item) {
-            return Err(SyntaxError { offset: offset + bad, expected: "token" });
+            return Err(SyntaxError {
+                offset: offset + bad,
+                expected: "token",
+            });
         }
         out.push(item);
     }
@@ -144,7 +152,9 @@ pub fn parse_token_list(value: &str) -> Result<Vec<&str>, SyntaxError> {
 /// (RFC 9110 §7.6.1 connection options, §7.8 protocol names). Malformed elements never match.
 pub fn list_contains_token(value: &str, needle: &str) -> bool {
     match split_list(value) {
-        Ok(items) => items.iter().any(|(_, item)| item.eq_ignore_ascii_case(needle)),
+        Ok(items) => items
+            .iter()
+            .any(|(_, item)| item.eq_ignore_ascii_case(needle)),
         Err(_) => false,
     }
 }
@@ -154,16 +164,26 @@ pub fn list_contains_token(value: &str, needle: &str) -> bool {
 pub fn parse_quoted_string(input: &str) -> Result<(String, usize), SyntaxError> {
     let bytes = input.as_bytes();
     if bytes.first() != Some(&b'"') {
-        return Err(SyntaxError { offset: 0, expected: "DQUOTE" });
+        return Err(SyntaxError {
+            offset: 0,
+            expected: "DQUOTE",
+        });
     }
     let mut out: Vec<u8> = Vec::new();
     let mut i = 1usize;
     loop {
         match bytes.get(i) {
-            None => return Err(SyntaxError { offset: i, expected: "closing DQUOTE" }),
+            None => {
+                return Err(SyntaxError {
+                    offset: i,
+                    expected: "closing DQUOTE",
+                })
+            }
             Some(b'"') => {
-                let text = String::from_utf8(out)
-                    .map_err(|_| SyntaxError { offset: i, expected: "UTF-8 text" })?;
+                let text = String::from_utf8(out).map_err(|_| SyntaxError {
+                    offset: i,
+                    expected: "UTF-8 text",
+                })?;
                 return Ok((text, i + 1));
             }
             Some(b'\\') => match bytes.get(i + 1) {
@@ -171,13 +191,23 @@ pub fn parse_quoted_string(input: &str) -> Result<(String, usize), SyntaxError> 
                     out.push(c);
                     i += 2;
                 }
-                _ => return Err(SyntaxError { offset: i + 1, expected: "quoted-pair character" }),
+                _ => {
+                    return Err(SyntaxError {
+                        offset: i + 1,
+                        expected: "quoted-pair character",
+                    })
+                }
             },
             Some(&c) if QDTEXT[usize::from(c)] => {
                 out.push(c);
                 i += 1;
             }
-            Some(_) => return Err(SyntaxError { offset: i, expected: "qdtext" }),
+            Some(_) => {
+                return Err(SyntaxError {
+                    offset: i,
+                    expected: "qdtext",
+                })
+            }
         }
     }
 }
@@ -217,7 +247,10 @@ mod tests {
     fn lists() {
         let items = split_list(" a ,, b\t, \"x,y\" ,").unwrap();
         assert_eq!(items, [(1, "a"), (6, "b"), (10, "\"x,y\"")]);
-        assert_eq!(parse_token_list("keep-alive, Upgrade").unwrap(), ["keep-alive", "Upgrade"]);
+        assert_eq!(
+            parse_token_list("keep-alive, Upgrade").unwrap(),
+            ["keep-alive", "Upgrade"]
+        );
         assert_eq!(parse_token_list("a, b c").unwrap_err().offset, 4);
         assert!(split_list("\"open").is_err());
         assert!(list_contains_token("keep-alive, UPGRADE", "upgrade"));
@@ -226,7 +259,10 @@ mod tests {
 
     #[test]
     fn quoted() {
-        assert_eq!(parse_quoted_string("\"10\"; x").unwrap(), (String::from("10"), 4));
+        assert_eq!(
+            parse_quoted_string("\"10\"; x").unwrap(),
+            (String::from("10"), 4)
+        );
         assert_eq!(parse_quoted_string(r#""a\"b""#).unwrap().0, "a\"b");
         assert!(parse_quoted_string("\"abc").is_err());
         assert!(parse_quoted_string("\"a\u{1}\"").is_err());

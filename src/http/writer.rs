@@ -13,7 +13,9 @@ use super::token::is_token;
 /// Checks one header line before it is written (RFC 9110 §5.1, §5.5).
 pub fn check_field(name: &str, value: &str) -> Result<(), HttpError> {
     if !is_valid_field_name(name) {
-        return Err(HttpError::InvalidHeaderName { name: String::from(name) });
+        return Err(HttpError::InvalidHeaderName {
+            name: String::from(name),
+        });
     }
     if let Some(offset) = field_value_error_offset(value) {
         return Err(HttpError::IllegalHeaderByte {
@@ -39,12 +41,22 @@ fn write_fields(out: &mut Vec<u8>, headers: &HeaderList) -> Result<(), HttpError
 
 /// Writes `method SP request-target SP HTTP/1.1 CRLF`, the headers and the empty line
 /// (RFC 9112 §3).
-pub fn write_request_head(method: &str, target: &str, headers: &HeaderList) -> Result<Vec<u8>, HttpError> {
+pub fn write_request_head(
+    method: &str,
+    target: &str,
+    headers: &HeaderList,
+) -> Result<Vec<u8>, HttpError> {
     if !is_token(method) {
-        return Err(HttpError::Malformed { what: "method", offset: None });
+        return Err(HttpError::Malformed {
+            what: "method",
+            offset: None,
+        });
     }
     if target.is_empty() || target.bytes().any(|b| b <= b' ' || b == 0x7F) {
-        return Err(HttpError::Malformed { what: "request-target", offset: None });
+        return Err(HttpError::Malformed {
+            what: "request-target",
+            offset: None,
+        });
     }
     let mut out = Vec::with_capacity(256);
     out.extend_from_slice(method.as_bytes());
@@ -64,10 +76,19 @@ pub fn write_response(
     body: &[u8],
 ) -> Result<Vec<u8>, HttpError> {
     if !(100..=999).contains(&status) {
-        return Err(HttpError::Malformed { what: "status code", offset: None });
+        return Err(HttpError::Malformed {
+            what: "status code",
+            offset: None,
+        });
     }
-    if let Some(offset) = reason.bytes().position(|b| b < b' ' && b != b'\t' || b == 0x7F) {
-        return Err(HttpError::Malformed { what: "reason phrase", offset: Some(offset) });
+    if let Some(offset) = reason
+        .bytes()
+        .position(|b| b < b' ' && b != b'\t' || b == 0x7F)
+    {
+        return Err(HttpError::Malformed {
+            what: "reason phrase",
+            offset: Some(offset),
+        });
     }
     let mut out = Vec::with_capacity(256 + body.len());
     out.extend_from_slice(b"HTTP/1.1 ");
@@ -105,11 +126,20 @@ mod tests {
     fn writes_and_refuses_injection() {
         let h = HeaderList::from_pairs([("Upgrade", "websocket")]);
         let out = write_response(101, "Switching Protocols", &h, b"").unwrap();
-        assert_eq!(out, b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n");
+        assert_eq!(
+            out,
+            b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n"
+        );
         let bad = HeaderList::from_pairs([("X", "a\r\nSet-Cookie: x")]);
-        assert_eq!(write_response(200, "OK", &bad, b"").unwrap_err().code(), "illegal-header-byte");
+        assert_eq!(
+            write_response(200, "OK", &bad, b"").unwrap_err().code(),
+            "illegal-header-byte"
+        );
         let bad = HeaderList::from_pairs([("X\n", "a")]);
-        assert_eq!(write_request_head("GET", "/", &bad).unwrap_err().code(), "invalid-header-name");
+        assert_eq!(
+            write_request_head("GET", "/", &bad).unwrap_err().code(),
+            "invalid-header-name"
+        );
         assert!(write_request_head("GET", "/a b", &HeaderList::new()).is_err());
         assert!(write_response(200, "O\rK", &HeaderList::new(), b"").is_err());
     }
