@@ -105,18 +105,31 @@ pub fn accept_digest(key: &str) -> [u8; 20] {
 pub fn validate_key(key: &str) -> Result<[u8; NONCE_LEN], KeyError> {
     let bytes = key.as_bytes();
     if let Some(offset) = bytes.iter().position(|&b| !is_base64_byte(b)) {
-        return Err(KeyError::NotBase64 { value: String::from(key), offset });
+        return Err(KeyError::NotBase64 {
+            value: String::from(key),
+            offset,
+        });
     }
     let decoded: Vec<u8> = match STANDARD.decode(bytes) {
         Ok(decoded) => decoded,
         Err(base64::DecodeError::InvalidByte(offset, _))
         | Err(base64::DecodeError::InvalidLastSymbol(offset, _)) => {
-            return Err(KeyError::NotBase64 { value: String::from(key), offset })
+            return Err(KeyError::NotBase64 {
+                value: String::from(key),
+                offset,
+            })
         }
-        Err(_) => return Err(KeyError::NotBase64 { value: String::from(key), offset: key.len() }),
+        Err(_) => {
+            return Err(KeyError::NotBase64 {
+                value: String::from(key),
+                offset: key.len(),
+            })
+        }
     };
-    <[u8; NONCE_LEN]>::try_from(decoded.as_slice())
-        .map_err(|_| KeyError::BadLength { value: String::from(key), len: decoded.len() })
+    <[u8; NONCE_LEN]>::try_from(decoded.as_slice()).map_err(|_| KeyError::BadLength {
+        value: String::from(key),
+        len: decoded.len(),
+    })
 }
 
 /// [`validate_key`] then [`accept_key`]: the server's computation for a request's key.
@@ -150,12 +163,18 @@ mod tests {
     #[test]
     fn rfc6455_section_1_3_example() {
         // RFC 6455 §1.3: "dGhlIHNhbXBsZSBub25jZQ==" -> "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="
-        assert_eq!(accept_key("dGhlIHNhbXBsZSBub25jZQ=="), "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+        assert_eq!(
+            accept_key("dGhlIHNhbXBsZSBub25jZQ=="),
+            "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="
+        );
         assert_eq!(
             accept_key_checked("dGhlIHNhbXBsZSBub25jZQ==").unwrap(),
             "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="
         );
-        assert_eq!(&validate_key("dGhlIHNhbXBsZSBub25jZQ==").unwrap(), b"the sample nonce");
+        assert_eq!(
+            &validate_key("dGhlIHNhbXBsZSBub25jZQ==").unwrap(),
+            b"the sample nonce"
+        );
     }
 
     #[test]
@@ -183,7 +202,10 @@ mod tests {
         let err = validate_key("dGhlIHNhbXBsZSBub25jZQ==!").unwrap_err();
         assert_eq!((err.code(), err.offset()), ("bad-key-base64", Some(24)));
         // 16 bytes, but with the unused low bits of the last symbol set: not canonical.
-        assert_eq!(validate_key("dGhlIHNhbXBsZSBub25jZR==").unwrap_err().code(), "bad-key-base64");
+        assert_eq!(
+            validate_key("dGhlIHNhbXBsZSBub25jZR==").unwrap_err().code(),
+            "bad-key-base64"
+        );
         let err = validate_key("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA").unwrap_err();
         assert_eq!(err.code(), "bad-key-length");
         assert_eq!(err.header(), Some("Sec-WebSocket-Key"));
@@ -200,6 +222,9 @@ mod tests {
 
     #[test]
     fn key_from_nonce_round_trips() {
-        assert_eq!(key_from_nonce(b"the sample nonce"), "dGhlIHNhbXBsZSBub25jZQ==");
+        assert_eq!(
+            key_from_nonce(b"the sample nonce"),
+            "dGhlIHNhbXBsZSBub25jZQ=="
+        );
     }
 }

@@ -1,8 +1,23 @@
 //! The opening handshake (RFC 6455 §4).
 
 pub mod accept_key;
+pub mod deflate;
+pub mod error;
+pub mod extensions;
+pub mod origin;
+pub mod subprotocol;
 
 pub use accept_key::{
     accept_digest, accept_key, accept_key_checked, generate_key, key_from_nonce, validate_key,
     KeyError, GUID,
 };
+pub use deflate::{
+    check_deflate_response, negotiate_deflate, ClientMaxWindowBits, DeflateAgreement,
+    DeflateConfig, DeflateOffer, DeflateParams, PERMESSAGE_DEFLATE,
+};
+pub use error::{problems, HandshakeError, Problem, Side, Verdict};
+pub use extensions::{
+    format_extensions, parse_extension_headers, parse_extensions, Extension, ExtensionParam,
+};
+pub use origin::{check_origin, OriginPattern, OriginPolicy};
+pub use subprotocol::{parse_offered_subprotocols, select_subprotocol, validate_subprotocol};
