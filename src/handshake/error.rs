@@ -576,7 +576,6 @@ pub struct Verdict {
 }
 
 /// Runs one check: records its verdict and moves its errors into `errors`.
-#[allow(dead_code)] // used by request/response checks
 pub(crate) fn record(
     verdicts: &mut Vec<Verdict>,
     errors: &mut Vec<HandshakeError>,

@@ -5,7 +5,10 @@ pub mod deflate;
 pub mod error;
 pub mod extensions;
 pub mod origin;
+pub mod request;
+pub mod response;
 pub mod subprotocol;
+pub mod upgrade;
 
 pub use accept_key::{
     accept_digest, accept_key, accept_key_checked, generate_key, key_from_nonce, validate_key,
@@ -20,4 +23,9 @@ pub use extensions::{
     format_extensions, parse_extension_headers, parse_extensions, Extension, ExtensionParam,
 };
 pub use origin::{check_origin, OriginPattern, OriginPolicy};
+pub use request::{
+    parse_request, validate_request, Accepted, Rejected, ServerOutcome, ServerPolicy,
+};
+pub use response::{rejection, rejection_status, switching_protocols, HttpResponse};
 pub use subprotocol::{parse_offered_subprotocols, select_subprotocol, validate_subprotocol};
+pub use upgrade::{parse_upgrade, UpgradeProtocol};
