@@ -1,6 +1,7 @@
 //! The opening handshake (RFC 6455 §4).
 
 pub mod accept_key;
+pub mod client;
 pub mod deflate;
 pub mod error;
 pub mod extensions;
@@ -14,6 +15,7 @@ pub use accept_key::{
     accept_digest, accept_key, accept_key_checked, generate_key, key_from_nonce, validate_key,
     KeyError, GUID,
 };
+pub use client::{build_request, parse_ws_url, ClientOptions, ClientOutcome, ClientRequest, WsUrl};
 pub use deflate::{
     check_deflate_response, negotiate_deflate, ClientMaxWindowBits, DeflateAgreement,
     DeflateConfig, DeflateOffer, DeflateParams, PERMESSAGE_DEFLATE,
