@@ -67,7 +67,8 @@ macro_rules! server {
     ($name:ident, $raw:expr, $policy:expr, accept $(, |$a:ident| $check:block)?) => {
         #[test]
         fn $name() {
-            let outcome = run_server(&$raw, &$policy);
+            let raw: Vec<u8> = Vec::from($raw);
+            let outcome = run_server(&raw, &$policy);
             let ServerOutcome::Accept(_a) = outcome else { panic!("rejected: {:?}", outcome.codes()) };
             assert_eq!(_a.response.status, 101);
             assert_eq!(_a.response.headers.get("Sec-WebSocket-Accept"), Some(ACCEPT));
@@ -77,7 +78,8 @@ macro_rules! server {
     ($name:ident, $raw:expr, $policy:expr, reject $status:expr, [$($code:expr),+] $(, |$r:ident| $check:block)?) => {
         #[test]
         fn $name() {
-            let outcome = run_server(&$raw, &$policy);
+            let raw: Vec<u8> = Vec::from($raw);
+            let outcome = run_server(&raw, &$policy);
             assert_eq!(outcome.codes(), [$($code),+]);
             assert_eq!(outcome.status(), $status);
             let ServerOutcome::Reject(_r) = outcome else { unreachable!() };
@@ -112,7 +114,7 @@ macro_rules! structured {
 
 server!(rfc6455_1_2_sample, b"GET /chat HTTP/1.1\r\nHost: server.example.com\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
 Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nOrigin: http://example.com\r\nSec-WebSocket-Protocol: chat, superchat\r\n\
-Sec-WebSocket-Version: 13\r\n\r\n".to_vec(), default_policy().with_subprotocols(["chat"]), accept, |a| {
+Sec-WebSocket-Version: 13\r\n\r\n", default_policy().with_subprotocols(["chat"]), accept, |a| {
     assert_eq!(a.protocol.as_deref(), Some("chat"));
     assert_eq!(a.response.bytes, b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
 Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\nSec-WebSocket-Protocol: chat\r\n\r\n");
@@ -256,7 +258,7 @@ server!(version_8_and_bad_origin, get(&["Sec-WebSocket-Version"], &["Sec-WebSock
 server!(cr_in_value, get(&[], &["X-Evil: a\rb"]), default_policy(), reject 400, ["illegal-header-byte"]);
 server!(nul_in_value, get(&[], &["X-Evil: a\0b"]), default_policy(), reject 400, ["illegal-header-byte"]);
 server!(bad_header_name, get(&[], &["Bad Name: x"]), default_policy(), reject 400, ["invalid-header-name"]);
-server!(malformed_request_line, b"GET/chat HTTP/1.1\r\n\r\n".to_vec(), default_policy(), reject 400, ["malformed-head"]);
+server!(malformed_request_line, b"GET/chat HTTP/1.1\r\n\r\n", default_policy(), reject 400, ["malformed-head"]);
 server!(http_2_start_line, req("GET /chat HTTP/2.0", &[], &[]), default_policy(), reject 400, ["malformed-head"]);
 server!(head_64_kib, get(&[], &[&format!("X-Big: {}", "a".repeat(64 * 1024))]), default_policy(), reject 431, ["head-too-large"], |r| {
     assert_eq!(r.response.reason, "Request Header Fields Too Large");
