@@ -5,6 +5,7 @@ pub mod client;
 pub mod deflate;
 pub mod error;
 pub mod extensions;
+pub mod h2;
 pub mod origin;
 pub mod request;
 pub mod response;
@@ -24,6 +25,7 @@ pub use error::{problems, HandshakeError, Problem, Side, Verdict};
 pub use extensions::{
     format_extensions, parse_extension_headers, parse_extensions, Extension, ExtensionParam,
 };
+pub use h2::{validate_extended_connect, H2Outcome};
 pub use origin::{check_origin, OriginPattern, OriginPolicy};
 pub use request::{
     parse_request, validate_request, Accepted, Rejected, ServerOutcome, ServerPolicy,
