@@ -32,4 +32,7 @@ pub use request::{
 };
 pub use response::{rejection, rejection_status, switching_protocols, HttpResponse};
 pub use subprotocol::{parse_offered_subprotocols, select_subprotocol, validate_subprotocol};
-pub use upgrade::{parse_upgrade, UpgradeProtocol};
+pub use upgrade::{
+    classify_upgrade, decode_http2_settings, parse_upgrade, Http2Setting, UpgradeClassification,
+    UpgradeKind, UpgradeProtocol,
+};
