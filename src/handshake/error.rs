@@ -1,0 +1,597 @@
+//! `HandshakeError`: one variant per rule of the opening handshake (RFC 6455 §4, RFC 7692 §7,
+//! RFC 8441, RFC 9110 §7.8), plus the plain-data [`Problem`] and [`Verdict`] the explainer shows.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use serde::Serialize;
+
+use crate::error::{truncate_for_display, Diagnostic};
+use crate::http::{HttpError, HttpVersion};
+
+use super::accept_key::KeyError;
+
+/// Which message a rule applies to: the client's request or the server's response (RFC 6455 §4.1,
+/// §4.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Side {
+    /// The client's upgrade request, checked by the server (RFC 6455 §4.2.1).
+    Request,
+    /// The server's response, checked by the client (RFC 6455 §4.1).
+    Response,
+}
+
+/// Everything that can be wrong with an opening handshake (RFC 6455 §4). Each variant has a
+/// stable kebab-case [`Diagnostic::code`]; request faults carry the HTTP status to answer with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum HandshakeError {
+    /// The head itself is not valid HTTP/1.1, too large, or holds illegal bytes (RFC 9112).
+    Http(HttpError),
+    /// `Sec-WebSocket-Key` is not base64 of 16 bytes (RFC 6455 §4.2.1 item 5).
+    Key(KeyError),
+    /// The method is not GET (RFC 6455 §4.2.1 item 1).
+    MethodNotGet { method: String },
+    /// The request is older than HTTP/1.1 (RFC 6455 §4.2.1 item 1).
+    HttpVersionTooOld { version: HttpVersion },
+    /// No `Host` header (RFC 6455 §4.2.1 item 2, RFC 9112 §3.2).
+    MissingHost,
+    /// A header that must appear at most once appears `count` times (RFC 6455 §11.3, RFC 9112 §3.2).
+    DuplicateHeader {
+        header: &'static str,
+        count: usize,
+        side: Side,
+    },
+    /// No `Upgrade` header (RFC 6455 §4.2.1 item 3, §4.1).
+    MissingUpgrade { side: Side },
+    /// `Upgrade` is not a list of `protocol-name[/protocol-version]` (RFC 9110 §7.8).
+    InvalidUpgradeHeader { value: String, offset: usize },
+    /// `Upgrade` does not list `websocket` (RFC 6455 §4.2.1 item 3, §4.1).
+    UpgradeNotWebsocket { value: String, side: Side },
+    /// No `Connection` header (RFC 6455 §4.2.1 item 4, §4.1).
+    MissingConnection { side: Side },
+    /// `Connection` does not list the `Upgrade` option (RFC 6455 §4.2.1 item 4, §4.1).
+    ConnectionNotUpgrade { value: String, side: Side },
+    /// No `Sec-WebSocket-Key` (RFC 6455 §4.2.1 item 5).
+    MissingKey,
+    /// No `Sec-WebSocket-Version` (RFC 6455 §4.2.1 item 6).
+    MissingVersion,
+    /// `Sec-WebSocket-Version` is not 13 (RFC 6455 §4.2.2, §4.4): answered with 426.
+    UnsupportedVersion { value: String },
+    /// The policy requires an `Origin` header and there is none (RFC 6455 §4.2.2, §10.2).
+    MissingOrigin,
+    /// `Origin` is not allowed by the server's policy (RFC 6455 §4.2.2, §10.2): answered with 403.
+    OriginNotAllowed { origin: String },
+    /// An element of `Sec-WebSocket-Protocol` is not a token (RFC 6455 §4.1 item 10, §11.3.4).
+    InvalidSubprotocol {
+        value: String,
+        offset: usize,
+        side: Side,
+    },
+    /// The client offers the same subprotocol twice (RFC 6455 §4.1 item 10: "each being unique").
+    DuplicateSubprotocol { value: String },
+    /// The server requires a subprotocol and none offered is supported (RFC 6455 §4.2.2 /subprotocol/).
+    NoCommonSubprotocol { offered: Vec<String> },
+    /// `Sec-WebSocket-Extensions` does not follow the §9.1 grammar (RFC 6455 §9.1).
+    InvalidExtensionHeader {
+        value: String,
+        offset: usize,
+        expected: &'static str,
+        side: Side,
+    },
+    /// The server answered with a status other than 101 (RFC 6455 §4.1).
+    UnexpectedStatus { status: u16, reason: String },
+    /// The response lacks `Sec-WebSocket-Accept` (RFC 6455 §4.1, client check 4).
+    MissingAccept,
+    /// `Sec-WebSocket-Accept` is not the value derived from the key sent (RFC 6455 §4.1, §4.2.2).
+    AcceptMismatch { expected: String, received: String },
+    /// The server chose a subprotocol the client did not offer (RFC 6455 §4.1, client check 6).
+    UnofferedSubprotocol { value: String },
+    /// The server accepted an extension the client did not offer (RFC 6455 §4.1, client check 5).
+    UnofferedExtension { name: String },
+    /// The response lists an extension twice (RFC 7692 §7, RFC 6455 §9.1).
+    DuplicateExtension { name: String },
+    /// A `permessage-deflate` parameter is unknown, repeated, or has a bad value (RFC 7692 §7.1).
+    InvalidDeflateParam {
+        param: String,
+        value: Option<String>,
+        reason: &'static str,
+        side: Side,
+    },
+    /// The URL is not a WebSocket URI (RFC 6455 §3).
+    InvalidUrl { url: String, reason: &'static str },
+    /// The URL scheme is not `ws`, `wss`, `http` or `https` (RFC 6455 §3).
+    UnsupportedScheme { scheme: String },
+    /// The URL has a fragment, which WebSocket URIs must not (RFC 6455 §3).
+    UrlFragment { url: String },
+    /// The URL port is not a number in 1..=65535 (RFC 6455 §3, RFC 3986 §3.2.3).
+    InvalidPort { port: String },
+    /// An extra header would override a header the handshake sets itself (RFC 6455 §4.1).
+    ForbiddenHeader { name: String },
+    /// Extended CONNECT: `:method` is not CONNECT (RFC 8441 §4).
+    MethodNotConnect { method: String },
+    /// Extended CONNECT: a required pseudo-header is missing (RFC 8441 §4, RFC 9113 §8.3.1).
+    MissingPseudoHeader { name: &'static str },
+    /// A pseudo-header is unknown, repeated, after a regular field, or empty (RFC 9113 §8.3).
+    InvalidPseudoHeader { name: String, reason: &'static str },
+    /// Extended CONNECT: `:protocol` is not `websocket` (RFC 8441 §4, RFC 9220 §3).
+    ProtocolNotWebsocket { value: String },
+    /// Extended CONNECT carries `Sec-WebSocket-Key`, superseded by `:protocol` (RFC 8441 §5).
+    KeyInExtendedConnect,
+    /// A connection-specific header in HTTP/2 or HTTP/3 (RFC 9113 §8.2.2).
+    ConnectionSpecificHeader { name: String },
+    /// An uppercase field name in HTTP/2 or HTTP/3 (RFC 9113 §8.2.1).
+    UppercaseHeaderName { name: String },
+    /// h2c upgrade without exactly one `HTTP2-Settings` (RFC 7540 §3.2.1).
+    MissingHttp2Settings,
+    /// `HTTP2-Settings` is not base64url of whole SETTINGS entries with valid values (RFC 7540 §3.2.1,
+    /// RFC 9113 §6.5.2).
+    InvalidHttp2Settings { value: String, reason: &'static str },
+}
+
+impl From<HttpError> for HandshakeError {
+    fn from(e: HttpError) -> Self {
+        HandshakeError::Http(e)
+    }
+}
+
+impl From<KeyError> for HandshakeError {
+    fn from(e: KeyError) -> Self {
+        HandshakeError::Key(e)
+    }
+}
+
+fn by_side(side: Side, request: &'static str, response: &'static str) -> &'static str {
+    match side {
+        Side::Request => request,
+        Side::Response => response,
+    }
+}
+
+impl Diagnostic for HandshakeError {
+    fn code(&self) -> &'static str {
+        use HandshakeError as E;
+        match self {
+            E::Http(e) => e.code(),
+            E::Key(e) => e.code(),
+            E::MethodNotGet { .. } => "method-not-get",
+            E::HttpVersionTooOld { .. } => "http-version-too-old",
+            E::MissingHost => "missing-host",
+            E::DuplicateHeader { .. } => "duplicate-header",
+            E::MissingUpgrade { .. } => "missing-upgrade",
+            E::InvalidUpgradeHeader { .. } => "invalid-upgrade-header",
+            E::UpgradeNotWebsocket { .. } => "upgrade-not-websocket",
+            E::MissingConnection { .. } => "missing-connection",
+            E::ConnectionNotUpgrade { .. } => "connection-not-upgrade",
+            E::MissingKey => "missing-key",
+            E::MissingVersion => "missing-version",
+            E::UnsupportedVersion { .. } => "unsupported-version",
+            E::MissingOrigin => "missing-origin",
+            E::OriginNotAllowed { .. } => "origin-not-allowed",
+            E::InvalidSubprotocol { .. } => "invalid-subprotocol",
+            E::DuplicateSubprotocol { .. } => "duplicate-subprotocol",
+            E::NoCommonSubprotocol { .. } => "no-common-subprotocol",
+            E::InvalidExtensionHeader { .. } => "invalid-extension-header",
+            E::UnexpectedStatus { .. } => "unexpected-status",
+            E::MissingAccept => "missing-accept",
+            E::AcceptMismatch { .. } => "accept-mismatch",
+            E::UnofferedSubprotocol { .. } => "unoffered-subprotocol",
+            E::UnofferedExtension { .. } => "unoffered-extension",
+            E::DuplicateExtension { .. } => "duplicate-extension",
+            E::InvalidDeflateParam { .. } => "invalid-deflate-param",
+            E::InvalidUrl { .. } => "invalid-url",
+            E::UnsupportedScheme { .. } => "unsupported-scheme",
+            E::UrlFragment { .. } => "url-fragment",
+            E::InvalidPort { .. } => "invalid-port",
+            E::ForbiddenHeader { .. } => "forbidden-header",
+            E::MethodNotConnect { .. } => "method-not-connect",
+            E::MissingPseudoHeader { .. } => "missing-pseudo-header",
+            E::InvalidPseudoHeader { .. } => "invalid-pseudo-header",
+            E::ProtocolNotWebsocket { .. } => "protocol-not-websocket",
+            E::KeyInExtendedConnect => "key-in-extended-connect",
+            E::ConnectionSpecificHeader { .. } => "connection-specific-header",
+            E::UppercaseHeaderName { .. } => "uppercase-header-name",
+            E::MissingHttp2Settings => "missing-http2-settings",
+            E::InvalidHttp2Settings { .. } => "invalid-http2-settings",
+        }
+    }
+
+    fn rfc(&self) -> &'static str {
+        use HandshakeError as E;
+        match self {
+            E::Http(e) => e.rfc(),
+            E::Key(e) => e.rfc(),
+            E::MethodNotGet { .. } | E::HttpVersionTooOld { .. } => "RFC 6455 §4.2.1",
+            E::MissingHost => "RFC 6455 §4.2.1",
+            E::DuplicateHeader { header, .. } => match *header {
+                "Host" => "RFC 9112 §3.2",
+                "Sec-WebSocket-Key" => "RFC 6455 §11.3.1",
+                "Sec-WebSocket-Accept" => "RFC 6455 §11.3.3",
+                "Sec-WebSocket-Protocol" => "RFC 6455 §11.3.4",
+                "Sec-WebSocket-Version" => "RFC 6455 §11.3.5",
+                "Origin" => "RFC 6454 §7.3",
+                "HTTP2-Settings" => "RFC 7540 §3.2.1",
+                _ => "RFC 9110 §5.3",
+            },
+            E::MissingUpgrade { side } | E::UpgradeNotWebsocket { side, .. } => {
+                by_side(*side, "RFC 6455 §4.2.1", "RFC 6455 §4.1")
+            }
+            E::MissingConnection { side } | E::ConnectionNotUpgrade { side, .. } => {
+                by_side(*side, "RFC 6455 §4.2.1", "RFC 6455 §4.1")
+            }
+            E::InvalidUpgradeHeader { .. } => "RFC 9110 §7.8",
+            E::MissingKey => "RFC 6455 §4.2.1",
+            E::MissingVersion => "RFC 6455 §4.2.1",
+            E::UnsupportedVersion { .. } => "RFC 6455 §4.2.2",
+            E::MissingOrigin | E::OriginNotAllowed { .. } => "RFC 6455 §4.2.2",
+            E::InvalidSubprotocol { side, .. } => {
+                by_side(*side, "RFC 6455 §4.1", "RFC 6455 §11.3.4")
+            }
+            E::DuplicateSubprotocol { .. } => "RFC 6455 §4.1",
+            E::NoCommonSubprotocol { .. } => "RFC 6455 §4.2.2",
+            E::InvalidExtensionHeader { .. } => "RFC 6455 §9.1",
+            E::UnexpectedStatus { .. } | E::MissingAccept | E::AcceptMismatch { .. } => {
+                "RFC 6455 §4.1"
+            }
+            E::UnofferedSubprotocol { .. } | E::UnofferedExtension { .. } => "RFC 6455 §4.1",
+            E::DuplicateExtension { .. } => "RFC 7692 §7",
+            E::InvalidDeflateParam { .. } => "RFC 7692 §7.1",
+            E::InvalidUrl { .. }
+            | E::UnsupportedScheme { .. }
+            | E::UrlFragment { .. }
+            | E::InvalidPort { .. } => "RFC 6455 §3",
+            E::ForbiddenHeader { .. } => "RFC 6455 §4.1",
+            E::MethodNotConnect { .. } | E::MissingPseudoHeader { .. } => "RFC 8441 §4",
+            E::ProtocolNotWebsocket { .. } => "RFC 8441 §4",
+            E::KeyInExtendedConnect => "RFC 8441 §5",
+            E::InvalidPseudoHeader { .. } => "RFC 9113 §8.3",
+            E::ConnectionSpecificHeader { .. } => "RFC 9113 §8.2.2",
+            E::UppercaseHeaderName { .. } => "RFC 9113 §8.2.1",
+            E::MissingHttp2Settings | E::InvalidHttp2Settings { .. } => "RFC 7540 §3.2.1",
+        }
+    }
+
+    fn explanation(&self) -> String {
+        use alloc::format;
+        use HandshakeError as E;
+        let t = |s: &String| truncate_for_display(s, 40);
+        match self {
+            E::Http(e) => e.explanation(),
+            E::Key(e) => e.explanation(),
+            E::MethodNotGet { method } => {
+                format!("A WebSocket upgrade must be a GET request, not {}.", t(method))
+            }
+            E::HttpVersionTooOld { version } => {
+                format!("A WebSocket upgrade needs HTTP/1.1 or later; this request is {version}.")
+            }
+            E::MissingHost => String::from("The request has no Host header, which HTTP/1.1 and RFC 6455 require."),
+            E::DuplicateHeader { header, count, .. } => {
+                format!("The {header} header must appear once, but appears {count} times.")
+            }
+            E::MissingUpgrade { .. } => String::from("There is no Upgrade header; it must list \"websocket\"."),
+            E::InvalidUpgradeHeader { .. } => String::from(
+                "The Upgrade header must be a comma-separated list of protocol[/version] tokens.",
+            ),
+            E::UpgradeNotWebsocket { .. } => {
+                String::from("The Upgrade header does not list \"websocket\" (compared case-insensitively).")
+            }
+            E::MissingConnection { .. } => {
+                String::from("There is no Connection header; it must include the \"Upgrade\" option.")
+            }
+            E::ConnectionNotUpgrade { .. } => String::from(
+                "The Connection header does not include the \"Upgrade\" option (compared case-insensitively).",
+            ),
+            E::MissingKey => String::from("There is no Sec-WebSocket-Key header with the client's base64 nonce."),
+            E::MissingVersion => String::from(
+                "There is no Sec-WebSocket-Version header; clients must send \"13\".",
+            ),
+            E::UnsupportedVersion { value } => format!(
+                "Sec-WebSocket-Version is \"{}\", but this server speaks only version 13; it answers 426 with Sec-WebSocket-Version: 13.",
+                t(value)
+            ),
+            E::MissingOrigin => String::from("The server requires an Origin header and the request has none."),
+            E::OriginNotAllowed { origin } => {
+                format!("The origin \"{}\" is not allowed to connect; the server answers 403.", t(origin))
+            }
+            E::InvalidSubprotocol { .. } => {
+                String::from("Each Sec-WebSocket-Protocol value must be an HTTP token (no spaces, slashes or quotes).")
+            }
+            E::DuplicateSubprotocol { value } => {
+                format!("The subprotocol \"{}\" is offered more than once; offers must be unique.", t(value))
+            }
+            E::NoCommonSubprotocol { .. } => String::from(
+                "The server requires a subprotocol and none of those the client offered is supported.",
+            ),
+            E::InvalidExtensionHeader { expected, .. } => {
+                format!("Sec-WebSocket-Extensions does not follow the RFC 6455 §9.1 grammar: expected {expected}.")
+            }
+            E::UnexpectedStatus { status, .. } => format!(
+                "The server answered {status} instead of 101 Switching Protocols, so the connection did not upgrade."
+            ),
+            E::MissingAccept => String::from("The response has no Sec-WebSocket-Accept header."),
+            E::AcceptMismatch { expected, .. } => format!(
+                "Sec-WebSocket-Accept does not match the key that was sent; expected \"{expected}\"."
+            ),
+            E::UnofferedSubprotocol { value } => {
+                format!("The server selected subprotocol \"{}\", which the client did not offer.", t(value))
+            }
+            E::UnofferedExtension { name } => {
+                format!("The server accepted extension \"{}\", which the client did not offer.", t(name))
+            }
+            E::DuplicateExtension { name } => {
+                format!("The response accepts extension \"{}\" more than once.", t(name))
+            }
+            E::InvalidDeflateParam { param, reason, .. } => {
+                format!("permessage-deflate parameter \"{}\" is not acceptable: {reason}.", t(param))
+            }
+            E::InvalidUrl { reason, .. } => format!("The URL is not a valid WebSocket URI: {reason}."),
+            E::UnsupportedScheme { scheme } => {
+                format!("The URL scheme \"{}\" is not ws, wss, http or https.", t(scheme))
+            }
+            E::UrlFragment { .. } => String::from("WebSocket URIs must not have a #fragment."),
+            E::InvalidPort { port } => format!("The port \"{}\" is not a number from 1 to 65535.", t(port)),
+            E::ForbiddenHeader { name } => format!(
+                "The extra header \"{}\" would override a header the handshake sets itself.",
+                t(name)
+            ),
+            E::MethodNotConnect { method } => format!(
+                "A WebSocket over HTTP/2 or HTTP/3 is an extended CONNECT request; :method is {}.",
+                t(method)
+            ),
+            E::MissingPseudoHeader { name } => {
+                format!("The extended CONNECT request lacks the {name} pseudo-header.")
+            }
+            E::InvalidPseudoHeader { name, reason } => {
+                format!("The pseudo-header \"{}\" is malformed: {reason}.", t(name))
+            }
+            E::ProtocolNotWebsocket { value } => {
+                format!("The :protocol pseudo-header is \"{}\", not \"websocket\".", t(value))
+            }
+            E::KeyInExtendedConnect => String::from(
+                "Extended CONNECT does not use Sec-WebSocket-Key; the :protocol pseudo-header replaces it.",
+            ),
+            E::ConnectionSpecificHeader { name } => format!(
+                "HTTP/2 and HTTP/3 forbid the connection-specific header \"{}\".",
+                t(name)
+            ),
+            E::UppercaseHeaderName { name } => {
+                format!("HTTP/2 and HTTP/3 field names must be lowercase; \"{}\" is not.", t(name))
+            }
+            E::MissingHttp2Settings => {
+                String::from("An h2c upgrade must carry exactly one HTTP2-Settings header.")
+            }
+            E::InvalidHttp2Settings { reason, .. } => format!("HTTP2-Settings is not valid: {reason}."),
+        }
+    }
+
+    fn header(&self) -> Option<&'static str> {
+        use HandshakeError as E;
+        match self {
+            E::Http(e) => e.header(),
+            E::Key(e) => e.header(),
+            E::MissingHost => Some("Host"),
+            E::DuplicateHeader { header, .. } => Some(header),
+            E::MissingUpgrade { .. }
+            | E::InvalidUpgradeHeader { .. }
+            | E::UpgradeNotWebsocket { .. } => Some("Upgrade"),
+            E::MissingConnection { .. } | E::ConnectionNotUpgrade { .. } => Some("Connection"),
+            E::MissingKey | E::KeyInExtendedConnect => Some("Sec-WebSocket-Key"),
+            E::MissingVersion | E::UnsupportedVersion { .. } => Some("Sec-WebSocket-Version"),
+            E::MissingOrigin | E::OriginNotAllowed { .. } => Some("Origin"),
+            E::InvalidSubprotocol { .. }
+            | E::DuplicateSubprotocol { .. }
+            | E::NoCommonSubprotocol { .. }
+            | E::UnofferedSubprotocol { .. } => Some("Sec-WebSocket-Protocol"),
+            E::InvalidExtensionHeader { .. }
+            | E::UnofferedExtension { .. }
+            | E::DuplicateExtension { .. }
+            | E::InvalidDeflateParam { .. } => Some("Sec-WebSocket-Extensions"),
+            E::MissingAccept | E::AcceptMismatch { .. } => Some("Sec-WebSocket-Accept"),
+            E::MissingPseudoHeader { name } => Some(name),
+            E::MethodNotConnect { .. } => Some(":method"),
+            E::ProtocolNotWebsocket { .. } => Some(":protocol"),
+            E::ConnectionSpecificHeader { name }
+            | E::UppercaseHeaderName { name }
+            | E::ForbiddenHeader { name } => crate::http::canonical_name(name),
+            E::MissingHttp2Settings | E::InvalidHttp2Settings { .. } => Some("HTTP2-Settings"),
+            _ => None,
+        }
+    }
+
+    fn value(&self) -> Option<String> {
+        use HandshakeError as E;
+        let v = |s: &String| Some(truncate_for_display(s, 64));
+        match self {
+            E::Http(e) => e.value(),
+            E::Key(e) => e.value(),
+            E::MethodNotGet { method } | E::MethodNotConnect { method } => v(method),
+            E::HttpVersionTooOld { version } => Some(alloc::format!("{version}")),
+            E::InvalidUpgradeHeader { value, .. }
+            | E::UpgradeNotWebsocket { value, .. }
+            | E::ConnectionNotUpgrade { value, .. }
+            | E::UnsupportedVersion { value }
+            | E::InvalidSubprotocol { value, .. }
+            | E::DuplicateSubprotocol { value }
+            | E::InvalidExtensionHeader { value, .. }
+            | E::UnofferedSubprotocol { value }
+            | E::ProtocolNotWebsocket { value }
+            | E::InvalidHttp2Settings { value, .. } => v(value),
+            E::OriginNotAllowed { origin } => v(origin),
+            E::NoCommonSubprotocol { offered } => {
+                Some(truncate_for_display(&offered.join(", "), 64))
+            }
+            E::UnexpectedStatus { status, reason } => Some(truncate_for_display(
+                &alloc::format!("{status} {reason}"),
+                64,
+            )),
+            E::AcceptMismatch { received, .. } => v(received),
+            E::UnofferedExtension { name } | E::DuplicateExtension { name } => v(name),
+            E::InvalidDeflateParam { param, value, .. } => match value {
+                Some(value) => Some(truncate_for_display(&alloc::format!("{param}={value}"), 64)),
+                None => v(param),
+            },
+            E::InvalidUrl { url, .. } | E::UrlFragment { url } => v(url),
+            E::UnsupportedScheme { scheme } => v(scheme),
+            E::InvalidPort { port } => v(port),
+            E::ForbiddenHeader { name }
+            | E::InvalidPseudoHeader { name, .. }
+            | E::ConnectionSpecificHeader { name }
+            | E::UppercaseHeaderName { name } => v(name),
+            _ => None,
+        }
+    }
+
+    fn offset(&self) -> Option<u64> {
+        use HandshakeError as E;
+        match self {
+            E::Http(e) => e.offset(),
+            E::Key(e) => e.offset(),
+            E::InvalidUpgradeHeader { offset, .. }
+            | E::InvalidSubprotocol { offset, .. }
+            | E::InvalidExtensionHeader { offset, .. } => Some(*offset as u64),
+            _ => None,
+        }
+    }
+
+    fn status(&self) -> Option<u16> {
+        use HandshakeError as E;
+        match self {
+            E::Http(e) => e.status(),
+            E::Key(e) => e.status(),
+            E::UnsupportedVersion { .. } => Some(426),
+            E::MissingOrigin | E::OriginNotAllowed { .. } => Some(403),
+            E::DuplicateHeader {
+                side: Side::Response,
+                ..
+            }
+            | E::MissingUpgrade {
+                side: Side::Response,
+            }
+            | E::UpgradeNotWebsocket {
+                side: Side::Response,
+                ..
+            }
+            | E::MissingConnection {
+                side: Side::Response,
+            }
+            | E::ConnectionNotUpgrade {
+                side: Side::Response,
+                ..
+            }
+            | E::InvalidSubprotocol {
+                side: Side::Response,
+                ..
+            }
+            | E::InvalidExtensionHeader {
+                side: Side::Response,
+                ..
+            }
+            | E::InvalidDeflateParam {
+                side: Side::Response,
+                ..
+            } => None,
+            E::UnexpectedStatus { .. }
+            | E::MissingAccept
+            | E::AcceptMismatch { .. }
+            | E::UnofferedSubprotocol { .. }
+            | E::UnofferedExtension { .. }
+            | E::DuplicateExtension { .. }
+            | E::InvalidUrl { .. }
+            | E::UnsupportedScheme { .. }
+            | E::UrlFragment { .. }
+            | E::InvalidPort { .. }
+            | E::ForbiddenHeader { .. } => None,
+            _ => Some(400),
+        }
+    }
+}
+
+impl core::fmt::Display for HandshakeError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "{}: {}", self.code(), self.explanation())
+    }
+}
+
+impl std::error::Error for HandshakeError {}
+
+/// A diagnostic flattened to plain data for the explainer and the JS layer (see
+/// [`Diagnostic`]); built from any error of any layer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Problem {
+    /// Stable kebab-case code.
+    pub code: &'static str,
+    /// RFC section of the rule.
+    pub rfc: &'static str,
+    /// One sentence a person can act on.
+    pub explanation: String,
+    /// The header concerned.
+    pub header: Option<&'static str>,
+    /// The offending value, truncated.
+    pub value: Option<String>,
+    /// Byte offset of the fault, where one applies.
+    pub offset: Option<u64>,
+    /// HTTP status a server answers with.
+    pub status: Option<u16>,
+}
+
+impl Problem {
+    /// Flattens any [`Diagnostic`].
+    pub fn from_diagnostic(d: &dyn Diagnostic) -> Self {
+        Problem {
+            code: d.code(),
+            rfc: d.rfc(),
+            explanation: d.explanation(),
+            header: d.header(),
+            value: d.value(),
+            offset: d.offset(),
+            status: d.status(),
+        }
+    }
+}
+
+/// Flattens a list of errors into [`Problem`]s.
+pub fn problems(errors: &[HandshakeError]) -> Vec<Problem> {
+    errors.iter().map(|e| Problem::from_diagnostic(e)).collect()
+}
+
+/// One line of the explainer's checklist: a named rule and whether the message passed it
+/// (RFC 6455 §4.1, §4.2.1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Verdict {
+    /// Short stable name of the check (`"method"`, `"upgrade"`, `"key"`, …).
+    pub check: &'static str,
+    /// The header it looks at, if any.
+    pub header: Option<&'static str>,
+    /// Whether the message satisfies the rule.
+    pub passed: bool,
+    /// The rule in one sentence.
+    pub rule: &'static str,
+    /// Where the rule is written.
+    pub rfc: &'static str,
+    /// Codes of the errors this check found (empty when passed).
+    pub codes: Vec<&'static str>,
+}
+
+/// Runs one check: records its verdict and moves its errors into `errors`.
+pub(crate) fn record(
+    verdicts: &mut Vec<Verdict>,
+    errors: &mut Vec<HandshakeError>,
+    check: &'static str,
+    header: Option<&'static str>,
+    rule: &'static str,
+    rfc: &'static str,
+    found: Vec<HandshakeError>,
+) {
+    verdicts.push(Verdict {
+        check,
+        header,
+        passed: found.is_empty(),
+        rule,
+        rfc,
+        codes: found.iter().map(|e| e.code()).collect(),
+    });
+    errors.extend(found);
+}

@@ -1,0 +1,536 @@
+//! The server's reading of a client's upgrade request (RFC 6455 §4.2.1, §4.2.2).
+//!
+//! [`validate_request`] takes a request already split into method, target, version and headers;
+//! [`parse_request`] reads raw HTTP/1.1 bytes first. Both check every rule and report *all*
+//! problems, plus one [`Verdict`] per rule for the explainer.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use serde::Serialize;
+
+use crate::http::{
+    check_field, list_contains_token, parse_request_head, HeadLimits, HeaderList, HttpVersion,
+    Status,
+};
+
+use super::accept_key::{accept_key, validate_key};
+use super::deflate::{negotiate_deflate, DeflateConfig, DeflateParams};
+use super::error::{problems, record, HandshakeError, Problem, Side, Verdict};
+use super::extensions::{format_extensions, parse_extension_headers, Extension};
+use super::origin::{check_origin, OriginPolicy};
+use super::response::{rejection, switching_protocols, HttpResponse};
+use super::subprotocol::{parse_offered_subprotocols, select_subprotocol};
+use super::upgrade::parse_upgrade;
+
+/// What a server accepts (RFC 6455 §4.2.2). The default accepts any origin, no subprotocol, no
+/// extension, and heads up to 16 KiB.
+#[derive(Debug, Clone, Default)]
+pub struct ServerPolicy {
+    /// Allowed origins (RFC 6455 §10.2).
+    pub origins: OriginPolicy,
+    /// Refuse requests without `Origin` (RFC 6455 §4.1 item 8 makes it mandatory only for browsers).
+    pub require_origin: bool,
+    /// Supported subprotocols in server preference order (RFC 6455 §4.2.2 /subprotocol/).
+    pub subprotocols: Vec<String>,
+    /// Reject with 400 when none of the client's subprotocols is supported, instead of accepting
+    /// without one.
+    pub require_subprotocol: bool,
+    /// `permessage-deflate` support, or `None` to decline all extensions (RFC 7692).
+    pub deflate: Option<DeflateConfig>,
+    /// Limits for [`parse_request`] (RFC 6585 §5).
+    pub limits: HeadLimits,
+}
+
+impl ServerPolicy {
+    /// Sets the supported subprotocols in preference order (builder style).
+    pub fn with_subprotocols<S: AsRef<str>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
+        self.subprotocols = names
+            .into_iter()
+            .map(|s| String::from(s.as_ref()))
+            .collect();
+        self
+    }
+    /// Sets the origin policy (builder style).
+    pub fn with_origins(mut self, origins: OriginPolicy) -> Self {
+        self.origins = origins;
+        self
+    }
+    /// Enables `permessage-deflate` (builder style).
+    pub fn with_deflate(mut self, config: DeflateConfig) -> Self {
+        self.deflate = Some(config);
+        self
+    }
+}
+
+/// The handshake was accepted: everything needed to answer and to start the connection
+/// (RFC 6455 §4.2.2 step 5).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Accepted {
+    /// `Sec-WebSocket-Accept` value.
+    pub accept_key: String,
+    /// Chosen subprotocol, if any.
+    pub protocol: Option<String>,
+    /// Accepted extensions, in the order of the response header.
+    pub extensions: Vec<Extension>,
+    /// The `Sec-WebSocket-Extensions` response value, if any.
+    pub extensions_header: Option<String>,
+    /// Agreed `permessage-deflate` parameters for the codec.
+    pub deflate: Option<DeflateParams>,
+    /// The `101` response.
+    pub response: HttpResponse,
+    /// Bytes used by the request head when read from bytes; anything after it is frame data.
+    pub consumed: Option<usize>,
+    /// Extension offers declined (not fatal), with why (RFC 7692 §5.1).
+    pub declined: Vec<Problem>,
+    /// One verdict per rule.
+    pub verdicts: Vec<Verdict>,
+}
+
+/// The handshake was refused: the exact response to send and every problem found
+/// (RFC 6455 §4.2.2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Rejected {
+    /// The response to send (400, 403, 426 or 431) before closing.
+    pub response: HttpResponse,
+    /// Every problem, flattened.
+    pub problems: Vec<Problem>,
+    /// Every problem, typed.
+    #[serde(skip)]
+    pub errors: Vec<HandshakeError>,
+    /// Bytes used by the request head, when it could be delimited.
+    pub consumed: Option<usize>,
+    /// One verdict per rule checked (empty when the head could not be parsed).
+    pub verdicts: Vec<Verdict>,
+}
+
+/// The server's decision on an upgrade request (RFC 6455 §4.2.2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "outcome", rename_all = "camelCase")]
+pub enum ServerOutcome {
+    /// Send `response` (101) and switch to frames.
+    Accept(Accepted),
+    /// Send `response` and close.
+    Reject(Rejected),
+}
+
+impl ServerOutcome {
+    /// Whether the request was accepted.
+    pub fn is_accept(&self) -> bool {
+        matches!(self, ServerOutcome::Accept(_))
+    }
+    /// The response to send.
+    pub fn response(&self) -> &HttpResponse {
+        match self {
+            ServerOutcome::Accept(a) => &a.response,
+            ServerOutcome::Reject(r) => &r.response,
+        }
+    }
+    /// The status of the response.
+    pub fn status(&self) -> u16 {
+        self.response().status
+    }
+    /// The codes of every problem (empty when accepted).
+    pub fn codes(&self) -> Vec<&'static str> {
+        match self {
+            ServerOutcome::Accept(_) => Vec::new(),
+            ServerOutcome::Reject(r) => r.problems.iter().map(|p| p.code).collect(),
+        }
+    }
+    /// The verdicts.
+    pub fn verdicts(&self) -> &[Verdict] {
+        match self {
+            ServerOutcome::Accept(a) => &a.verdicts,
+            ServerOutcome::Reject(r) => &r.verdicts,
+        }
+    }
+}
+
+/// Subprotocol, extension and origin results shared by HTTP/1.1 and extended CONNECT.
+pub(crate) struct Negotiated {
+    pub protocol: Option<String>,
+    pub extensions: Vec<Extension>,
+    pub deflate: Option<DeflateParams>,
+    pub declined: Vec<HandshakeError>,
+}
+
+/// Runs the origin, subprotocol and extension checks (RFC 6455 §4.2.2 step 4, RFC 7692 §5.1).
+pub(crate) fn negotiate(
+    headers: &HeaderList,
+    policy: &ServerPolicy,
+    verdicts: &mut Vec<Verdict>,
+    errors: &mut Vec<HandshakeError>,
+) -> Negotiated {
+    record(
+        verdicts,
+        errors,
+        "origin",
+        Some("Origin"),
+        "The Origin, when checked, must be one the server accepts; otherwise answer 403.",
+        "RFC 6455 §4.2.2",
+        check_origin(headers, &policy.origins, policy.require_origin),
+    );
+
+    let (offered, mut found) = parse_offered_subprotocols(headers);
+    let protocol = select_subprotocol(&offered, &policy.subprotocols);
+    if protocol.is_none() && policy.require_subprotocol && found.is_empty() {
+        found.push(HandshakeError::NoCommonSubprotocol { offered });
+    }
+    record(
+        verdicts,
+        errors,
+        "subprotocol",
+        Some("Sec-WebSocket-Protocol"),
+        "Offered subprotocols are unique tokens; the server picks at most one of them.",
+        "RFC 6455 §4.1, §4.2.2",
+        found,
+    );
+
+    let mut declined = Vec::new();
+    let mut extensions = Vec::new();
+    let mut deflate = None;
+    let found = match parse_extension_headers(headers, Side::Request) {
+        Ok(offers) => {
+            if let Some(config) = &policy.deflate {
+                let (agreed, no) = negotiate_deflate(&offers, config);
+                declined = no;
+                if let Some(agreed) = agreed {
+                    deflate = Some(agreed.params);
+                    extensions.push(agreed.response);
+                }
+            }
+            Vec::new()
+        }
+        Err(e) => alloc::vec![e],
+    };
+    record(
+        verdicts,
+        errors,
+        "extensions",
+        Some("Sec-WebSocket-Extensions"),
+        "Extension offers follow the §9.1 grammar; the server accepts only what it supports.",
+        "RFC 6455 §9.1, RFC 7692 §7.1",
+        found,
+    );
+    Negotiated {
+        protocol,
+        extensions,
+        deflate,
+        declined,
+    }
+}
+
+fn single<'a>(
+    headers: &'a HeaderList,
+    name: &'static str,
+    missing: HandshakeError,
+    found: &mut Vec<HandshakeError>,
+) -> Option<&'a str> {
+    let count = headers.count(name);
+    if count == 0 {
+        found.push(missing);
+        None
+    } else if count > 1 {
+        found.push(HandshakeError::DuplicateHeader {
+            header: name,
+            count,
+            side: Side::Request,
+        });
+        None
+    } else {
+        headers.get(name).map(|v| v.trim_matches([' ', '\t']))
+    }
+}
+
+/// Validates an upgrade request given as parts (RFC 6455 §4.2.1) and decides the answer
+/// (RFC 6455 §4.2.2). `target` is recorded only; routing is the caller's.
+pub fn validate_request(
+    method: &str,
+    _target: &str,
+    version: HttpVersion,
+    headers: &HeaderList,
+    policy: &ServerPolicy,
+) -> ServerOutcome {
+    let mut verdicts = Vec::new();
+    let mut errors = Vec::new();
+
+    let found: Vec<HandshakeError> = headers
+        .iter()
+        .filter_map(|h| {
+            check_field(&h.name, &h.value)
+                .err()
+                .map(HandshakeError::Http)
+        })
+        .collect();
+    record(
+        &mut verdicts,
+        &mut errors,
+        "header-bytes",
+        None,
+        "Header names are tokens and values hold no CR, LF, NUL or other control bytes.",
+        "RFC 9110 §5.1, §5.5",
+        found,
+    );
+
+    let found = if method == "GET" {
+        Vec::new()
+    } else {
+        alloc::vec![HandshakeError::MethodNotGet {
+            method: String::from(method)
+        }]
+    };
+    record(
+        &mut verdicts,
+        &mut errors,
+        "method",
+        None,
+        "The method is GET.",
+        "RFC 6455 §4.2.1",
+        found,
+    );
+
+    let found = if version >= HttpVersion::HTTP_11 {
+        Vec::new()
+    } else {
+        alloc::vec![HandshakeError::HttpVersionTooOld { version }]
+    };
+    record(
+        &mut verdicts,
+        &mut errors,
+        "http-version",
+        None,
+        "The request is HTTP/1.1 or later.",
+        "RFC 6455 §4.2.1",
+        found,
+    );
+
+    let mut found = Vec::new();
+    single(headers, "Host", HandshakeError::MissingHost, &mut found);
+    record(
+        &mut verdicts,
+        &mut errors,
+        "host",
+        Some("Host"),
+        "Exactly one Host header names the server.",
+        "RFC 6455 §4.2.1",
+        found,
+    );
+
+    let mut found = Vec::new();
+    match headers.combined("Upgrade") {
+        None => found.push(HandshakeError::MissingUpgrade {
+            side: Side::Request,
+        }),
+        Some(value) => match parse_upgrade(&value) {
+            Err(e) => found.push(e),
+            Ok(list)
+                if list
+                    .iter()
+                    .any(|p| p.name.eq_ignore_ascii_case("websocket") && p.version.is_none()) => {}
+            Ok(_) => found.push(HandshakeError::UpgradeNotWebsocket {
+                value,
+                side: Side::Request,
+            }),
+        },
+    }
+    record(
+        &mut verdicts,
+        &mut errors,
+        "upgrade",
+        Some("Upgrade"),
+        "Upgrade lists \"websocket\" (case-insensitive).",
+        "RFC 6455 §4.2.1",
+        found,
+    );
+
+    let mut found = Vec::new();
+    match headers.combined("Connection") {
+        None => found.push(HandshakeError::MissingConnection {
+            side: Side::Request,
+        }),
+        Some(value) if list_contains_token(&value, "upgrade") => {}
+        Some(value) => found.push(HandshakeError::ConnectionNotUpgrade {
+            value,
+            side: Side::Request,
+        }),
+    }
+    record(
+        &mut verdicts,
+        &mut errors,
+        "connection",
+        Some("Connection"),
+        "Connection includes the \"Upgrade\" option (case-insensitive).",
+        "RFC 6455 §4.2.1",
+        found,
+    );
+
+    let mut found = Vec::new();
+    let key = single(
+        headers,
+        "Sec-WebSocket-Key",
+        HandshakeError::MissingKey,
+        &mut found,
+    );
+    let key = key.and_then(|k| match validate_key(k) {
+        Ok(_) => Some(k),
+        Err(e) => {
+            found.push(HandshakeError::Key(e));
+            None
+        }
+    });
+    record(
+        &mut verdicts,
+        &mut errors,
+        "key",
+        Some("Sec-WebSocket-Key"),
+        "Exactly one Sec-WebSocket-Key, the base64 of a 16-byte nonce.",
+        "RFC 6455 §4.2.1",
+        found,
+    );
+
+    let mut found = Vec::new();
+    if let Some(v) = single(
+        headers,
+        "Sec-WebSocket-Version",
+        HandshakeError::MissingVersion,
+        &mut found,
+    ) {
+        if v != "13" {
+            found.push(HandshakeError::UnsupportedVersion {
+                value: String::from(v),
+            });
+        }
+    }
+    record(
+        &mut verdicts,
+        &mut errors,
+        "version",
+        Some("Sec-WebSocket-Version"),
+        "Sec-WebSocket-Version is 13; otherwise answer 426 with Sec-WebSocket-Version: 13.",
+        "RFC 6455 §4.2.1, §4.2.2, §4.4",
+        found,
+    );
+
+    let negotiated = negotiate(headers, policy, &mut verdicts, &mut errors);
+
+    match key {
+        Some(key) if errors.is_empty() => {
+            let accept = accept_key(key);
+            let extensions_header = if negotiated.extensions.is_empty() {
+                None
+            } else {
+                Some(format_extensions(&negotiated.extensions))
+            };
+            let response = switching_protocols(
+                &accept,
+                negotiated.protocol.as_deref(),
+                extensions_header.as_deref(),
+            );
+            ServerOutcome::Accept(Accepted {
+                accept_key: accept,
+                protocol: negotiated.protocol,
+                extensions: negotiated.extensions,
+                extensions_header,
+                deflate: negotiated.deflate,
+                response,
+                consumed: None,
+                declined: problems(&negotiated.declined),
+                verdicts,
+            })
+        }
+        _ => reject(errors, verdicts, None),
+    }
+}
+
+fn reject(
+    errors: Vec<HandshakeError>,
+    verdicts: Vec<Verdict>,
+    consumed: Option<usize>,
+) -> ServerOutcome {
+    ServerOutcome::Reject(Rejected {
+        response: rejection(&errors),
+        problems: problems(&errors),
+        errors,
+        consumed,
+        verdicts,
+    })
+}
+
+/// Reads an HTTP/1.1 request head from `buf` and validates it (RFC 6455 §4.2.1, RFC 9112 §3).
+///
+/// `Status::Partial`: the head is not complete yet and nothing was consumed; feed more bytes.
+/// `Status::Complete(outcome)`: a decision, with `consumed` telling where frames may begin. An
+/// unparsable or oversized head is a `Reject` (400 or 431), never a panic.
+pub fn parse_request(buf: &[u8], policy: &ServerPolicy) -> Status<ServerOutcome> {
+    match parse_request_head(buf, &policy.limits) {
+        Ok(Status::Partial) => Status::Partial,
+        Ok(Status::Complete((head, used))) => {
+            let mut outcome = validate_request(
+                &head.method,
+                &head.target,
+                head.version,
+                &head.headers,
+                policy,
+            );
+            match &mut outcome {
+                ServerOutcome::Accept(a) => a.consumed = Some(used),
+                ServerOutcome::Reject(r) => r.consumed = Some(used),
+            }
+            Status::Complete(outcome)
+        }
+        Err(e) => Status::Complete(reject(
+            alloc::vec![HandshakeError::Http(e)],
+            Vec::new(),
+            None,
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RFC_REQUEST: &[u8] = b"GET /chat HTTP/1.1\r\nHost: server.example.com\r\nUpgrade: websocket\r\n\
+Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nOrigin: http://example.com\r\n\
+Sec-WebSocket-Protocol: chat, superchat\r\nSec-WebSocket-Version: 13\r\n\r\n";
+
+    #[test]
+    fn rfc6455_section_1_2_request() {
+        let policy = ServerPolicy::default().with_subprotocols(["chat"]);
+        let Status::Complete(ServerOutcome::Accept(a)) = parse_request(RFC_REQUEST, &policy) else {
+            panic!("not accepted")
+        };
+        assert_eq!(a.accept_key, "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+        assert_eq!(a.protocol.as_deref(), Some("chat"));
+        assert_eq!(a.consumed, Some(RFC_REQUEST.len()));
+        assert!(a.verdicts.iter().all(|v| v.passed));
+        assert_eq!(a.response.status, 101);
+    }
+
+    #[test]
+    fn reports_every_problem() {
+        let h = HeaderList::from_pairs([("Sec-WebSocket-Version", "8")]);
+        let outcome = validate_request(
+            "POST",
+            "/",
+            HttpVersion::HTTP_10,
+            &h,
+            &ServerPolicy::default(),
+        );
+        assert_eq!(
+            outcome.codes(),
+            [
+                "method-not-get",
+                "http-version-too-old",
+                "missing-host",
+                "missing-upgrade",
+                "missing-connection",
+                "missing-key",
+                "unsupported-version"
+            ]
+        );
+        assert_eq!(outcome.status(), 400);
+    }
+}

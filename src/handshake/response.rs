@@ -1,0 +1,142 @@
+//! The server's answer: `101 Switching Protocols` or a rejection (RFC 6455 §4.2.2).
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use serde::Serialize;
+
+use crate::error::Diagnostic;
+use crate::http::{reason_phrase, write_response, HeaderList};
+
+use super::error::HandshakeError;
+
+/// A complete HTTP/1.1 response: status line and headers as data, and the same as bytes ready to
+/// write (RFC 9112 §4).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HttpResponse {
+    /// Status code.
+    pub status: u16,
+    /// Reason phrase.
+    pub reason: String,
+    /// Header lines in order.
+    pub headers: HeaderList,
+    /// Body text (empty for 101).
+    pub body: String,
+    /// The whole response on the wire.
+    pub bytes: Vec<u8>,
+}
+
+fn finish(status: u16, headers: HeaderList, body: String) -> HttpResponse {
+    let reason = String::from(reason_phrase(status));
+    // Every value here is built by this crate from checked tokens, so writing cannot fail; an
+    // error would leave `bytes` empty rather than panic.
+    let bytes = write_response(status, &reason, &headers, body.as_bytes()).unwrap_or_default();
+    HttpResponse {
+        status,
+        reason,
+        headers,
+        body,
+        bytes,
+    }
+}
+
+/// `101 Switching Protocols` with `Upgrade`, `Connection`, `Sec-WebSocket-Accept` and, when
+/// negotiated, `Sec-WebSocket-Protocol` and `Sec-WebSocket-Extensions` (RFC 6455 §4.2.2 step 5).
+pub fn switching_protocols(
+    accept: &str,
+    protocol: Option<&str>,
+    extensions: Option<&str>,
+) -> HttpResponse {
+    let mut headers = HeaderList::new();
+    headers.push("Upgrade", "websocket");
+    headers.push("Connection", "Upgrade");
+    headers.push("Sec-WebSocket-Accept", accept);
+    if let Some(p) = protocol {
+        headers.push("Sec-WebSocket-Protocol", p);
+    }
+    if let Some(e) = extensions {
+        headers.push("Sec-WebSocket-Extensions", e);
+    }
+    finish(101, headers, String::new())
+}
+
+/// The status a rejection uses for a set of problems: 431 (head too large) before 400
+/// (malformed) before 426 (version, retryable) before 403 (policy) (RFC 6455 §4.2.2, §4.4,
+/// RFC 6585 §5).
+pub fn rejection_status(errors: &[HandshakeError]) -> u16 {
+    let statuses: Vec<u16> = errors.iter().filter_map(|e| e.status()).collect();
+    [431, 400, 426, 403]
+        .into_iter()
+        .find(|s| statuses.contains(s))
+        .or_else(|| statuses.first().copied())
+        .unwrap_or(400)
+}
+
+/// A rejection naming every problem in a short text body, with `Connection: close`, and
+/// `Sec-WebSocket-Version: 13` whenever the version was the issue (RFC 6455 §4.2.2, §4.4).
+pub fn rejection(errors: &[HandshakeError]) -> HttpResponse {
+    rejection_with_status(rejection_status(errors), errors)
+}
+
+/// [`rejection`] with an explicit status.
+pub fn rejection_with_status(status: u16, errors: &[HandshakeError]) -> HttpResponse {
+    let mut body = alloc::format!("{status} {}\n", reason_phrase(status));
+    for e in errors {
+        body.push_str(&alloc::format!(
+            "{} ({}): {}\n",
+            e.code(),
+            e.rfc(),
+            e.explanation()
+        ));
+    }
+    let mut headers = HeaderList::new();
+    headers.push("Content-Type", "text/plain; charset=utf-8");
+    headers.push("Connection", "close");
+    if errors.iter().any(|e| {
+        matches!(
+            e,
+            HandshakeError::UnsupportedVersion { .. } | HandshakeError::MissingVersion
+        )
+    }) {
+        headers.push("Sec-WebSocket-Version", "13");
+    }
+    headers.push("Content-Length", &alloc::format!("{}", body.len()));
+    finish(status, headers, body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc6455_section_1_3_response() {
+        let r = switching_protocols("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", Some("chat"), None);
+        assert_eq!(
+            r.bytes,
+            b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\nSec-WebSocket-Protocol: chat\r\n\r\n"
+        );
+    }
+
+    #[test]
+    fn rejections() {
+        let r = rejection(&[
+            HandshakeError::UnsupportedVersion { value: "8".into() },
+            HandshakeError::OriginNotAllowed { origin: "x".into() },
+        ]);
+        assert_eq!(r.status, 426);
+        assert_eq!(r.headers.get("Sec-WebSocket-Version"), Some("13"));
+        assert_eq!(
+            r.headers.get("Content-Length"),
+            Some(alloc::format!("{}", r.body.len()).as_str())
+        );
+        assert!(r.body.contains("unsupported-version"));
+        assert!(r.bytes.ends_with(r.body.as_bytes()));
+        let r = rejection(&[
+            HandshakeError::MissingKey,
+            HandshakeError::UnsupportedVersion { value: "8".into() },
+        ]);
+        assert_eq!(r.status, 400);
+    }
+}

@@ -1,0 +1,97 @@
+//! Errors of the HTTP/1.1 layer: reading and writing a message head (RFC 9110, RFC 9112).
+
+use alloc::string::String;
+
+use crate::error::{truncate_for_display, Diagnostic};
+
+use super::headers::canonical_name;
+
+/// Why a message head could not be read or written (RFC 9112 §2, RFC 9110 §5).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum HttpError {
+    /// The head is longer than the configured limit, or still incomplete past it (RFC 6585 §5).
+    HeadTooLarge { len: usize, max: usize },
+    /// More header lines than the configured limit (RFC 6585 §5).
+    TooManyHeaders { max: usize },
+    /// The start line or framing is not HTTP/1.x syntax (RFC 9112 §2.2, §3, §4).
+    Malformed {
+        what: &'static str,
+        offset: Option<usize>,
+    },
+    /// A field value holds CR, LF, NUL or another control byte (RFC 9110 §5.5).
+    IllegalHeaderByte {
+        name: String,
+        value: String,
+        offset: usize,
+    },
+    /// A field name is not a token (RFC 9110 §5.1).
+    InvalidHeaderName { name: String },
+}
+
+impl Diagnostic for HttpError {
+    fn code(&self) -> &'static str {
+        match self {
+            HttpError::HeadTooLarge { .. } => "head-too-large",
+            HttpError::TooManyHeaders { .. } => "too-many-headers",
+            HttpError::Malformed { .. } => "malformed-head",
+            HttpError::IllegalHeaderByte { .. } => "illegal-header-byte",
+            HttpError::InvalidHeaderName { .. } => "invalid-header-name",
+        }
+    }
+    fn rfc(&self) -> &'static str {
+        match self {
+            HttpError::HeadTooLarge { .. } | HttpError::TooManyHeaders { .. } => "RFC 6585 §5",
+            HttpError::Malformed { .. } => "RFC 9112 §2.2",
+            HttpError::IllegalHeaderByte { .. } => "RFC 9110 §5.5",
+            HttpError::InvalidHeaderName { .. } => "RFC 9110 §5.1",
+        }
+    }
+    fn explanation(&self) -> String {
+        match self {
+            HttpError::HeadTooLarge { len, max } => alloc::format!(
+                "The request head is at least {len} bytes, more than the {max}-byte limit; the server answers 431."
+            ),
+            HttpError::TooManyHeaders { max } => {
+                alloc::format!("The head has more than {max} header lines; the server answers 431.")
+            }
+            HttpError::Malformed { what, .. } => {
+                alloc::format!("The message head is not valid HTTP/1.1: bad {what}.")
+            }
+            HttpError::IllegalHeaderByte { name, .. } => alloc::format!(
+                "The value of header \"{}\" contains a CR, LF, NUL or other control byte, which field values must not (and which could inject headers).",
+                truncate_for_display(name, 40)
+            ),
+            HttpError::InvalidHeaderName { name } => alloc::format!(
+                "The header name \"{}\" is not an HTTP token.",
+                truncate_for_display(name, 40)
+            ),
+        }
+    }
+    fn header(&self) -> Option<&'static str> {
+        match self {
+            HttpError::IllegalHeaderByte { name, .. } => canonical_name(name),
+            _ => None,
+        }
+    }
+    fn value(&self) -> Option<String> {
+        match self {
+            HttpError::IllegalHeaderByte { value, .. } => Some(truncate_for_display(value, 64)),
+            HttpError::InvalidHeaderName { name } => Some(truncate_for_display(name, 64)),
+            _ => None,
+        }
+    }
+    fn offset(&self) -> Option<u64> {
+        match self {
+            HttpError::IllegalHeaderByte { offset, .. } => Some(*offset as u64),
+            HttpError::Malformed { offset, .. } => offset.map(|o| o as u64),
+            _ => None,
+        }
+    }
+    fn status(&self) -> Option<u16> {
+        match self {
+            HttpError::HeadTooLarge { .. } | HttpError::TooManyHeaders { .. } => Some(431),
+            _ => Some(400),
+        }
+    }
+}

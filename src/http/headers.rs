@@ -1,0 +1,194 @@
+//! An ordered list of header fields with case-insensitive lookup (RFC 9110 §5).
+//!
+//! Field names are case-insensitive (RFC 9110 §5.1); the same name may appear on several lines,
+//! and for list-valued fields those lines combine into one comma-separated value (RFC 9110 §5.3).
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use serde::Serialize;
+
+use super::token::{is_token, FIELD_VALUE};
+
+/// One header field line: name and value as received or to be sent (RFC 9110 §5).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Header {
+    /// The field name, spelled as received.
+    pub name: String,
+    /// The field value, without leading or trailing whitespace.
+    pub value: String,
+}
+
+/// Header fields in wire order; lookups ignore ASCII case (RFC 9110 §5.1, §5.3).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct HeaderList {
+    fields: Vec<Header>,
+}
+
+impl HeaderList {
+    /// An empty list.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Builds a list from `(name, value)` pairs, keeping their order.
+    pub fn from_pairs<N: AsRef<str>, V: AsRef<str>>(
+        pairs: impl IntoIterator<Item = (N, V)>,
+    ) -> Self {
+        let mut list = Self::new();
+        for (name, value) in pairs {
+            list.push(name.as_ref(), value.as_ref());
+        }
+        list
+    }
+
+    /// Appends a field line.
+    pub fn push(&mut self, name: &str, value: &str) {
+        self.fields.push(Header {
+            name: String::from(name),
+            value: String::from(value),
+        });
+    }
+
+    /// Number of field lines.
+    pub fn len(&self) -> usize {
+        self.fields.len()
+    }
+
+    /// Whether there are no field lines.
+    pub fn is_empty(&self) -> bool {
+        self.fields.is_empty()
+    }
+
+    /// All field lines in order.
+    pub fn iter(&self) -> impl Iterator<Item = &Header> {
+        self.fields.iter()
+    }
+
+    /// The value of the first line named `name` (RFC 9110 §5.1: case-insensitive).
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|h| h.name.eq_ignore_ascii_case(name))
+            .map(|h| h.value.as_str())
+    }
+
+    /// The values of every line named `name`, in order.
+    pub fn get_all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.fields
+            .iter()
+            .filter(move |h| h.name.eq_ignore_ascii_case(name))
+            .map(|h| h.value.as_str())
+    }
+
+    /// How many lines are named `name`.
+    pub fn count(&self, name: &str) -> usize {
+        self.fields
+            .iter()
+            .filter(|h| h.name.eq_ignore_ascii_case(name))
+            .count()
+    }
+
+    /// Whether any line is named `name`.
+    pub fn contains(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+
+    /// The lines named `name` combined into one list value joined by ", " (RFC 9110 §5.3), or
+    /// `None` if there are none.
+    pub fn combined(&self, name: &str) -> Option<String> {
+        let mut values = self.get_all(name);
+        let mut out = String::from(values.next()?);
+        for v in values {
+            out.push_str(", ");
+            out.push_str(v);
+        }
+        Some(out)
+    }
+
+    /// Consumes the list into its lines.
+    pub fn into_vec(self) -> Vec<Header> {
+        self.fields
+    }
+}
+
+impl<'a> IntoIterator for &'a HeaderList {
+    type Item = &'a Header;
+    type IntoIter = core::slice::Iter<'a, Header>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.fields.iter()
+    }
+}
+
+/// Whether `name` is a valid field name: a `token` (RFC 9110 §5.1).
+pub fn is_valid_field_name(name: &str) -> bool {
+    is_token(name)
+}
+
+/// Offset of the first byte not allowed in a field value (CR, LF, NUL and other controls except
+/// HTAB), or `None` when the value is clean (RFC 9110 §5.5).
+pub fn field_value_error_offset(value: &str) -> Option<usize> {
+    value.bytes().position(|b| !FIELD_VALUE[usize::from(b)])
+}
+
+/// The canonical spelling of a header this crate knows, matched case-insensitively, so
+/// diagnostics can name it with a `&'static str` (RFC 6455 §11.3, RFC 9110 §7).
+pub fn canonical_name(name: &str) -> Option<&'static str> {
+    const KNOWN: &[&str] = &[
+        "Host",
+        "Upgrade",
+        "Connection",
+        "Origin",
+        "Sec-WebSocket-Key",
+        "Sec-WebSocket-Accept",
+        "Sec-WebSocket-Version",
+        "Sec-WebSocket-Protocol",
+        "Sec-WebSocket-Extensions",
+        "Content-Length",
+        "Content-Type",
+        "Transfer-Encoding",
+        "HTTP2-Settings",
+        "Keep-Alive",
+        "Proxy-Connection",
+        "TE",
+    ];
+    KNOWN.iter().copied().find(|k| k.eq_ignore_ascii_case(name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lookup_is_case_insensitive_and_ordered() {
+        let h = HeaderList::from_pairs([
+            ("sec-websocket-protocol", "a"),
+            ("Host", "x"),
+            ("SEC-WEBSOCKET-PROTOCOL", "b, c"),
+        ]);
+        assert_eq!(h.get("host"), Some("x"));
+        assert_eq!(h.count("Sec-WebSocket-Protocol"), 2);
+        assert_eq!(
+            h.combined("sec-websocket-protocol").as_deref(),
+            Some("a, b, c")
+        );
+        assert_eq!(h.combined("origin"), None);
+        assert_eq!(h.len(), 3);
+    }
+
+    #[test]
+    fn value_bytes() {
+        assert_eq!(field_value_error_offset("ok\tvalue"), None);
+        assert_eq!(field_value_error_offset("a\rb"), Some(1));
+        assert_eq!(field_value_error_offset("a\nb"), Some(1));
+        assert_eq!(field_value_error_offset("\0"), Some(0));
+        assert!(is_valid_field_name("X-Foo"));
+        assert!(!is_valid_field_name("X Foo"));
+        assert_eq!(
+            canonical_name("sec-websocket-key"),
+            Some("Sec-WebSocket-Key")
+        );
+    }
+}

@@ -1,0 +1,146 @@
+//! Serialising an HTTP/1.1 head (RFC 9112 §3, §4, §5): start line, header lines, empty line.
+//!
+//! Every name must be a token and every value free of CR, LF, NUL and other controls, so a value
+//! can never inject a header line or end the head early (RFC 9110 §5.5, RFC 9112 §5).
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use super::error::HttpError;
+use super::headers::{field_value_error_offset, is_valid_field_name, HeaderList};
+use super::token::is_token;
+
+/// Checks one header line before it is written (RFC 9110 §5.1, §5.5).
+pub fn check_field(name: &str, value: &str) -> Result<(), HttpError> {
+    if !is_valid_field_name(name) {
+        return Err(HttpError::InvalidHeaderName {
+            name: String::from(name),
+        });
+    }
+    if let Some(offset) = field_value_error_offset(value) {
+        return Err(HttpError::IllegalHeaderByte {
+            name: String::from(name),
+            value: String::from(value),
+            offset,
+        });
+    }
+    Ok(())
+}
+
+fn write_fields(out: &mut Vec<u8>, headers: &HeaderList) -> Result<(), HttpError> {
+    for h in headers {
+        check_field(&h.name, &h.value)?;
+        out.extend_from_slice(h.name.as_bytes());
+        out.extend_from_slice(b": ");
+        out.extend_from_slice(h.value.as_bytes());
+        out.extend_from_slice(b"\r\n");
+    }
+    out.extend_from_slice(b"\r\n");
+    Ok(())
+}
+
+/// Writes `method SP request-target SP HTTP/1.1 CRLF`, the headers and the empty line
+/// (RFC 9112 §3).
+pub fn write_request_head(
+    method: &str,
+    target: &str,
+    headers: &HeaderList,
+) -> Result<Vec<u8>, HttpError> {
+    if !is_token(method) {
+        return Err(HttpError::Malformed {
+            what: "method",
+            offset: None,
+        });
+    }
+    if target.is_empty() || target.bytes().any(|b| b <= b' ' || b == 0x7F) {
+        return Err(HttpError::Malformed {
+            what: "request-target",
+            offset: None,
+        });
+    }
+    let mut out = Vec::with_capacity(256);
+    out.extend_from_slice(method.as_bytes());
+    out.push(b' ');
+    out.extend_from_slice(target.as_bytes());
+    out.extend_from_slice(b" HTTP/1.1\r\n");
+    write_fields(&mut out, headers)?;
+    Ok(out)
+}
+
+/// Writes `HTTP/1.1 SP status SP reason CRLF`, the headers, the empty line and then `body`
+/// (RFC 9112 §4, §6).
+pub fn write_response(
+    status: u16,
+    reason: &str,
+    headers: &HeaderList,
+    body: &[u8],
+) -> Result<Vec<u8>, HttpError> {
+    if !(100..=999).contains(&status) {
+        return Err(HttpError::Malformed {
+            what: "status code",
+            offset: None,
+        });
+    }
+    if let Some(offset) = reason
+        .bytes()
+        .position(|b| b < b' ' && b != b'\t' || b == 0x7F)
+    {
+        return Err(HttpError::Malformed {
+            what: "reason phrase",
+            offset: Some(offset),
+        });
+    }
+    let mut out = Vec::with_capacity(256 + body.len());
+    out.extend_from_slice(b"HTTP/1.1 ");
+    out.extend_from_slice(alloc::format!("{status}").as_bytes());
+    out.push(b' ');
+    out.extend_from_slice(reason.as_bytes());
+    out.extend_from_slice(b"\r\n");
+    write_fields(&mut out, headers)?;
+    out.extend_from_slice(body);
+    Ok(out)
+}
+
+/// The reason phrase this crate sends for a status code (RFC 9110 §15, RFC 6585 §5).
+pub fn reason_phrase(status: u16) -> &'static str {
+    match status {
+        101 => "Switching Protocols",
+        200 => "OK",
+        400 => "Bad Request",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        426 => "Upgrade Required",
+        431 => "Request Header Fields Too Large",
+        500 => "Internal Server Error",
+        _ => "",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Diagnostic;
+
+    #[test]
+    fn writes_and_refuses_injection() {
+        let h = HeaderList::from_pairs([("Upgrade", "websocket")]);
+        let out = write_response(101, "Switching Protocols", &h, b"").unwrap();
+        assert_eq!(
+            out,
+            b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n"
+        );
+        let bad = HeaderList::from_pairs([("X", "a\r\nSet-Cookie: x")]);
+        assert_eq!(
+            write_response(200, "OK", &bad, b"").unwrap_err().code(),
+            "illegal-header-byte"
+        );
+        let bad = HeaderList::from_pairs([("X\n", "a")]);
+        assert_eq!(
+            write_request_head("GET", "/", &bad).unwrap_err().code(),
+            "invalid-header-name"
+        );
+        assert!(write_request_head("GET", "/a b", &HeaderList::new()).is_err());
+        assert!(write_response(200, "O\rK", &HeaderList::new(), b"").is_err());
+    }
+}
