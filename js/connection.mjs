@@ -39,14 +39,15 @@ export class Connection {
   constructor(options = {}) {
     const role = options.role ?? "server";
     if (role !== "server" && role !== "client") throw new TypeError(`role must be "server" or "client", got ${role}`);
-    this.#raw = new RawConnection(role === "server", {
-      maxFrameSize: options.maxFrameSize,
-      maxMessageSize: options.maxMessageSize ?? options.maxPayload,
-      autoPong: options.autoPong,
-      autoClose: options.autoClose,
-      fragmentSize: options.fragmentSize,
-      deflate: options.deflate,
-    });
+    const config = {};
+    const set = (key, value) => { if (value !== undefined && value !== null) config[key] = value; };
+    set("maxFrameSize", options.maxFrameSize);
+    set("maxMessageSize", options.maxMessageSize ?? options.maxPayload);
+    set("autoPong", options.autoPong);
+    set("autoClose", options.autoClose);
+    set("fragmentSize", options.fragmentSize);
+    set("deflate", options.deflate);
+    this.#raw = new RawConnection(role === "server", config);
     this.#memory = wasmMemory();
     this.#binaryType = options.binaryType ?? "uint8array";
     this.#views = options.views === true;

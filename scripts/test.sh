@@ -2,7 +2,8 @@
 # Runs every test job of ws101 (installs what is missing first). Each job prints how many tests
 # it ran and FAILS when it ran none; the last line is the total: "N passed, M failed".
 #   jobs: rust (fmt, clippy native + wasm32, cargo test) · wasm-node · wasm-chrome · wasm-firefox
-#         · js (node --test of the built package) · workerd · browser (Chromium + Firefox pages, Vite)
+#         · js (node --test of the built package) · workerd · interop (ws, undici, Python websockets)
+#         · browser (Chromium + Firefox pages, Vite)
 # Usage: scripts/test.sh [job ...]   (default: all)
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -72,6 +73,9 @@ if sel js; then
 fi
 if sel workerd; then
   job workerd node node --test tests/workerd/
+fi
+if sel interop; then
+  job interop node node --test --test-concurrency=1 tests/interop/
 fi
 if sel browser; then
   job browser node node --test tests/browser/

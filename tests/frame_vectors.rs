@@ -246,7 +246,7 @@ fn vectors() -> Vec<Vector> {
             vec![text("𝄞")],
         ),
         Vector {
-            output: Some(hex("88 82 37 fa 21 3d 34 12")), // echo 1000, masked
+            output: Some(hex("88 85 37 fa 21 3d 34 12 43 44 52")), // echo 1000 "bye", masked
             ..v(
                 "close 1000 bye",
                 Client,

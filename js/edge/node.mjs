@@ -343,7 +343,7 @@ function policyOf(options) {
     protocols: options.protocols ?? [],
     requireProtocol: options.requireProtocol ?? false,
     origins: options.origins ?? options.allowedOrigins,
-    perMessageDeflate: options.perMessageDeflate ?? false,
+    perMessageDeflate: false, // until the permessage-deflate codec lands in the connection
     maxHeaderBytes: options.maxHeaderBytes,
   };
 }
@@ -449,7 +449,7 @@ function connectClient(ws, url, protocols, options) {
       protocols,
       origin: options.origin,
       headers: options.headers,
-      perMessageDeflate: options.perMessageDeflate ?? false,
+      perMessageDeflate: false,
     });
   } catch (err) {
     queueMicrotask(() => ws._fail(err));

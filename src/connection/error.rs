@@ -66,6 +66,9 @@ pub enum UsageError {
     EntropyUnavailable,
     /// `send_raw_message` was given a control or continuation opcode (RFC 6455 §5.6).
     NotADataOpcode,
+    /// A text message given as bytes that are not UTF-8 (RFC 6455 §5.6); `offset` is the
+    /// first invalid byte.
+    InvalidUtf8 { offset: usize },
 }
 
 impl Diagnostic for UsageError {
@@ -78,6 +81,7 @@ impl Diagnostic for UsageError {
             UsageError::ReasonWithoutCode => "close-reason-without-code",
             UsageError::EntropyUnavailable => "entropy-unavailable",
             UsageError::NotADataOpcode => "not-a-data-opcode",
+            UsageError::InvalidUtf8 { .. } => "invalid-utf8",
         }
     }
     fn rfc(&self) -> &'static str {
@@ -89,7 +93,7 @@ impl Diagnostic for UsageError {
                 "RFC 6455 §5.5.1"
             }
             UsageError::EntropyUnavailable => "RFC 6455 §5.3",
-            UsageError::NotADataOpcode => "RFC 6455 §5.6",
+            UsageError::NotADataOpcode | UsageError::InvalidUtf8 { .. } => "RFC 6455 §5.6",
         }
     }
     fn explanation(&self) -> String {
@@ -113,6 +117,7 @@ impl Diagnostic for UsageError {
                 "No masking key could be obtained from the random number generator."
             }
             UsageError::NotADataOpcode => "Only text and binary messages can be sent this way.",
+            UsageError::InvalidUtf8 { .. } => "A text message must be valid UTF-8.",
         })
     }
     fn value(&self) -> Option<String> {
@@ -122,6 +127,12 @@ impl Diagnostic for UsageError {
                 Some(len.to_string())
             }
             UsageError::InvalidCloseCode { code } => Some(code.to_string()),
+            _ => None,
+        }
+    }
+    fn offset(&self) -> Option<u64> {
+        match self {
+            UsageError::InvalidUtf8 { offset } => Some(*offset as u64),
             _ => None,
         }
     }

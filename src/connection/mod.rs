@@ -224,9 +224,10 @@ impl Connection {
                 self.receiving = false;
                 match self.state {
                     State::Open if self.config.auto_close => {
-                        // RFC 6455 §5.5.1: reply with a Close, typically echoing the code.
-                        let mut body = Vec::with_capacity(2);
-                        encode_close_payload(code, "", &mut body);
+                        // RFC 6455 §5.5.1: reply with a Close, typically echoing the code; the
+                        // reason is echoed too, as `ws` does, so both ends log the same words.
+                        let mut body = Vec::with_capacity(2 + reason.len());
+                        encode_close_payload(code, &reason, &mut body);
                         let _ = self.write_frame(Opcode::Close, true, false, &body);
                         self.state = State::Closed;
                         self.clean = true;
@@ -269,6 +270,16 @@ impl Connection {
     /// Sends a text message (RFC 6455 §5.6), fragmented per [`Config::fragment_size`] (§5.4).
     pub fn send_text(&mut self, text: &str) -> Result<(), UsageError> {
         self.send_message(Opcode::Text, text.as_bytes(), false)
+    }
+
+    /// Sends a text message given as bytes, checking they are UTF-8 first (RFC 6455 §5.6).
+    pub fn send_text_bytes(&mut self, bytes: &[u8]) -> Result<(), UsageError> {
+        if let Err(e) = simdutf8::compat::from_utf8(bytes) {
+            return Err(UsageError::InvalidUtf8 {
+                offset: e.valid_up_to(),
+            });
+        }
+        self.send_message(Opcode::Text, bytes, false)
     }
 
     /// Sends a binary message (RFC 6455 §5.6), fragmented per [`Config::fragment_size`] (§5.4).

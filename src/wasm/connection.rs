@@ -1,0 +1,207 @@
+//! The sans-IO connection for JS (RFC 6455 §5–§7), shaped for few boundary crossings.
+//!
+//! JS copies a received chunk into [`RawConnection::input_buffer`] (wasm memory), calls
+//! [`RawConnection::receive`] once, and reads every event as four `u32` words at
+//! [`RawConnection::records`]: `kind, pointer, length, extra`. Payload pointers stay valid until
+//! the next call on this connection. `js/connection.mjs` turns the records into event objects.
+
+use wasm_bindgen::prelude::*;
+
+use super::error::to_js_error;
+use crate::connection::{Config, Connection, Event, ProtocolError, State};
+use crate::frame::Role;
+use crate::message::Payload;
+
+const KIND_TEXT: u32 = 1;
+const KIND_BINARY: u32 = 2;
+const KIND_PING: u32 = 3;
+const KIND_PONG: u32 = 4;
+const KIND_CLOSE: u32 = 5;
+const KIND_ERROR: u32 = 6;
+
+/// A WebSocket connection in one role, fed bytes and asked for bytes (no I/O).
+#[wasm_bindgen]
+pub struct RawConnection {
+    conn: Connection,
+    input: Vec<u8>,
+    events: Vec<Event>,
+    records: Vec<u32>,
+    errors: Vec<ProtocolError>,
+}
+
+fn pointer(bytes: &[u8]) -> u32 {
+    bytes.as_ptr() as usize as u32
+}
+
+#[wasm_bindgen]
+impl RawConnection {
+    /// `server`: the role (servers require masked frames, clients send them, RFC 6455 §5.1).
+    /// `config`: `{ maxFrameSize, maxMessageSize, autoPong, autoClose, fragmentSize }`, each optional.
+    #[wasm_bindgen(constructor)]
+    pub fn new(server: bool, config: JsValue) -> Result<RawConnection, JsValue> {
+        let config: Config = if config.is_undefined() || config.is_null() {
+            Config::default()
+        } else {
+            serde_wasm_bindgen::from_value(config)
+                .map_err(|e| JsValue::from(js_sys::TypeError::new(&e.to_string())))?
+        };
+        let role = if server { Role::Server } else { Role::Client };
+        Ok(RawConnection {
+            conn: Connection::new(role, config),
+            input: Vec::new(),
+            events: Vec::new(),
+            records: Vec::new(),
+            errors: Vec::new(),
+        })
+    }
+
+    /// A pointer to at least `len` writable bytes in wasm memory for the next [`Self::receive`].
+    #[wasm_bindgen(js_name = inputBuffer)]
+    pub fn input_buffer(&mut self, len: usize) -> u32 {
+        if self.input.len() < len {
+            self.input.resize(len, 0);
+        }
+        pointer(&self.input)
+    }
+
+    /// Processes the first `len` bytes of the input buffer; returns how many events it made.
+    pub fn receive(&mut self, len: usize) -> usize {
+        self.events.clear();
+        let len = len.min(self.input.len());
+        let chunk = &mut self.input[..len];
+        self.conn.receive_in_place(chunk, &mut self.events);
+        self.index()
+    }
+
+    /// The transport ended (RFC 6455 §7.1.5); returns how many events that made (a 1006 close).
+    #[wasm_bindgen(js_name = receiveEof)]
+    pub fn receive_eof(&mut self) -> usize {
+        self.events.clear();
+        self.conn.receive_eof(&mut self.events);
+        self.index()
+    }
+
+    /// Where the event records of the last call start (4 × u32 per event).
+    pub fn records(&self) -> u32 {
+        self.records.as_ptr() as usize as u32
+    }
+
+    /// The typed error of an error record (its `extra` word is the index).
+    pub fn error(&self, index: usize) -> JsValue {
+        match self.errors.get(index) {
+            Some(e) => to_js_error(e),
+            None => JsValue::NULL,
+        }
+    }
+
+    /// Bytes waiting to be written (pongs, close replies, sent messages).
+    #[wasm_bindgen(js_name = outputLength)]
+    pub fn output_length(&self) -> usize {
+        self.conn.output().len()
+    }
+
+    /// Takes the bytes waiting to be written.
+    #[wasm_bindgen(js_name = takeOutput)]
+    pub fn take_output(&mut self) -> Vec<u8> {
+        self.conn.take_output()
+    }
+
+    /// Queues a text message (RFC 6455 §5.6).
+    #[wasm_bindgen(js_name = sendText)]
+    pub fn send_text(&mut self, text: &str) -> Result<(), JsValue> {
+        self.conn.send_text(text).map_err(|e| to_js_error(&e))
+    }
+
+    /// Queues a text message given as UTF-8 bytes; throws `invalid-utf8` if they are not.
+    #[wasm_bindgen(js_name = sendTextBytes)]
+    pub fn send_text_bytes(&mut self, bytes: &[u8]) -> Result<(), JsValue> {
+        self.conn
+            .send_text_bytes(bytes)
+            .map_err(|e| to_js_error(&e))
+    }
+
+    /// Queues a binary message (RFC 6455 §5.6).
+    #[wasm_bindgen(js_name = sendBinary)]
+    pub fn send_binary(&mut self, data: &[u8]) -> Result<(), JsValue> {
+        self.conn.send_binary(data).map_err(|e| to_js_error(&e))
+    }
+
+    /// Queues a Ping (RFC 6455 §5.5.2).
+    pub fn ping(&mut self, data: &[u8]) -> Result<(), JsValue> {
+        self.conn.ping(data).map_err(|e| to_js_error(&e))
+    }
+
+    /// Queues a Pong (RFC 6455 §5.5.3).
+    pub fn pong(&mut self, data: &[u8]) -> Result<(), JsValue> {
+        self.conn.pong(data).map_err(|e| to_js_error(&e))
+    }
+
+    /// Queues a Close (RFC 6455 §5.5.1, §7.4): no code, or a code and a reason.
+    pub fn close(&mut self, code: Option<u16>, reason: &str) -> Result<(), JsValue> {
+        self.conn.close(code, reason).map_err(|e| to_js_error(&e))
+    }
+
+    /// `"open"`, `"closing"` (we sent Close), `"remote-closing"` (the peer did) or `"closed"`.
+    pub fn state(&self) -> String {
+        match self.conn.state() {
+            State::Open => "open",
+            State::LocalClosing => "closing",
+            State::RemoteClosing => "remote-closing",
+            State::Closed => "closed",
+        }
+        .into()
+    }
+
+    /// Once closed: whether the closing handshake completed (RFC 6455 §7.1.4).
+    #[wasm_bindgen(js_name = wasClean)]
+    pub fn was_clean(&self) -> Option<bool> {
+        self.conn.was_clean()
+    }
+
+    /// Whether this side should close the transport now (RFC 6455 §7.1.1).
+    #[wasm_bindgen(js_name = shouldCloseTransport)]
+    pub fn should_close_transport(&self) -> bool {
+        self.conn.should_close_transport()
+    }
+}
+
+impl RawConnection {
+    /// Describes `self.events` as records; returns the count.
+    fn index(&mut self) -> usize {
+        self.records.clear();
+        self.errors.clear();
+        let chunk: &[u8] = &self.input;
+        for event in &self.events {
+            let (kind, bytes, extra): (u32, &[u8], u32) = match event {
+                Event::Text { payload, .. } => (KIND_TEXT, payload_bytes(payload, chunk), 0),
+                Event::Binary { payload, .. } => (KIND_BINARY, payload_bytes(payload, chunk), 0),
+                Event::Ping(payload) => (KIND_PING, payload_bytes(payload, chunk), 0),
+                Event::Pong(payload) => (KIND_PONG, payload_bytes(payload, chunk), 0),
+                Event::Close {
+                    code,
+                    reason,
+                    was_clean,
+                } => {
+                    // RFC 6455 §7.1.5: a Close without a code means 1005.
+                    let code = u32::from(code.unwrap_or(1005));
+                    (
+                        KIND_CLOSE,
+                        reason.as_bytes(),
+                        code | (u32::from(*was_clean) << 16),
+                    )
+                }
+                Event::Error(error) => {
+                    self.errors.push(error.clone());
+                    (KIND_ERROR, &[][..], (self.errors.len() - 1) as u32)
+                }
+            };
+            self.records
+                .extend_from_slice(&[kind, pointer(bytes), bytes.len() as u32, extra]);
+        }
+        self.events.len()
+    }
+}
+
+fn payload_bytes<'a>(payload: &'a Payload, chunk: &'a [u8]) -> &'a [u8] {
+    payload.bytes(chunk)
+}

@@ -1,0 +1,374 @@
+//! Opening-handshake exports (RFC 6455 §4, RFC 8441, RFC 9110 §7.8): JS options become core
+//! policies, core outcomes become plain JS objects (serde-wasm-bindgen). No checks happen here.
+
+use js_sys::{Array, Function, Reflect, Uint8Array};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use super::error::to_js_error;
+use crate::handshake::{
+    build_request, classify_upgrade, parse_request, validate_extended_connect, validate_request,
+    ClientMaxWindowBits, ClientOptions, ClientRequest, DeflateConfig, DeflateOffer, OriginPolicy,
+    ServerPolicy,
+};
+use crate::http::{HeadLimits, HeaderList, HttpVersion, Status};
+
+fn get(obj: &JsValue, key: &str) -> JsValue {
+    if obj.is_object() || obj.is_function() {
+        Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+    } else {
+        JsValue::UNDEFINED
+    }
+}
+
+fn type_error(message: &str) -> JsValue {
+    js_sys::TypeError::new(message).into()
+}
+
+fn strings(value: &JsValue, what: &str) -> Result<Vec<String>, JsValue> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(Vec::new());
+    }
+    if let Some(s) = value.as_string() {
+        return Ok(vec![s]);
+    }
+    if !Array::is_array(value) {
+        return Err(type_error(&format!("{what} must be an array of strings")));
+    }
+    Array::from(value)
+        .iter()
+        .map(|v| {
+            v.as_string()
+                .ok_or_else(|| type_error(&format!("{what} must be an array of strings")))
+        })
+        .collect()
+}
+
+fn flag(obj: &JsValue, key: &str) -> bool {
+    get(obj, key).as_bool().unwrap_or(false)
+}
+
+fn number(obj: &JsValue, key: &str) -> Option<f64> {
+    get(obj, key)
+        .as_f64()
+        .filter(|n| n.is_finite() && *n >= 0.0)
+}
+
+fn window_bits(obj: &JsValue, key: &str, default: u8) -> u8 {
+    number(obj, key).map_or(default, |n| n.clamp(0.0, 255.0) as u8)
+}
+
+/// `{ protocols, requireProtocol, origins, requireOrigin, perMessageDeflate, maxHeaderBytes, maxHeaders }`.
+fn server_policy(options: &JsValue) -> Result<ServerPolicy, JsValue> {
+    let mut policy = ServerPolicy::default()
+        .with_subprotocols(strings(&get(options, "protocols"), "protocols")?);
+    policy.require_subprotocol = flag(options, "requireProtocol");
+    policy.require_origin = flag(options, "requireOrigin");
+    let origins = get(options, "origins");
+    if let Some(callback) = origins.dyn_ref::<Function>() {
+        let callback = callback.clone();
+        policy.origins = OriginPolicy::predicate(move |origin| {
+            callback
+                .call1(&JsValue::NULL, &JsValue::from_str(origin))
+                .map(|v| v.is_truthy())
+                .unwrap_or(false)
+        });
+    } else if !origins.is_undefined() && !origins.is_null() {
+        policy.origins = OriginPolicy::allow(strings(&origins, "origins")?)
+            .map_err(|(pattern, why)| type_error(&format!("origin pattern {pattern:?}: {why}")))?;
+    }
+    let deflate = get(options, "perMessageDeflate");
+    if deflate.is_truthy() {
+        let defaults = DeflateConfig::default();
+        policy.deflate = Some(DeflateConfig {
+            server_no_context_takeover: flag(&deflate, "serverNoContextTakeover"),
+            client_no_context_takeover: flag(&deflate, "clientNoContextTakeover"),
+            server_max_window_bits: window_bits(
+                &deflate,
+                "serverMaxWindowBits",
+                defaults.server_max_window_bits,
+            ),
+            client_max_window_bits: window_bits(
+                &deflate,
+                "clientMaxWindowBits",
+                defaults.client_max_window_bits,
+            ),
+        });
+    }
+    policy.limits = head_limits(options);
+    Ok(policy)
+}
+
+fn head_limits(options: &JsValue) -> HeadLimits {
+    let mut limits = HeadLimits::default();
+    if let Some(n) = number(options, "maxHeaderBytes") {
+        limits.max_head_bytes = n as usize;
+    }
+    if let Some(n) = number(options, "maxHeaders") {
+        limits.max_headers = n as usize;
+    }
+    limits
+}
+
+/// Header lines given as a flat `[name, value, name, value, …]` list.
+fn header_list(flat: Vec<String>) -> HeaderList {
+    let mut list = HeaderList::new();
+    let mut it = flat.chunks_exact(2);
+    for pair in &mut it {
+        list.push(&pair[0], &pair[1]);
+    }
+    list
+}
+
+fn http_version(version: &str) -> HttpVersion {
+    let parsed = if version.starts_with("HTTP/") {
+        HttpVersion::parse(version)
+    } else {
+        HttpVersion::parse(&format!("HTTP/{version}"))
+    };
+    // Unreadable versions are judged as HTTP/0.9, which the checks reject (RFC 6455 §4.2.1 item 1).
+    parsed.unwrap_or(HttpVersion { major: 0, minor: 9 })
+}
+
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    let serializer = serde_wasm_bindgen::Serializer::new()
+        .serialize_missing_as_null(true)
+        .serialize_maps_as_objects(true);
+    value
+        .serialize(&serializer)
+        .map_err(|e| JsValue::from(js_sys::Error::new(&e.to_string())))
+}
+
+/// Replaces `obj.response.bytes` (an array of numbers after serde) with a `Uint8Array`.
+fn bytes_field(obj: &JsValue, path: &[&str], bytes: &[u8]) {
+    let mut target = obj.clone();
+    for key in path {
+        target = get(&target, key);
+    }
+    let _ = Reflect::set(
+        &target,
+        &JsValue::from_str("bytes"),
+        &Uint8Array::from(bytes),
+    );
+}
+
+fn set(obj: &JsValue, key: &str, value: JsValue) {
+    let _ = Reflect::set(obj, &JsValue::from_str(key), &value);
+}
+
+fn server_outcome_to_js(outcome: &crate::handshake::ServerOutcome) -> Result<JsValue, JsValue> {
+    let value = to_js(outcome)?;
+    bytes_field(&value, &["response"], &outcome.response().bytes);
+    set(&value, "ok", JsValue::from_bool(outcome.is_accept()));
+    set(&value, "status", JsValue::from(outcome.status()));
+    Ok(value)
+}
+
+/// Validates an upgrade request given as parts (RFC 6455 §4.2.1) and decides the answer
+/// (§4.2.2): `{ ok, status, response: { status, reason, headers, body, bytes }, … }`.
+#[wasm_bindgen(js_name = validateRequestParts)]
+pub fn validate_request_parts(
+    method: &str,
+    target: &str,
+    version: &str,
+    headers: Vec<String>,
+    options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let policy = server_policy(&options)?;
+    let outcome = validate_request(
+        method,
+        target,
+        http_version(version),
+        &header_list(headers),
+        &policy,
+    );
+    server_outcome_to_js(&outcome)
+}
+
+/// Reads and validates a raw HTTP/1.1 request head: `{ complete: false }` while more bytes are
+/// needed, else the outcome with `complete: true` and `consumed` (frames may follow).
+#[wasm_bindgen(js_name = parseRequest)]
+pub fn parse_request_bytes(bytes: &[u8], options: JsValue) -> Result<JsValue, JsValue> {
+    let policy = server_policy(&options)?;
+    match parse_request(bytes, &policy) {
+        Status::Partial => {
+            let value = js_sys::Object::new();
+            set(&value, "complete", JsValue::FALSE);
+            Ok(value.into())
+        }
+        Status::Complete(outcome) => {
+            let value = server_outcome_to_js(&outcome)?;
+            set(&value, "complete", JsValue::TRUE);
+            Ok(value)
+        }
+    }
+}
+
+/// RFC 8441 / RFC 9220 extended CONNECT given as a flat field list (pseudo-headers included):
+/// `{ accepted, status, headers, … }` for an HTTP/2 or HTTP/3 answer.
+#[wasm_bindgen(js_name = validateExtendedConnect)]
+pub fn validate_extended_connect_fields(
+    fields: Vec<String>,
+    options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let policy = server_policy(&options)?;
+    to_js(&validate_extended_connect(&header_list(fields), &policy))
+}
+
+/// Classifies an `Upgrade` request (RFC 9110 §7.8): websocket, h2c (with decoded
+/// `HTTP2-Settings`), TLS (RFC 2817) or other.
+#[wasm_bindgen(js_name = classifyUpgrade)]
+pub fn classify_upgrade_request(
+    method: &str,
+    version: &str,
+    headers: Vec<String>,
+) -> Result<JsValue, JsValue> {
+    to_js(&classify_upgrade(
+        method,
+        http_version(version),
+        &header_list(headers),
+    ))
+}
+
+/// The client side of one opening handshake (RFC 6455 §4.1): the request to send and the
+/// checks its response must pass.
+#[wasm_bindgen]
+pub struct ClientHandshake {
+    request: ClientRequest,
+    limits: HeadLimits,
+}
+
+/// Builds an upgrade request for `url` with `{ protocols, origin, headers, perMessageDeflate, key }`.
+/// Throws a `Ws101Error` for a bad URL, protocol or header (injection is refused).
+#[wasm_bindgen(js_name = buildRequest)]
+pub fn build_client_request(url: &str, options: JsValue) -> Result<ClientHandshake, JsValue> {
+    let mut opts = ClientOptions {
+        url: url.into(),
+        ..Default::default()
+    };
+    opts.protocols = strings(&get(&options, "protocols"), "protocols")?;
+    opts.origin = get(&options, "origin").as_string();
+    opts.key = get(&options, "key").as_string();
+    let headers = get(&options, "headers");
+    if Array::is_array(&headers) {
+        for pair in Array::from(&headers).iter() {
+            let pair = strings(&pair, "headers")?;
+            if let [name, value] = pair.as_slice() {
+                opts.headers.push((name.clone(), value.clone()));
+            } else {
+                return Err(type_error(
+                    "headers must be [name, value] pairs or an object",
+                ));
+            }
+        }
+    } else if headers.is_object() {
+        for entry in js_sys::Object::entries(headers.unchecked_ref()).iter() {
+            let entry = Array::from(&entry);
+            let name = entry.get(0).as_string().unwrap_or_default();
+            for value in strings(&entry.get(1), "header values")? {
+                opts.headers.push((name.clone(), value));
+            }
+        }
+    }
+    let deflate = get(&options, "perMessageDeflate");
+    if deflate.is_truthy() {
+        opts.deflate.push(DeflateOffer {
+            server_no_context_takeover: flag(&deflate, "serverNoContextTakeover"),
+            client_no_context_takeover: flag(&deflate, "clientNoContextTakeover"),
+            server_max_window_bits: number(&deflate, "serverMaxWindowBits")
+                .map(|n| n.min(255.0) as u8),
+            client_max_window_bits: match number(&deflate, "clientMaxWindowBits") {
+                Some(n) => ClientMaxWindowBits::Limit(n.min(255.0) as u8),
+                None => ClientMaxWindowBits::Supported,
+            },
+        });
+    }
+    let request = build_request(&opts).map_err(|errors| match errors.first() {
+        Some(e) => to_js_error(e),
+        None => type_error("invalid request options"),
+    })?;
+    Ok(ClientHandshake {
+        request,
+        limits: head_limits(&options),
+    })
+}
+
+#[wasm_bindgen]
+impl ClientHandshake {
+    /// The request head to write.
+    #[wasm_bindgen(getter)]
+    pub fn bytes(&self) -> Vec<u8> {
+        self.request.bytes.clone()
+    }
+    /// The `Sec-WebSocket-Key` sent.
+    #[wasm_bindgen(getter)]
+    pub fn key(&self) -> String {
+        self.request.key.clone()
+    }
+    /// The `Sec-WebSocket-Accept` the server must answer with.
+    #[wasm_bindgen(getter, js_name = expectedAccept)]
+    pub fn expected_accept(&self) -> String {
+        self.request.expected_accept.clone()
+    }
+    /// Host to connect to (IPv6 without brackets).
+    #[wasm_bindgen(getter)]
+    pub fn host(&self) -> String {
+        self.request
+            .url
+            .host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .into()
+    }
+    /// Port to connect to.
+    #[wasm_bindgen(getter)]
+    pub fn port(&self) -> u16 {
+        self.request.url.port
+    }
+    /// Whether TLS is required (`wss:`).
+    #[wasm_bindgen(getter)]
+    pub fn secure(&self) -> bool {
+        self.request.url.secure
+    }
+    /// The request-target (path and query).
+    #[wasm_bindgen(getter)]
+    pub fn resource(&self) -> String {
+        self.request.url.resource.clone()
+    }
+    /// The request headers as `[name, value]` pairs.
+    #[wasm_bindgen(getter)]
+    pub fn headers(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.request.headers)
+    }
+
+    /// Reads the server's response head from `bytes` (RFC 6455 §4.1): `{ complete: false }`
+    /// until it is whole, then `{ complete: true, ok, status, protocol, extensions, deflate,
+    /// problems, verdicts, consumed }`.
+    #[wasm_bindgen(js_name = parseResponse)]
+    pub fn parse_response(&self, bytes: &[u8]) -> Result<JsValue, JsValue> {
+        match self.request.parse_response(bytes, &self.limits) {
+            Status::Partial => {
+                let value = js_sys::Object::new();
+                set(&value, "complete", JsValue::FALSE);
+                Ok(value.into())
+            }
+            Status::Complete(outcome) => {
+                let value = to_js(&outcome)?;
+                set(&value, "complete", JsValue::TRUE);
+                set(&value, "ok", JsValue::from_bool(outcome.accepted));
+                Ok(value)
+            }
+        }
+    }
+
+    /// Checks a response given as a status and a flat `[name, value, …]` header list.
+    #[wasm_bindgen(js_name = validateResponse)]
+    pub fn validate_response(&self, status: u16, headers: Vec<String>) -> Result<JsValue, JsValue> {
+        let outcome = self
+            .request
+            .validate_response(status, "", &header_list(headers));
+        let value = to_js(&outcome)?;
+        set(&value, "ok", JsValue::from_bool(outcome.accepted));
+        Ok(value)
+    }
+}
