@@ -1,8 +1,13 @@
 // A Cloudflare Worker built on ws101, run locally in workerd (`make serve`) and in the tests.
-//   GET /accept?key=…  → JSON { key, accept } computed by the wasm core (or its typed error, 400)
-//   GET /ws (upgrade)   → 101 with a WebSocketPair that echoes every message
-//   anything else       → the explainer page (www/) and the package (pkg/) from disk services
+//   GET /ws  (upgrade)     → ws101 validates; 101 with a WebSocketPair that first sends the
+//                            handshake it saw as JSON, then echoes every message
+//   GET /chat/<room>       → a Durable Object chat room: every message fans out to the room
+//   GET /accept?key=…      → JSON { key, accept } computed by the wasm core (or its typed error)
+//   anything else          → the explainer page (www/) and the package (pkg/) from disk services
 import { acceptKey, isWs101Error } from "ws101";
+import { upgrade } from "ws101/workers";
+
+export { ChatRoom } from "./chat.mjs";
 
 const TYPES = { ".html": "text/html; charset=utf-8", ".mjs": "text/javascript", ".js": "text/javascript",
   ".css": "text/css", ".wasm": "application/wasm", ".json": "application/json", ".svg": "image/svg+xml",
@@ -14,24 +19,18 @@ function errorJson(e, status) {
   return Response.json({ error: { code, rfc, header, value, offset, message: e.message } }, { status: e.status ?? status });
 }
 
-function upgrade(request) {
-  // The full RFC 6455 §4.2.1 request validation arrives with the handshake core; the accept key is ws101's.
-  if (!/(^|,)\s*websocket\s*(,|$)/i.test(request.headers.get("Upgrade") ?? "")) {
-    return new Response("This endpoint speaks WebSocket: send Upgrade: websocket (RFC 6455 §4.2.1)\n",
-      { status: 426, headers: { Upgrade: "websocket", "Sec-WebSocket-Version": "13" } });
-  }
-  let accept;
-  try {
-    accept = acceptKey(request.headers.get("Sec-WebSocket-Key") ?? "");
-  } catch (e) {
-    return errorJson(e, 400);
-  }
-  const [client, server] = Object.values(new WebSocketPair());
-  server.accept();
-  server.addEventListener("message", (event) => server.send(event.data));
-  server.addEventListener("close", (event) => server.close(event.code === 1005 ? 1000 : event.code, event.reason));
-  // workerd computes Sec-WebSocket-Accept itself; ws101's value is the same and is kept for the explainer.
-  return new Response(null, { status: 101, webSocket: client, headers: { "X-Ws101-Accept": accept } });
+function echo(request) {
+  const { response, socket, outcome } = upgrade(request, { protocols: ["echo", "chat"] });
+  if (!socket) return response;
+  // The browser's WebSocket API hides the handshake: show the page what really crossed the wire.
+  socket.send(JSON.stringify({
+    type: "handshake",
+    request: { method: request.method, url: request.url, headers: [...request.headers] },
+    response: { status: 101, headers: outcome.response.headers.map(({ name, value }) => [name, value]) },
+  }));
+  socket.addEventListener("message", (event) => socket.send(event.data));
+  socket.addEventListener("close", (event) => socket.close(event.code === 1005 ? 1000 : event.code, event.reason));
+  return response;
 }
 
 async function asset(env, request, url) {
@@ -52,7 +51,11 @@ async function asset(env, request, url) {
 export default {
   async fetch(request, env) {
     const url = new URL(request.url);
-    if (url.pathname === "/ws") return upgrade(request);
+    if (url.pathname === "/ws") return echo(request);
+    if (url.pathname.startsWith("/chat/")) {
+      const room = url.pathname.slice("/chat/".length) || "lobby";
+      return env.ROOMS.get(env.ROOMS.idFromName(room)).fetch(request);
+    }
     if (url.pathname === "/accept") {
       const key = url.searchParams.get("key") ?? "";
       try {

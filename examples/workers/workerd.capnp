@@ -1,4 +1,4 @@
-# Local workerd configuration for the ws101 example worker (paths are relative to this file).
+# Local workerd configuration for the ws101 example worker.
 # Run from the repository root (disk paths are relative to the working directory):
 #   npx workerd serve examples/workers/workerd.capnp --socket-addr http=127.0.0.1:PORT
 using Workerd = import "/workerd/workerd.capnp";
@@ -15,10 +15,15 @@ const config :Workerd.Config = (
 const worker :Workerd.Worker = (
   modules = [
     (name = "worker.mjs", esModule = embed "worker.mjs"),
-    # the ws101 package as the workerd export condition resolves it
+    (name = "chat.mjs", esModule = embed "chat.mjs"),
+    # the ws101 package laid out as the `workerd` export condition resolves it
     (name = "ws101", esModule = embed "../../pkg/workerd.mjs"),
+    (name = "ws101/workers", esModule = embed "../../pkg/edge/workers.mjs"),
+    (name = "ws101/fetch.mjs", esModule = embed "../../pkg/edge/fetch.mjs"),
+    (name = "workerd.mjs", esModule = embed "../../pkg/workerd.mjs"),
     (name = "ws101.js", esModule = embed "../../pkg/ws101.js"),
     (name = "api.mjs", esModule = embed "../../pkg/api.mjs"),
+    (name = "connection.mjs", esModule = embed "../../pkg/connection.mjs"),
     (name = "errors.mjs", esModule = embed "../../pkg/errors.mjs"),
     (name = "ws101_bg.wasm", wasm = embed "../../pkg/ws101_bg.wasm"),
   ],
@@ -26,5 +31,8 @@ const worker :Workerd.Worker = (
   bindings = [
     (name = "WWW", service = "www"),
     (name = "PKG", service = "pkg"),
+    (name = "ROOMS", durableObjectNamespace = "ChatRoom"),
   ],
+  durableObjectNamespaces = [ (className = "ChatRoom", uniqueKey = "ws101-example-chat-room") ],
+  durableObjectStorage = (inMemory = void),
 );

@@ -48,21 +48,35 @@ test("workerd: a bad key answers 400 with ws101's typed error", async () => {
   assert.equal(error.rfc, "RFC 6455 §4.2.1");
 });
 
-test("workerd: a plain GET of /ws gets 426 with Sec-WebSocket-Version: 13", async () => {
+test("workerd: a plain GET of /ws is refused with ws101's 400 naming every missing header", async () => {
   const res = await fetch(`${base}/ws`);
-  assert.equal(res.status, 426);
-  assert.equal(res.headers.get("sec-websocket-version"), "13");
+  assert.equal(res.status, 400);
+  const body = await res.text();
+  // fetch sends `Connection: keep-alive`, so the Connection check fails on its value
+  for (const code of ["missing-upgrade", "connection-not-upgrade", "missing-key", "missing-version"]) assert.match(body, new RegExp(code));
 });
 
-test("workerd: /ws answers a real upgrade with 101, the right accept value, and echoes", async () => {
-  const ws = new WebSocket(`${base.replace("http", "ws")}/ws`);
-  const upgrade = new Promise((resolve, reject) => {
-    ws.once("upgrade", resolve);
+test("workerd: Sec-WebSocket-Version 8 gets 426 with Sec-WebSocket-Version: 13", async () => {
+  const { head } = await rawUpgrade("Sec-WebSocket-Version: 8\r\n");
+  assert.match(head, /^HTTP\/1\.1 426 /);
+  assert.match(head, /\r\nsec-websocket-version: 13\r\n/i);
+});
+
+test("workerd: /ws answers a real upgrade with 101, shows the handshake, and echoes", async () => {
+  const ws = new WebSocket(`${base.replace("http", "ws")}/ws`, ["echo"]);
+  const first = new Promise((resolve, reject) => {
+    ws.once("message", (data) => resolve(JSON.parse(data.toString())));
     ws.once("error", reject);
   });
-  const response = await upgrade;
+  const response = await new Promise((resolve) => ws.once("upgrade", resolve));
   assert.equal(response.statusCode, 101);
-  await new Promise((resolve) => ws.once("open", resolve).readyState === 1 && resolve());
+  assert.equal(ws.protocol === "" ? response.headers["sec-websocket-protocol"] : ws.protocol, "echo");
+  const hello = await first;
+  assert.equal(hello.type, "handshake");
+  const sentKey = hello.request.headers.find(([name]) => name.toLowerCase() === "sec-websocket-key")[1];
+  const expected = createHash("sha1").update(sentKey + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").digest("base64");
+  assert.equal(response.headers["sec-websocket-accept"], expected);
+  assert.deepEqual(hello.response.headers.find(([name]) => name === "Sec-WebSocket-Accept"), ["Sec-WebSocket-Accept", expected]);
   const echoed = new Promise((resolve) => ws.once("message", (data, isBinary) => resolve({ data: data.toString(), isBinary })));
   ws.send("hello from ws");
   assert.deepEqual(await echoed, { data: "hello from ws", isBinary: false });
@@ -71,20 +85,44 @@ test("workerd: /ws answers a real upgrade with 101, the right accept value, and 
   assert.equal(await closed, 1000);
 });
 
-test("workerd: the 101 carries Sec-WebSocket-Accept for the RFC sample key, equal to ws101's", async () => {
+async function rawUpgrade(extra, key = "dGhlIHNhbXBsZSBub25jZQ==") {
   const port = Number(new URL(base).port);
   const socket = net.connect(port, "127.0.0.1");
-  socket.write("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
-    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+  socket.write(`GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+    `Sec-WebSocket-Key: ${key}\r\n${extra.includes("Version") ? "" : "Sec-WebSocket-Version: 13\r\n"}${extra}\r\n`);
   let head = "";
   for await (const chunk of socket) {
     head += chunk.toString("latin1");
     if (head.includes("\r\n\r\n")) break;
   }
   socket.destroy();
+  return { head };
+}
+
+test("workerd: the 101 carries the RFC sample key's accept and the subprotocol ws101 chose", async () => {
+  const { head } = await rawUpgrade("Sec-WebSocket-Protocol: superchat, chat\r\n");
   assert.match(head, /^HTTP\/1\.1 101 /);
   assert.match(head, /\r\nsec-websocket-accept: s3pPLMBiTxaQ9kYGzzhZRbK\+xOo=\r\n/i);
-  assert.match(head, /\r\nx-ws101-accept: s3pPLMBiTxaQ9kYGzzhZRbK\+xOo=\r\n/i);
+  assert.match(head, /\r\nsec-websocket-protocol: chat\r\n/i);
+});
+
+test("workerd: a Durable Object chat room fans messages out to everyone in the room", async () => {
+  const wsUrl = `${base.replace("http", "ws")}/chat/room-${Date.now()}`;
+  const open = (u) => new Promise((resolve, reject) => {
+    const ws = new WebSocket(u, ["chat"]);
+    ws.once("open", () => resolve(ws));
+    ws.once("error", reject);
+  });
+  const a = await open(wsUrl);
+  const b = await open(wsUrl);
+  const got = new Promise((resolve) => b.on("message", (data) => {
+    const text = data.toString();
+    if (text === "hi room") resolve(text);
+  }));
+  a.send("hi room");
+  assert.equal(await got, "hi room");
+  a.close();
+  b.close();
 });
 
 test("workerd: serves the explainer page and the package's .wasm with its MIME type", async () => {

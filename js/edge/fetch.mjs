@@ -1,0 +1,29 @@
+// Shared by the fetch-style adapters (Workers, Deno, Bun): ws101's decision as `Response`s.
+// Hop-by-hop fields are left to the runtime (a fetch Response may not set them).
+const HOP_BY_HOP = new Set(["connection", "content-length", "transfer-encoding", "upgrade", "keep-alive"]);
+
+/** The rejection the core chose (400, 403, 426 with Sec-WebSocket-Version: 13, 431) as a Response. */
+export function rejectionResponse(outcome) {
+  const headers = new Headers();
+  for (const { name, value } of outcome.response.headers) {
+    if (!HOP_BY_HOP.has(name.toLowerCase())) headers.append(name, value);
+  }
+  // 426 must say which protocol to upgrade to (RFC 9110 §15.5.22).
+  if (outcome.response.status === 426) headers.set("Upgrade", "websocket");
+  return new Response(outcome.response.body, { status: outcome.response.status, statusText: outcome.response.reason, headers });
+}
+
+/**
+ * Headers of the 101 the runtime must add itself: the chosen Sec-WebSocket-Protocol (runtimes
+ * compute Sec-WebSocket-Accept and, where supported, negotiate permessage-deflate on their own).
+ */
+export function switchingHeaders(outcome) {
+  const headers = {};
+  if (outcome.protocol) headers["Sec-WebSocket-Protocol"] = outcome.protocol;
+  return headers;
+}
+
+/** Server options for runtimes that do their own framing: extensions are theirs to negotiate. */
+export function runtimePolicy(options = {}) {
+  return { ...options, perMessageDeflate: false };
+}
