@@ -77,6 +77,9 @@ fi
 if sel interop; then
   job interop node node --test --test-concurrency=1 tests/interop/
 fi
+if sel runtimes; then
+  job runtimes node node --test tests/runtimes/
+fi
 if sel browser; then
   job browser node node --test tests/browser/
 fi

@@ -6,10 +6,17 @@ import { rejectionResponse, runtimePolicy } from "./fetch.mjs";
 export function upgrade(request, options = {}) {
   const outcome = validateRequest(request, runtimePolicy(options));
   if (!outcome.ok) return { response: rejectionResponse(outcome), outcome };
-  const { socket, response } = Deno.upgradeWebSocket(request, {
-    protocol: outcome.protocol ?? undefined,
-    idleTimeout: options.idleTimeout,
-  });
+  let upgraded;
+  try {
+    upgraded = Deno.upgradeWebSocket(request, { protocol: outcome.protocol ?? undefined, idleTimeout: options.idleTimeout });
+  } catch (error) {
+    // Deno splits Sec-WebSocket-Protocol on ", " only, so an offer written "a,b" (as `ws` sends
+    // it) hides the protocol ws101 chose: upgrade without it and add the header ourselves.
+    if (!outcome.protocol) throw error;
+    upgraded = Deno.upgradeWebSocket(request, { idleTimeout: options.idleTimeout });
+    upgraded.response.headers.set("Sec-WebSocket-Protocol", outcome.protocol);
+  }
+  const { socket, response } = upgraded;
   if (options.onConnection) socket.addEventListener("open", () => options.onConnection(socket, outcome));
   return { response, socket, outcome };
 }
