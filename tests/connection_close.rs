@@ -17,7 +17,9 @@ fn recv(c: &mut Connection, bytes: &[u8]) -> Vec<Event> {
     out
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn server_initiated_close_is_clean() {
     let mut server = conn(Role::Server, Config::default());
     server.close(Some(1000), "done").unwrap();
@@ -55,7 +57,9 @@ fn server_initiated_close_is_clean() {
     assert!(out.is_empty());
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn peer_initiated_close_is_echoed() {
     let mut client = conn(Role::Client, Config::default());
     let events = recv(&mut client, &[0x88, 0x02, 0x0f, 0xa0]);
@@ -83,7 +87,9 @@ fn peer_initiated_close_is_echoed() {
     assert_eq!(client.ping(b"").unwrap_err().code(), "already-closed");
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn manual_close_reply_when_auto_close_is_off() {
     let mut server = conn(Role::Server, Config::default().with_auto_close(false));
     let events = recv(&mut server, &[0x88, 0x80, 0, 0, 0, 0]);
@@ -105,7 +111,9 @@ fn manual_close_reply_when_auto_close_is_off() {
     assert!(out.ends_with(&[0x88, 0x02, 0x03, 0xe9]));
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn eof_before_close_is_abnormal() {
     let mut client = conn(Role::Client, Config::default());
     let mut out = vec![];
@@ -123,7 +131,9 @@ fn eof_before_close_is_abnormal() {
     assert!(client.should_close_transport());
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn protocol_error_fails_the_connection() {
     let mut server = conn(Role::Server, Config::default());
     let events = recv(
@@ -149,7 +159,9 @@ fn protocol_error_fails_the_connection() {
     assert!(out.is_empty());
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn close_argument_checks() {
     let mut c = conn(Role::Server, Config::default());
     for code in [0, 999, 1004, 1005, 1006, 1015, 1016, 2999, 5000] {
@@ -187,7 +199,9 @@ fn close_argument_checks() {
     );
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn entropy_failure_is_an_error_not_a_panic() {
     let mut client = Connection::with_mask_source(
         Role::Client,
@@ -217,7 +231,9 @@ fn entropy_failure_is_an_error_not_a_panic() {
     );
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn outgoing_fragmentation_and_masking() {
     let config = Config::default().with_fragment_size(Some(2));
     let mut client = conn(Role::Client, config.clone());
@@ -247,7 +263,9 @@ fn outgoing_fragmentation_and_masking() {
     assert_eq!(server.take_output(), b"\x82\x05abcde");
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn output_can_be_drained_partially() {
     let mut server = conn(Role::Server, Config::default());
     server.send_text("ab").unwrap();
@@ -263,7 +281,9 @@ fn output_can_be_drained_partially() {
     assert!(server.output().is_empty());
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn random_mask_source_masks_differently() {
     let mut client = Connection::new(Role::Client, Config::default());
     client.send_binary(&[0; 8]).unwrap();

@@ -573,7 +573,9 @@ fn vectors() -> Vec<Vector> {
     table
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn vectors_replayed_at_every_split() {
     let table = vectors();
     assert!(table.len() > 50);
@@ -590,7 +592,9 @@ fn vectors_replayed_at_every_split() {
     }
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn compressed_messages_pass_through_with_the_flag() {
     // RSV1 on the first frame under permessage-deflate: reported compressed, not UTF-8-checked.
     let config = Config::default().with_rsv1_allowed(true);
@@ -611,7 +615,9 @@ fn compressed_messages_pass_through_with_the_flag() {
     }
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn error_offsets_point_at_the_fault() {
     let offsets = |role, input: &str| run(role, &Config::default(), &hex(input), &[]).offsets;
     // The frame with the reserved opcode starts at byte 3.

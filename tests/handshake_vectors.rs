@@ -65,7 +65,8 @@ fn default_policy() -> ServerPolicy {
 
 macro_rules! server {
     ($name:ident, $raw:expr, $policy:expr, accept $(, |$a:ident| $check:block)?) => {
-        #[test]
+        #[cfg_attr(not(target_arch = "wasm32"), test)]
+        #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
         fn $name() {
             let raw: Vec<u8> = Vec::from($raw);
             let outcome = run_server(&raw, &$policy);
@@ -76,7 +77,8 @@ macro_rules! server {
         }
     };
     ($name:ident, $raw:expr, $policy:expr, reject $status:expr, [$($code:expr),+] $(, |$r:ident| $check:block)?) => {
-        #[test]
+        #[cfg_attr(not(target_arch = "wasm32"), test)]
+        #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
         fn $name() {
             let raw: Vec<u8> = Vec::from($raw);
             let outcome = run_server(&raw, &$policy);
@@ -92,7 +94,8 @@ macro_rules! server {
 
 macro_rules! structured {
     ($name:ident, $method:expr, $version:expr, [$(($n:expr, $v:expr)),*], accept) => {
-        #[test]
+        #[cfg_attr(not(target_arch = "wasm32"), test)]
+        #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
         fn $name() {
             let h = HeaderList::from_pairs::<&str, &str>([$(($n, $v)),*]);
             let outcome = validate_request($method, "/", $version, &h, &default_policy());
@@ -100,7 +103,8 @@ macro_rules! structured {
         }
     };
     ($name:ident, $method:expr, $version:expr, [$(($n:expr, $v:expr)),*], reject $status:expr, [$($code:expr),+]) => {
-        #[test]
+        #[cfg_attr(not(target_arch = "wasm32"), test)]
+        #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
         fn $name() {
             let h = HeaderList::from_pairs::<&str, &str>([$(($n, $v)),*]);
             let outcome = validate_request($method, "/", $version, &h, &default_policy());
@@ -388,14 +392,18 @@ server!(extension_syntax_error, get(&[], &["Sec-WebSocket-Extensions: permessage
 server!(extension_quoted_not_token, get(&[], &["Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits=\"1 0\""]),
     default_policy().with_deflate(DeflateConfig::default()), reject 400, ["invalid-extension-header"]);
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn partial_head_is_partial() {
     let raw = get(&[], &[]);
     assert!(parse_request(&raw[..raw.len() - 2], &default_policy()).is_partial());
     assert!(parse_request(b"", &default_policy()).is_partial());
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn frame_bytes_after_head_are_not_consumed() {
     let mut raw = get(&[], &[]);
     let head_len = raw.len();
@@ -408,7 +416,9 @@ fn frame_bytes_after_head_are_not_consumed() {
     assert_eq!(a.consumed, Some(head_len));
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn small_head_limit_gives_431_on_partial() {
     let policy = ServerPolicy {
         limits: HeadLimits {
@@ -509,7 +519,8 @@ fn run_client(opts: &ClientOptions, raw: &[u8]) -> ClientOutcome {
 
 macro_rules! client {
     ($name:ident, $opts:expr, $raw:expr, accept $(, |$o:ident| $check:block)?) => {
-        #[test]
+        #[cfg_attr(not(target_arch = "wasm32"), test)]
+        #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
         fn $name() {
             let _o = run_client(&$opts, &$raw);
             assert!(_o.accepted, "{:?}", _o.codes());
@@ -517,7 +528,8 @@ macro_rules! client {
         }
     };
     ($name:ident, $opts:expr, $raw:expr, fail [$($code:expr),+] $(, |$o:ident| $check:block)?) => {
-        #[test]
+        #[cfg_attr(not(target_arch = "wasm32"), test)]
+        #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
         fn $name() {
             let _o = run_client(&$opts, &$raw);
             assert!(!_o.accepted);
@@ -695,7 +707,9 @@ client!(
 client!(client_several_problems, client_opts(), ok101(&["Upgrade", "Sec-WebSocket-Accept"], &["Sec-WebSocket-Protocol: nope"]),
     fail ["missing-upgrade", "missing-accept", "unoffered-subprotocol"]);
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn client_partial_and_trailing_frame() {
     let req = build_request(&client_opts()).unwrap();
     let mut raw = ok101(&[], &[]);
@@ -711,7 +725,9 @@ fn client_partial_and_trailing_frame() {
     assert_eq!(o.consumed, Some(head_len));
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn client_request_bytes() {
     let req = build_request(&client_opts()).unwrap();
     assert_eq!(
@@ -722,7 +738,9 @@ Sec-WebSocket-Protocol: chat, superchat\r\nSec-WebSocket-Extensions: permessage-
     );
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn client_and_server_agree() {
     let req = build_request(&client_opts()).unwrap();
     let policy = default_policy()
