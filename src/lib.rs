@@ -9,6 +9,7 @@
 extern crate alloc;
 
 pub mod connection;
+pub mod deflate;
 pub mod error;
 pub mod frame;
 pub mod handshake;
@@ -20,8 +21,8 @@ pub mod message;
 #[doc(hidden)]
 pub mod wasm;
 
-pub use error::Diagnostic;
-pub use handshake::{accept_key, accept_key_checked, generate_key, validate_key, KeyError};
 pub use connection::{Connection, Event};
+pub use error::Diagnostic;
 pub use frame::{CloseCode, Opcode};
+pub use handshake::{accept_key, accept_key_checked, generate_key, validate_key, KeyError};
 pub use message::Payload;
