@@ -71,12 +71,18 @@ impl Deflater {
     }
 
     fn flags(&self) -> u32 {
-        let strategy = match self.params.window_policy() {
-            WindowPolicy::RunLength if self.level > 0 => CompressionStrategy::RLE,
-            _ => CompressionStrategy::Default,
+        let (level, strategy) = match self.params.window_policy() {
+            // Level 1 would take miniz_oxide's fast path, which ignores the RLE flag (0.9.1
+            // `compress_inner` checks only FILTER and RAW before choosing `compress_fast`) and
+            // emits distances up to 32 KiB; from level 2 the normal path honours it. The level
+            // barely matters under RLE (one candidate per position).
+            WindowPolicy::RunLength if self.level > 0 => {
+                (self.level.max(2), CompressionStrategy::RLE)
+            }
+            _ => (self.level, CompressionStrategy::Default),
         };
         // Negative window bits: a raw DEFLATE stream, no zlib header (RFC 7692 §7.2.1).
-        create_comp_flags_from_zip_params(i32::from(self.level), -15, strategy as i32)
+        create_comp_flags_from_zip_params(i32::from(level), -15, strategy as i32)
     }
 
     /// Forgets the LZ77 window: the next message starts a fresh stream. Always allowed for a
