@@ -264,6 +264,7 @@ fn feed(
             .saturating_add(1)
             .min(INFLATE_CHUNK as u64) as usize;
         let at = out.len();
+        grow(out, at + room, start, max);
         out.resize(at + room, 0);
         let rest = data.get(pos..).unwrap_or(&[]);
         let r = inflate(state, rest, &mut out[at..], MZFlush::None);
@@ -287,6 +288,24 @@ fn feed(
             };
         }
     }
+}
+
+/// Makes room for `need` bytes, doubling like `Vec` does but never past the cap (`max + 1`
+/// bytes after `start`): a bomb cannot make us reserve more than the limit.
+fn grow(out: &mut Vec<u8>, need: usize, start: usize, max: u64) {
+    if need <= out.capacity() {
+        return;
+    }
+    let cap = start
+        .saturating_add(usize::try_from(max).unwrap_or(usize::MAX))
+        .saturating_add(1);
+    let mut target = out.capacity().saturating_mul(2).max(need);
+    if target.saturating_add(INFLATE_CHUNK) > cap {
+        // Close to the cap: go straight to it rather than reallocating again for the last
+        // few bytes (which would briefly hold twice the limit).
+        target = cap.max(need);
+    }
+    out.reserve_exact(target - out.len());
 }
 
 #[cfg(test)]
@@ -334,5 +353,13 @@ mod tests {
         let err = i.decompress(&z, 100_000, &mut out).unwrap_err();
         assert_eq!(err, InflateError::TooLarge { produced: 100_001 });
         assert_eq!(out.len(), 100_001);
+        assert!(out.capacity() <= 100_001, "{}", out.capacity());
+        // Exactly at the limit is fine.
+        let mut d = Deflater::new(params(15, true), 6);
+        let mut z = vec![];
+        d.compress(&zeros[..100_000], &mut z).unwrap();
+        let mut out = vec![];
+        i.decompress(&z, 100_000, &mut out).unwrap();
+        assert_eq!(out.len(), 100_000);
     }
 }
