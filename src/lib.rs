@@ -9,6 +9,7 @@
 extern crate alloc;
 
 pub mod connection;
+pub mod deflate;
 pub mod error;
 pub mod frame;
 pub mod handshake;

@@ -3,6 +3,7 @@
 
 use alloc::string::String;
 
+use crate::deflate::DeflateError;
 use crate::error::Diagnostic;
 use crate::frame::FrameError;
 use crate::message::MessageError;
@@ -15,6 +16,8 @@ pub enum ProtocolError {
     Frame(FrameError),
     /// A message-level rule (RFC 6455 §5.4, §5.5.1, §8.1, §10.4).
     Message(MessageError),
+    /// A compressed message could not be accepted (RFC 7692 §7.2.2, §8).
+    Deflate(DeflateError),
 }
 
 impl ProtocolError {
@@ -22,6 +25,7 @@ impl ProtocolError {
         match self {
             ProtocolError::Frame(e) => e,
             ProtocolError::Message(e) => e,
+            ProtocolError::Deflate(e) => e,
         }
     }
 }

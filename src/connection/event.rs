@@ -10,8 +10,13 @@ use crate::message::Payload;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
     /// A complete text message (RFC 6455 §5.6); valid UTF-8 unless `compressed`.
+    ///
+    /// `compressed` means the payload is *still* compressed: RSV1 was set and the caller
+    /// allowed it (`rsv1_allowed`) without giving the connection the deflate parameters. With
+    /// `Config::deflate` set, the connection inflates (RFC 7692 §7.2.2) and UTF-8-checks
+    /// compressed messages itself and reports them with `compressed: false`.
     Text { payload: Payload, compressed: bool },
-    /// A complete binary message (RFC 6455 §5.6).
+    /// A complete binary message (RFC 6455 §5.6); `compressed` as for [`Event::Text`].
     Binary { payload: Payload, compressed: bool },
     /// A ping (RFC 6455 §5.5.2); with `auto_pong` the pong is already queued.
     Ping(Payload),

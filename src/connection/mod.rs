@@ -15,17 +15,23 @@ use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-pub use config::{Config, DEFAULT_MAX_MESSAGE_SIZE};
+pub use config::{
+    Config, DEFAULT_DEFLATE_LEVEL, DEFAULT_DEFLATE_THRESHOLD, DEFAULT_MAX_MESSAGE_SIZE,
+};
 pub use error::{ProtocolError, UsageError};
 pub use event::Event;
 pub use mask_source::{FixedMask, MaskSource, RandomMask};
 pub use state::State;
 
+use crate::deflate::{DeflateError, InflateError, PerMessageDeflate};
 use crate::error::Diagnostic;
 use crate::frame::{
     encode_frame, CloseCode, DecoderConfig, FrameDecoder, Opcode, Role, MAX_CONTROL_PAYLOAD,
 };
-use crate::message::{encode_close_payload, Assembler, Message, Payload, MAX_CLOSE_REASON};
+use crate::handshake::deflate::DeflateParams;
+use crate::message::{
+    encode_close_payload, validate_utf8, Assembler, Message, Payload, MAX_CLOSE_REASON,
+};
 
 /// One WebSocket connection's protocol state (RFC 6455 §5–§7).
 pub struct Connection {
@@ -41,6 +47,12 @@ pub struct Connection {
     clean: bool,
     failed: bool,
     scratch: Vec<u8>,
+    /// permessage-deflate state when negotiated (RFC 7692).
+    deflate: Option<Box<PerMessageDeflate>>,
+    /// Reused buffer for compressed outgoing payloads.
+    compressed: Vec<u8>,
+    /// Stream offset of the first frame of the current compressed message.
+    message_offset: u64,
 }
 
 impl core::fmt::Debug for Connection {
@@ -62,7 +74,11 @@ impl Connection {
 
     /// An open connection with an injected source of masking keys (RFC 6455 §5.3); a server
     /// never asks it.
-    pub fn with_mask_source(role: Role, config: Config, mask: Box<dyn MaskSource>) -> Self {
+    pub fn with_mask_source(role: Role, mut config: Config, mask: Box<dyn MaskSource>) -> Self {
+        let deflate = config
+            .deflate
+            .map(|p| Box::new(PerMessageDeflate::new(&p, role, config.deflate_level)));
+        config.rsv1_allowed |= deflate.is_some();
         let decoder = FrameDecoder::new(DecoderConfig {
             role,
             rsv1_allowed: config.rsv1_allowed,
@@ -82,7 +98,25 @@ impl Connection {
             clean: false,
             failed: false,
             scratch: Vec::new(),
+            deflate,
+            compressed: Vec::new(),
+            message_offset: 0,
         }
+    }
+
+    /// Turns permessage-deflate on with the agreed `params` (RFC 7692 §7.1), or off with
+    /// `None`; meant to be called before any message flows. Also sets RSV1 acceptance
+    /// accordingly ([`Connection::set_rsv1_allowed`]).
+    pub fn set_deflate(&mut self, params: Option<DeflateParams>) {
+        self.config.deflate = params;
+        self.deflate = params.map(|p| {
+            Box::new(PerMessageDeflate::new(
+                &p,
+                self.role,
+                self.config.deflate_level,
+            ))
+        });
+        self.set_rsv1_allowed(params.is_some());
     }
 
     /// Our role (RFC 6455 §5.1).
@@ -149,6 +183,10 @@ impl Connection {
                 Err(e) => return self.fail(ProtocolError::Frame(e), out),
             };
             let frame_offset = self.decoder.frame_offset();
+            if self.decoder.header().rsv1 {
+                // Only first frames of data messages get here with RSV1 (RFC 7692 §6).
+                self.message_offset = frame_offset;
+            }
             match self
                 .assembler
                 .push(self.decoder.header(), piece, chunk, base, frame_offset)
@@ -200,17 +238,51 @@ impl Connection {
             Message::Text {
                 payload,
                 compressed,
-            } => out.push(Event::Text {
-                payload,
-                compressed,
-            }),
+            } => {
+                if compressed && self.deflate.is_some() {
+                    return match self.inflate(&payload, chunk, true) {
+                        Ok(payload) => {
+                            out.push(Event::Text {
+                                payload,
+                                compressed: false,
+                            });
+                            true
+                        }
+                        Err(e) => {
+                            self.fail(ProtocolError::Deflate(e), out);
+                            false
+                        }
+                    };
+                }
+                out.push(Event::Text {
+                    payload,
+                    compressed,
+                })
+            }
             Message::Binary {
                 payload,
                 compressed,
-            } => out.push(Event::Binary {
-                payload,
-                compressed,
-            }),
+            } => {
+                if compressed && self.deflate.is_some() {
+                    return match self.inflate(&payload, chunk, false) {
+                        Ok(payload) => {
+                            out.push(Event::Binary {
+                                payload,
+                                compressed: false,
+                            });
+                            true
+                        }
+                        Err(e) => {
+                            self.fail(ProtocolError::Deflate(e), out);
+                            false
+                        }
+                    };
+                }
+                out.push(Event::Binary {
+                    payload,
+                    compressed,
+                })
+            }
             Message::Ping(payload) => {
                 if self.config.auto_pong && self.state != State::Closed {
                     // RFC 6455 §5.5.2/§5.5.3: the pong echoes the ping's application data. An
@@ -251,6 +323,44 @@ impl Connection {
         true
     }
 
+    /// Inflates a compressed message (RFC 7692 §7.2.2) under `max_message_size`, checking
+    /// text for UTF-8 (RFC 6455 §8.1).
+    #[cold]
+    fn inflate(
+        &mut self,
+        payload: &Payload,
+        chunk: &[u8],
+        text: bool,
+    ) -> Result<Payload, DeflateError> {
+        let offset = self.message_offset;
+        let max = self.config.max_message_size;
+        let Some(deflate) = self.deflate.as_mut() else {
+            return Err(DeflateError::InvalidCompressedData { offset });
+        };
+        let mut data = Vec::new();
+        match deflate
+            .inflater
+            .decompress(payload.bytes(chunk), max, &mut data)
+        {
+            Ok(()) => {}
+            Err(InflateError::Corrupt) => {
+                return Err(DeflateError::InvalidCompressedData { offset })
+            }
+            Err(InflateError::TooLarge { .. }) => {
+                return Err(DeflateError::MessageTooLarge { offset, max })
+            }
+        }
+        if text {
+            if let Err(index) = validate_utf8(&data) {
+                return Err(DeflateError::InvalidUtf8 {
+                    offset,
+                    index: index as u64,
+                });
+            }
+        }
+        Ok(Payload::Owned(data))
+    }
+
     /// _Fail the WebSocket Connection_ (RFC 6455 §7.1.7): queue a Close with the error's code
     /// unless we already sent one, stop parsing, and report the error.
     fn fail(&mut self, error: ProtocolError, out: &mut Vec<Event>) {
@@ -268,8 +378,10 @@ impl Connection {
     // ----- sending ---------------------------------------------------------------------
 
     /// Sends a text message (RFC 6455 §5.6), fragmented per [`Config::fragment_size`] (§5.4).
+    /// With permessage-deflate, messages of at least [`Config::deflate_threshold`] bytes are
+    /// compressed (RFC 7692 §7.2.1).
     pub fn send_text(&mut self, text: &str) -> Result<(), UsageError> {
-        self.send_message(Opcode::Text, text.as_bytes(), false)
+        self.send_data(Opcode::Text, text.as_bytes())
     }
 
     /// Sends a text message given as bytes, checking they are UTF-8 first (RFC 6455 §5.6).
@@ -283,12 +395,55 @@ impl Connection {
     }
 
     /// Sends a binary message (RFC 6455 §5.6), fragmented per [`Config::fragment_size`] (§5.4).
+    /// With permessage-deflate, messages of at least [`Config::deflate_threshold`] bytes are
+    /// compressed (RFC 7692 §7.2.1).
     pub fn send_binary(&mut self, data: &[u8]) -> Result<(), UsageError> {
-        self.send_message(Opcode::Binary, data, false)
+        self.send_data(Opcode::Binary, data)
+    }
+
+    #[inline]
+    fn send_data(&mut self, opcode: Opcode, payload: &[u8]) -> Result<(), UsageError> {
+        if self.deflate.is_some() && payload.len() >= self.config.deflate_threshold {
+            return self.send_compressed(opcode, payload);
+        }
+        self.send_message(opcode, payload, false)
+    }
+
+    /// Compresses and sends one message: RSV1 on its first frame only (RFC 7692 §6, §7.2.1).
+    #[cold]
+    fn send_compressed(&mut self, opcode: Opcode, payload: &[u8]) -> Result<(), UsageError> {
+        // Check before compressing: a message that is not sent must not enter the window.
+        if !matches!(self.state, State::Open | State::RemoteClosing) {
+            return Err(UsageError::AlreadyClosed);
+        }
+        let Some(deflate) = self.deflate.as_mut() else {
+            return self.send_message(opcode, payload, false);
+        };
+        let mut buf = core::mem::take(&mut self.compressed);
+        buf.clear();
+        let result = match deflate.deflater.compress(payload, &mut buf) {
+            Ok(()) => self.send_message(opcode, &buf, true),
+            // The compressor already reset its window; plain is always allowed (§6).
+            Err(_) => self.send_message(opcode, payload, false),
+        };
+        if result.is_err() {
+            // Not sent, but already in our window: forget the window so later messages
+            // never refer to bytes the peer did not receive (RFC 7692 §7.1.1).
+            if let Some(d) = self.deflate.as_mut() {
+                d.deflater.reset();
+            }
+        }
+        if buf.capacity() > 1 << 20 {
+            buf = Vec::new();
+        }
+        self.compressed = buf;
+        result
     }
 
     /// Sends a message whose payload an extension already transformed: `rsv1` marks the first
     /// frame "Per-Message Compressed" (RFC 7692 §6). `opcode` must be `Text` or `Binary`.
+    /// Bypasses [`Config::deflate`]: with the built-in codec active, a payload compressed
+    /// elsewhere desynchronises the peer's window unless it is a context-free stream.
     pub fn send_raw_message(
         &mut self,
         opcode: Opcode,

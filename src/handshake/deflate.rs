@@ -8,7 +8,7 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::error::{HandshakeError, Side};
 use super::extensions::Extension;
@@ -49,9 +49,11 @@ pub struct DeflateOffer {
 }
 
 /// The parameters both ends agreed on, with defaults filled in: what the codec needs
-/// (RFC 7692 §7.1). Window bits are 8..=15; 15 means "no limit" (32 KiB).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+/// (RFC 7692 §7.1). Window bits are 8..=15; 15 means "no limit" (32 KiB). Deserializable so
+/// a caller can hand the handshake's result straight to a connection's `Config::deflate`;
+/// missing fields take the defaults.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct DeflateParams {
     /// The server resets its compressor after each message (RFC 7692 §7.1.1.1).
     pub server_no_context_takeover: bool,

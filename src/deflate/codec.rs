@@ -1,0 +1,365 @@
+//! Compressing and decompressing one message at a time (RFC 7692 §7.2) with miniz_oxide, a
+//! pure-Rust DEFLATE (RFC 1951) that also compiles to wasm32.
+//!
+//! Sending (§7.2.1): the message is compressed into the running raw DEFLATE stream and ended
+//! with a sync flush, whose empty stored block ends in `00 00 ff ff`; those 4 bytes are
+//! removed. Receiving (§7.2.2): the 4 bytes are appended again and the payload inflated.
+//! Context takeover (§7.1.1) keeps the stream (and its LZ77 window) running across messages;
+//! without it each side resets after every message.
+
+use alloc::boxed::Box;
+use alloc::vec::Vec;
+
+use miniz_oxide::deflate::core::{
+    compress, create_comp_flags_from_zip_params, CompressionStrategy, CompressorOxide, TDEFLFlush,
+    TDEFLStatus,
+};
+use miniz_oxide::inflate::stream::{inflate, InflateState, MinReset};
+use miniz_oxide::{DataFormat, MZError, MZFlush, MZStatus};
+
+use super::params::{DirectionParams, WindowPolicy};
+
+/// The end of a sync flush, removed from every compressed message and appended again before
+/// inflating it (RFC 7692 §7.2.1, §7.2.2).
+pub const TAIL: [u8; 4] = [0x00, 0x00, 0xff, 0xff];
+
+/// Most bytes one inflate step produces. Decompressed output is checked against the size cap
+/// after every step, so an oversized message is refused having produced at most the cap plus
+/// one byte (each step is also bounded by what is left under the cap).
+pub const INFLATE_CHUNK: usize = 32 * 1024;
+
+/// Our compressor for the messages we send (RFC 7692 §7.2.1).
+pub struct Deflater {
+    params: DirectionParams,
+    level: u8,
+    compressor: Option<Box<CompressorOxide>>,
+    /// Input bytes since the compressor last started from an empty window (for
+    /// [`WindowPolicy::Segmented`]).
+    since_reset: usize,
+}
+
+impl core::fmt::Debug for Deflater {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Deflater")
+            .field("params", &self.params)
+            .field("level", &self.level)
+            .field("allocated", &self.compressor.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The compressor reported a failure; nothing was appended and the window was reset, so the
+/// message can still be sent uncompressed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CompressError;
+
+impl Deflater {
+    /// A compressor bound by `params` at DEFLATE `level` 0–9 (0 stores, 1 is fastest; higher
+    /// values are clamped to 9). Allocated on first use.
+    pub fn new(params: DirectionParams, level: u8) -> Self {
+        Deflater {
+            params,
+            level: level.min(9),
+            compressor: None,
+            since_reset: 0,
+        }
+    }
+
+    /// The direction's settings.
+    pub fn params(&self) -> DirectionParams {
+        self.params
+    }
+
+    fn flags(&self) -> u32 {
+        let (level, strategy) = match self.params.window_policy() {
+            // Level 1 would take miniz_oxide's fast path, which ignores the RLE flag (0.9.1
+            // `compress_inner` checks only FILTER and RAW before choosing `compress_fast`) and
+            // emits distances up to 32 KiB; from level 2 the normal path honours it. The level
+            // barely matters under RLE (one candidate per position).
+            WindowPolicy::RunLength if self.level > 0 => {
+                (self.level.max(2), CompressionStrategy::RLE)
+            }
+            _ => (self.level, CompressionStrategy::Default),
+        };
+        // Negative window bits: a raw DEFLATE stream, no zlib header (RFC 7692 §7.2.1).
+        create_comp_flags_from_zip_params(i32::from(level), -15, strategy as i32)
+    }
+
+    /// Forgets the LZ77 window: the next message starts a fresh stream. Always allowed for a
+    /// sender (RFC 7692 §7.1.1: context takeover is a permission, not an obligation).
+    pub fn reset(&mut self) {
+        if let Some(c) = self.compressor.as_mut() {
+            c.reset();
+        }
+        self.since_reset = 0;
+    }
+
+    /// Appends the compressed payload of one message to `out`, without the `00 00 ff ff` tail
+    /// (RFC 7692 §7.2.1). On failure `out` is unchanged and the window is reset.
+    pub fn compress(&mut self, input: &[u8], out: &mut Vec<u8>) -> Result<(), CompressError> {
+        let start = out.len();
+        let result = match self.params.window_policy() {
+            WindowPolicy::Segmented { window } => self.compress_segmented(input, out, window),
+            WindowPolicy::Full | WindowPolicy::RunLength => self.run(input, out),
+        };
+        let ok = result.is_ok() && out.get(start..).is_some_and(|o| o.ends_with(&TAIL));
+        if !ok {
+            out.truncate(start);
+            self.reset();
+            return Err(CompressError);
+        }
+        out.truncate(out.len() - TAIL.len());
+        if self.params.no_context_takeover {
+            self.reset();
+        }
+        Ok(())
+    }
+
+    /// Compresses in pieces that never let the window hold more than `window` bytes: each
+    /// piece ends with a sync flush (byte-aligned, BFINAL 0), and when `window` bytes went in
+    /// since the last reset the compressor restarts empty. The output is still one DEFLATE
+    /// stream, and no distance exceeds `window - 1` (RFC 7692 §7.1.2).
+    fn compress_segmented(
+        &mut self,
+        input: &[u8],
+        out: &mut Vec<u8>,
+        window: usize,
+    ) -> Result<(), CompressError> {
+        let mut rest = input;
+        loop {
+            if self.since_reset >= window {
+                self.reset();
+            }
+            let take = rest.len().min(window - self.since_reset);
+            let (piece, tail) = rest.split_at(take);
+            self.run(piece, out)?;
+            self.since_reset += take;
+            rest = tail;
+            if rest.is_empty() {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Feeds `input` and sync-flushes, appending everything produced.
+    fn run(&mut self, input: &[u8], out: &mut Vec<u8>) -> Result<(), CompressError> {
+        let flags = self.flags();
+        let c = self
+            .compressor
+            .get_or_insert_with(|| Box::new(CompressorOxide::new(flags)));
+        let mut rest = input;
+        loop {
+            let spare = rest.len() / 2 + 1024;
+            let at = out.len();
+            out.resize(at + spare, 0);
+            let (status, used, written) = compress(c, rest, &mut out[at..], TDEFLFlush::Sync);
+            out.truncate(at + written);
+            if matches!(status, TDEFLStatus::BadParam | TDEFLStatus::PutBufFailed) {
+                return Err(CompressError);
+            }
+            rest = rest.get(used..).unwrap_or(&[]);
+            // Output space left over means the flush completed.
+            if rest.is_empty() && written < spare {
+                return Ok(());
+            }
+        }
+    }
+}
+
+/// Why a compressed message could not be inflated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InflateError {
+    /// Not a valid DEFLATE stream (RFC 1951), or one that references data never sent.
+    Corrupt,
+    /// The output passed the cap; `produced` bytes had been produced when inflating stopped
+    /// (at most the cap plus one).
+    TooLarge {
+        /// Decompressed bytes produced before stopping.
+        produced: u64,
+    },
+}
+
+/// Our decompressor for the messages the peer sends (RFC 7692 §7.2.2).
+///
+/// It always keeps a 32 KiB history: a raw inflater with the largest window decodes any
+/// stream made with a smaller one, so the peer's `max_window_bits` (including zlib's 8 → 9
+/// quirk) needs no special handling here.
+pub struct Inflater {
+    params: DirectionParams,
+    state: Option<Box<InflateState>>,
+}
+
+impl core::fmt::Debug for Inflater {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Inflater")
+            .field("params", &self.params)
+            .field("allocated", &self.state.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Inflater {
+    /// A decompressor for a direction with `params`. Allocated on first use.
+    pub fn new(params: DirectionParams) -> Self {
+        Inflater {
+            params,
+            state: None,
+        }
+    }
+
+    /// The direction's settings.
+    pub fn params(&self) -> DirectionParams {
+        self.params
+    }
+
+    /// Forgets the window: the next message starts a fresh stream.
+    pub fn reset(&mut self) {
+        if let Some(state) = self.state.as_mut() {
+            state.reset_as(MinReset);
+        }
+    }
+
+    /// Inflates one message's payload (the `00 00 ff ff` tail is appended here, RFC 7692
+    /// §7.2.2), appending the result to `out`. Output is produced in steps of at most
+    /// [`INFLATE_CHUNK`] bytes and never more than `max + 1` bytes in total: past `max` it
+    /// stops with [`InflateError::TooLarge`] (RFC 6455 §10.4).
+    ///
+    /// A block with BFINAL set ends the stream (RFC 7692 §7.2.3.4): what follows it in the
+    /// message is ignored and the next message starts a fresh stream.
+    pub fn decompress(
+        &mut self,
+        input: &[u8],
+        max: u64,
+        out: &mut Vec<u8>,
+    ) -> Result<(), InflateError> {
+        let state = self
+            .state
+            .get_or_insert_with(|| InflateState::new_boxed(DataFormat::Raw));
+        let start = out.len();
+        let result = match feed(state, input, max, out, start) {
+            Ok(false) => feed(state, &TAIL, max, out, start),
+            other => other,
+        };
+        if !matches!(result, Ok(false)) || self.params.no_context_takeover {
+            state.reset_as(MinReset);
+        }
+        result.map(|_| ())
+    }
+}
+
+/// Inflates all of `data` into `out` under the cap (counted from `out[start]`). Returns
+/// whether the stream ended (a BFINAL block).
+fn feed(
+    state: &mut InflateState,
+    data: &[u8],
+    max: u64,
+    out: &mut Vec<u8>,
+    start: usize,
+) -> Result<bool, InflateError> {
+    let mut pos = 0;
+    loop {
+        let produced = (out.len() - start) as u64;
+        let room = max
+            .saturating_sub(produced)
+            .saturating_add(1)
+            .min(INFLATE_CHUNK as u64) as usize;
+        let at = out.len();
+        grow(out, at + room, start, max);
+        out.resize(at + room, 0);
+        let rest = data.get(pos..).unwrap_or(&[]);
+        let r = inflate(state, rest, &mut out[at..], MZFlush::None);
+        out.truncate(at + r.bytes_written);
+        pos += r.bytes_consumed;
+        let produced = (out.len() - start) as u64;
+        if produced > max {
+            return Err(InflateError::TooLarge { produced });
+        }
+        match r.status {
+            Ok(MZStatus::StreamEnd) => return Ok(true),
+            Ok(_) | Err(MZError::Buf) => {}
+            Err(_) => return Err(InflateError::Corrupt),
+        }
+        if r.bytes_consumed == 0 && r.bytes_written == 0 {
+            // No progress: all input taken and all output delivered, or a stuck stream.
+            return if pos >= data.len() {
+                Ok(false)
+            } else {
+                Err(InflateError::Corrupt)
+            };
+        }
+    }
+}
+
+/// Makes room for `need` bytes, doubling like `Vec` does but never past the cap (`max + 1`
+/// bytes after `start`): a bomb cannot make us reserve more than the limit.
+fn grow(out: &mut Vec<u8>, need: usize, start: usize, max: u64) {
+    if need <= out.capacity() {
+        return;
+    }
+    let cap = start
+        .saturating_add(usize::try_from(max).unwrap_or(usize::MAX))
+        .saturating_add(1);
+    let mut target = out.capacity().saturating_mul(2).max(need);
+    if target.saturating_add(INFLATE_CHUNK) > cap {
+        // Close to the cap: go straight to it rather than reallocating again for the last
+        // few bytes (which would briefly hold twice the limit).
+        target = cap.max(need);
+    }
+    out.reserve_exact(target - out.len());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::vec;
+
+    fn params(bits: u8, nct: bool) -> DirectionParams {
+        DirectionParams {
+            no_context_takeover: nct,
+            max_window_bits: bits,
+        }
+    }
+
+    #[test]
+    fn round_trip_each_policy() {
+        let text: Vec<u8> = (0..50_000u32)
+            .flat_map(|i| alloc::format!("{} ", i % 977).into_bytes())
+            .collect();
+        for bits in [8, 9, 11, 12, 14, 15] {
+            for nct in [false, true] {
+                for level in [0, 1, 6, 9] {
+                    let mut d = Deflater::new(params(bits, nct), level);
+                    let mut i = Inflater::new(params(bits, nct));
+                    for _ in 0..3 {
+                        let mut z = vec![];
+                        d.compress(&text, &mut z).unwrap();
+                        let mut back = vec![];
+                        i.decompress(&z, u64::MAX, &mut back).unwrap();
+                        assert_eq!(back, text, "bits {bits} nct {nct} level {level}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn cap_is_enforced_while_inflating() {
+        let zeros = vec![0u8; 4 << 20];
+        let mut d = Deflater::new(params(15, false), 6);
+        let mut z = vec![];
+        d.compress(&zeros, &mut z).unwrap();
+        let mut i = Inflater::new(params(15, false));
+        let mut out = vec![];
+        let err = i.decompress(&z, 100_000, &mut out).unwrap_err();
+        assert_eq!(err, InflateError::TooLarge { produced: 100_001 });
+        assert_eq!(out.len(), 100_001);
+        assert!(out.capacity() <= 100_001, "{}", out.capacity());
+        // Exactly at the limit is fine.
+        let mut d = Deflater::new(params(15, true), 6);
+        let mut z = vec![];
+        d.compress(&zeros[..100_000], &mut z).unwrap();
+        let mut out = vec![];
+        i.decompress(&z, 100_000, &mut out).unwrap();
+        assert_eq!(out.len(), 100_000);
+    }
+}

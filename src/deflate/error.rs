@@ -1,0 +1,73 @@
+//! Faults in a compressed message the peer sent (RFC 7692 §7.2.2, §8; RFC 6455 §8.1, §10.4).
+
+use alloc::string::String;
+
+use crate::error::Diagnostic;
+
+/// The peer sent a compressed message we cannot accept; the connection fails (RFC 7692 §8:
+/// "the receiving endpoint MUST _Fail the WebSocket Connection_"). `offset` is the stream
+/// offset of the message's first frame.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DeflateError {
+    /// The payload plus `00 00 ff ff` is not valid DEFLATE data (RFC 7692 §7.2.2, §8; close
+    /// 1007 "inconsistent with the type of the message", as `ws` does).
+    InvalidCompressedData { offset: u64 },
+    /// The *decompressed* message exceeds `max_message_size` (RFC 6455 §10.4; close 1009),
+    /// detected while inflating, before more than the limit was produced.
+    MessageTooLarge { offset: u64, max: u64 },
+    /// The decompressed text is not valid UTF-8 (RFC 6455 §8.1; close 1007). `index` is the
+    /// position of the invalid sequence in the decompressed text.
+    InvalidUtf8 { offset: u64, index: u64 },
+}
+
+impl Diagnostic for DeflateError {
+    fn code(&self) -> &'static str {
+        match self {
+            DeflateError::InvalidCompressedData { .. } => "invalid-compressed-data",
+            DeflateError::MessageTooLarge { .. } => "message-too-large",
+            DeflateError::InvalidUtf8 { .. } => "invalid-utf8",
+        }
+    }
+    fn rfc(&self) -> &'static str {
+        match self {
+            DeflateError::InvalidCompressedData { .. } => "RFC 7692 §7.2.2",
+            DeflateError::MessageTooLarge { .. } => "RFC 6455 §10.4",
+            DeflateError::InvalidUtf8 { .. } => "RFC 6455 §8.1",
+        }
+    }
+    fn explanation(&self) -> String {
+        String::from(match self {
+            DeflateError::InvalidCompressedData { .. } => {
+                "A message marked compressed (RSV1) does not decompress as DEFLATE data."
+            }
+            DeflateError::MessageTooLarge { .. } => {
+                "The message decompresses to more than this endpoint's configured maximum message size."
+            }
+            DeflateError::InvalidUtf8 { .. } => {
+                "A text message must be valid UTF-8 once decompressed."
+            }
+        })
+    }
+    fn value(&self) -> Option<String> {
+        use alloc::string::ToString;
+        match self {
+            DeflateError::MessageTooLarge { max, .. } => Some(max.to_string()),
+            DeflateError::InvalidUtf8 { index, .. } => Some(index.to_string()),
+            DeflateError::InvalidCompressedData { .. } => None,
+        }
+    }
+    fn offset(&self) -> Option<u64> {
+        match self {
+            DeflateError::InvalidCompressedData { offset }
+            | DeflateError::MessageTooLarge { offset, .. }
+            | DeflateError::InvalidUtf8 { offset, .. } => Some(*offset),
+        }
+    }
+    fn close_code(&self) -> Option<u16> {
+        Some(match self {
+            DeflateError::MessageTooLarge { .. } => 1009,
+            DeflateError::InvalidCompressedData { .. } | DeflateError::InvalidUtf8 { .. } => 1007,
+        })
+    }
+}

@@ -1,0 +1,44 @@
+//! permessage-deflate (RFC 7692 §7): the per-message compression codec a [`Connection`]
+//! uses once the extension was negotiated (negotiation itself lives in
+//! [`crate::handshake::deflate`]).
+//!
+//! - [`params`] maps the agreed [`DeflateParams`] and our role to per-direction settings.
+//! - [`codec`] compresses (sync flush, `00 00 ff ff` tail removed, RFC 7692 §7.2.1) and
+//!   decompresses (tail re-appended, inflated in bounded chunks under a size cap, §7.2.2).
+//! - [`error`] holds the receive-side faults ([`DeflateError`]).
+//!
+//! [`Connection`]: crate::connection::Connection
+//! [`DeflateParams`]: crate::handshake::deflate::DeflateParams
+
+pub mod codec;
+pub mod error;
+pub mod params;
+
+pub use codec::{CompressError, Deflater, InflateError, Inflater, INFLATE_CHUNK, TAIL};
+pub use error::DeflateError;
+pub use params::{DirectionParams, WindowPolicy};
+
+use crate::frame::Role;
+use crate::handshake::deflate::DeflateParams;
+
+/// Both directions of one connection's permessage-deflate state (RFC 7692 §7): our
+/// compressor for what we send, our decompressor for what the peer sends. Each is allocated
+/// on first use, so a connection that never sends or receives a compressed message pays
+/// nothing for it.
+#[derive(Debug)]
+pub struct PerMessageDeflate {
+    /// Compresses outgoing messages.
+    pub deflater: Deflater,
+    /// Decompresses incoming messages.
+    pub inflater: Inflater,
+}
+
+impl PerMessageDeflate {
+    /// The codec for `role` under the agreed `params`, compressing at `level` (0–9).
+    pub fn new(params: &DeflateParams, role: Role, level: u8) -> Self {
+        PerMessageDeflate {
+            deflater: Deflater::new(DirectionParams::outgoing(params, role), level),
+            inflater: Inflater::new(DirectionParams::incoming(params, role)),
+        }
+    }
+}
