@@ -47,6 +47,8 @@ export class Connection {
     set("autoClose", options.autoClose);
     set("fragmentSize", options.fragmentSize);
     set("deflate", options.deflate);
+    set("deflateLevel", options.deflateLevel);
+    set("deflateThreshold", options.deflateThreshold);
     this.#raw = new RawConnection(role === "server", config);
     this.#memory = wasmMemory();
     this.#binaryType = options.binaryType ?? "uint8array";

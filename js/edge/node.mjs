@@ -91,6 +91,8 @@ export class WebSocket extends EventEmitter {
       maxFrameSize: opts.maxPayload ?? DEFAULT_MAX_PAYLOAD,
       fragmentSize: opts.fragmentSize,
       deflate,
+      deflateLevel: typeof opts.perMessageDeflate === "object" ? opts.perMessageDeflate.level : undefined,
+      deflateThreshold: typeof opts.perMessageDeflate === "object" ? opts.perMessageDeflate.threshold : undefined,
       binaryType: this.#binaryType,
       textAsBytes: true,
     });
@@ -343,7 +345,7 @@ function policyOf(options) {
     protocols: options.protocols ?? [],
     requireProtocol: options.requireProtocol ?? false,
     origins: options.origins ?? options.allowedOrigins,
-    perMessageDeflate: false, // until the permessage-deflate codec lands in the connection
+    perMessageDeflate: options.perMessageDeflate ?? false,
     maxHeaderBytes: options.maxHeaderBytes,
   };
 }
@@ -418,7 +420,7 @@ export class WebSocketServer extends EventEmitter {
     ws._attach(socket, head, {
       role: "server",
       protocol: outcome.protocol,
-      extensions: outcome.extensions,
+      extensions: outcome.extensionsHeader ?? "",
       deflate: outcome.deflate,
       options: this.#options,
     });
@@ -449,7 +451,7 @@ function connectClient(ws, url, protocols, options) {
       protocols,
       origin: options.origin,
       headers: options.headers,
-      perMessageDeflate: false,
+      perMessageDeflate: options.perMessageDeflate ?? false,
     });
   } catch (err) {
     queueMicrotask(() => ws._fail(err));
@@ -503,7 +505,7 @@ function connectClient(ws, url, protocols, options) {
     ws._attach(socket, buffered.subarray(result.consumed), {
       role: "client",
       protocol: result.protocol,
-      extensions: result.extensions,
+      extensions: (result.extensions ?? []).map((e) => [e.name, ...e.params.map((p) => (p.value == null ? p.name : `${p.name}=${p.value}`))].join("; ")).join(", "),
       deflate: result.deflate,
       options,
     });
