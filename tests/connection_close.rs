@@ -18,7 +18,6 @@ fn recv(c: &mut Connection, bytes: &[u8]) -> Vec<Event> {
 }
 
 #[cfg_attr(not(target_arch = "wasm32"), test)]
-
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn server_initiated_close_is_clean() {
     let mut server = conn(Role::Server, Config::default());
@@ -58,7 +57,6 @@ fn server_initiated_close_is_clean() {
 }
 
 #[cfg_attr(not(target_arch = "wasm32"), test)]
-
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn peer_initiated_close_is_echoed() {
     let mut client = conn(Role::Client, Config::default());
@@ -88,7 +86,6 @@ fn peer_initiated_close_is_echoed() {
 }
 
 #[cfg_attr(not(target_arch = "wasm32"), test)]
-
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn manual_close_reply_when_auto_close_is_off() {
     let mut server = conn(Role::Server, Config::default().with_auto_close(false));
@@ -112,7 +109,6 @@ fn manual_close_reply_when_auto_close_is_off() {
 }
 
 #[cfg_attr(not(target_arch = "wasm32"), test)]
-
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn eof_before_close_is_abnormal() {
     let mut client = conn(Role::Client, Config::default());
@@ -132,7 +128,6 @@ fn eof_before_close_is_abnormal() {
 }
 
 #[cfg_attr(not(target_arch = "wasm32"), test)]
-
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn protocol_error_fails_the_connection() {
     let mut server = conn(Role::Server, Config::default());
@@ -160,7 +155,6 @@ fn protocol_error_fails_the_connection() {
 }
 
 #[cfg_attr(not(target_arch = "wasm32"), test)]
-
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn close_argument_checks() {
     let mut c = conn(Role::Server, Config::default());
@@ -200,7 +194,6 @@ fn close_argument_checks() {
 }
 
 #[cfg_attr(not(target_arch = "wasm32"), test)]
-
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn entropy_failure_is_an_error_not_a_panic() {
     let mut client = Connection::with_mask_source(
@@ -232,7 +225,6 @@ fn entropy_failure_is_an_error_not_a_panic() {
 }
 
 #[cfg_attr(not(target_arch = "wasm32"), test)]
-
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn outgoing_fragmentation_and_masking() {
     let config = Config::default().with_fragment_size(Some(2));
@@ -264,7 +256,6 @@ fn outgoing_fragmentation_and_masking() {
 }
 
 #[cfg_attr(not(target_arch = "wasm32"), test)]
-
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn output_can_be_drained_partially() {
     let mut server = conn(Role::Server, Config::default());
@@ -282,7 +273,6 @@ fn output_can_be_drained_partially() {
 }
 
 #[cfg_attr(not(target_arch = "wasm32"), test)]
-
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn random_mask_source_masks_differently() {
     let mut client = Connection::new(Role::Client, Config::default());

@@ -164,7 +164,6 @@ fn feed(role: Role, wire: &[u8], cuts: &[usize]) -> (Vec<Ev>, Vec<u8>) {
 }
 
 #[cfg_attr(not(target_arch = "wasm32"), test)]
-
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn random_streams_at_random_splits() {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
@@ -197,7 +196,6 @@ fn random_streams_at_random_splits() {
 }
 
 #[cfg_attr(not(target_arch = "wasm32"), test)]
-
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn random_garbage_never_panics() {
     let mut rng = Rng(12345);
@@ -241,7 +239,6 @@ fn random_garbage_never_panics() {
 }
 
 #[cfg_attr(not(target_arch = "wasm32"), test)]
-
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn whole_frames_in_the_chunk_are_zero_copy() {
     // Three masked frames in one chunk, as a client would send them.

@@ -3,7 +3,6 @@
 use ws101::frame::{CloseCode, CloseCodeClass};
 
 #[cfg_attr(not(target_arch = "wasm32"), test)]
-
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn validity_table() {
     let valid = |c: u16| CloseCode(c).is_valid_on_wire();

@@ -574,7 +574,6 @@ fn vectors() -> Vec<Vector> {
 }
 
 #[cfg_attr(not(target_arch = "wasm32"), test)]
-
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn vectors_replayed_at_every_split() {
     let table = vectors();
@@ -593,7 +592,6 @@ fn vectors_replayed_at_every_split() {
 }
 
 #[cfg_attr(not(target_arch = "wasm32"), test)]
-
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn compressed_messages_pass_through_with_the_flag() {
     // RSV1 on the first frame under permessage-deflate: reported compressed, not UTF-8-checked.
@@ -616,7 +614,6 @@ fn compressed_messages_pass_through_with_the_flag() {
 }
 
 #[cfg_attr(not(target_arch = "wasm32"), test)]
-
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn error_offsets_point_at_the_fault() {
     let offsets = |role, input: &str| run(role, &Config::default(), &hex(input), &[]).offsets;

@@ -393,7 +393,6 @@ server!(extension_quoted_not_token, get(&[], &["Sec-WebSocket-Extensions: permes
     default_policy().with_deflate(DeflateConfig::default()), reject 400, ["invalid-extension-header"]);
 
 #[cfg_attr(not(target_arch = "wasm32"), test)]
-
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn partial_head_is_partial() {
     let raw = get(&[], &[]);
@@ -402,7 +401,6 @@ fn partial_head_is_partial() {
 }
 
 #[cfg_attr(not(target_arch = "wasm32"), test)]
-
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn frame_bytes_after_head_are_not_consumed() {
     let mut raw = get(&[], &[]);
@@ -417,7 +415,6 @@ fn frame_bytes_after_head_are_not_consumed() {
 }
 
 #[cfg_attr(not(target_arch = "wasm32"), test)]
-
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn small_head_limit_gives_431_on_partial() {
     let policy = ServerPolicy {
@@ -708,7 +705,6 @@ client!(client_several_problems, client_opts(), ok101(&["Upgrade", "Sec-WebSocke
     fail ["missing-upgrade", "missing-accept", "unoffered-subprotocol"]);
 
 #[cfg_attr(not(target_arch = "wasm32"), test)]
-
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn client_partial_and_trailing_frame() {
     let req = build_request(&client_opts()).unwrap();
@@ -726,7 +722,6 @@ fn client_partial_and_trailing_frame() {
 }
 
 #[cfg_attr(not(target_arch = "wasm32"), test)]
-
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn client_request_bytes() {
     let req = build_request(&client_opts()).unwrap();
@@ -739,7 +734,6 @@ Sec-WebSocket-Protocol: chat, superchat\r\nSec-WebSocket-Extensions: permessage-
 }
 
 #[cfg_attr(not(target_arch = "wasm32"), test)]
-
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn client_and_server_agree() {
     let req = build_request(&client_opts()).unwrap();

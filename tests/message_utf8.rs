@@ -57,7 +57,6 @@ fn incremental(bytes: &[u8], cuts: &[usize]) -> Result<(), usize> {
 }
 
 #[cfg_attr(not(target_arch = "wasm32"), test)]
-
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn agrees_with_std_at_random_splits() {
     let mut rng = Rng(0xDEAD_BEEF_CAFE_F00D);
@@ -92,7 +91,6 @@ fn agrees_with_std_at_random_splits() {
 }
 
 #[cfg_attr(not(target_arch = "wasm32"), test)]
-
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn fails_on_the_chunk_with_the_bad_byte() {
     // The error comes from the chunk holding the bad byte, before the text ends.
