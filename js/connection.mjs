@@ -10,6 +10,10 @@ import { RawConnection, wasmMemory } from "./ws101.js";
 
 const KIND_TEXT = 1, KIND_BINARY = 2, KIND_PING = 3, KIND_PONG = 4, KIND_CLOSE = 5, KIND_ERROR = 6;
 const decoder = new TextDecoder("utf-8");
+const textEncoder = new TextEncoder();
+const NodeBuffer = globalThis.Buffer;
+/** UTF-8 bytes of a JS string (lone surrogates become U+FFFD, so the result is valid UTF-8). */
+const encodeUtf8 = NodeBuffer ? (s) => NodeBuffer.from(s, "utf8") : (s) => textEncoder.encode(s);
 const EMPTY = new Uint8Array(0);
 
 /**
@@ -109,6 +113,28 @@ export class Connection {
     return this.#raw.takeOutput();
   }
 
+  /**
+   * A whole message as the chunks to write, in order. Where the payload goes on the wire
+   * unchanged (server role, not compressed, not fragmented) it is returned as is, after its
+   * header, and never copied; otherwise the core encodes it. Strings are text; bytes are binary
+   * unless `binary` is false (then they must be UTF-8).
+   * @param {string | Uint8Array} data
+   * @param {boolean} [binary]
+   * @returns {Uint8Array[]}
+   */
+  sendMessage(data, binary = typeof data !== "string") {
+    if (typeof data === "string") {
+      const bytes = encodeUtf8(data);
+      if (!binary && this.#raw.sendHeaderOnly(false, bytes.length)) return [this.#raw.takeOutput(), bytes];
+      return binary ? [this.sendBinary(bytes)] : [this.sendText(data)];
+    }
+    if (binary) {
+      if (this.#raw.sendHeaderOnly(true, data.byteLength)) return [this.#raw.takeOutput(), data];
+      return [this.sendBinary(data)];
+    }
+    return [this.sendText(data)];
+  }
+
   /** @param {Uint8Array | ArrayBuffer} data */
   sendBinary(data) {
     this.#raw.sendBinary(data instanceof Uint8Array ? data : new Uint8Array(data));
@@ -143,15 +169,35 @@ export class Connection {
     const words = new Uint32Array(this.#memory.buffer, this.#raw.records(), count * 4);
     const bytes = new Uint8Array(this.#memory.buffer);
     const out = new Array(count);
+    // Copied payloads of one call share one allocation (as `ws` shares socket chunks): one copy
+    // out of wasm memory per message, one allocation per call. `arraybuffer` needs its own.
+    let pool = null;
+    let poolOffset = 0;
+    const pooled = !this.#views && this.#binaryType !== "arraybuffer";
+    if (pooled) {
+      let total = 0;
+      for (let i = 0; i < count; i++) {
+        const kind = words[i * 4];
+        if (kind === KIND_BINARY || (kind === KIND_TEXT && this.#textAsBytes)) total += words[i * 4 + 2];
+      }
+      pool = this.#binaryType === "nodebuffer" ? NodeBuffer.allocUnsafe(total) : new Uint8Array(total);
+    }
+    const data = (view) => {
+      if (!pooled) return shape(view, this.#binaryType, this.#views);
+      const copy = pool.subarray(poolOffset, poolOffset + view.length);
+      copy.set(view);
+      poolOffset += view.length;
+      return copy;
+    };
     for (let i = 0; i < count; i++) {
       const kind = words[i * 4], ptr = words[i * 4 + 1], len = words[i * 4 + 2], extra = words[i * 4 + 3];
       const view = bytes.subarray(ptr, ptr + len);
       switch (kind) {
         case KIND_TEXT:
-          out[i] = { type: "text", data: this.#textAsBytes ? shape(view, this.#binaryType, this.#views) : decoder.decode(view) };
+          out[i] = { type: "text", data: this.#textAsBytes ? data(view) : decoder.decode(view) };
           break;
         case KIND_BINARY:
-          out[i] = { type: "binary", data: shape(view, this.#binaryType, this.#views) };
+          out[i] = { type: "binary", data: data(view) };
           break;
         case KIND_PING:
           out[i] = { type: "ping", data: view.slice() };

@@ -284,3 +284,33 @@ fn random_mask_source_masks_differently() {
     // Zero payload XOR key = key repeated.
     assert_eq!(out[6..10], out[2..6]);
 }
+
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+fn header_only_sends_match_full_sends() {
+    use ws101::frame::Opcode;
+    // Server, no deflate, no fragmentation: header + payload written by the caller equals
+    // the frame send_binary builds (RFC 6455 §5.2), for every length encoding.
+    for len in [0usize, 1, 125, 126, 65535, 65536, 70000] {
+        let payload = vec![0xabu8; len];
+        let mut full = conn(Role::Server, Config::default());
+        full.send_binary(&payload).unwrap();
+        let mut split = conn(Role::Server, Config::default());
+        assert!(split.send_header_only(Opcode::Binary, len).unwrap());
+        let mut bytes = split.take_output();
+        bytes.extend_from_slice(&payload);
+        assert_eq!(bytes, full.take_output(), "len {len}");
+    }
+    // A client must mask, fragmentation and compression transform: no header-only path.
+    let mut client = conn(Role::Client, Config::default());
+    assert!(!client.send_header_only(Opcode::Binary, 10).unwrap());
+    assert!(client.take_output().is_empty());
+    let mut fragmenting = conn(Role::Server, Config::default().with_fragment_size(Some(4)));
+    assert!(!fragmenting.send_header_only(Opcode::Text, 10).unwrap());
+    assert!(fragmenting.send_header_only(Opcode::Text, 4).unwrap());
+    // Control opcodes are refused; so is sending after close.
+    let mut server = conn(Role::Server, Config::default());
+    assert!(server.send_header_only(Opcode::Ping, 1).is_err());
+    server.close(Some(1000), "").unwrap();
+    assert!(server.send_header_only(Opcode::Binary, 1).is_err());
+}

@@ -127,17 +127,23 @@ export class WebSocket extends EventEmitter {
     }
     const payload = toBuffer(data);
     const binary = options.binary ?? typeof payload !== "string";
-    let bytes;
+    let chunks;
     try {
-      bytes = binary
-        ? this.#conn.sendBinary(typeof payload === "string" ? Buffer.from(payload) : payload)
-        : this.#conn.sendText(payload);
+      chunks = this.#conn.sendMessage(payload, binary);
     } catch (err) {
       if (cb) queueMicrotask(() => cb(err));
       else throw err;
       return;
     }
-    this.#write(bytes, cb);
+    if (chunks.length === 1) {
+      this.#write(chunks[0], cb);
+    } else {
+      const socket = this.#socket;
+      socket.cork();
+      this.#write(chunks[0]);
+      this.#write(chunks[1], cb);
+      process.nextTick(() => socket.uncork());
+    }
   }
 
   ping(data, _mask, cb) {

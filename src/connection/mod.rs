@@ -26,7 +26,8 @@ pub use state::State;
 use crate::deflate::{DeflateError, InflateError, PerMessageDeflate};
 use crate::error::Diagnostic;
 use crate::frame::{
-    encode_frame, CloseCode, DecoderConfig, FrameDecoder, Opcode, Role, MAX_CONTROL_PAYLOAD,
+    encode_frame, CloseCode, DecoderConfig, FrameDecoder, FrameHeader, Opcode, Role,
+    MAX_CONTROL_PAYLOAD,
 };
 use crate::handshake::deflate::DeflateParams;
 use crate::message::{
@@ -391,7 +392,39 @@ impl Connection {
                 offset: e.valid_up_to(),
             });
         }
-        self.send_message(Opcode::Text, bytes, false)
+        self.send_data(Opcode::Text, bytes)
+    }
+
+    /// Queues only the header of a data message of `len` bytes when the payload needs no
+    /// transformation on the wire: server role (unmasked, RFC 6455 §5.1), not compressed
+    /// (below the deflate threshold or no deflate), not fragmented. The caller must then write
+    /// the payload itself right after [`Connection::output`], so the payload is never copied.
+    /// Returns `Ok(false)`, queuing nothing, when the message must go through
+    /// [`Connection::send_binary`] / [`Connection::send_text`] instead. For text the caller
+    /// guarantees the payload is UTF-8 (RFC 6455 §5.6).
+    pub fn send_header_only(&mut self, opcode: Opcode, len: usize) -> Result<bool, UsageError> {
+        if !matches!(opcode, Opcode::Text | Opcode::Binary) {
+            return Err(UsageError::NotADataOpcode);
+        }
+        if !matches!(self.state, State::Open | State::RemoteClosing) {
+            return Err(UsageError::AlreadyClosed);
+        }
+        let compressed = self.deflate.is_some() && len >= self.config.deflate_threshold;
+        let fragmented = matches!(self.config.fragment_size, Some(size) if size > 0 && len > size);
+        if self.role == Role::Client || compressed || fragmented {
+            return Ok(false);
+        }
+        FrameHeader {
+            fin: true,
+            rsv1: false,
+            rsv2: false,
+            rsv3: false,
+            opcode,
+            mask: None,
+            payload_len: len as u64,
+        }
+        .encode(&mut self.output);
+        Ok(true)
     }
 
     /// Sends a binary message (RFC 6455 §5.6), fragmented per [`Config::fragment_size`] (§5.4).

@@ -9,7 +9,7 @@ use wasm_bindgen::prelude::*;
 
 use super::error::to_js_error;
 use crate::connection::{Config, Connection, Event, ProtocolError, State};
-use crate::frame::Role;
+use crate::frame::{Opcode, Role};
 use crate::message::Payload;
 
 const KIND_TEXT: u32 = 1;
@@ -117,6 +117,17 @@ impl RawConnection {
     pub fn send_text_bytes(&mut self, bytes: &[u8]) -> Result<(), JsValue> {
         self.conn
             .send_text_bytes(bytes)
+            .map_err(|e| to_js_error(&e))
+    }
+
+    /// Queues only the frame header of a `len`-byte message when its payload goes on the wire
+    /// unchanged (server, uncompressed, unfragmented); JS then writes the payload after the
+    /// output itself. False: use `sendBinary` / `sendText`. For text, JS guarantees UTF-8.
+    #[wasm_bindgen(js_name = sendHeaderOnly)]
+    pub fn send_header_only(&mut self, binary: bool, len: usize) -> Result<bool, JsValue> {
+        let opcode = if binary { Opcode::Binary } else { Opcode::Text };
+        self.conn
+            .send_header_only(opcode, len)
             .map_err(|e| to_js_error(&e))
     }
 

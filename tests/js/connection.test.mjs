@@ -1,0 +1,121 @@
+// The JS Connection (sans-IO) of the built package: a client and a server talking through
+// memory, every binaryType and the zero-copy view mode, typed protocol errors with close codes.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { Connection, Ws101Error } from "ws101";
+
+function pair(options = {}) {
+  return { client: new Connection({ role: "client", ...options }), server: new Connection({ role: "server", ...options }) };
+}
+const concat = (chunks) => Buffer.concat(chunks.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength)));
+
+test("RFC 6455 §5.7: masked \"Hello\" to a server, unmasked to a client", () => {
+  const server = new Connection({ role: "server" });
+  assert.deepEqual(server.receive(Buffer.from("818537fa213d7f9f4d5158", "hex")), [{ type: "text", data: "Hello" }]);
+  const client = new Connection({ role: "client" });
+  assert.deepEqual(client.receive(Buffer.from("810548656c6c6f", "hex")), [{ type: "text", data: "Hello" }]);
+  // fragmented "Hel" + "lo", fed one byte at a time
+  const events = [];
+  for (const b of Buffer.from("010348656c80026c6f", "hex")) events.push(...client.receive(Uint8Array.of(b)));
+  assert.deepEqual(events, [{ type: "text", data: "Hello" }]);
+});
+
+test("every message size and type round-trips client → server and back, many per chunk", () => {
+  for (const binaryType of ["uint8array", "nodebuffer", "arraybuffer"]) {
+    const { client, server } = pair({ binaryType });
+    const sizes = [0, 1, 125, 126, 65535, 65536, 200000];
+    const wire = concat(sizes.flatMap((n) => [client.sendBinary(new Uint8Array(n).fill(n & 255)), client.sendText("é".repeat(n >> 1))]));
+    const events = server.receive(wire);
+    assert.equal(events.length, sizes.length * 2);
+    sizes.forEach((n, i) => {
+      const bin = events[2 * i];
+      assert.equal(bin.type, "binary");
+      const bytes = new Uint8Array(bin.data instanceof ArrayBuffer ? bin.data : bin.data.buffer.slice(bin.data.byteOffset, bin.data.byteOffset + bin.data.byteLength));
+      assert.equal(bytes.length, n);
+      assert.ok(bytes.every((b) => b === (n & 255)));
+      if (binaryType === "nodebuffer") assert.ok(Buffer.isBuffer(bin.data));
+      if (binaryType === "arraybuffer") assert.ok(bin.data instanceof ArrayBuffer);
+      assert.deepEqual(events[2 * i + 1], { type: "text", data: "é".repeat(n >> 1) });
+    });
+    // the server's answer, unmasked, back to the client
+    const back = client.receive(concat(server.sendMessage("pong text")));
+    assert.deepEqual(back, [{ type: "text", data: "pong text" }]);
+  }
+});
+
+test("copied payloads survive later calls; views are only valid until the next call", () => {
+  const { client, server } = pair();
+  const first = server.receive(client.sendBinary(Uint8Array.of(1, 2, 3)))[0].data;
+  server.receive(client.sendBinary(Uint8Array.of(9, 9, 9)));
+  assert.deepEqual([...first], [1, 2, 3]);
+  const viewing = new Connection({ role: "server", views: true });
+  const view = viewing.receive(client.sendBinary(Uint8Array.of(4, 5, 6)))[0].data;
+  assert.deepEqual([...view], [4, 5, 6]);
+});
+
+test("sendMessage: the server's payload is not copied, a client's is masked", () => {
+  const { client, server } = pair();
+  const payload = new Uint8Array(1000).fill(7);
+  const parts = server.sendMessage(payload, true);
+  assert.equal(parts.length, 2);
+  assert.equal(parts[1], payload, "the very same buffer");
+  assert.deepEqual([...parts[0]], [0x82, 0x7e, 0x03, 0xe8]);
+  const masked = client.sendMessage(payload, true);
+  assert.equal(masked.length, 1);
+  assert.equal(masked[0][1] & 0x80, 0x80, "MASK bit set");
+  assert.deepEqual([...server.receive(masked[0])[0].data], [...payload]);
+});
+
+test("ping gets an automatic pong; close is answered and echoes code and reason", () => {
+  const { client, server } = pair();
+  assert.deepEqual(server.receive(client.ping("hi")), [{ type: "ping", data: new TextEncoder().encode("hi") }]);
+  const pong = server.takeOutput();
+  assert.deepEqual(client.receive(pong), [{ type: "pong", data: new TextEncoder().encode("hi") }]);
+  const events = server.receive(client.close(4001, "done"));
+  assert.deepEqual(events, [{ type: "close", code: 4001, reason: "done", wasClean: true }]);
+  assert.equal(server.state, "closed");
+  assert.equal(server.shouldCloseTransport, true);
+  const echo = client.receive(server.takeOutput());
+  assert.deepEqual(echo, [{ type: "close", code: 4001, reason: "done", wasClean: true }]);
+  assert.throws(() => client.sendText("late"), (e) => e instanceof Ws101Error && e.code === "already-closed");
+});
+
+test("protocol errors arrive as typed errors with the close code RFC 6455 names, and the close frame is queued", () => {
+  const cases = [
+    ["810548656c6c6f", "unmasked-frame", 1002],
+    ["838137fa213d00", "reserved-opcode", 1002],
+    ["818237fa213dc804", "invalid-utf8", 1007],
+    ["89fe007e37fa213d", "control-frame-too-long", 1002],
+  ];
+  for (const [hex, code, closeCode] of cases) {
+    const server = new Connection({ role: "server" });
+    const events = server.receive(Buffer.from(hex, "hex"));
+    const error = events.find((e) => e.type === "error");
+    assert.ok(error, `${hex} gave an error`);
+    assert.ok(error.error instanceof Ws101Error);
+    assert.equal(error.error.code, code);
+    assert.equal(error.error.closeCode, closeCode);
+    const out = server.takeOutput();
+    assert.equal(out[0], 0x88);
+    assert.equal((out[2] << 8) | out[3], closeCode);
+  }
+  const small = new Connection({ role: "server", maxMessageSize: 100 });
+  const err = small.receive(Buffer.from("82fe0400" + "00000000", "hex")).find((e) => e.type === "error");
+  assert.equal(err.error.closeCode, 1009);
+});
+
+test("the transport ending before the closing handshake is a 1006 close", () => {
+  const server = new Connection({ role: "server" });
+  assert.deepEqual(server.receiveEof(), [{ type: "close", code: 1006, reason: "", wasClean: false }]);
+});
+
+test("permessage-deflate between two JS connections (negotiated params), with the RFC 7692 example", () => {
+  const deflate = { serverNoContextTakeover: false, clientNoContextTakeover: false, serverMaxWindowBits: 15, clientMaxWindowBits: 15 };
+  const client = new Connection({ role: "client", deflate, deflateThreshold: 0 });
+  // RFC 7692 §7.2.3.1: "Hello" compressed, sent by a server: c1 07 f2 48 cd c9 c9 07 00
+  assert.deepEqual(client.receive(Buffer.from("c107f248cdc9c90700", "hex")), [{ type: "text", data: "Hello" }]);
+  const server = new Connection({ role: "server", deflate, deflateThreshold: 0 });
+  const wire = client.sendText("Hello Hello Hello Hello");
+  assert.equal(wire[0] & 0x40, 0x40, "RSV1 set on a compressed message");
+  assert.deepEqual(server.receive(wire), [{ type: "text", data: "Hello Hello Hello Hello" }]);
+});
