@@ -57,10 +57,14 @@ impl<'a> Bytes<'a> {
     }
 }
 
-/// A connection configuration from two option bytes: small and default limits, the auto-reply
+/// A connection configuration from two option bytes: tiny, default and unlimited sizes, the auto-reply
 /// switches, outgoing fragmentation and RSV1.
 pub fn config_from(a: u8, b: u8) -> Config {
     let limit = |sel: u8| -> u64 {
+        if a & 0x80 != 0 {
+            // A JS caller may pass "no limit" (Number.MAX_SAFE_INTEGER or more).
+            return u64::MAX;
+        }
         match sel & 3 {
             0 => ws101::connection::DEFAULT_MAX_MESSAGE_SIZE,
             1 => 0,
