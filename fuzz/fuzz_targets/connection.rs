@@ -1,0 +1,175 @@
+//! A `Connection` driven by a sequence of operations decoded from the input: receive chunks
+//! (both receive paths), every send call with arbitrary arguments, output draining, RSV1
+//! toggling, entropy failures and EOF. Nothing may panic.
+//!
+//! Everything the connection writes is fed to a peer of the other role (RSV1 allowed, default
+//! limits). The peer must never see a protocol error unless we sent a raw uncompressed text
+//! message that is not UTF-8, and must receive exactly the data messages whose sends returned
+//! `Ok`, in order.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+use std::cell::Cell;
+use std::rc::Rc;
+use ws101::connection::{Config, Connection, Event, State};
+use ws101::frame::{Opcode, Role};
+use ws101_fuzz::{config_from, Bytes};
+
+#[derive(Debug, PartialEq)]
+enum Data {
+    Text(Vec<u8>, bool),
+    Binary(Vec<u8>, bool),
+}
+
+struct Peer {
+    conn: Connection,
+    events: Vec<Event>,
+}
+
+impl Peer {
+    fn feed(&mut self, bytes: &[u8]) {
+        self.conn.receive(bytes, &mut self.events);
+    }
+}
+
+fuzz_target!(|data: &[u8]| {
+    let mut b = Bytes::new(data);
+    let opt = b.u8();
+    let role = if opt & 1 == 0 {
+        Role::Server
+    } else {
+        Role::Client
+    };
+    let config = config_from(b.u8(), b.u8());
+    let entropy = Rc::new(Cell::new(true));
+    let counter = Rc::new(Cell::new(0u32));
+    let mask = {
+        let (entropy, counter) = (entropy.clone(), counter.clone());
+        move || {
+            counter.set(counter.get().wrapping_add(0x9e37_79b9));
+            entropy.get().then(|| counter.get().to_le_bytes())
+        }
+    };
+    let mut conn = Connection::with_mask_source(role, config, Box::new(mask));
+    let peer_role = if role == Role::Server {
+        Role::Client
+    } else {
+        Role::Server
+    };
+    let mut peer = Peer {
+        conn: Connection::new(peer_role, Config::default().with_rsv1_allowed(true)),
+        events: Vec::new(),
+    };
+    let mut events = Vec::new();
+    let mut sent: Vec<Data> = Vec::new();
+    let mut peer_may_fail = false;
+    let mut spare = Vec::new();
+
+    while !b.is_empty() {
+        match b.u8() % 16 {
+            0 => conn.receive(b.slice(), &mut events),
+            1 => {
+                let mut chunk = b.slice().to_vec();
+                let first = events.len();
+                conn.receive_in_place(&mut chunk, &mut events);
+                for e in &mut events[first..] {
+                    e.make_owned(&chunk);
+                }
+            }
+            2 => {
+                let text = String::from_utf8_lossy(b.slice()).into_owned();
+                if conn.send_text(&text).is_ok() {
+                    sent.push(Data::Text(text.into_bytes(), false));
+                }
+            }
+            3 => {
+                let bytes = b.slice();
+                if conn.send_binary(bytes).is_ok() {
+                    sent.push(Data::Binary(bytes.to_vec(), false));
+                }
+            }
+            4 => {
+                let op = Opcode::from(b.u8());
+                let rsv1 = b.bool();
+                let bytes = b.slice();
+                if conn.send_raw_message(op, bytes, rsv1).is_ok() {
+                    if op == Opcode::Text {
+                        if !rsv1 && std::str::from_utf8(bytes).is_err() {
+                            peer_may_fail = true;
+                        }
+                        sent.push(Data::Text(bytes.to_vec(), rsv1));
+                    } else {
+                        sent.push(Data::Binary(bytes.to_vec(), rsv1));
+                    }
+                }
+            }
+            5 => {
+                let n = usize::from(b.u8());
+                let _ = conn.ping(b.take(n));
+            }
+            6 => {
+                let n = usize::from(b.u8());
+                let _ = conn.pong(b.take(n));
+            }
+            7 => {
+                let code = if b.bool() { Some(b.u16()) } else { None };
+                let reason = String::from_utf8_lossy(b.slice()).into_owned();
+                let _ = conn.close(code, &reason);
+            }
+            8 => conn.receive_eof(&mut events),
+            9 => {
+                let n = usize::from(b.u8());
+                let n = n.min(conn.output().len());
+                peer.feed(&conn.output()[..n]);
+                conn.consume_output(n);
+            }
+            10 => peer.feed(&conn.take_output()),
+            11 => {
+                conn.swap_output(&mut spare);
+                peer.feed(&spare);
+            }
+            12 => conn.set_rsv1_allowed(b.bool()),
+            13 => entropy.set(!entropy.get()),
+            14 => {
+                // Queries must be consistent.
+                let _ = conn.should_close_transport();
+                assert_eq!(conn.was_clean().is_some(), conn.state() == State::Closed);
+            }
+            _ => {
+                // A whole well-formed frame from the peer's point of view, to get past the
+                // decoder's first checks more often.
+                let op = Opcode::from(b.u8() & 0x8f);
+                let payload = b.slice();
+                let mut frame = Vec::new();
+                let key = (role == Role::Server).then_some([1, 2, 3, 4]);
+                ws101::frame::encode_frame(&mut frame, op, true, false, payload, key);
+                conn.receive(&frame, &mut events);
+            }
+        }
+    }
+    peer.feed(&conn.take_output());
+
+    let errors: Vec<_> = peer
+        .events
+        .iter()
+        .filter(|e| matches!(e, Event::Error(_)))
+        .collect();
+    if !peer_may_fail {
+        assert!(errors.is_empty(), "peer failed on our output: {errors:?}");
+        let received: Vec<Data> = peer
+            .events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Text {
+                    payload,
+                    compressed,
+                } => Some(Data::Text(payload.bytes(&[]).to_vec(), *compressed)),
+                Event::Binary {
+                    payload,
+                    compressed,
+                } => Some(Data::Binary(payload.bytes(&[]).to_vec(), *compressed)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(received, sent, "peer received other data than we sent");
+    }
+});

@@ -1,0 +1,7 @@
+//! The client's receive path (unmasked server frames) at derived chunk splits; see
+//! `ws101_fuzz::fuzz_decoder`.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+use ws101::frame::Role;
+
+fuzz_target!(|data: &[u8]| ws101_fuzz::fuzz_decoder(Role::Client, data));
