@@ -38,5 +38,6 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ 
   echo "returns one new \`Uint8Array\` (payload copied in and out of wasm memory)."
   echo
   echo "$tables"
+  if [ -f benches/node/findings.md ]; then echo; cat benches/node/findings.md; fi
 } > docs/BENCHMARKS.md
 echo "wrote docs/BENCHMARKS.md"
