@@ -13,5 +13,8 @@ setup:          ## install the toolchain, browsers and npm/pip packages (idempot
 build:          ## build the npm package into pkg/
 	@scripts/build.sh
 
+bench:          ## frame decode/encode throughput vs ws (pure JS and bufferutil) → docs/BENCHMARKS.md
+	@scripts/bench.sh
+
 clean:
 	rm -rf pkg target
