@@ -11,6 +11,8 @@ export {
   validateKey,
   websocketGuid,
   parseRequest,
+  encodeFrame,
+  decodeFrames,
   ClientHandshake,
   RawConnection,
 } from "./ws101.js";

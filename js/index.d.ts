@@ -8,6 +8,10 @@ export {
   websocketGuid,
 } from "./ws101.js";
 
+/** Frames laid open (RFC 6455 §5.2): build one frame from its fields; list the frames of a capture. */
+export { encodeFrame, decodeFrames } from "./ws101.js";
+export type { FrameHeaderField, EncodeFrameOptions, EncodedFrame, DecodedFrame, DecodedFrames } from "./ws101.js";
+
 /** Stable machine codes carried by `Ws101Error.code`. */
 export type Ws101ErrorCode =
   | "bad-key-base64"
