@@ -13,6 +13,7 @@ export {
   parseRequest,
   encodeFrame,
   decodeFrames,
+  classifyUpgradeHead,
   ClientHandshake,
   RawConnection,
 } from "./ws101.js";

@@ -10,6 +10,8 @@ export {
 
 /** Frames laid open (RFC 6455 §5.2): build one frame from its fields; list the frames of a capture. */
 export { encodeFrame, decodeFrames } from "./ws101.js";
+/** A raw request head's `Upgrade` classified (websocket, h2c with decoded HTTP2-Settings, TLS, other). */
+export { classifyUpgradeHead } from "./ws101.js";
 export type { FrameHeaderField, EncodeFrameOptions, EncodedFrame, DecodedFrame, DecodedFrames } from "./ws101.js";
 
 /** Stable machine codes carried by `Ws101Error.code`. */

@@ -6,7 +6,7 @@ use alloc::vec::Vec;
 
 use super::decoder::{DecoderConfig, FrameDecoder};
 use super::error::FrameError;
-use super::header::FrameHeader;
+use super::header::{FrameHeader, Status};
 use super::mask::apply_mask;
 use super::opcode::Opcode;
 use super::role::Role;
@@ -115,6 +115,9 @@ pub struct InspectedFrame {
     pub payload: Vec<u8>,
     /// Whether the whole payload is present.
     pub complete: bool,
+    /// The frame broke a rule ([`FrameListing::error`]): its header is shown, its payload is
+    /// not read.
+    pub rejected: bool,
 }
 
 /// What [`inspect_frames`] found.
@@ -158,6 +161,7 @@ pub fn inspect_frames(bytes: &[u8], role: Role) -> FrameListing {
                         header_len: piece.start - offset,
                         payload: Vec::new(),
                         complete: false,
+                        rejected: false,
                     });
                 }
                 if let Some(frame) = listing.frames.last_mut() {
@@ -174,6 +178,20 @@ pub fn inspect_frames(bytes: &[u8], role: Role) -> FrameListing {
                 return listing;
             }
             Err(e) => {
+                // Show the offending header when it can be read (a rule, not the encoding, broke).
+                let offset = decoder.frame_offset() as usize;
+                if let Some(Ok(Status::Complete((header, header_len)))) =
+                    bytes.get(offset..).map(FrameHeader::parse)
+                {
+                    listing.frames.push(InspectedFrame {
+                        offset,
+                        header,
+                        header_len,
+                        payload: Vec::new(),
+                        complete: false,
+                        rejected: true,
+                    });
+                }
                 listing.error = Some(e);
                 return listing;
             }
@@ -184,7 +202,6 @@ pub fn inspect_frames(bytes: &[u8], role: Role) -> FrameListing {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::frame::header::Status;
     use alloc::vec;
 
     fn header(opcode: Opcode, mask: Option<[u8; 4]>) -> FrameHeader {
@@ -313,10 +330,20 @@ mod tests {
         let mut two = masked.to_vec();
         two.extend_from_slice(&[0x81, 0x05, 0x48, 0x65, 0x6c, 0x6c, 0x6f]);
         let listing = inspect_frames(&two, Role::Server);
-        assert_eq!(listing.frames.len(), 1);
+        assert_eq!(listing.frames.len(), 2);
+        assert!(listing.frames[1].rejected && listing.frames[1].offset == 11);
         assert_eq!(
             listing.error,
             Some(FrameError::UnmaskedFrame { offset: 11 })
+        );
+        let listing = inspect_frames(&[0x82, 0x7E, 0x00, 0x7D], Role::Client);
+        assert!(listing.frames.is_empty());
+        assert_eq!(
+            listing.error,
+            Some(FrameError::NonMinimalLength {
+                offset: 0,
+                len: 125
+            })
         );
     }
 

@@ -46,6 +46,8 @@ export interface DecodedFrame {
   /** The payload bytes present, unmasked. */
   payload: Uint8Array;
   complete: boolean;
+  /** This frame broke the rule in `DecodedFrames.error`; its payload was not read. */
+  rejected: boolean;
   fields: FrameHeaderField[];
 }
 export interface DecodedFrames {
@@ -176,6 +178,7 @@ pub fn decode_frames_js(
             set(&o, "payloadLength", h.payload_len as f64);
             set(&o, "payload", Uint8Array::from(&f.payload[..]));
             set(&o, "complete", f.complete);
+            set(&o, "rejected", f.rejected);
             set(&o, "fields", fields_to_js(h));
             JsValue::from(o)
         })
