@@ -19,6 +19,7 @@ const worker :Workerd.Worker = (
     (name = "ws101", esModule = embed "../../pkg/workerd.mjs"),
     (name = "ws101.js", esModule = embed "../../pkg/ws101.js"),
     (name = "api.mjs", esModule = embed "../../pkg/api.mjs"),
+    (name = "connection.mjs", esModule = embed "../../pkg/connection.mjs"),
     (name = "errors.mjs", esModule = embed "../../pkg/errors.mjs"),
     (name = "ws101_bg.wasm", wasm = embed "../../pkg/ws101_bg.wasm"),
   ],
