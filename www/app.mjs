@@ -540,9 +540,10 @@ function renderDecoder() {
     for (let i = f.offset; i < end && i < bytes.length; i++) owner[i] = { n, part: i < f.offset + f.headerLength ? "hdr" : "pl" };
   });
   const rows = [];
-  for (let r = 0; r < bytes.length; r += 16) {
+  const perRow = matchMedia("(max-width: 600px)").matches ? 8 : 16;
+  for (let r = 0; r < bytes.length; r += perRow) {
     const cells = [el("span", { className: "off" }, r.toString(16).padStart(4, "0"))];
-    for (let i = r; i < Math.min(r + 16, bytes.length); i++) {
+    for (let i = r; i < Math.min(r + perRow, bytes.length); i++) {
       const o = owner[i];
       const cell = el("span", { className: `byte ${o ? `${o.part} fr${o.n % 4}` : "rest"}${i === errorAt ? " err" : ""}`, title: `offset ${i}` },
         bytes[i].toString(16).padStart(2, "0"));
@@ -596,6 +597,7 @@ for (const button of document.querySelectorAll("[data-dec-preset]")) {
 }
 $("dec-input").addEventListener("input", renderDecoder);
 $("dec-role").addEventListener("change", renderDecoder);
+matchMedia("(max-width: 600px)").addEventListener("change", renderDecoder);
 $("dec-input").value = DECODER_PRESETS.fragments.hex;
 renderDecoder();
 
