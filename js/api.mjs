@@ -11,6 +11,9 @@ export {
   validateKey,
   websocketGuid,
   parseRequest,
+  encodeFrame,
+  decodeFrames,
+  classifyUpgradeHead,
   ClientHandshake,
   RawConnection,
 } from "./ws101.js";

@@ -11,6 +11,12 @@ export {
   RawConnection,
 } from "./ws101.js";
 
+/** Frames laid open (RFC 6455 §5.2): build one frame from its fields; list the frames of a capture. */
+export { encodeFrame, decodeFrames } from "./ws101.js";
+/** A raw request head's `Upgrade` classified (websocket, h2c with decoded HTTP2-Settings, TLS, other). */
+export { classifyUpgradeHead } from "./ws101.js";
+export type { FrameHeaderField, EncodeFrameOptions, EncodedFrame, DecodedFrame, DecodedFrames } from "./ws101.js";
+
 /** Stable machine codes carried by `Ws101Error.code` (see the README for the full table). */
 export type Ws101ErrorCode =
   | "bad-key-base64" | "bad-key-length" | "entropy-unavailable"

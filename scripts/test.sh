@@ -3,7 +3,7 @@
 # it ran and FAILS when it ran none; the last line is the total: "N passed, M failed".
 #   jobs: rust (fmt, clippy native + wasm32, cargo test) · wasm-node · wasm-chrome · wasm-firefox
 #         · js (node --test of the built package) · workerd · interop (ws, undici, Python websockets)
-#         · browser (Chromium + Firefox pages, Vite)
+#         · browser (Chromium + Firefox pages, Vite) · explainer (www/ in workerd, driven in Chromium)
 # Usage: scripts/test.sh [job ...]   (default: all)
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -82,6 +82,9 @@ if sel runtimes; then
 fi
 if sel browser; then
   job browser node node --test tests/browser/
+fi
+if sel explainer; then
+  job explainer node node --test tests/explainer/
 fi
 
 echo

@@ -28,7 +28,10 @@ function echo(request) {
     request: { method: request.method, url: request.url, headers: [...request.headers] },
     response: { status: 101, headers: outcome.response.headers.map(({ name, value }) => [name, value]) },
   }));
-  socket.addEventListener("message", (event) => socket.send(event.data));
+  socket.addEventListener("message", async (event) => {
+    // text stays text; binary may surface as a Blob, which send() would stringify
+    socket.send(typeof event.data === "string" || !(event.data instanceof Blob) ? event.data : await event.data.arrayBuffer());
+  });
   socket.addEventListener("close", (event) => socket.close(event.code === 1005 ? 1000 : event.code, event.reason));
   return response;
 }

@@ -11,7 +11,7 @@ use crate::handshake::{
     ClientMaxWindowBits, ClientOptions, ClientRequest, DeflateConfig, DeflateOffer, OriginPolicy,
     ServerPolicy,
 };
-use crate::http::{HeadLimits, HeaderList, HttpVersion, Status};
+use crate::http::{parse_request_head, HeadLimits, HeaderList, HttpVersion, Status};
 
 fn get(obj: &JsValue, key: &str) -> JsValue {
     if obj.is_object() || obj.is_function() {
@@ -371,4 +371,31 @@ impl ClientHandshake {
         set(&value, "ok", JsValue::from_bool(outcome.accepted));
         Ok(value)
     }
+}
+
+/// Reads a raw request head and classifies its `Upgrade` (RFC 9110 §7.8), for tools that show
+/// what a request asks for: `{ complete: false }` while more bytes are needed, else
+/// `{ complete: true, request: { method, target, version, headers }, kind, protocols, settings,
+/// problems, notes }`, or `{ complete: true, error }` when the head is not HTTP/1.1.
+#[wasm_bindgen(js_name = classifyUpgradeHead)]
+pub fn classify_upgrade_head(bytes: &[u8]) -> Result<JsValue, JsValue> {
+    let value = match parse_request_head(bytes, &HeadLimits::default()) {
+        Ok(Status::Partial) => {
+            let value = js_sys::Object::new();
+            set(&value, "complete", JsValue::FALSE);
+            return Ok(value.into());
+        }
+        Ok(Status::Complete((head, _))) => {
+            let value = to_js(&classify_upgrade(&head.method, head.version, &head.headers))?;
+            set(&value, "request", to_js(&head)?);
+            value
+        }
+        Err(e) => {
+            let value: JsValue = js_sys::Object::new().into();
+            set(&value, "error", to_js_error(&e));
+            value
+        }
+    };
+    set(&value, "complete", JsValue::TRUE);
+    Ok(value)
 }

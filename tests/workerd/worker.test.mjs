@@ -80,6 +80,9 @@ test("workerd: /ws answers a real upgrade with 101, shows the handshake, and ech
   const echoed = new Promise((resolve) => ws.once("message", (data, isBinary) => resolve({ data: data.toString(), isBinary })));
   ws.send("hello from ws");
   assert.deepEqual(await echoed, { data: "hello from ws", isBinary: false });
+  const echoedBinary = new Promise((resolve) => ws.once("message", (data, isBinary) => resolve({ data: [...data], isBinary })));
+  ws.send(Buffer.from([1, 2, 3, 255]));
+  assert.deepEqual(await echoedBinary, { data: [1, 2, 3, 255], isBinary: true });
   const closed = new Promise((resolve) => ws.once("close", (code) => resolve(code)));
   ws.close(1000);
   assert.equal(await closed, 1000);
