@@ -91,6 +91,7 @@ done
 echo
 echo "fuzz.sh: ${secs}s per target"
 printf '%s\n' "${summary[@]}"
+echo "fuzz: $(( ${#targets[@]} - ${#failed[@]} )) passed, ${#failed[@]} failed"
 if [ ${#failed[@]} -gt 0 ]; then
   echo "fuzz.sh: FAILED: ${failed[*]}" >&2
   exit 1

@@ -4,6 +4,7 @@
 #   jobs: rust (fmt, clippy native + wasm32, cargo test) · wasm-node · wasm-chrome · wasm-firefox
 #         · js (node --test of the built package) · workerd · interop (ws, undici, Python websockets)
 #         · browser (Chromium + Firefox pages, Vite) · explainer (www/ in workerd, driven in Chromium)
+#         · runtimes (Deno, Bun) · fuzz (every cargo-fuzz target, 20 s each)
 # Usage: scripts/test.sh [job ...]   (default: all)
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +23,7 @@ count() {
     cargo) awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
                 END { print p + 0, f + 0 }' "$2" ;;
     node)  awk '/^# pass / { p += $3 } /^# fail / { f += $3 } END { print p + 0, f + 0 }' "$2" ;;
+    plain) awk '/^[a-z]+: [0-9]+ passed, [0-9]+ failed$/ { p += $2; f += $4 } END { print p + 0, f + 0 }' "$2" ;;
   esac
 }
 
@@ -85,6 +87,10 @@ if sel browser; then
 fi
 if sel explainer; then
   job explainer node node --test tests/explainer/
+fi
+if sel fuzz; then
+  # a short bounded run of every cargo-fuzz target (long runs: scripts/fuzz.sh 600)
+  job fuzz plain scripts/fuzz.sh "${WS101_FUZZ_SECONDS:-20}"
 fi
 
 echo
