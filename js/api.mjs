@@ -13,6 +13,7 @@ export {
   parseRequest,
   ClientHandshake,
   RawConnection,
+  encodeFrame,
 } from "./ws101.js";
 export { Ws101Error, isWs101Error } from "./errors.mjs";
 export { Connection } from "./connection.mjs";

@@ -9,6 +9,7 @@ export {
   parseRequest,
   ClientHandshake,
   RawConnection,
+  encodeFrame,
 } from "./ws101.js";
 
 /** Stable machine codes carried by `Ws101Error.code` (see the README for the full table). */

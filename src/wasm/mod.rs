@@ -4,6 +4,7 @@
 pub mod accept_key;
 pub mod connection;
 pub mod error;
+pub mod frame;
 pub mod handshake;
 
 use wasm_bindgen::prelude::*;
