@@ -342,10 +342,10 @@ impl ClientHandshake {
     }
 
     /// Reads the server's response head from `bytes` (RFC 6455 §4.1): `{ complete: false }`
-    /// until it is whole, then `{ complete: true, ok, status, reason, headers, protocol,
-    /// extensions, deflate, problems, verdicts, consumed }` (`reason` and `headers`, the
-    /// response's reason phrase and `{ name, value }` lines in wire order, are `""` and `[]` when
-    /// the head could not be parsed).
+    /// until it is whole, then `{ complete: true, ok, status, version, reason, headers, protocol,
+    /// extensions, deflate, problems, verdicts, consumed }` (`version` such as `"HTTP/1.1"`, the
+    /// reason phrase and the `{ name, value }` lines in wire order, as received; `""`, `""` and
+    /// `[]` when the head could not be parsed).
     #[wasm_bindgen(js_name = parseResponse)]
     pub fn parse_response(&self, bytes: &[u8]) -> Result<JsValue, JsValue> {
         match self.request.parse_response(bytes, &self.limits) {
@@ -359,10 +359,15 @@ impl ClientHandshake {
                 set(&value, "complete", JsValue::TRUE);
                 set(&value, "ok", JsValue::from_bool(outcome.accepted));
                 // The head as received, for tools that report it (the CLI's probe).
-                let (reason, headers) = match parse_response_head(bytes, &self.limits) {
-                    Ok(Status::Complete((head, _))) => (head.reason, head.headers),
-                    _ => (String::new(), HeaderList::new()),
+                let (version, reason, headers) = match parse_response_head(bytes, &self.limits) {
+                    Ok(Status::Complete((head, _))) => (
+                        format!("HTTP/{}.{}", head.version.major, head.version.minor),
+                        head.reason,
+                        head.headers,
+                    ),
+                    _ => (String::new(), String::new(), HeaderList::new()),
                 };
+                set(&value, "version", JsValue::from_str(&version));
                 set(&value, "reason", JsValue::from_str(&reason));
                 set(&value, "headers", to_js(&headers)?);
                 Ok(value)
