@@ -3,6 +3,7 @@
 # it ran and FAILS when it ran none; the last line is the total: "N passed, M failed".
 #   jobs: rust (fmt, clippy native + wasm32, cargo test) · wasm-node · wasm-chrome · wasm-firefox
 #         · js (node --test of the built package) · workerd · interop (ws, undici, Python websockets)
+#         · cli (the `ws101` command run as a child process against real servers)
 #         · browser (Chromium + Firefox pages, Vite)
 # Usage: scripts/test.sh [job ...]   (default: all)
 set -uo pipefail
@@ -79,6 +80,9 @@ if sel interop; then
 fi
 if sel runtimes; then
   job runtimes node node --test tests/runtimes/
+fi
+if sel cli; then
+  job cli node node --test tests/cli/
 fi
 if sel browser; then
   job browser node node --test tests/browser/
