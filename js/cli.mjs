@@ -596,7 +596,7 @@ async function runProbe(cfg) {
   const clean = conn.wasClean ?? ev.wasClean ?? false;
   report.close = { code: ev.code, reason: ev.reason, clean, initiator, ms: since(t) };
   check("close", clean === true, clean
-    ? `${ev.code}${ev.reason ? ` ${quote(ev.reason)}` : ""}, clean closing handshake (${initiator === "client" ? "we" : "the server"} started it)`
+    ? `${ev.code}${ev.reason ? ` ${quote(ev.reason)}` : ""}, clean closing handshake (${initiator === "client" ? "we" : "the server"} sent Close first)`
     : `${ev.code}${ev.reason ? ` ${quote(ev.reason)}` : ""}, not clean: ${initiator === "transport" || ev.code === 1006 ? "the TCP connection ended without a closing handshake" : "the closing handshake did not complete"}`);
   if (session.errors.length) {
     const e = session.errors[0];
@@ -662,7 +662,7 @@ function printReport(r) {
       lines.push(`        extensions: ${r.extensions.length ? r.extensions.map(extensionString).join(", ") : "(none)"}`);
     }
   }
-  if (r.error && r.exitCode !== EXIT_OK) lines.push(`  reason: ${r.error.message}`);
+  if (r.error && r.exitCode !== EXIT_OK && !r.checks.some((c) => c.detail === r.error.message)) lines.push(`  reason: ${r.error.message}`);
   const verdict = { 0: "healthy", 1: "a check failed", 2: "could not connect", 3: "usage error" }[r.exitCode];
   lines.push(`result: ${r.ok ? "PASS" : "FAIL"} — ${verdict} (exit ${r.exitCode}, ${r.timings.totalMs} ms)`);
   out(lines.join("\n"));
