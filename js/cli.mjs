@@ -325,6 +325,23 @@ class Session {
     this.#notify();
   }
 
+  /** Whether the connection still takes messages from us (not closing or closed). */
+  get open() {
+    return !this.closed && this.conn.state === "open";
+  }
+
+  /** Sends what `make(conn)` returns; false when the connection no longer takes it. */
+  send(make) {
+    if (!this.open) return false;
+    try {
+      this.write(make(this.conn));
+      return true;
+    } catch (err) {
+      if (!isWs101Error(err)) throw err;
+      return false;
+    }
+  }
+
   write(bytes) {
     if (bytes && bytes.length && !this.socket.destroyed && this.socket.writable) this.socket.write(bytes);
   }
@@ -533,11 +550,11 @@ async function runProbe(cfg) {
     const echo = { sent: cfg.send, expect: cfg.expect ? cfg.expect.source : null, received: null, skipped: [], ok: false, ms: null };
     report.echo = echo;
     const t = performance.now();
-    if (!session.closed) session.write(conn.sendText(cfg.send));
+    const sent = session.send((c) => c.sendText(cfg.send));
     const matches = (e) => (e.type === "text" ? (cfg.expect ? cfg.expect.test(e.data) : e.data === cfg.send) : false);
     const until = performance.now() + timeout;
     let got = null;
-    for (;;) {
+    while (sent) {
       const e = await session.next((x) => x.type === "text" || x.type === "binary", Math.max(0, until - performance.now()));
       if (!e) break;
       if (matches(e)) { got = e; break; }
@@ -550,17 +567,16 @@ async function runProbe(cfg) {
     const skippedNote = echo.skipped.length ? ` (skipped ${echo.skipped.length}: ${echo.skipped.map((s) => quote(s, 60)).join(", ")})` : "";
     check("echo", echo.ok, echo.ok
       ? `sent ${quote(cfg.send)}, received ${quote(got.data)} in ${echo.ms} ms${skippedNote}`
-      : `sent ${quote(cfg.send)}, expected ${want}; ${session.closed ? "the connection closed first" : `nothing within ${timeout} ms`}${skippedNote}`);
+      : `${sent ? "sent" : "could not send"} ${quote(cfg.send)}, expected ${want}; ${!sent ? "the connection is closing or closed" : session.closed ? "the connection closed first" : `nothing within ${timeout} ms`}${skippedNote}`);
   }
 
   if (cfg.pings > 0) {
     const rtts = [];
     let failure = null;
     for (let i = 0; i < cfg.pings; i++) {
-      if (session.closed) { failure = "the connection closed"; break; }
       const payload = `ws101-probe-${i}`;
       const t = performance.now();
-      session.write(conn.ping(payload));
+      if (!session.send((c) => c.ping(payload))) { failure = "the connection is closing or closed"; break; }
       const pong = await session.next((e) => e.type === "pong" && Buffer.from(e.data).toString() === payload, timeout);
       if (!pong) { failure = session.closed ? "the connection closed" : `no pong for ping ${i + 1} within ${timeout} ms`; break; }
       rtts.push(since(t));
@@ -584,7 +600,8 @@ async function runProbe(cfg) {
   const t = performance.now();
   let initiator = "client";
   if (session.closeEvent || session.closed) initiator = session.closeEvent && session.closeEvent.code !== 1006 ? "server" : "transport";
-  else session.write(conn.close(1000, "ws101 probe done"));
+  else if (session.errors.length) initiator = "client"; // the core already sent the error's Close
+  else if (!session.send((c) => c.close(1000, "ws101 probe done"))) initiator = "server";
   if (!session.closed) {
     await session.next((e) => e.type === "close", timeout);
     if (!(await session.ended(timeout))) {
@@ -717,5 +734,5 @@ main(process.argv.slice(2)).then(
     // Everything is closed by now; do not let a lingering socket hold the exit.
     setTimeout(() => process.exit(code), 200).unref();
   },
-  (err) => { err_(`ws101: internal error: ${err?.stack ?? err}`); process.exitCode = 1; },
+  (err) => { err_(`ws101: internal error: ${err?.stack ?? err}`); process.exit(1); },
 );

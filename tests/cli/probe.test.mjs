@@ -314,6 +314,23 @@ describe("probe against broken servers", () => {
     }
   });
 
+  test("a masked frame from the server: the frames check names ws101's error, exit 1", async () => {
+    const srv = await rawServer((socket, head) => {
+      socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${acceptFor(head)}\r\n\r\n`);
+      socket.write(Buffer.from("818537fa213d7f9f4d5158", "hex")); // RFC 6455 §5.7's masked "Hello"
+      socket.on("data", () => socket.end());
+    });
+    try {
+      const { code, report } = await probeJson([srv.url, "--send", "x", "--timeout", "2000"]);
+      assert.equal(code, 1);
+      assert.equal(checkOf(report, "frames").ok, false);
+      assert.match(checkOf(report, "frames").detail, /^masked-frame \(RFC 6455 §5\.1\)/);
+      assert.equal(report.echo.ok, false);
+    } finally {
+      await srv.close();
+    }
+  });
+
   test("nothing listening: exit 2", async () => {
     const port = await freePort();
     const { code, report } = await probeJson([`ws://127.0.0.1:${port}/`, "--timeout", "2000"]);
