@@ -28,6 +28,7 @@ node -e '
 '
 mkdir -p node_modules
 ln -sfn ../pkg node_modules/ws101
+mkdir -p node_modules/.bin && ln -sfn ../ws101/cli.mjs node_modules/.bin/ws101   # `npx ws101` in this repo
 raw=$(stat -c %s pkg/ws101_bg.wasm)
 gz=$(gzip -9 -c pkg/ws101_bg.wasm | wc -c)
 echo "built pkg/: ws101_bg.wasm ${raw} B raw, ${gz} B gzip -9"

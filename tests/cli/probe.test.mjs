@@ -369,6 +369,12 @@ describe("accept and frame helpers", () => {
     assert.equal(r.stdout, "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\n");
   });
 
+  test("the bin: node_modules/.bin/ws101 (pkg.json \"bin\", hashbang) runs the CLI", async () => {
+    const out = execFileSync(join(root, "node_modules/.bin/ws101"), ["accept", "dGhlIHNhbXBsZSBub25jZQ=="], { encoding: "utf8" });
+    assert.equal(out, "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\n");
+    assert.deepEqual(JSON.parse(readFileSync(join(root, "pkg/package.json"), "utf8")).bin, { ws101: "./cli.mjs" });
+  });
+
   test("accept: a bad key prints the typed error, exit 1", async () => {
     const r = await ws101(["accept", "AAAA"]);
     assert.equal(r.code, 1);
