@@ -267,6 +267,9 @@ function probeConfig(args) {
   };
 }
 
+let overallTimeout = DEFAULT_TIMEOUT;
+const timeoutLabel = () => `${overallTimeout} ms`;
+
 /** Waits for `emitter` to emit `event`; rejects on error, close or the deadline. */
 function step(emitter, event, ms, what) {
   return new Promise((resolve, reject) => {
@@ -274,7 +277,7 @@ function step(emitter, event, ms, what) {
     const onEvent = (value) => done(resolve, value);
     const onError = (err) => done(reject, err);
     const onClose = () => done(reject, Object.assign(new Error(`the connection closed during ${what}`), { code: "closed" }));
-    const timer = setTimeout(() => done(reject, Object.assign(new Error(`${what} timed out after ${ms} ms`), { code: "timeout" })), Math.max(0, ms));
+    const timer = setTimeout(() => done(reject, Object.assign(new Error(`${what} timed out (--timeout ${timeoutLabel(ms)})`), { code: "timeout" })), Math.max(0, ms));
     emitter.once(event, onEvent);
     emitter.once("error", onError);
     emitter.once("close", onClose);
@@ -411,6 +414,7 @@ async function runProbe(cfg) {
     error: null,
   };
   const check = (name, ok, detail, extra = {}) => report.checks.push({ name, ok, detail, ...extra });
+  overallTimeout = timeout;
   const start = performance.now();
   const deadline = start + timeout;
   const left = () => deadline - performance.now();
