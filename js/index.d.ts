@@ -193,6 +193,12 @@ export interface ClientOutcome {
   ok: boolean;
   accepted: boolean;
   status: number;
+  /** The response's HTTP version, e.g. "HTTP/1.1" ("" when the head could not be parsed). */
+  version: string;
+  /** The response's reason phrase ("" when the head could not be parsed). */
+  reason: string;
+  /** The response's header lines in wire order ([] when the head could not be parsed). */
+  headers: HeaderLine[];
   protocol: string | null;
   extensions: { name: string; params: { name: string; value: string | null }[] }[];
   deflate: DeflateParams | null;
@@ -207,7 +213,7 @@ export declare function buildRequest(url: string | URL, options?: ClientOptions)
 /** Reads the server's response head: `{ complete: false }` until whole. */
 export declare function parseResponse(bytes: Uint8Array, request: ClientHandshake): ClientOutcome | { complete: false };
 /** Checks a response given as a status and headers. */
-export declare function validateResponse(request: ClientHandshake, status: number, headers: HeadersLike): Omit<ClientOutcome, "complete">;
+export declare function validateResponse(request: ClientHandshake, status: number, headers: HeadersLike): Omit<ClientOutcome, "complete" | "version" | "reason" | "headers">;
 
 export type BinaryType = "uint8array" | "arraybuffer" | "nodebuffer";
 

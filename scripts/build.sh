@@ -16,6 +16,7 @@ wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sig
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
   pkg/ws101_bg.wasm -o pkg/ws101_bg.wasm
 cp js/*.mjs js/*.d.ts pkg/
+chmod +x pkg/cli.mjs   # the `ws101` bin (pkg.json "bin")
 mkdir -p pkg/edge && cp js/edge/* pkg/edge/
 cp README.md pkg/ 2>/dev/null || true
 node -e '
@@ -27,6 +28,7 @@ node -e '
 '
 mkdir -p node_modules
 ln -sfn ../pkg node_modules/ws101
+mkdir -p node_modules/.bin && ln -sfn ../ws101/cli.mjs node_modules/.bin/ws101   # `npx ws101` in this repo
 raw=$(stat -c %s pkg/ws101_bg.wasm)
 gz=$(gzip -9 -c pkg/ws101_bg.wasm | wc -c)
 echo "built pkg/: ws101_bg.wasm ${raw} B raw, ${gz} B gzip -9"

@@ -5,6 +5,7 @@
 #         · js (node --test of the built package) · workerd · interop (ws, undici, Python websockets)
 #         · browser (Chromium + Firefox pages, Vite) · explainer (www/ in workerd, driven in Chromium)
 #         · runtimes (Deno, Bun) · fuzz (every cargo-fuzz target, 20 s each)
+#         · cli (the `ws101` command run as a child process against real servers)
 # Usage: scripts/test.sh [job ...]   (default: all)
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -81,6 +82,9 @@ if sel interop; then
 fi
 if sel runtimes; then
   job runtimes node node --test tests/runtimes/
+fi
+if sel cli; then
+  job cli node node --test tests/cli/
 fi
 if sel browser; then
   job browser node node --test tests/browser/

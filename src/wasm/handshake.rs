@@ -11,7 +11,9 @@ use crate::handshake::{
     ClientMaxWindowBits, ClientOptions, ClientRequest, DeflateConfig, DeflateOffer, OriginPolicy,
     ServerPolicy,
 };
-use crate::http::{parse_request_head, HeadLimits, HeaderList, HttpVersion, Status};
+use crate::http::{
+    parse_request_head, parse_response_head, HeadLimits, HeaderList, HttpVersion, Status,
+};
 
 fn get(obj: &JsValue, key: &str) -> JsValue {
     if obj.is_object() || obj.is_function() {
@@ -342,8 +344,10 @@ impl ClientHandshake {
     }
 
     /// Reads the server's response head from `bytes` (RFC 6455 §4.1): `{ complete: false }`
-    /// until it is whole, then `{ complete: true, ok, status, protocol, extensions, deflate,
-    /// problems, verdicts, consumed }`.
+    /// until it is whole, then `{ complete: true, ok, status, version, reason, headers, protocol,
+    /// extensions, deflate, problems, verdicts, consumed }` (`version` such as `"HTTP/1.1"`, the
+    /// reason phrase and the `{ name, value }` lines in wire order, as received; `""`, `""` and
+    /// `[]` when the head could not be parsed).
     #[wasm_bindgen(js_name = parseResponse)]
     pub fn parse_response(&self, bytes: &[u8]) -> Result<JsValue, JsValue> {
         match self.request.parse_response(bytes, &self.limits) {
@@ -356,6 +360,18 @@ impl ClientHandshake {
                 let value = to_js(&outcome)?;
                 set(&value, "complete", JsValue::TRUE);
                 set(&value, "ok", JsValue::from_bool(outcome.accepted));
+                // The head as received, for tools that report it (the CLI's probe).
+                let (version, reason, headers) = match parse_response_head(bytes, &self.limits) {
+                    Ok(Status::Complete((head, _))) => (
+                        format!("HTTP/{}.{}", head.version.major, head.version.minor),
+                        head.reason,
+                        head.headers,
+                    ),
+                    _ => (String::new(), String::new(), HeaderList::new()),
+                };
+                set(&value, "version", JsValue::from_str(&version));
+                set(&value, "reason", JsValue::from_str(&reason));
+                set(&value, "headers", to_js(&headers)?);
                 Ok(value)
             }
         }
