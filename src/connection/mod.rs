@@ -232,6 +232,42 @@ impl Connection {
         }
     }
 
+    /// Reports a data message, inflating it first under permessage-deflate (RFC 7692 §7.2.2).
+    /// Returns false when inflating failed the connection.
+    #[inline]
+    fn deliver_data(
+        &mut self,
+        payload: Payload,
+        compressed: bool,
+        text: bool,
+        chunk: &[u8],
+        out: &mut Vec<Event>,
+    ) -> bool {
+        let (payload, compressed) = if compressed && self.deflate.is_some() {
+            match self.inflate(&payload, chunk, text) {
+                Ok(inflated) => (inflated, false),
+                Err(e) => {
+                    self.fail(ProtocolError::Deflate(e), out);
+                    return false;
+                }
+            }
+        } else {
+            (payload, compressed)
+        };
+        out.push(if text {
+            Event::Text {
+                payload,
+                compressed,
+            }
+        } else {
+            Event::Binary {
+                payload,
+                compressed,
+            }
+        });
+        true
+    }
+
     /// Reports a message; answers pings and closes. Returns false when parsing must stop.
     #[inline]
     fn deliver(&mut self, message: Message, chunk: &[u8], out: &mut Vec<Event>) -> bool {
@@ -239,51 +275,11 @@ impl Connection {
             Message::Text {
                 payload,
                 compressed,
-            } => {
-                if compressed && self.deflate.is_some() {
-                    return match self.inflate(&payload, chunk, true) {
-                        Ok(payload) => {
-                            out.push(Event::Text {
-                                payload,
-                                compressed: false,
-                            });
-                            true
-                        }
-                        Err(e) => {
-                            self.fail(ProtocolError::Deflate(e), out);
-                            false
-                        }
-                    };
-                }
-                out.push(Event::Text {
-                    payload,
-                    compressed,
-                })
-            }
+            } => return self.deliver_data(payload, compressed, true, chunk, out),
             Message::Binary {
                 payload,
                 compressed,
-            } => {
-                if compressed && self.deflate.is_some() {
-                    return match self.inflate(&payload, chunk, false) {
-                        Ok(payload) => {
-                            out.push(Event::Binary {
-                                payload,
-                                compressed: false,
-                            });
-                            true
-                        }
-                        Err(e) => {
-                            self.fail(ProtocolError::Deflate(e), out);
-                            false
-                        }
-                    };
-                }
-                out.push(Event::Binary {
-                    payload,
-                    compressed,
-                })
-            }
+            } => return self.deliver_data(payload, compressed, false, chunk, out),
             Message::Ping(payload) => {
                 if self.config.auto_pong && self.state != State::Closed {
                     // RFC 6455 §5.5.2/§5.5.3: the pong echoes the ping's application data. An
