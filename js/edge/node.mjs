@@ -241,8 +241,13 @@ export class WebSocket extends EventEmitter {
       this.#socket.destroy();
       return;
     }
-    for (const event of events) this.#dispatch(event);
+    // A Close or a protocol error in this chunk has already ended the connection in the core:
+    // messages that came before it are still delivered, but sends now take the not-open path
+    // (as in `ws`), and the Close the core queued goes out first, whatever listeners do.
+    if (this.#conn.state !== "open" && this.#readyState === OPEN) this.#readyState = CLOSING;
     this.#write(this.#conn.takeOutput());
+    for (const event of events) this.#dispatch(event);
+    this.#write(this.#conn?.takeOutput());
     this.#afterOutput();
   }
 
