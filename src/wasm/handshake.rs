@@ -173,9 +173,10 @@ pub fn validate_request_parts(
     method: &str,
     target: &str,
     version: &str,
-    headers: Vec<String>,
+    headers: JsValue,
     options: JsValue,
 ) -> Result<JsValue, JsValue> {
+    let headers = strings(&headers, "headers")?;
     let policy = server_policy(&options)?;
     let outcome = validate_request(
         method,
@@ -210,9 +211,10 @@ pub fn parse_request_bytes(bytes: &[u8], options: JsValue) -> Result<JsValue, Js
 /// `{ accepted, status, headers, … }` for an HTTP/2 or HTTP/3 answer.
 #[wasm_bindgen(js_name = validateExtendedConnect)]
 pub fn validate_extended_connect_fields(
-    fields: Vec<String>,
+    fields: JsValue,
     options: JsValue,
 ) -> Result<JsValue, JsValue> {
+    let fields = strings(&fields, "fields")?;
     let policy = server_policy(&options)?;
     to_js(&validate_extended_connect(&header_list(fields), &policy))
 }
@@ -223,8 +225,9 @@ pub fn validate_extended_connect_fields(
 pub fn classify_upgrade_request(
     method: &str,
     version: &str,
-    headers: Vec<String>,
+    headers: JsValue,
 ) -> Result<JsValue, JsValue> {
+    let headers = strings(&headers, "headers")?;
     to_js(&classify_upgrade(
         method,
         http_version(version),
@@ -379,7 +382,14 @@ impl ClientHandshake {
 
     /// Checks a response given as a status and a flat `[name, value, …]` header list.
     #[wasm_bindgen(js_name = validateResponse)]
-    pub fn validate_response(&self, status: u16, headers: Vec<String>) -> Result<JsValue, JsValue> {
+    /// A status that is not an integer from 0 to 65535 is a `RangeError` (never wrapped: 65637
+    /// must not read as 101).
+    pub fn validate_response(&self, status: f64, headers: JsValue) -> Result<JsValue, JsValue> {
+        if !(status.fract() == 0.0 && (0.0..=65535.0).contains(&status)) {
+            return Err(js_sys::RangeError::new("status must be an integer from 0 to 65535").into());
+        }
+        let status = status as u16;
+        let headers = strings(&headers, "headers")?;
         let outcome = self
             .request
             .validate_response(status, "", &header_list(headers));
