@@ -7,7 +7,7 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::error::to_js_error;
+use super::error::{string_arg, to_js_error};
 use crate::connection::{Config, Connection, Event, ProtocolError, State};
 use crate::frame::{Opcode, Role};
 use crate::message::Payload;
@@ -131,8 +131,13 @@ impl RawConnection {
 
     /// Queues a text message (RFC 6455 §5.6).
     #[wasm_bindgen(js_name = sendText)]
-    pub fn send_text(&mut self, text: &str) -> Result<(), JsValue> {
-        self.conn.send_text(text).map_err(|e| to_js_error(&e))
+    pub fn send_text(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+    ) -> Result<(), JsValue> {
+        self.conn
+            .send_text(&string_arg(&text, "text")?)
+            .map_err(|e| to_js_error(&e))
     }
 
     /// Queues a text message given as UTF-8 bytes; throws `invalid-utf8` if they are not.
@@ -173,7 +178,12 @@ impl RawConnection {
 
     /// Queues a Close (RFC 6455 §5.5.1, §7.4): no code, or a code and a reason.
     /// A code that is not an integer from 0 to 65535 is a `RangeError` (never truncated).
-    pub fn close(&mut self, code: JsValue, reason: &str) -> Result<(), JsValue> {
+    pub fn close(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "number | undefined")] code: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] reason: JsValue,
+    ) -> Result<(), JsValue> {
+        let reason = &string_arg(&reason, "reason")?;
         let code = if code.is_undefined() || code.is_null() {
             None
         } else {
