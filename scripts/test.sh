@@ -6,6 +6,7 @@
 #         · browser (Chromium + Firefox pages, Vite) · explainer (www/ in workerd, driven in Chromium)
 #         · runtimes (Deno, Bun) · fuzz (every cargo-fuzz target, 20 s each)
 #         · cli (the `ws101` command run as a child process against real servers)
+#         · robust (no wasm trap from any JS input, limits before allocating, load and faults)
 # Usage: scripts/test.sh [job ...]   (default: all)
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -91,6 +92,9 @@ if sel browser; then
 fi
 if sel explainer; then
   job explainer node node --test tests/explainer/
+fi
+if sel robust; then
+  job robust node node --test --test-concurrency=1 tests/robust/
 fi
 if sel fuzz; then
   # a short bounded run of every cargo-fuzz target (long runs: scripts/fuzz.sh 600)
