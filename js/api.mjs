@@ -16,6 +16,7 @@ export {
   classifyUpgradeHead,
   ClientHandshake,
   RawConnection,
+  wasmMemory,
 } from "./ws101.js";
 export { Ws101Error, isWs101Error } from "./errors.mjs";
 export { Connection } from "./connection.mjs";

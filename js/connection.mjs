@@ -161,7 +161,9 @@ export class Connection {
 
   /** Frees the wasm side now instead of at garbage collection. */
   free() {
-    this.#raw.free();
+    // Idempotent; any later call is a TypeError (not wasm-bindgen's "null pointer passed to rust").
+    this.#raw?.free();
+    this.#raw = null;
   }
 
   #events(count) {

@@ -10,6 +10,8 @@ export {
   ClientHandshake,
   RawConnection,
 } from "./ws101.js";
+/** The module's one `WebAssembly.Memory` (for measuring its size; views over it detach when it grows). */
+export { wasmMemory } from "./ws101.js";
 
 /** Frames laid open (RFC 6455 §5.2): build one frame from its fields; list the frames of a capture. */
 export { encodeFrame, decodeFrames } from "./ws101.js";

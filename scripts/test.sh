@@ -7,6 +7,7 @@
 #         · runtimes (Deno, Bun) · fuzz (every cargo-fuzz target, 20 s each)
 #         · cli (the `ws101` command run as a child process against real servers)
 #         · conformance (the Autobahn case groups as our own table: echo server, Connection, ws control)
+#         · robust (no wasm trap from any JS input, limits before allocating, load and faults)
 # Usage: scripts/test.sh [job ...]   (default: all)
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -95,6 +96,9 @@ if sel explainer; then
 fi
 if sel conformance; then
   job conformance node node --test tests/conformance/
+fi
+if sel robust; then
+  job robust node node --test --test-concurrency=1 tests/robust/
 fi
 if sel fuzz; then
   # a short bounded run of every cargo-fuzz target (long runs: scripts/fuzz.sh 600)

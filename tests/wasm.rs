@@ -20,14 +20,14 @@ fn rfc6455_example_accept_key() {
         "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="
     );
     assert_eq!(
-        binding::accept_key("dGhlIHNhbXBsZSBub25jZQ==").unwrap(),
+        binding::accept_key(JsValue::from_str("dGhlIHNhbXBsZSBub25jZQ==")).unwrap(),
         "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="
     );
 }
 
 #[wasm_bindgen_test]
 fn bad_key_throws_a_typed_error() {
-    let err = binding::accept_key("AAAAAAAAAAAAAAAAAAAA").unwrap_err();
+    let err = binding::accept_key(JsValue::from_str("AAAAAAAAAAAAAAAAAAAA")).unwrap_err();
     assert!(err.is_instance_of::<js_sys::Error>());
     assert_eq!(
         field(&err, "code").as_string().as_deref(),
@@ -44,7 +44,7 @@ fn bad_key_throws_a_typed_error() {
     );
     let brand = Reflect::get(&err, &js_sys::Symbol::for_("ws101.error").into()).unwrap();
     assert_eq!(brand, JsValue::TRUE);
-    let err = binding::accept_key("not base64 at all!").unwrap_err();
+    let err = binding::accept_key(JsValue::from_str("not base64 at all!")).unwrap_err();
     assert_eq!(
         field(&err, "code").as_string().as_deref(),
         Some("bad-key-base64")
@@ -57,14 +57,35 @@ fn generated_keys_come_from_the_platform_csprng() {
     let a = binding::generate_key().unwrap();
     let b = binding::generate_key().unwrap();
     assert_ne!(a, b);
-    assert_eq!(binding::validate_key(&a).unwrap().len(), 16);
-    assert_eq!(binding::accept_key(&a).unwrap(), ws101::accept_key(&a));
+    assert_eq!(
+        binding::validate_key(JsValue::from_str(&a)).unwrap().len(),
+        16
+    );
+    assert_eq!(
+        binding::accept_key(JsValue::from_str(&a)).unwrap(),
+        ws101::accept_key(&a)
+    );
+}
+
+#[wasm_bindgen_test]
+fn non_string_keys_are_type_errors_not_traps() {
+    // Regression: `&str` parameters read `.length` of any JS value and wrote out of bounds.
+    for value in [
+        JsValue::NULL,
+        JsValue::UNDEFINED,
+        JsValue::from_f64(f64::NAN),
+        js_sys::Object::new().into(),
+    ] {
+        let err = binding::accept_key(value.clone()).unwrap_err();
+        assert!(err.is_instance_of::<js_sys::TypeError>());
+        assert!(binding::validate_key(value).is_err());
+    }
 }
 
 #[wasm_bindgen_test]
 fn digest_is_the_rfc_value() {
     // RFC 6455 §4.2.2: 0xb3 0x7a 0x4f 0x2c ... 0xc4 0xea
-    let digest = binding::accept_digest("dGhlIHNhbXBsZSBub25jZQ==");
+    let digest = binding::accept_digest(JsValue::from_str("dGhlIHNhbXBsZSBub25jZQ==")).unwrap();
     assert_eq!(digest.len(), 20);
     assert_eq!((digest[0], digest[19]), (0xb3, 0xea));
 }

@@ -62,6 +62,12 @@ export interface WebSocketServerOptions extends ServerOptions, WebSocketOptions 
   noServer?: boolean;
   path?: string;
   clientTracking?: boolean;
+  /**
+   * The whole opening handshake must arrive within this many ms, else the connection is closed
+   * (slowloris). Applies to the server WebSocketServer creates itself (its `headersTimeout` and
+   * `requestTimeout`); with `server`, set those on your own server. Default 10 000; 0 disables.
+   */
+  handshakeTimeout?: number;
   /** Alias of `origins`. */
   allowedOrigins?: ServerOptions["origins"];
   perMessageDeflate?: boolean | DeflateOptions;

@@ -11,6 +11,7 @@ import { Connection, validateRequest, buildRequest, parseResponse } from "../nod
 const CONNECTING = 0, OPEN = 1, CLOSING = 2, CLOSED = 3;
 const DEFAULT_MAX_PAYLOAD = 64 * 1024 * 1024;
 const CLOSE_TIMEOUT_MS = 30_000;
+const HANDSHAKE_TIMEOUT_MS = 10_000;
 
 function toBuffer(data) {
   if (typeof data === "string") return data;
@@ -370,7 +371,8 @@ export class WebSocketServer extends EventEmitter {
   /**
    * @param {object} options  port/host (own server) | server | noServer; protocols (server
    *   preference), requireProtocol, origins, perMessageDeflate, maxPayload (default 64 MiB),
-   *   maxHeaderBytes, pingInterval, idleTimeout, path, clientTracking (default true)
+   *   maxHeaderBytes, pingInterval, idleTimeout, path, clientTracking (default true),
+   *   handshakeTimeout (own server only: ms for the whole request head, default 10 s, 0 = none)
    * @param {() => void} [callback] called once listening
    */
   constructor(options = {}, callback) {
@@ -380,7 +382,17 @@ export class WebSocketServer extends EventEmitter {
     if (options.server) {
       this.#server = options.server;
     } else {
-      this.#server = http.createServer((req, res) => {
+      // The opening handshake must arrive whole within handshakeTimeout (slowloris): Node's own
+      // headersTimeout/requestTimeout, checked every connectionsCheckingInterval.
+      const handshakeTimeout = options.handshakeTimeout ?? HANDSHAKE_TIMEOUT_MS;
+      const timeouts = handshakeTimeout > 0
+        ? {
+            headersTimeout: handshakeTimeout,
+            requestTimeout: handshakeTimeout,
+            connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(handshakeTimeout / 4))),
+          }
+        : { headersTimeout: 0, requestTimeout: 0 };
+      this.#server = http.createServer(timeouts, (req, res) => {
         const body = http.STATUS_CODES[426] + "\n";
         res.writeHead(426, { "Content-Type": "text/plain", "Content-Length": Buffer.byteLength(body), Upgrade: "websocket", "Sec-WebSocket-Version": "13" });
         res.end(body);

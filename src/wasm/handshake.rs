@@ -5,7 +5,7 @@ use js_sys::{Array, Function, Reflect, Uint8Array};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use super::error::to_js_error;
+use super::error::{string_arg, to_js_error};
 use crate::handshake::{
     build_request, classify_upgrade, parse_request, validate_extended_connect, validate_request,
     ClientMaxWindowBits, ClientOptions, ClientRequest, DeflateConfig, DeflateOffer, OriginPolicy,
@@ -170,12 +170,16 @@ fn server_outcome_to_js(outcome: &crate::handshake::ServerOutcome) -> Result<JsV
 /// (§4.2.2): `{ ok, status, response: { status, reason, headers, body, bytes }, … }`.
 #[wasm_bindgen(js_name = validateRequestParts)]
 pub fn validate_request_parts(
-    method: &str,
-    target: &str,
-    version: &str,
-    headers: Vec<String>,
+    #[wasm_bindgen(unchecked_param_type = "string")] method: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] target: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] version: JsValue,
+    headers: JsValue,
     options: JsValue,
 ) -> Result<JsValue, JsValue> {
+    let method = &string_arg(&method, "method")?;
+    let target = &string_arg(&target, "target")?;
+    let version = &string_arg(&version, "version")?;
+    let headers = strings(&headers, "headers")?;
     let policy = server_policy(&options)?;
     let outcome = validate_request(
         method,
@@ -210,9 +214,10 @@ pub fn parse_request_bytes(bytes: &[u8], options: JsValue) -> Result<JsValue, Js
 /// `{ accepted, status, headers, … }` for an HTTP/2 or HTTP/3 answer.
 #[wasm_bindgen(js_name = validateExtendedConnect)]
 pub fn validate_extended_connect_fields(
-    fields: Vec<String>,
+    fields: JsValue,
     options: JsValue,
 ) -> Result<JsValue, JsValue> {
+    let fields = strings(&fields, "fields")?;
     let policy = server_policy(&options)?;
     to_js(&validate_extended_connect(&header_list(fields), &policy))
 }
@@ -221,10 +226,13 @@ pub fn validate_extended_connect_fields(
 /// `HTTP2-Settings`), TLS (RFC 2817) or other.
 #[wasm_bindgen(js_name = classifyUpgrade)]
 pub fn classify_upgrade_request(
-    method: &str,
-    version: &str,
-    headers: Vec<String>,
+    #[wasm_bindgen(unchecked_param_type = "string")] method: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] version: JsValue,
+    headers: JsValue,
 ) -> Result<JsValue, JsValue> {
+    let method = &string_arg(&method, "method")?;
+    let version = &string_arg(&version, "version")?;
+    let headers = strings(&headers, "headers")?;
     to_js(&classify_upgrade(
         method,
         http_version(version),
@@ -243,7 +251,11 @@ pub struct ClientHandshake {
 /// Builds an upgrade request for `url` with `{ protocols, origin, headers, perMessageDeflate, key }`.
 /// Throws a `Ws101Error` for a bad URL, protocol or header (injection is refused).
 #[wasm_bindgen(js_name = buildRequest)]
-pub fn build_client_request(url: &str, options: JsValue) -> Result<ClientHandshake, JsValue> {
+pub fn build_client_request(
+    #[wasm_bindgen(unchecked_param_type = "string")] url: JsValue,
+    options: JsValue,
+) -> Result<ClientHandshake, JsValue> {
+    let url = &string_arg(&url, "url")?;
     let mut opts = ClientOptions {
         url: url.into(),
         ..Default::default()
@@ -379,7 +391,16 @@ impl ClientHandshake {
 
     /// Checks a response given as a status and a flat `[name, value, …]` header list.
     #[wasm_bindgen(js_name = validateResponse)]
-    pub fn validate_response(&self, status: u16, headers: Vec<String>) -> Result<JsValue, JsValue> {
+    /// A status that is not an integer from 0 to 65535 is a `RangeError` (never wrapped: 65637
+    /// must not read as 101).
+    pub fn validate_response(&self, status: f64, headers: JsValue) -> Result<JsValue, JsValue> {
+        if !(status.fract() == 0.0 && (0.0..=65535.0).contains(&status)) {
+            return Err(
+                js_sys::RangeError::new("status must be an integer from 0 to 65535").into(),
+            );
+        }
+        let status = status as u16;
+        let headers = strings(&headers, "headers")?;
         let outcome = self
             .request
             .validate_response(status, "", &header_list(headers));
