@@ -53,6 +53,7 @@ export class Connection {
     set("deflate", options.deflate);
     set("deflateLevel", options.deflateLevel);
     set("deflateThreshold", options.deflateThreshold);
+    set("deferClose", options.deferClose);
     this.#raw = new RawConnection(role === "server", config);
     this.#memory = wasmMemory();
     this.#binaryType = options.binaryType ?? "uint8array";
@@ -68,6 +69,19 @@ export class Connection {
   /** After "closed": whether the closing handshake completed (RFC 6455 §7.1.4). */
   get wasClean() {
     return this.#raw.wasClean();
+  }
+
+  /** Whether data messages can still be sent (open, or a Close held back by `deferClose`). */
+  get canSend() {
+    return this.#raw.canSend();
+  }
+
+  /**
+   * With `deferClose`: queue the Close this side owes after the replies sent while handling
+   * the last `receive()`'s events (call it once those events are handled).
+   */
+  releaseClose() {
+    this.#raw.releaseClose();
   }
 
   /** True once the transport should be closed by this side (RFC 6455 §7.1.1). */

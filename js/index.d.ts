@@ -240,6 +240,11 @@ export interface ConnectionOptions {
   views?: boolean;
   /** Deliver text messages as bytes (already UTF-8-checked) instead of strings. */
   textAsBytes?: boolean;
+  /**
+   * Hold back the Close this side owes (a reply, or a protocol-error Close) when it follows data
+   * messages in the same chunk, until `releaseClose()`: replies to those messages go first.
+   */
+  deferClose?: boolean;
 }
 
 export type ConnectionEvent =
@@ -256,6 +261,8 @@ export declare class Connection {
   readonly state: "open" | "closing" | "remote-closing" | "closed";
   readonly wasClean: boolean | undefined;
   readonly shouldCloseTransport: boolean;
+  readonly canSend: boolean;
+  releaseClose(): void;
   binaryType: BinaryType;
   receive(chunk: Uint8Array): ConnectionEvent[];
   receiveEof(): ConnectionEvent[];

@@ -314,3 +314,64 @@ fn header_only_sends_match_full_sends() {
     server.close(Some(1000), "").unwrap();
     assert!(server.send_header_only(Opcode::Binary, 1).is_err());
 }
+
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+fn deferred_close_lets_replies_to_the_chunk_go_first() {
+    // A client's "hi" and its Close 1000 in one chunk (Autobahn 7.1.1 in one read).
+    let mut client = conn(Role::Client, Config::default());
+    client.send_text("hi").unwrap();
+    client.close(Some(1000), "").unwrap();
+    let wire = client.take_output();
+
+    // Default: the Close reply is queued during receive; the echo can no longer be sent.
+    let mut eager = conn(Role::Server, Config::default());
+    let mut events = Vec::new();
+    eager.receive(&wire, &mut events);
+    assert!(!eager.can_send());
+    assert!(eager.send_text("hi").is_err());
+
+    // defer_close: the echo goes out before the Close, then nothing more.
+    let mut server = conn(Role::Server, Config::default().with_defer_close(true));
+    let mut events = Vec::new();
+    server.receive(&wire, &mut events);
+    assert_eq!(events.len(), 2, "{events:?}");
+    assert!(server.output().is_empty(), "the Close is held back");
+    assert!(
+        !server.should_close_transport(),
+        "not before the Close is out"
+    );
+    assert!(server.can_send());
+    server.send_text("hi").unwrap();
+    server.release_close();
+    assert!(!server.can_send());
+    assert!(server.send_text("late").is_err());
+    assert!(server.should_close_transport());
+    assert_eq!(
+        server.take_output(),
+        [0x81, 0x02, b'h', b'i', 0x88, 0x02, 0x03, 0xe8]
+    );
+
+    // A protocol error after a message (Autobahn 3.2 in one read): echo, then Close 1002.
+    let mut client = conn(Role::Client, Config::default());
+    client.send_text("ok").unwrap();
+    let mut wire = client.take_output();
+    wire.extend_from_slice(&[0xa1, 0x80, 0, 0, 0, 0]); // RSV2 set
+    let mut server = conn(Role::Server, Config::default().with_defer_close(true));
+    let mut events = Vec::new();
+    server.receive(&wire, &mut events);
+    assert!(matches!(events.last(), Some(Event::Error(_))));
+    server.send_text("ok").unwrap();
+    server.release_close();
+    assert_eq!(
+        server.take_output(),
+        [0x81, 0x02, b'o', b'k', 0x88, 0x02, 0x03, 0xea]
+    );
+
+    // A Close alone in its chunk is answered at once, deferral or not.
+    let mut client = conn(Role::Client, Config::default());
+    client.close(Some(1000), "").unwrap();
+    let mut server = conn(Role::Server, Config::default().with_defer_close(true));
+    server.receive(&client.take_output(), &mut Vec::new());
+    assert_eq!(server.take_output(), [0x88, 0x02, 0x03, 0xe8]);
+}

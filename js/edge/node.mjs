@@ -96,6 +96,7 @@ export class WebSocket extends EventEmitter {
       deflateThreshold: typeof opts.perMessageDeflate === "object" ? opts.perMessageDeflate.threshold : undefined,
       binaryType: this.#binaryType,
       textAsBytes: true,
+      deferClose: true,
     });
     this.#readyState = OPEN;
     socket.setNoDelay(true);
@@ -132,8 +133,10 @@ export class WebSocket extends EventEmitter {
     try {
       chunks = this.#conn.sendMessage(payload, binary);
     } catch (err) {
+      // Closed under us (a Close arrived in the same read): like `ws`, report it to the
+      // callback, never as an exception out of an event listener.
       if (cb) queueMicrotask(() => cb(err));
-      else throw err;
+      else if (err?.code !== "already-closed") throw err;
       return;
     }
     if (chunks.length === 1) {
@@ -242,12 +245,14 @@ export class WebSocket extends EventEmitter {
       this.#socket.destroy();
       return;
     }
-    // A Close or a protocol error in this chunk has already ended the connection in the core:
-    // messages that came before it are still delivered, but sends now take the not-open path
-    // (as in `ws`), and the Close the core queued goes out first, whatever listeners do.
-    if (this.#conn.state !== "open" && this.#readyState === OPEN) this.#readyState = CLOSING;
+    // Pongs and other replies the core queued go out first. A Close (or a protocol error)
+    // later in this chunk is held back by `deferClose` while listeners handle the messages
+    // that came before it, so their replies precede it, as with a frame-at-a-time endpoint.
     this.#write(this.#conn.takeOutput());
+    if (!this.#conn.canSend && this.#readyState === OPEN) this.#readyState = CLOSING;
     for (const event of events) this.#dispatch(event);
+    this.#conn?.releaseClose();
+    if (this.#conn && !this.#conn.canSend && this.#readyState === OPEN) this.#readyState = CLOSING;
     this.#write(this.#conn?.takeOutput());
     this.#afterOutput();
   }

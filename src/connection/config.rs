@@ -56,6 +56,11 @@ pub struct Config {
     /// Messages shorter than this many bytes are sent uncompressed (RFC 7692 §6: compression
     /// is per message and optional). Default [`DEFAULT_DEFLATE_THRESHOLD`].
     pub deflate_threshold: usize,
+    /// When a chunk delivers data messages and then a Close (or a protocol error), hold back
+    /// the Close this side owes until [`Connection::release_close`](super::Connection::release_close),
+    /// so replies to those messages are sent first, as a frame-at-a-time endpoint would
+    /// (RFC 6455 §5.5.1 allows finishing the current message before the Close). Default false.
+    pub defer_close: bool,
 }
 
 impl Default for Config {
@@ -70,6 +75,7 @@ impl Default for Config {
             deflate: None,
             deflate_level: DEFAULT_DEFLATE_LEVEL,
             deflate_threshold: DEFAULT_DEFLATE_THRESHOLD,
+            defer_close: false,
         }
     }
 }
@@ -93,6 +99,11 @@ impl Config {
     /// Sets [`Config::auto_close`].
     pub fn with_auto_close(mut self, on: bool) -> Self {
         self.auto_close = on;
+        self
+    }
+    /// Sets [`Config::defer_close`].
+    pub fn with_defer_close(mut self, on: bool) -> Self {
+        self.defer_close = on;
         self
     }
     /// Sets [`Config::fragment_size`].

@@ -54,6 +54,11 @@ pub struct Connection {
     compressed: Vec<u8>,
     /// Stream offset of the first frame of the current compressed message.
     message_offset: u64,
+    /// With [`Config::defer_close`]: the Close this connection owes, held back until
+    /// [`Connection::release_close`] so replies to earlier messages of the chunk go first.
+    deferred_close: Vec<u8>,
+    /// A data message was delivered during the current `receive` call.
+    batch_has_data: bool,
 }
 
 impl core::fmt::Debug for Connection {
@@ -102,6 +107,8 @@ impl Connection {
             deflate,
             compressed: Vec::new(),
             message_offset: 0,
+            deferred_close: Vec::new(),
+            batch_has_data: false,
         }
     }
 
@@ -154,7 +161,23 @@ impl Connection {
     /// the server does so first once closed (RFC 6455 §7.1.1); a client waits for the server,
     /// except after a failure (§7.1.7).
     pub fn should_close_transport(&self) -> bool {
-        self.state == State::Closed && (self.role == Role::Server || self.failed || !self.clean)
+        self.state == State::Closed
+            && self.deferred_close.is_empty()
+            && (self.role == Role::Server || self.failed || !self.clean)
+    }
+
+    /// Whether data messages may still be sent: the connection is open, or (with
+    /// [`Config::defer_close`]) a Close is held back behind replies to this chunk's messages.
+    pub fn can_send(&self) -> bool {
+        matches!(self.state, State::Open | State::RemoteClosing) || !self.deferred_close.is_empty()
+    }
+
+    /// Queues the Close held back by [`Config::defer_close`] after everything sent so far;
+    /// from then on nothing more can be sent (RFC 6455 §5.5.1). No-op when none is held.
+    pub fn release_close(&mut self) {
+        if !self.deferred_close.is_empty() {
+            self.output.append(&mut self.deferred_close);
+        }
     }
 
     /// Total bytes received so far (stream offsets in errors count from 0).
@@ -173,6 +196,7 @@ impl Connection {
     pub fn receive_in_place(&mut self, chunk: &mut [u8], out: &mut Vec<Event>) {
         let base = self.stream_offset;
         self.stream_offset = base.saturating_add(chunk.len() as u64);
+        self.batch_has_data = false;
         if !self.receiving {
             return;
         }
@@ -254,6 +278,7 @@ impl Connection {
         } else {
             (payload, compressed)
         };
+        self.batch_has_data = true;
         out.push(if text {
             Event::Text {
                 payload,
@@ -297,7 +322,7 @@ impl Connection {
                         // reason is echoed too, as `ws` does, so both ends log the same words.
                         let mut body = Vec::with_capacity(2 + reason.len());
                         encode_close_payload(code, &reason, &mut body);
-                        let _ = self.write_frame(Opcode::Close, true, false, &body);
+                        let _ = self.write_owed_close(&body);
                         self.state = State::Closed;
                         self.clean = true;
                     }
@@ -364,7 +389,7 @@ impl Connection {
         self.receiving = false;
         if matches!(self.state, State::Open | State::RemoteClosing) {
             let code = error.close_code().unwrap_or(CloseCode::PROTOCOL_ERROR.0);
-            let _ = self.write_frame(Opcode::Close, true, false, &code.to_be_bytes());
+            let _ = self.write_owed_close(&code.to_be_bytes());
         }
         self.state = State::Closed;
         self.clean = false;
@@ -402,7 +427,7 @@ impl Connection {
         if !matches!(opcode, Opcode::Text | Opcode::Binary) {
             return Err(UsageError::NotADataOpcode);
         }
-        if !matches!(self.state, State::Open | State::RemoteClosing) {
+        if !self.can_send() {
             return Err(UsageError::AlreadyClosed);
         }
         let compressed = self.deflate.is_some() && len >= self.config.deflate_threshold;
@@ -442,7 +467,7 @@ impl Connection {
     #[cold]
     fn send_compressed(&mut self, opcode: Opcode, payload: &[u8]) -> Result<(), UsageError> {
         // Check before compressing: a message that is not sent must not enter the window.
-        if !matches!(self.state, State::Open | State::RemoteClosing) {
+        if !self.can_send() {
             return Err(UsageError::AlreadyClosed);
         }
         let Some(deflate) = self.deflate.as_mut() else {
@@ -554,7 +579,7 @@ impl Connection {
         payload: &[u8],
         rsv1: bool,
     ) -> Result<(), UsageError> {
-        if !matches!(self.state, State::Open | State::RemoteClosing) {
+        if !self.can_send() {
             return Err(UsageError::AlreadyClosed);
         }
         let size = match self.config.fragment_size {
@@ -580,13 +605,26 @@ impl Connection {
     }
 
     fn send_control(&mut self, opcode: Opcode, payload: &[u8]) -> Result<(), UsageError> {
-        if self.state == State::Closed {
+        if self.state == State::Closed && self.deferred_close.is_empty() {
             return Err(UsageError::AlreadyClosed);
         }
         if payload.len() > MAX_CONTROL_PAYLOAD {
             return Err(UsageError::ControlPayloadTooLong { len: payload.len() });
         }
         self.write_frame(opcode, true, false, payload)
+    }
+
+    /// Writes a Close this side owes the peer (the reply to its Close, RFC 6455 §5.5.1, or the
+    /// Close that fails the connection, §7.1.7). With [`Config::defer_close`] and data messages
+    /// already delivered from this chunk, it is held back until [`Connection::release_close`].
+    fn write_owed_close(&mut self, body: &[u8]) -> Result<(), UsageError> {
+        if !(self.config.defer_close && self.batch_has_data) {
+            return self.write_frame(Opcode::Close, true, false, body);
+        }
+        core::mem::swap(&mut self.output, &mut self.deferred_close);
+        let written = self.write_frame(Opcode::Close, true, false, body);
+        core::mem::swap(&mut self.output, &mut self.deferred_close);
+        written
     }
 
     #[inline]

@@ -212,6 +212,18 @@ impl RawConnection {
         self.conn.was_clean()
     }
 
+    /// Whether data messages can still be sent (open, or a deferred Close is held back).
+    #[wasm_bindgen(js_name = canSend)]
+    pub fn can_send(&self) -> bool {
+        self.conn.can_send()
+    }
+
+    /// Queues a Close held back by the `deferClose` option after everything sent so far.
+    #[wasm_bindgen(js_name = releaseClose)]
+    pub fn release_close(&mut self) {
+        self.conn.release_close();
+    }
+
     /// Whether this side should close the transport now (RFC 6455 §7.1.1).
     #[wasm_bindgen(js_name = shouldCloseTransport)]
     pub fn should_close_transport(&self) -> bool {

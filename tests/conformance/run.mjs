@@ -163,18 +163,22 @@ class InProcessSocket extends EventEmitter {
       if (!outcome.complete) return;
       this.#deliver(outcome.response.bytes);
       if (!outcome.ok) return this.#serverEnd();
-      this.#conn = new this.#ws101.Connection({ role: "server", deflate: outcome.deflate, maxPayload: this.#maxPayload, textAsBytes: true });
+      this.#conn = new this.#ws101.Connection({ role: "server", deflate: outcome.deflate, maxPayload: this.#maxPayload, textAsBytes: true, deferClose: true });
       chunk = this.#head.subarray(outcome.consumed);
       this.#head = null;
       if (chunk.length === 0) return;
     }
     const conn = this.#conn;
-    for (const event of conn.receive(chunk)) {
+    const events = conn.receive(chunk);
+    this.#deliver(conn.takeOutput());
+    for (const event of events) {
       if (event.type === "text" || event.type === "binary") {
-        if (conn.state !== "open") continue;
+        if (!conn.canSend) continue;
         for (const part of conn.sendMessage(event.data, event.type === "binary")) this.#deliver(part);
       }
     }
+    // deferClose: the Close owed for this chunk goes after the echoes of its messages
+    conn.releaseClose();
     this.#deliver(conn.takeOutput());
     if (conn.shouldCloseTransport) this.#serverEnd();
   }
