@@ -117,14 +117,14 @@ export class Connection {
 
   /** Bytes queued by the core (pongs, close replies, error closes); null when none. */
   takeOutput() {
-    return this.#raw.outputLength() === 0 ? null : this.#raw.takeOutput();
+    return this.#raw.outputLength() === 0 ? null : this.#copyOutput();
   }
 
   /** @param {string | Uint8Array} text */
   sendText(text) {
     if (typeof text === "string") this.#raw.sendText(text);
     else this.#raw.sendTextBytes(text);
-    return this.#raw.takeOutput();
+    return this.#copyOutput();
   }
 
   /**
@@ -139,11 +139,11 @@ export class Connection {
   sendMessage(data, binary = typeof data !== "string") {
     if (typeof data === "string") {
       const bytes = encodeUtf8(data);
-      if (!binary && this.#raw.sendHeaderOnly(false, bytes.length)) return [this.#raw.takeOutput(), bytes];
+      if (!binary && this.#raw.sendHeaderOnly(false, bytes.length)) return [this.#copyOutput(), bytes];
       return binary ? [this.sendBinary(bytes)] : [this.sendText(data)];
     }
     if (binary) {
-      if (this.#raw.sendHeaderOnly(true, data.byteLength)) return [this.#raw.takeOutput(), data];
+      if (this.#raw.sendHeaderOnly(true, data.byteLength)) return [this.#copyOutput(), data];
       return [this.sendBinary(data)];
     }
     return [this.sendText(data)];
@@ -152,25 +152,25 @@ export class Connection {
   /** @param {Uint8Array | ArrayBuffer} data */
   sendBinary(data) {
     this.#raw.sendBinary(data instanceof Uint8Array ? data : new Uint8Array(data));
-    return this.#raw.takeOutput();
+    return this.#copyOutput();
   }
 
   /** @param {Uint8Array | string} [data] */
   ping(data = EMPTY) {
     this.#raw.ping(typeof data === "string" ? new TextEncoder().encode(data) : data);
-    return this.#raw.takeOutput();
+    return this.#copyOutput();
   }
 
   /** @param {Uint8Array | string} [data] */
   pong(data = EMPTY) {
     this.#raw.pong(typeof data === "string" ? new TextEncoder().encode(data) : data);
-    return this.#raw.takeOutput();
+    return this.#copyOutput();
   }
 
   /** Starts (or answers) the closing handshake. @param {number} [code] @param {string} [reason] */
   close(code, reason = "") {
     this.#raw.close(code ?? undefined, reason);
-    return this.#raw.takeOutput();
+    return this.#copyOutput();
   }
 
   /** Frees the wasm side now instead of at garbage collection. */
@@ -178,6 +178,16 @@ export class Connection {
     // Idempotent; any later call is a TypeError (not wasm-bindgen's "null pointer passed to rust").
     this.#raw?.free();
     this.#raw = null;
+  }
+
+  /** The waiting output copied out of wasm memory; the core keeps its buffer for reuse. */
+  #copyOutput() {
+    const len = this.#raw.outputLength();
+    const view = new Uint8Array(this.#memory.buffer, this.#raw.outputPointer(), len);
+    const copy = NodeBuffer ? NodeBuffer.allocUnsafe(len) : new Uint8Array(len);
+    copy.set(view);
+    this.#raw.clearOutput();
+    return copy;
   }
 
   #events(count) {

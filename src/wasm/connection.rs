@@ -123,6 +123,19 @@ impl RawConnection {
         self.conn.output().len()
     }
 
+    /// Where the bytes waiting to be written start in wasm memory (valid until the next call).
+    #[wasm_bindgen(js_name = outputPointer)]
+    pub fn output_pointer(&self) -> u32 {
+        pointer(self.conn.output())
+    }
+
+    /// Marks all waiting bytes as written, keeping the buffer for the next frames.
+    #[wasm_bindgen(js_name = clearOutput)]
+    pub fn clear_output(&mut self) {
+        let n = self.conn.output().len();
+        self.conn.consume_output(n);
+    }
+
     /// Takes the bytes waiting to be written.
     #[wasm_bindgen(js_name = takeOutput)]
     pub fn take_output(&mut self) -> Vec<u8> {
