@@ -211,6 +211,24 @@ fn expect_error(events: &[Event], code: &str, close: u16) {
 }
 
 #[test]
+fn truncated_compressed_messages_are_refused_not_delivered() {
+    // Found by review: the appended 00 00 ff ff must not become content (RFC 7692 §7.2.2).
+    // "Hello" cut after three bytes of its compressed form:
+    let mut c = conn(Role::Client, DeflateParams::default());
+    let mut events = Vec::new();
+    c.receive(&[0xc1, 0x03, 0xf2, 0x48, 0xcd], &mut events);
+    expect_error(&events, "invalid-compressed-data", 1007);
+    // A stored block announcing 5 bytes that carries 1, as binary (no UTF-8 check to catch it):
+    let mut c = conn(Role::Client, DeflateParams::default());
+    let mut events = Vec::new();
+    c.receive(
+        &[0xc2, 0x06, 0x00, 0x05, 0x00, 0xfa, 0xff, 0x41],
+        &mut events,
+    );
+    expect_error(&events, "invalid-compressed-data", 1007);
+}
+
+#[test]
 fn corrupt_data_fails_with_1007() {
     // BTYPE 11 is reserved (RFC 1951 §3.2.3).
     let wire = [0xc2, 0x02, 0xff, 0xff];

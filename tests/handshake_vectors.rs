@@ -85,7 +85,13 @@ macro_rules! server {
             assert_eq!(outcome.codes(), [$($code),+]);
             assert_eq!(outcome.status(), $status);
             let ServerOutcome::Reject(_r) = outcome else { unreachable!() };
-            assert_eq!(_r.response.headers.get("Connection"), Some("close"));
+            if $status == 426 {
+                // RFC 9110 §15.5.22, §7.8: Upgrade is required, with the "upgrade" option
+                assert_eq!(_r.response.headers.get("Upgrade"), Some("websocket"));
+                assert_eq!(_r.response.headers.get("Connection"), Some("Upgrade, close"));
+            } else {
+                assert_eq!(_r.response.headers.get("Connection"), Some("close"));
+            }
             assert_eq!(_r.response.headers.get("Content-Length"), Some(_r.response.body.len().to_string().as_str()));
             $( let $r = _r; $check )?
         }
@@ -260,6 +266,36 @@ server!(two_origins, get(&[], &["Origin: https://a", "Origin: https://b"]), defa
 server!(version_8_and_bad_origin, get(&["Sec-WebSocket-Version"], &["Sec-WebSocket-Version: 8", "Origin: https://evil"]),
     default_policy().with_origins(OriginPolicy::allow(["https://example.com"]).unwrap()), reject 426, ["unsupported-version", "origin-not-allowed"]);
 server!(cr_in_value, get(&[], &["X-Evil: a\rb"]), default_policy(), reject 400, ["illegal-header-byte"]);
+// Found by review: a body would be read as frames (RFC 9112 §6.3); Host must be uri-host[:port]
+// (RFC 9112 §3.2); HTTP/2 has no Upgrade (RFC 9113 §8.2.2); extensions the server does not
+// support are ignored even when malformed (RFC 6455 §4.2.2).
+server!(content_length_body, get(&[], &["Content-Length: 5"]), default_policy(), reject 400, ["request-body"]);
+server!(chunked_body, get(&[], &["Transfer-Encoding: chunked"]), default_policy(), reject 400, ["request-body"]);
+server!(
+    content_length_zero,
+    get(&[], &["Content-Length: 0"]),
+    default_policy(),
+    accept
+);
+server!(host_with_space, get(&["Host"], &["Host: a b/c"]), default_policy(), reject 400, ["invalid-host"]);
+server!(
+    host_ipv6_port,
+    get(&["Host"], &["Host: [::1]:8080"]),
+    default_policy(),
+    accept
+);
+server!(
+    host_ipv4_port,
+    get(&["Host"], &["Host: 127.0.0.1:9000"]),
+    default_policy(),
+    accept
+);
+server!(
+    malformed_extension_ignored_without_support,
+    get(&[], &["Sec-WebSocket-Extensions: foo; a=b/c"]),
+    default_policy(),
+    accept
+);
 server!(nul_in_value, get(&[], &["X-Evil: a\0b"]), default_policy(), reject 400, ["illegal-header-byte"]);
 server!(bad_header_name, get(&[], &["Bad Name: x"]), default_policy(), reject 400, ["invalid-header-name"]);
 server!(malformed_request_line, b"GET/chat HTTP/1.1\r\n\r\n", default_policy(), reject 400, ["malformed-head"]);

@@ -306,7 +306,9 @@ impl Connection {
                 compressed,
             } => return self.deliver_data(payload, compressed, false, chunk, out),
             Message::Ping(payload) => {
-                if self.config.auto_pong && self.state != State::Closed {
+                // No pong once we sent our Close: nothing follows a Close (RFC 6455 §5.5.1).
+                if self.config.auto_pong && matches!(self.state, State::Open | State::RemoteClosing)
+                {
                     // RFC 6455 §5.5.2/§5.5.3: the pong echoes the ping's application data. An
                     // entropy failure drops the pong; the caller can still pong explicitly.
                     let _ = self.write_frame(Opcode::Pong, true, false, payload.bytes(chunk));

@@ -237,7 +237,16 @@ impl Inflater {
             .get_or_insert_with(|| InflateState::new_boxed(DataFormat::Raw));
         let start = out.len();
         let result = match feed(state, input, max, out, start) {
-            Ok(false) => feed(state, &TAIL, max, out, start),
+            Ok(false) => {
+                // The appended 00 00 ff ff is an empty stored block: after a whole message it
+                // can never produce data (RFC 7692 §7.2.2). If it does, the message was cut
+                // short or is corrupt, and its tail bytes were taken for content.
+                let before = out.len();
+                match feed(state, &TAIL, max, out, start) {
+                    Ok(_) if out.len() != before => Err(InflateError::Corrupt),
+                    other => other,
+                }
+            }
             other => other,
         };
         if !matches!(result, Ok(false)) || self.params.no_context_takeover {

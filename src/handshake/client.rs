@@ -432,6 +432,15 @@ impl ClientRequest {
         );
 
         let mut found = Vec::new();
+        // RFC 6455 §11.3.2: Sec-WebSocket-Extensions MUST NOT appear more than once in a response.
+        let count = headers.count("Sec-WebSocket-Extensions");
+        if count > 1 {
+            found.push(HandshakeError::DuplicateHeader {
+                header: "Sec-WebSocket-Extensions",
+                count,
+                side: Side::Response,
+            });
+        }
         match parse_extension_headers(headers, Side::Response) {
             Err(e) => found.push(e),
             Ok(list) => {

@@ -35,8 +35,17 @@ pub enum HandshakeError {
     MethodNotGet { method: String },
     /// The request is older than HTTP/1.1 (RFC 6455 §4.2.1 item 1).
     HttpVersionTooOld { version: HttpVersion },
+    /// An HTTP/2 or HTTP/3 request asked for an HTTP/1.1 upgrade: those versions have no
+    /// `Upgrade` and no 101; a WebSocket is opened by extended CONNECT (RFC 9113 §8.2.2, §8.6;
+    /// RFC 8441, RFC 9220).
+    UpgradeOverHttp2 { version: HttpVersion },
     /// No `Host` header (RFC 6455 §4.2.1 item 2, RFC 9112 §3.2).
     MissingHost,
+    /// `Host` is not `uri-host [ ":" port ]` (RFC 9112 §3.2: answer 400).
+    InvalidHost { value: String },
+    /// The upgrade request announces a body (`Content-Length` other than 0, or
+    /// `Transfer-Encoding`): its bytes would be read as frames (RFC 9112 §6.3, RFC 6455 §4.1).
+    RequestBody { header: &'static str, value: String },
     /// A header that must appear at most once appears `count` times (RFC 6455 §11.3, RFC 9112 §3.2).
     DuplicateHeader {
         header: &'static str,
@@ -157,7 +166,10 @@ impl Diagnostic for HandshakeError {
             E::Key(e) => e.code(),
             E::MethodNotGet { .. } => "method-not-get",
             E::HttpVersionTooOld { .. } => "http-version-too-old",
+            E::UpgradeOverHttp2 { .. } => "upgrade-over-http2",
             E::MissingHost => "missing-host",
+            E::InvalidHost { .. } => "invalid-host",
+            E::RequestBody { .. } => "request-body",
             E::DuplicateHeader { .. } => "duplicate-header",
             E::MissingUpgrade { .. } => "missing-upgrade",
             E::InvalidUpgradeHeader { .. } => "invalid-upgrade-header",
@@ -203,7 +215,10 @@ impl Diagnostic for HandshakeError {
             E::Http(e) => e.rfc(),
             E::Key(e) => e.rfc(),
             E::MethodNotGet { .. } | E::HttpVersionTooOld { .. } => "RFC 6455 §4.2.1",
+            E::UpgradeOverHttp2 { .. } => "RFC 9113 §8.2.2, RFC 8441 §4",
             E::MissingHost => "RFC 6455 §4.2.1",
+            E::InvalidHost { .. } => "RFC 9112 §3.2",
+            E::RequestBody { .. } => "RFC 9112 §6.3",
             E::DuplicateHeader { header, .. } => match *header {
                 "Host" => "RFC 9112 §3.2",
                 "Sec-WebSocket-Key" => "RFC 6455 §11.3.1",
@@ -265,7 +280,16 @@ impl Diagnostic for HandshakeError {
             E::HttpVersionTooOld { version } => {
                 format!("A WebSocket upgrade needs HTTP/1.1 or later; this request is {version}.")
             }
+            E::UpgradeOverHttp2 { version } => format!(
+                "{version} has no Upgrade and no 101: open a WebSocket there with an extended CONNECT (:protocol websocket)."
+            ),
             E::MissingHost => String::from("The request has no Host header, which HTTP/1.1 and RFC 6455 require."),
+            E::InvalidHost { .. } => String::from(
+                "The Host header must be a host name or address with an optional :port.",
+            ),
+            E::RequestBody { header, .. } => format!(
+                "An upgrade request carries no body, but {header} announces one: its bytes would be read as WebSocket frames."
+            ),
             E::DuplicateHeader { header, count, .. } => {
                 format!("The {header} header must appear once, but appears {count} times.")
             }
@@ -370,7 +394,8 @@ impl Diagnostic for HandshakeError {
         match self {
             E::Http(e) => e.header(),
             E::Key(e) => e.header(),
-            E::MissingHost => Some("Host"),
+            E::MissingHost | E::InvalidHost { .. } => Some("Host"),
+            E::RequestBody { header, .. } => Some(header),
             E::DuplicateHeader { header, .. } => Some(header),
             E::MissingUpgrade { .. }
             | E::InvalidUpgradeHeader { .. }
@@ -406,7 +431,10 @@ impl Diagnostic for HandshakeError {
             E::Http(e) => e.value(),
             E::Key(e) => e.value(),
             E::MethodNotGet { method } | E::MethodNotConnect { method } => v(method),
-            E::HttpVersionTooOld { version } => Some(alloc::format!("{version}")),
+            E::HttpVersionTooOld { version } | E::UpgradeOverHttp2 { version } => {
+                Some(alloc::format!("{version}"))
+            }
+            E::InvalidHost { value } | E::RequestBody { value, .. } => v(value),
             E::InvalidUpgradeHeader { value, .. }
             | E::UpgradeNotWebsocket { value, .. }
             | E::ConnectionNotUpgrade { value, .. }

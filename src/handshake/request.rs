@@ -203,6 +203,12 @@ pub(crate) fn negotiate(
             }
             Vec::new()
         }
+        // A server that supports no extension ignores the header (RFC 6455 §4.2.2 /extensions/):
+        // an offer it cannot parse is declined, not a reason to refuse the connection.
+        Err(e) if policy.deflate.is_none() => {
+            declined.push(e);
+            Vec::new()
+        }
         Err(e) => alloc::vec![e],
     };
     record(
@@ -242,6 +248,78 @@ fn single<'a>(
     } else {
         headers.get(name).map(|v| v.trim_matches([' ', '\t']))
     }
+}
+
+/// `Host = uri-host [ ":" port ]` (RFC 9112 §3.2, RFC 3986 §3.2.2): a reg-name, an IPv4
+/// address or a bracketed IP literal, then an optional port. An empty value is allowed (§3.2).
+fn is_valid_host(value: &str) -> bool {
+    let (host, port) = match value.strip_prefix('[') {
+        Some(rest) => match rest.split_once(']') {
+            Some((literal, after)) => {
+                let ok = !literal.is_empty()
+                    && literal
+                        .bytes()
+                        .all(|b| b.is_ascii_hexdigit() || matches!(b, b':' | b'.' | b'v' | b'V'));
+                if !ok {
+                    return false;
+                }
+                ("x", after)
+            }
+            None => return false,
+        },
+        None => match value.rfind(':') {
+            Some(i) => (&value[..i], &value[i..]),
+            None => (value, ""),
+        },
+    };
+    let port_ok = match port.strip_prefix(':') {
+        Some(digits) => digits.bytes().all(|b| b.is_ascii_digit()),
+        None => port.is_empty(),
+    };
+    // reg-name = *( unreserved / pct-encoded / sub-delims )
+    let host_ok = host.bytes().all(|b| {
+        b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'-' | b'.'
+                    | b'_'
+                    | b'~'
+                    | b'%'
+                    | b'!'
+                    | b'$'
+                    | b'&'
+                    | b'\''
+                    | b'('
+                    | b')'
+                    | b'*'
+                    | b'+'
+                    | b','
+                    | b';'
+                    | b'='
+            )
+    });
+    port_ok && host_ok
+}
+
+/// A request with a body cannot be an upgrade: its body bytes would be taken for frames
+/// (RFC 9112 §6.3).
+fn request_body(headers: &HeaderList) -> Vec<HandshakeError> {
+    let mut found = Vec::new();
+    if let Some(value) = headers.combined("Transfer-Encoding") {
+        found.push(HandshakeError::RequestBody {
+            header: "Transfer-Encoding",
+            value,
+        });
+    }
+    if let Some(value) = headers.combined("Content-Length") {
+        if value.split(',').any(|v| v.trim_matches([' ', '\t']) != "0") {
+            found.push(HandshakeError::RequestBody {
+                header: "Content-Length",
+                value,
+            });
+        }
+    }
+    found
 }
 
 /// Validates an upgrade request given as parts (RFC 6455 §4.2.1) and decides the answer
@@ -306,7 +384,9 @@ fn validate_parts(
         found,
     );
 
-    let found = if version >= HttpVersion::HTTP_11 {
+    let found = if version.major >= 2 {
+        alloc::vec![HandshakeError::UpgradeOverHttp2 { version }]
+    } else if version >= HttpVersion::HTTP_11 {
         Vec::new()
     } else {
         alloc::vec![HandshakeError::HttpVersionTooOld { version }]
@@ -316,13 +396,33 @@ fn validate_parts(
         &mut errors,
         "http-version",
         None,
-        "The request is HTTP/1.1 or later.",
+        "The request is HTTP/1.1 (HTTP/2 and HTTP/3 use extended CONNECT instead).",
         "RFC 6455 §4.2.1",
+        found,
+    );
+
+    let found = request_body(headers);
+    record(
+        &mut verdicts,
+        &mut errors,
+        "no-body",
+        None,
+        "The upgrade request has no body: no Transfer-Encoding, no Content-Length but 0.",
+        "RFC 9112 §6.3",
         found,
     );
 
     let mut found = Vec::new();
     single(headers, "Host", HandshakeError::MissingHost, &mut found);
+    if found.is_empty() {
+        if let Some(host) = headers.get("Host") {
+            if !is_valid_host(host.trim_matches([' ', '\t'])) {
+                found.push(HandshakeError::InvalidHost {
+                    value: String::from(host),
+                });
+            }
+        }
+    }
     record(
         &mut verdicts,
         &mut errors,

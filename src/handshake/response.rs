@@ -92,7 +92,14 @@ pub fn rejection_with_status(status: u16, errors: &[HandshakeError]) -> HttpResp
     }
     let mut headers = HeaderList::new();
     headers.push("Content-Type", "text/plain; charset=utf-8");
-    headers.push("Connection", "close");
+    if status == 426 {
+        // RFC 9110 §15.5.22 / §7.8: a 426 MUST send Upgrade, and a sender of Upgrade MUST list
+        // the "upgrade" connection option.
+        headers.push("Upgrade", "websocket");
+        headers.push("Connection", "Upgrade, close");
+    } else {
+        headers.push("Connection", "close");
+    }
     if errors.iter().any(|e| {
         matches!(
             e,

@@ -64,3 +64,18 @@ test("a plain object with headers as an object; POST is refused with 400", () =>
   assert.equal(outcome.status, 400);
   assert.deepEqual(outcome.problems.map((p) => p.code), ["method-not-get"]);
 });
+
+test("an HTTP/2 request cannot upgrade: it is pointed at extended CONNECT", () => {
+  const outcome = validateRequest({ method: "GET", url: "/", httpVersion: "2.0", headers: { host: "x", upgrade: "websocket", connection: "upgrade", "sec-websocket-key": KEY, "sec-websocket-version": "13" } });
+  assert.equal(outcome.ok, false);
+  assert.deepEqual(outcome.problems.map((p) => p.code), ["upgrade-over-http2"]);
+});
+
+test("a 426 names the protocol to upgrade to (RFC 9110 §15.5.22)", () => {
+  const outcome = validateRequest({ method: "GET", url: "/", headers: { host: "x", upgrade: "websocket", connection: "upgrade", "sec-websocket-key": KEY, "sec-websocket-version": "8" } });
+  assert.equal(outcome.status, 426);
+  const text = new TextDecoder().decode(outcome.response.bytes);
+  assert.match(text, /\r\nUpgrade: websocket\r\n/);
+  assert.match(text, /\r\nConnection: Upgrade, close\r\n/);
+  assert.match(text, /\r\nSec-WebSocket-Version: 13\r\n/);
+});
