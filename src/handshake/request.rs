@@ -428,8 +428,8 @@ fn validate_parts(
         &mut errors,
         "host",
         Some("Host"),
-        "Exactly one Host header names the server.",
-        "RFC 6455 §4.2.1",
+        "Exactly one Host header: a host name or address, with an optional :port.",
+        "RFC 6455 §4.2.1, RFC 9112 §3.2",
         found,
     );
 
