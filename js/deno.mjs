@@ -1,10 +1,8 @@
-// Deno: read the .wasm beside this file (file: URL) and compile it before the API is used.
+// Deno: a source-phase import hands over the compiled WebAssembly.Module, so the API is usable
+// right after import with no --allow-read (Deno resolves `ws101` here through the `deno` condition).
+import source wasmModule from "./ws101_bg.wasm";
 import { initSync } from "./ws101.js";
 
-const url = new URL("./ws101_bg.wasm", import.meta.url);
-const bytes = url.protocol === "file:"
-  ? await Deno.readFile(url)
-  : new Uint8Array(await (await fetch(url)).arrayBuffer());
-initSync({ module: bytes });
+initSync({ module: wasmModule });
 
 export * from "./api.mjs";

@@ -1,4 +1,4 @@
-// Deno echo server on ws101: `npx deno run --allow-net=127.0.0.1 --allow-read --allow-env=PORT examples/deno/echo.ts`
+// Deno echo server on ws101: `cd examples/deno && npx deno run --allow-net=127.0.0.1 --allow-env=PORT echo.ts`
 // (after `make build`). ws101 validates the upgrade; Deno.upgradeWebSocket carries it out.
 import { upgrade } from "ws101/deno";
 

@@ -12,7 +12,7 @@ const root = fileURLToPath(new URL("../../", import.meta.url));
 const runtimes = {
   deno: {
     binary: `${root}node_modules/.bin/deno`,
-    args: ["run", "--allow-net=127.0.0.1", "--allow-read", "--allow-env=PORT", "echo.ts"],
+    args: ["run", "--allow-net=127.0.0.1", "--allow-env=PORT", "echo.ts"], // no --allow-read: the .wasm is a source-phase import
     cwd: `${root}examples/deno`,
   },
   bun: {
