@@ -80,3 +80,21 @@ for (const name of Object.keys(runtimes)) {
     }
   });
 }
+
+test("deno: `import \"ws101\"` resolves through the package's deno condition, with no --allow-read", async () => {
+  const { mkdtempSync, cpSync, writeFileSync, rmSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const { execFileSync } = await import("node:child_process");
+  const app = mkdtempSync(join(tmpdir(), "ws101-deno-app-"));
+  try {
+    writeFileSync(join(app, "package.json"), JSON.stringify({ name: "app", type: "module", dependencies: { ws101: `file:${root}pkg` } }));
+    cpSync(`${root}pkg`, join(app, "node_modules", "ws101"), { recursive: true });
+    writeFileSync(join(app, "main.mjs"), 'import { acceptKey, validateRequest } from "ws101";\n' +
+      'console.log(acceptKey("dGhlIHNhbXBsZSBub25jZQ=="), validateRequest(new Request("http://x/", { headers: { upgrade: "websocket", connection: "upgrade", "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==", "sec-websocket-version": "13" } })).status);\n');
+    const out = execFileSync(runtimes.deno.binary, ["run", "main.mjs"], { cwd: app, encoding: "utf8", env: { ...process.env, DENO_NO_UPDATE_CHECK: "1" } });
+    assert.equal(out.trim(), "s3pPLMBiTxaQ9kYGzzhZRbK+xOo= 101");
+  } finally {
+    rmSync(app, { recursive: true, force: true });
+  }
+});
