@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { randomBytes } from "node:crypto";
 import { performance } from "node:perf_hooks";
-import { acceptKey, buildRequest, Connection, encodeFrame, isWs101Error } from "./node.mjs";
+import { acceptDigest, acceptKey, acceptKeyUnchecked, buildRequest, Connection, decodeFrames, encodeFrame, isWs101Error, websocketGuid } from "./node.mjs";
 
 const EXIT_OK = 0, EXIT_CHECK = 1, EXIT_CONNECT = 2, EXIT_USAGE = 3;
 const DEFAULT_TIMEOUT = 10000;
@@ -61,6 +61,11 @@ Prints base64(SHA-1(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")), the Sec-WebS
 server answers with (RFC 6455 §4.2.2). The key must be the base64 of exactly 16 bytes; otherwise
 ws101's typed error is printed (code, RFC section, explanation) and the exit code is 1.
 
+Options:
+  --explain            the steps, as the explainer page shows them: key, key + GUID, SHA-1, base64
+  --json               one JSON object: { key, guid, concatenated, sha1, accept, error }
+  -h, --help           this help
+
 Example: ws101 accept dGhlIHNhbXBsZSBub25jZQ==   →   s3pPLMBiTxaQ9kYGzzhZRbK+xOo=`,
   frame: `Usage: ws101 frame [options]
 
@@ -77,6 +82,8 @@ Options:
   --mask               mask the frame (client to server) with a random key
   --mask-key HEX       mask with this 4-byte key (raw encoder; deterministic output)
   --fin true|false     the FIN bit (default true; false uses the raw encoder)
+  --explain            every header field, as the explainer page shows them (decoded by the core)
+  --json               one JSON object: { hex, fields: [{ name, bits, value }], payloadLength, masked }
   -h, --help           this help
 
 Examples:
@@ -122,17 +129,37 @@ function quote(text, max = 80) {
 // accept
 
 function cmdAccept(args) {
-  const { values, positionals } = parse(args, {});
+  const { values, positionals } = parse(args, { explain: { type: "boolean" }, json: { type: "boolean" } });
   if (values.help) return out(HELP.accept), EXIT_OK;
   if (positionals.length !== 1) throw new UsageError("accept takes exactly one argument: the Sec-WebSocket-Key");
+  const key = positionals[0];
+  let accept = null;
+  let error = null;
   try {
-    out(acceptKey(positionals[0]));
-    return EXIT_OK;
+    accept = acceptKey(key);
   } catch (err) {
     if (!isWs101Error(err)) throw err;
-    err_(`ws101 accept: ${typedError(err)}`);
+    error = err;
+  }
+  // The steps are computed by the core for any string, as the explainer shows them.
+  const steps = { key, guid: websocketGuid(), concatenated: key + websocketGuid(), sha1: hex(acceptDigest(key)), accept: accept ?? acceptKeyUnchecked(key) };
+  if (values.json) {
+    out(JSON.stringify({ ...steps, valid: !error, error: error && { code: error.code, rfc: error.rfc, header: error.header, message: error.message } }));
+    return error ? EXIT_CHECK : EXIT_OK;
+  }
+  if (values.explain) {
+    out(`key                 ${steps.key}${error ? `   (${error.code}: ${error.message})` : "   (base64 of 16 bytes)"}`);
+    out(`key + GUID          ${steps.concatenated}`);
+    out(`SHA-1               ${steps.sha1}`);
+    out(`base64 → accept     ${steps.accept}`);
+    return error ? EXIT_CHECK : EXIT_OK;
+  }
+  if (error) {
+    err_(`ws101 accept: ${typedError(error)}`);
     return EXIT_CHECK;
   }
+  out(accept);
+  return EXIT_OK;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -150,6 +177,8 @@ function cmdFrame(args) {
     mask: { type: "boolean" },
     "mask-key": { type: "string" },
     fin: { type: "string" },
+    explain: { type: "boolean" },
+    json: { type: "boolean" },
   });
   if (values.help) return out(HELP.frame), EXIT_OK;
   if (positionals.length) throw new UsageError(`frame takes no positional argument, got ${JSON.stringify(positionals[0])}`);
@@ -205,6 +234,20 @@ function cmdFrame(args) {
     if (!isWs101Error(err)) throw err;
     err_(`ws101 frame: ${typedError(err)}`);
     return EXIT_CHECK;
+  }
+  if (values.explain || values.json) {
+    // The header laid open by the core's frame decoder (as a server receives a masked frame,
+    // as a client an unmasked one); no rule is applied to the frame here.
+    const decoded = decodeFrames(bytes, values.mask || maskKey ? "server" : "client");
+    const frame = decoded.frames[0];
+    const fields = (frame?.fields ?? []).map((f) => ({ name: f.name, bits: `${f.bitOffset}-${f.bitOffset + f.bitLength - 1}`, value: f.value }));
+    if (values.json) {
+      out(JSON.stringify({ hex: hex(bytes), fields, payloadLength: frame?.payloadLength ?? null, masked: frame?.masked ?? null }));
+      return EXIT_OK;
+    }
+    out(hex(bytes));
+    for (const f of fields) out(`  ${f.name.padEnd(18)} bits ${f.bits.padEnd(7)} ${f.value > 9 ? `${f.value} (0x${f.value.toString(16)})` : f.value}`);
+    return EXIT_OK;
   }
   out(hex(bytes));
   return EXIT_OK;

@@ -416,3 +416,27 @@ describe("accept and frame helpers", () => {
     assert.match(r.stderr, /invalid-close-code \(RFC 6455 §7\.4/);
   });
 });
+
+test("accept --explain and --json show the explainer's steps (RFC 6455 §4.2.2 digest)", async () => {
+  const r = await ws101(["accept", "--explain", "dGhlIHNhbXBsZSBub25jZQ=="]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /key \+ GUID\s+dGhlIHNhbXBsZSBub25jZQ==258EAFA5-E914-47DA-95CA-C5AB0DC85B11/);
+  assert.match(r.stdout, /SHA-1\s+b3 7a 4f 2c c0 62 4f 16 90 f6 46 06 cf 38 59 45 b2 be c4 ea/);
+  assert.match(r.stdout, /accept\s+s3pPLMBiTxaQ9kYGzzhZRbK\+xOo=/);
+  const j = await ws101(["accept", "--json", "AAAA"]);
+  assert.equal(j.code, 1);
+  const report = JSON.parse(j.stdout);
+  assert.equal(report.valid, false);
+  assert.equal(report.error.code, "bad-key-length");
+});
+
+test("frame --json lays the header open (masked \"Hello\" of RFC 6455 §5.7)", async () => {
+  const r = await ws101(["frame", "--text", "Hello", "--mask-key", "37fa213d", "--json"]);
+  assert.equal(r.code, 0, r.stderr);
+  const report = JSON.parse(r.stdout);
+  assert.equal(report.hex, "81 85 37 fa 21 3d 7f 9f 4d 51 58");
+  assert.equal(report.masked, true);
+  assert.equal(report.payloadLength, 5);
+  const field = (name) => report.fields.find((f) => f.name === name)?.value;
+  assert.deepEqual([field("FIN"), field("opcode"), field("MASK"), field("payload len")], [1, 1, 1, 5]);
+});
