@@ -3,19 +3,9 @@
 
 use ws101::message::{validate_utf8, Utf8Validator};
 
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
+#[path = "common/rng.rs"]
+mod rng;
+use rng::Rng;
 
 /// Mostly valid text with occasional random bytes, so both outcomes are common.
 fn sample(rng: &mut Rng) -> Vec<u8> {
@@ -32,11 +22,11 @@ fn sample(rng: &mut Rng) -> Vec<u8> {
         b"\xFF",
     ];
     let mut out = vec![];
-    for _ in 0..rng.below(40) {
-        let i = if rng.below(8) == 0 {
-            5 + rng.below(5)
+    for _ in 0..rng.index(40) {
+        let i = if rng.index(8) == 0 {
+            5 + rng.index(5)
         } else {
-            rng.below(5)
+            rng.index(5)
         };
         out.extend_from_slice(pieces[i]);
     }
@@ -73,8 +63,8 @@ fn agrees_with_std_at_random_splits() {
             invalid += 1;
         }
         for _ in 0..4 {
-            let mut cuts: Vec<usize> = (0..rng.below(6))
-                .map(|_| rng.below(bytes.len() + 1))
+            let mut cuts: Vec<usize> = (0..rng.index(6))
+                .map(|_| rng.index(bytes.len() + 1))
                 .collect();
             cuts.sort_unstable();
             assert_eq!(

@@ -10,7 +10,6 @@ use wasm_bindgen::prelude::*;
 use super::error::{string_arg, to_js_error};
 use crate::connection::{Config, Connection, Event, ProtocolError, State};
 use crate::frame::{Opcode, Role};
-use crate::message::Payload;
 
 const KIND_TEXT: u32 = 1;
 const KIND_BINARY: u32 = 2;
@@ -252,10 +251,10 @@ impl RawConnection {
         let chunk: &[u8] = &self.input;
         for event in &self.events {
             let (kind, bytes, extra): (u32, &[u8], u32) = match event {
-                Event::Text { payload, .. } => (KIND_TEXT, payload_bytes(payload, chunk), 0),
-                Event::Binary { payload, .. } => (KIND_BINARY, payload_bytes(payload, chunk), 0),
-                Event::Ping(payload) => (KIND_PING, payload_bytes(payload, chunk), 0),
-                Event::Pong(payload) => (KIND_PONG, payload_bytes(payload, chunk), 0),
+                Event::Text { payload, .. } => (KIND_TEXT, payload.bytes(chunk), 0),
+                Event::Binary { payload, .. } => (KIND_BINARY, payload.bytes(chunk), 0),
+                Event::Ping(payload) => (KIND_PING, payload.bytes(chunk), 0),
+                Event::Pong(payload) => (KIND_PONG, payload.bytes(chunk), 0),
                 Event::Close {
                     code,
                     reason,
@@ -279,8 +278,4 @@ impl RawConnection {
         }
         self.events.len()
     }
-}
-
-fn payload_bytes<'a>(payload: &'a Payload, chunk: &'a [u8]) -> &'a [u8] {
-    payload.bytes(chunk)
 }
