@@ -1,6 +1,7 @@
 // Shared by the fetch-style adapters (Workers, Deno, Bun): ws101's decision as `Response`s.
 // Hop-by-hop fields are left to the runtime (a fetch Response may not set them).
-const HOP_BY_HOP = new Set(["connection", "content-length", "transfer-encoding", "upgrade", "keep-alive"]);
+// `Upgrade` stays: the core puts `Upgrade: websocket` on a 426 (RFC 9110 §15.5.22).
+const HOP_BY_HOP = new Set(["connection", "content-length", "transfer-encoding", "keep-alive"]);
 
 /** The rejection the core chose (400, 403, 426 with Sec-WebSocket-Version: 13, 431) as a Response. */
 export function rejectionResponse(outcome) {
@@ -8,8 +9,6 @@ export function rejectionResponse(outcome) {
   for (const { name, value } of outcome.response.headers) {
     if (!HOP_BY_HOP.has(name.toLowerCase())) headers.append(name, value);
   }
-  // 426 must say which protocol to upgrade to (RFC 9110 §15.5.22).
-  if (outcome.response.status === 426) headers.set("Upgrade", "websocket");
   return new Response(outcome.response.body, { status: outcome.response.status, statusText: outcome.response.reason, headers });
 }
 
