@@ -105,8 +105,37 @@ fn stream(rng: &mut Rng, role: Role) -> (Vec<u8>, Vec<Ev>) {
     (wire, expect)
 }
 
+/// Joins streamed parts (RFC 6455 §5.4) into messages as a caller of `Config::streaming` does.
+#[derive(Default)]
+struct Joiner(Vec<u8>);
+
+impl Joiner {
+    fn convert(&mut self, event: &Event, chunk: &[u8]) -> Option<Ev> {
+        if let Event::Part {
+            opcode,
+            payload,
+            fin,
+            ..
+        } = event
+        {
+            self.0.extend_from_slice(payload.bytes(chunk));
+            if !fin {
+                return None;
+            }
+            let bytes = std::mem::take(&mut self.0);
+            return Some(if *opcode == Opcode::Text {
+                Ev::Text(bytes)
+            } else {
+                Ev::Binary(bytes)
+            });
+        }
+        Some(convert(event, chunk))
+    }
+}
+
 fn convert(event: &Event, chunk: &[u8]) -> Ev {
     match event {
+        Event::Part { .. } => panic!("a part without streaming: {event:?}"),
         Event::Text { payload, .. } => Ev::Text(payload.bytes(chunk).to_vec()),
         Event::Binary { payload, .. } => Ev::Binary(payload.bytes(chunk).to_vec()),
         Event::Ping(p) => Ev::Ping(p.bytes(chunk).to_vec()),
@@ -134,16 +163,36 @@ fn summary(got: &[Ev], want: &[Ev]) -> String {
 }
 
 fn feed(role: Role, wire: &[u8], cuts: &[usize]) -> (Vec<Ev>, Vec<u8>) {
-    let mut conn =
-        Connection::with_mask_source(role, Config::default(), Box::new(FixedMask([9, 8, 7, 6])));
+    feed_with(role, wire, cuts, Config::default(), usize::MAX)
+}
+
+/// Feeds `wire` cut at `cuts`; with `budget` below `usize::MAX`, through `receive_bounded`
+/// calls that may stop early and are resumed, as the wasm binding does.
+fn feed_with(
+    role: Role,
+    wire: &[u8],
+    cuts: &[usize],
+    config: Config,
+    budget: usize,
+) -> (Vec<Ev>, Vec<u8>) {
+    let mut conn = Connection::with_mask_source(role, config, Box::new(FixedMask([9, 8, 7, 6])));
     let mut events = vec![];
+    let mut joiner = Joiner::default();
     let mut out = vec![];
     let mut last = 0;
     for &cut in cuts.iter().chain(std::iter::once(&wire.len())) {
         let mut chunk = wire[last..cut].to_vec();
-        out.clear();
-        conn.receive_in_place(&mut chunk, &mut out);
-        events.extend(out.iter().map(|e| convert(e, &chunk)));
+        let mut done = 0;
+        loop {
+            out.clear();
+            let rest = &mut chunk[done..];
+            let used = conn.receive_bounded(rest, &mut out, budget);
+            events.extend(out.iter().filter_map(|e| joiner.convert(e, rest)));
+            done += used;
+            if done >= chunk.len() && !conn.receive_suspended() {
+                break;
+            }
+        }
         last = cut;
     }
     (events, conn.take_output())
@@ -176,6 +225,13 @@ fn random_streams_at_random_splits() {
                 feed(role, &wire, &cuts),
                 whole,
                 "round {round} cuts {cuts:?}"
+            );
+            let streaming = Config::default().with_streaming(true);
+            let budget = [usize::MAX, 1, 100][rng.below(3) as usize];
+            assert_eq!(
+                feed_with(role, &wire, &cuts, streaming, budget),
+                whole,
+                "streaming: round {round} cuts {cuts:?} budget {budget}"
             );
         }
     }

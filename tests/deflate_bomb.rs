@@ -6,10 +6,11 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use ws101::connection::{Config, Connection, Event};
+use ws101::connection::{Config, Connection, Event, INFLATE_WINDOW};
 use ws101::deflate::{Deflater, DirectionParams};
 use ws101::frame::{encode_frame, Opcode, Role};
 use ws101::handshake::deflate::DeflateParams;
+use ws101::message::Payload;
 use ws101::Diagnostic;
 
 struct Counting;
@@ -119,4 +120,60 @@ fn ten_mib_bomb_is_refused_within_bounded_memory() {
     assert!(
         matches!(&events[..], [Event::Text { payload, compressed: false }] if payload.len() == LIMIT as usize)
     );
+    streaming_inflate_holds_a_window_not_the_message();
+}
+
+/// With `Config::streaming` and a budget per call, a 63 MiB message from a ~64 KB frame (the
+/// issue's bomb, under a 64 MiB limit) is delivered in parts while the heap never holds more
+/// than about one budget of it, whatever the ratio.
+fn streaming_inflate_holds_a_window_not_the_message() {
+    const MESSAGE: usize = 63 << 20;
+    const BUDGET: usize = 256 << 10;
+    for opcode in [Opcode::Binary, Opcode::Text] {
+        let wire = bomb_frame(opcode, MESSAGE);
+        let config = Config::default()
+            .with_deflate(Some(DeflateParams::default()))
+            .with_max_message_size(64 << 20)
+            .with_streaming(true);
+        let mut server = Connection::new(Role::Server, config);
+        let mut chunk = wire.clone();
+        let base = CURRENT.load(Ordering::Relaxed);
+        PEAK.store(base, Ordering::Relaxed);
+        let (mut delivered, mut calls, mut done, mut fin) = (0usize, 0, 0, false);
+        loop {
+            let mut events = Vec::with_capacity(16);
+            done += server.receive_bounded(&mut chunk[done..], &mut events, BUDGET);
+            calls += 1;
+            for e in &events {
+                match e {
+                    Event::Part {
+                        payload: Payload::Owned(b),
+                        fin: f,
+                        ..
+                    } => {
+                        assert!(b.iter().all(|&x| x == b'a'));
+                        delivered += b.len();
+                        fin |= *f;
+                    }
+                    other => panic!("expected parts, got {other:?}"),
+                }
+            }
+            // The binding drops the events once JS has copied them out.
+            drop(events);
+            if done >= chunk.len() && !server.receive_suspended() {
+                break;
+            }
+        }
+        let peak = PEAK.load(Ordering::Relaxed) - base;
+        assert!(fin);
+        assert_eq!(delivered, MESSAGE);
+        assert!(calls >= MESSAGE / BUDGET, "{calls} calls");
+        // A budget of parts, one window being filled, the inflater's state and the kept input.
+        let bound = BUDGET + 2 * INFLATE_WINDOW + 64 * 1024 + wire.len();
+        assert!(peak <= bound, "peak heap growth {peak} > {bound}");
+        eprintln!(
+            "{opcode:?} streaming: frame {} B, {calls} calls, peak heap growth {peak} B",
+            wire.len()
+        );
+    }
 }

@@ -6,10 +6,11 @@
 
 use miniz_oxide::inflate::core::{decompress, inflate_flags, DecompressorOxide};
 use miniz_oxide::inflate::TINFLStatus;
-use ws101::connection::{event_bytes, Config, Connection, Event, FixedMask};
+use ws101::connection::{event_bytes, Config, Connection, Event, FixedMask, INFLATE_WINDOW};
 use ws101::deflate::{Deflater, DirectionParams, Inflater, TAIL};
-use ws101::frame::Role;
+use ws101::frame::{Opcode, Role};
 use ws101::handshake::deflate::DeflateParams;
+use ws101::message::Payload;
 
 #[path = "common/rng.rs"]
 mod rng;
@@ -89,7 +90,8 @@ fn endpoint(role: Role, params: DeflateParams, rng: &mut Rng) -> Connection {
         .with_deflate_level([0, 1, 1, 3, 6, 9][rng.below(6) as usize])
         .with_deflate_threshold([0, 0, 16, 1024][rng.below(4) as usize])
         .with_fragment_size([None, None, Some(1000), Some(65536)][rng.below(4) as usize])
-        .with_max_message_size(2 << 20);
+        .with_max_message_size(2 << 20)
+        .with_streaming(rng.below(2) == 0);
     Connection::with_mask_source(
         role,
         config,
@@ -97,10 +99,13 @@ fn endpoint(role: Role, params: DeflateParams, rng: &mut Rng) -> Connection {
     )
 }
 
-/// Delivers `wire` to `to` in random pieces, through the zero-copy path.
+/// Delivers `wire` to `to` in random pieces, through the zero-copy path; a streaming
+/// receiver goes through `receive_bounded` with a random budget and its parts are joined.
 fn deliver(to: &mut Connection, wire: &[u8], rng: &mut Rng) -> Vec<Msg> {
     let mut got = Vec::new();
     let mut rest = wire;
+    let mut joined = Vec::new();
+    let budget = [usize::MAX, 1, 70_000][rng.below(3) as usize];
     while !rest.is_empty() {
         let n = match rng.below(3) {
             0 => rest.len(),
@@ -110,19 +115,44 @@ fn deliver(to: &mut Connection, wire: &[u8], rng: &mut Rng) -> Vec<Msg> {
         .min(rest.len());
         let mut chunk = rest[..n].to_vec();
         rest = &rest[n..];
-        let mut events = Vec::new();
-        to.receive_in_place(&mut chunk, &mut events);
-        for e in &events {
-            let bytes = event_bytes(e, &chunk).to_vec();
-            got.push(match e {
-                Event::Text {
-                    compressed: false, ..
-                } => Msg::Text(String::from_utf8(bytes).unwrap()),
-                Event::Binary {
-                    compressed: false, ..
-                } => Msg::Binary(bytes),
-                other => panic!("unexpected {other:?}"),
-            });
+        let mut done = 0;
+        loop {
+            let mut events = Vec::new();
+            let part = &mut chunk[done..];
+            done += to.receive_bounded(part, &mut events, budget);
+            for e in &events {
+                let bytes = event_bytes(e, part).to_vec();
+                got.extend(match e {
+                    Event::Text {
+                        compressed: false, ..
+                    } => Some(Msg::Text(String::from_utf8(bytes).unwrap())),
+                    Event::Binary {
+                        compressed: false, ..
+                    } => Some(Msg::Binary(bytes)),
+                    Event::Part {
+                        opcode,
+                        compressed: false,
+                        fin,
+                        ..
+                    } => {
+                        if let Payload::Owned(b) = e.payload().unwrap() {
+                            assert!(b.len() <= INFLATE_WINDOW, "a part of {} B", b.len());
+                        }
+                        joined.extend_from_slice(&bytes);
+                        fin.then(|| {
+                            let all = std::mem::take(&mut joined);
+                            match opcode {
+                                Opcode::Text => Msg::Text(String::from_utf8(all).unwrap()),
+                                _ => Msg::Binary(all),
+                            }
+                        })
+                    }
+                    other => panic!("unexpected {other:?}"),
+                });
+            }
+            if done >= chunk.len() && !to.receive_suspended() {
+                break;
+            }
         }
     }
     got
@@ -153,7 +183,8 @@ fn exchange(params: DeflateParams, rng: &mut Rng, messages: usize) {
         assert_eq!(
             compressed,
             len >= tx.config().deflate_threshold,
-            "RSV1 iff over the threshold"
+            "RSV1 iff over the threshold: {params:?} len {len} level {} from_client {from_client}",
+            tx.config().deflate_level
         );
         let got = deliver(rx, &wire, rng);
         assert_eq!(got, [msg], "{params:?}");

@@ -61,6 +61,12 @@ pub struct Config {
     /// so replies to those messages are sent first, as a frame-at-a-time endpoint would
     /// (RFC 6455 §5.5.1 allows finishing the current message before the Close). Default false.
     pub defer_close: bool,
+    /// Report data messages that do not arrive whole in one chunk, and inflated ones, as
+    /// [`Event::Part`](super::Event::Part)s instead of assembling them (RFC 6455 §5.4), and
+    /// inflate in bounded windows (RFC 7692 §7.2.2): the connection then holds no payload
+    /// between calls, whatever the message size, and the caller assembles messages in its own
+    /// memory. Limits (`max_message_size`, UTF-8) are still enforced here. Default false.
+    pub streaming: bool,
 }
 
 impl Default for Config {
@@ -76,6 +82,7 @@ impl Default for Config {
             deflate_level: DEFAULT_DEFLATE_LEVEL,
             deflate_threshold: DEFAULT_DEFLATE_THRESHOLD,
             defer_close: false,
+            streaming: false,
         }
     }
 }
@@ -104,6 +111,11 @@ impl Config {
     /// Sets [`Config::defer_close`].
     pub fn with_defer_close(mut self, on: bool) -> Self {
         self.defer_close = on;
+        self
+    }
+    /// Sets [`Config::streaming`].
+    pub fn with_streaming(mut self, on: bool) -> Self {
+        self.streaming = on;
         self
     }
     /// Sets [`Config::fragment_size`].

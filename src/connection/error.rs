@@ -73,6 +73,13 @@ pub enum UsageError {
     /// A text message given as bytes that are not UTF-8 (RFC 6455 §5.6); `offset` is the
     /// first invalid byte.
     InvalidUtf8 { offset: usize },
+    /// A message was started or sent while another sent in parts is unfinished (RFC 6455
+    /// §5.4: the fragments of one message are not interleaved with another's), or a part
+    /// was sent with no message started.
+    MessageInProgress,
+    /// The parts of a message sent in parts do not add up to the length it was started
+    /// with (RFC 6455 §5.2: the payload length is announced in the header).
+    MessageLengthMismatch { announced: u64, sent: u64 },
 }
 
 impl Diagnostic for UsageError {
@@ -86,6 +93,8 @@ impl Diagnostic for UsageError {
             UsageError::EntropyUnavailable => "entropy-unavailable",
             UsageError::NotADataOpcode => "not-a-data-opcode",
             UsageError::InvalidUtf8 { .. } => "invalid-utf8",
+            UsageError::MessageInProgress => "message-in-progress",
+            UsageError::MessageLengthMismatch { .. } => "message-length-mismatch",
         }
     }
     fn rfc(&self) -> &'static str {
@@ -98,6 +107,8 @@ impl Diagnostic for UsageError {
             }
             UsageError::EntropyUnavailable => "RFC 6455 §5.3",
             UsageError::NotADataOpcode | UsageError::InvalidUtf8 { .. } => "RFC 6455 §5.6",
+            UsageError::MessageInProgress => "RFC 6455 §5.4",
+            UsageError::MessageLengthMismatch { .. } => "RFC 6455 §5.2",
         }
     }
     fn explanation(&self) -> String {
@@ -122,6 +133,12 @@ impl Diagnostic for UsageError {
             }
             UsageError::NotADataOpcode => "Only text and binary messages can be sent this way.",
             UsageError::InvalidUtf8 { .. } => "A text message must be valid UTF-8.",
+            UsageError::MessageInProgress => {
+                "A message sent in parts must be finished before another one starts."
+            }
+            UsageError::MessageLengthMismatch { .. } => {
+                "The parts of a message must add up to the length it was started with."
+            }
         })
     }
     fn value(&self) -> Option<String> {
@@ -131,6 +148,9 @@ impl Diagnostic for UsageError {
                 Some(len.to_string())
             }
             UsageError::InvalidCloseCode { code } => Some(code.to_string()),
+            UsageError::MessageLengthMismatch { announced, sent } => {
+                Some(alloc::format!("{sent} of {announced}"))
+            }
             _ => None,
         }
     }

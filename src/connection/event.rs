@@ -4,6 +4,7 @@
 use alloc::string::String;
 
 use super::error::ProtocolError;
+use crate::frame::Opcode;
 use crate::message::Payload;
 
 /// One thing that happened on the connection.
@@ -18,6 +19,17 @@ pub enum Event {
     Text { payload: Payload, compressed: bool },
     /// A complete binary message (RFC 6455 §5.6); `compressed` as for [`Event::Text`].
     Binary { payload: Payload, compressed: bool },
+    /// With [`Config::streaming`](super::Config::streaming): the next piece of a data message
+    /// that did not arrive whole in one chunk, or of an inflated one (RFC 6455 §5.4, RFC 7692
+    /// §7.2.2), in order; `fin` marks the last. Join the pieces to get the message: text is
+    /// checked as it comes (§8.1) but a code point may span two pieces. `compressed` as for
+    /// [`Event::Text`]; `opcode` is `Text` or `Binary`.
+    Part {
+        opcode: Opcode,
+        payload: Payload,
+        compressed: bool,
+        fin: bool,
+    },
     /// A ping (RFC 6455 §5.5.2); with `auto_pong` the pong is already queued.
     Ping(Payload),
     /// A pong (RFC 6455 §5.5.3).
@@ -39,7 +51,9 @@ impl Event {
     /// The payload of a data or ping/pong event.
     pub fn payload(&self) -> Option<&Payload> {
         match self {
-            Event::Text { payload, .. } | Event::Binary { payload, .. } => Some(payload),
+            Event::Text { payload, .. }
+            | Event::Binary { payload, .. }
+            | Event::Part { payload, .. } => Some(payload),
             Event::Ping(payload) | Event::Pong(payload) => Some(payload),
             Event::Close { .. } | Event::Error(_) => None,
         }
@@ -48,7 +62,9 @@ impl Event {
     /// Copies an in-chunk payload out of `chunk`, so the event outlives the buffer.
     pub fn make_owned(&mut self, chunk: &[u8]) {
         let payload = match self {
-            Event::Text { payload, .. } | Event::Binary { payload, .. } => payload,
+            Event::Text { payload, .. }
+            | Event::Binary { payload, .. }
+            | Event::Part { payload, .. } => payload,
             Event::Ping(payload) | Event::Pong(payload) => payload,
             Event::Close { .. } | Event::Error(_) => return,
         };

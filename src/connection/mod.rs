@@ -8,7 +8,9 @@
 pub mod config;
 pub mod error;
 pub mod event;
+mod inflating;
 pub mod mask_source;
+mod sending;
 pub mod state;
 
 use alloc::boxed::Box;
@@ -33,6 +35,10 @@ use crate::handshake::deflate::DeflateParams;
 use crate::message::{
     encode_close_payload, validate_utf8, Assembler, Message, Payload, MAX_CLOSE_REASON,
 };
+use inflating::Inflating;
+pub use inflating::INFLATE_WINDOW;
+use sending::Sending;
+pub use sending::OUTPUT_KEEP;
 
 /// One WebSocket connection's protocol state (RFC 6455 §5–§7).
 pub struct Connection {
@@ -59,6 +65,24 @@ pub struct Connection {
     deferred_close: Vec<u8>,
     /// A data message was delivered during the current `receive` call.
     batch_has_data: bool,
+    /// When streaming: the compressed message being inflated (RFC 7692 §7.2.2).
+    inflating: Option<Box<Inflating>>,
+    /// Bytes of owned payload the current bounded receive call may still report.
+    budget_left: usize,
+    /// The last bounded receive stopped early: the next call continues it.
+    resuming: bool,
+    /// A message being sent in parts ([`Connection::begin_message`]).
+    sending: Option<Box<Sending>>,
+}
+
+/// Whether a receive loop goes on after delivering a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Flow {
+    Continue,
+    /// A Close or a failure: the rest of the input is ignored (RFC 6455 §5.5.1, §7.1.7).
+    Stop,
+    /// The call's budget of owned payload ran out: the caller must call again.
+    Suspend,
 }
 
 impl core::fmt::Debug for Connection {
@@ -90,7 +114,8 @@ impl Connection {
             rsv1_allowed: config.rsv1_allowed,
             max_frame_size: config.max_frame_size,
         });
-        let assembler = Assembler::new(config.max_message_size);
+        let mut assembler = Assembler::new(config.max_message_size);
+        assembler.set_streaming(config.streaming);
         Connection {
             role,
             config,
@@ -109,6 +134,10 @@ impl Connection {
             message_offset: 0,
             deferred_close: Vec::new(),
             batch_has_data: false,
+            inflating: None,
+            budget_left: usize::MAX,
+            resuming: false,
+            sending: None,
         }
     }
 
@@ -191,21 +220,75 @@ impl Connection {
     ///
     /// Payloads are unmasked in place in `chunk`. A message or control frame that lies wholly
     /// in `chunk` and is unfragmented comes as [`Payload::InChunk`], a range of `chunk` valid
-    /// until the caller reuses it; others come as [`Payload::Owned`]. After a Close frame or a
-    /// protocol error, the rest of the input is ignored.
+    /// until the caller reuses it; others come as [`Payload::Owned`] (or, with
+    /// [`Config::streaming`], as [`Event::Part`]s). After a Close frame or a protocol error,
+    /// the rest of the input is ignored.
     pub fn receive_in_place(&mut self, chunk: &mut [u8], out: &mut Vec<Event>) {
-        let base = self.stream_offset;
-        self.stream_offset = base.saturating_add(chunk.len() as u64);
-        self.batch_has_data = false;
-        if !self.receiving {
-            return;
+        let mut done = 0;
+        while let Some(rest) = chunk.get_mut(done..) {
+            done += self.receive_bounded(rest, out, usize::MAX);
+            if done >= chunk.len() && !self.resuming {
+                break;
+            }
         }
+    }
+
+    /// [`Connection::receive_in_place`] that stops once the events of this call hold about
+    /// `budget` bytes of owned payload (inflated data, with [`Config::streaming`]), so memory
+    /// per call stays bounded whatever the compression ratio. Returns how many bytes of
+    /// `chunk` it consumed; while [`Connection::receive_suspended`] is true, handle the events,
+    /// then call again with the rest of the chunk (possibly empty).
+    pub fn receive_bounded(
+        &mut self,
+        chunk: &mut [u8],
+        out: &mut Vec<Event>,
+        budget: usize,
+    ) -> usize {
+        let base = self.stream_offset;
+        if !self.resuming {
+            self.batch_has_data = false;
+        }
+        self.resuming = false;
+        self.budget_left = budget.max(1);
+        let mut pos = 0;
+        if self.receiving {
+            pos = match self.inflate_pending(out) {
+                Flow::Continue => self.receive_frames(chunk, base, out),
+                Flow::Stop => chunk.len(),
+                Flow::Suspend => {
+                    self.resuming = true;
+                    0
+                }
+            };
+        } else {
+            pos = pos.max(chunk.len());
+        }
+        self.stream_offset = base.saturating_add(pos as u64);
+        pos
+    }
+
+    /// True when the last [`Connection::receive_bounded`] stopped before the end of its work.
+    pub fn receive_suspended(&self) -> bool {
+        self.resuming
+    }
+
+    /// Decodes frames from `chunk` until it is used up, a Close or failure, or the budget.
+    fn receive_frames(&mut self, chunk: &mut [u8], base: u64, out: &mut Vec<Event>) -> usize {
         let mut pos = 0;
         loop {
+            if self.budget_left == 0 && pos < chunk.len() {
+                self.resuming = true;
+            }
+            if self.resuming {
+                return pos;
+            }
             let piece = match self.decoder.next(chunk, &mut pos, base) {
                 Ok(Some(piece)) => piece,
-                Ok(None) => return,
-                Err(e) => return self.fail(ProtocolError::Frame(e), out),
+                Ok(None) => return pos,
+                Err(e) => {
+                    self.fail(ProtocolError::Frame(e), out);
+                    return chunk.len();
+                }
             };
             let frame_offset = self.decoder.frame_offset();
             if self.decoder.header().rsv1 {
@@ -217,12 +300,15 @@ impl Connection {
                 .push(self.decoder.header(), piece, chunk, base, frame_offset)
             {
                 Ok(None) => {}
-                Ok(Some(message)) => {
-                    if !self.deliver(message, chunk, out) {
-                        return;
-                    }
+                Ok(Some(message)) => match self.deliver(message, chunk, out) {
+                    Flow::Continue => {}
+                    Flow::Stop => return chunk.len(),
+                    Flow::Suspend => self.resuming = true,
+                },
+                Err(e) => {
+                    self.fail(ProtocolError::Message(e), out);
+                    return chunk.len();
                 }
-                Err(e) => return self.fail(ProtocolError::Message(e), out),
             }
         }
     }
@@ -238,6 +324,9 @@ impl Connection {
         for event in out.iter_mut().skip(first) {
             event.make_owned(&scratch);
         }
+        if scratch.capacity() > OUTPUT_KEEP {
+            scratch = Vec::new();
+        }
         self.scratch = scratch;
     }
 
@@ -245,6 +334,8 @@ impl Connection {
     /// an abnormal closure: a [`Event::Close`] with code 1006 and `was_clean: false` (§7.4.1).
     pub fn receive_eof(&mut self, out: &mut Vec<Event>) {
         self.receiving = false;
+        self.resuming = false;
+        self.abort_inflating();
         if self.state != State::Closed {
             self.state = State::Closed;
             self.clean = false;
@@ -257,29 +348,41 @@ impl Connection {
     }
 
     /// Reports a data message, inflating it first under permessage-deflate (RFC 7692 §7.2.2).
-    /// Returns false when inflating failed the connection.
     #[inline]
     fn deliver_data(
         &mut self,
+        opcode: Opcode,
         payload: Payload,
         compressed: bool,
-        text: bool,
         chunk: &[u8],
         out: &mut Vec<Event>,
-    ) -> bool {
-        let (payload, compressed) = if compressed && self.deflate.is_some() {
-            match self.inflate(&payload, chunk, text) {
-                Ok(inflated) => (inflated, false),
+    ) -> Flow {
+        if compressed && self.deflate.is_some() {
+            if self.config.streaming {
+                return self.inflate_part(opcode, payload.bytes(chunk), true, out);
+            }
+            return match self.inflate(&payload, chunk, opcode == Opcode::Text) {
+                Ok(inflated) => self.push_data(opcode, inflated, false, out),
                 Err(e) => {
                     self.fail(ProtocolError::Deflate(e), out);
-                    return false;
+                    Flow::Stop
                 }
-            }
-        } else {
-            (payload, compressed)
-        };
+            };
+        }
+        self.push_data(opcode, payload, compressed, out)
+    }
+
+    /// Reports a whole data message.
+    #[inline]
+    fn push_data(
+        &mut self,
+        opcode: Opcode,
+        payload: Payload,
+        compressed: bool,
+        out: &mut Vec<Event>,
+    ) -> Flow {
         self.batch_has_data = true;
-        out.push(if text {
+        out.push(if opcode == Opcode::Text {
             Event::Text {
                 payload,
                 compressed,
@@ -290,21 +393,66 @@ impl Connection {
                 compressed,
             }
         });
-        true
+        Flow::Continue
+    }
+
+    /// Reports a piece of a streamed data message (RFC 6455 §5.4), inflating it first under
+    /// permessage-deflate.
+    fn deliver_part(
+        &mut self,
+        opcode: Opcode,
+        payload: Payload,
+        compressed: bool,
+        fin: bool,
+        chunk: &[u8],
+        out: &mut Vec<Event>,
+    ) -> Flow {
+        if compressed && self.deflate.is_some() {
+            return self.inflate_part(opcode, payload.bytes(chunk), fin, out);
+        }
+        self.push_part(opcode, payload, compressed, fin, out);
+        Flow::Continue
+    }
+
+    /// Reports one piece of a data message; owned bytes count against the call's budget.
+    fn push_part(
+        &mut self,
+        opcode: Opcode,
+        payload: Payload,
+        compressed: bool,
+        fin: bool,
+        out: &mut Vec<Event>,
+    ) {
+        if let Payload::Owned(bytes) = &payload {
+            self.budget_left = self.budget_left.saturating_sub(bytes.len());
+        }
+        self.batch_has_data |= fin;
+        out.push(Event::Part {
+            opcode,
+            payload,
+            compressed,
+            fin,
+        });
     }
 
     /// Reports a message; answers pings and closes. Returns false when parsing must stop.
     #[inline]
-    fn deliver(&mut self, message: Message, chunk: &[u8], out: &mut Vec<Event>) -> bool {
+    fn deliver(&mut self, message: Message, chunk: &[u8], out: &mut Vec<Event>) -> Flow {
         match message {
             Message::Text {
                 payload,
                 compressed,
-            } => return self.deliver_data(payload, compressed, true, chunk, out),
+            } => return self.deliver_data(Opcode::Text, payload, compressed, chunk, out),
             Message::Binary {
                 payload,
                 compressed,
-            } => return self.deliver_data(payload, compressed, false, chunk, out),
+            } => return self.deliver_data(Opcode::Binary, payload, compressed, chunk, out),
+            Message::Part {
+                opcode,
+                payload,
+                compressed,
+                fin,
+            } => return self.deliver_part(opcode, payload, compressed, fin, chunk, out),
             Message::Ping(payload) => {
                 // No pong once we sent our Close: nothing follows a Close (RFC 6455 §5.5.1).
                 if self.config.auto_pong && matches!(self.state, State::Open | State::RemoteClosing)
@@ -318,6 +466,7 @@ impl Connection {
             Message::Pong(payload) => out.push(Event::Pong(payload)),
             Message::Close { code, reason } => {
                 self.receiving = false;
+                self.abort_inflating();
                 match self.state {
                     State::Open if self.config.auto_close => {
                         // RFC 6455 §5.5.1: reply with a Close, typically echoing the code; the
@@ -341,10 +490,10 @@ impl Connection {
                     reason,
                     was_clean,
                 });
-                return false;
+                return Flow::Stop;
             }
         }
-        true
+        Flow::Continue
     }
 
     /// Inflates a compressed message (RFC 7692 §7.2.2) under `max_message_size`, checking
@@ -389,6 +538,8 @@ impl Connection {
     /// unless we already sent one, stop parsing, and report the error.
     fn fail(&mut self, error: ProtocolError, out: &mut Vec<Event>) {
         self.receiving = false;
+        self.resuming = false;
+        self.abort_inflating();
         if matches!(self.state, State::Open | State::RemoteClosing) {
             let code = error.close_code().unwrap_or(CloseCode::PROTOCOL_ERROR.0);
             let _ = self.write_owed_close(&code.to_be_bytes());
@@ -432,6 +583,9 @@ impl Connection {
         if !self.can_send() {
             return Err(UsageError::AlreadyClosed);
         }
+        if self.sending.is_some() {
+            return Err(UsageError::MessageInProgress);
+        }
         let compressed = self.deflate.is_some() && len >= self.config.deflate_threshold;
         let fragmented = matches!(self.config.fragment_size, Some(size) if size > 0 && len > size);
         if self.role == Role::Client || compressed || fragmented {
@@ -472,6 +626,9 @@ impl Connection {
         if !self.can_send() {
             return Err(UsageError::AlreadyClosed);
         }
+        if self.sending.is_some() {
+            return Err(UsageError::MessageInProgress);
+        }
         let Some(deflate) = self.deflate.as_mut() else {
             return self.send_message(opcode, payload, false);
         };
@@ -489,7 +646,7 @@ impl Connection {
                 d.deflater.reset();
             }
         }
-        if buf.capacity() > 1 << 20 {
+        if buf.capacity() > OUTPUT_KEEP {
             buf = Vec::new();
         }
         self.compressed = buf;
@@ -561,6 +718,10 @@ impl Connection {
     pub fn consume_output(&mut self, n: usize) {
         let n = n.min(self.output.len());
         self.output.drain(..n);
+        if self.output.is_empty() && self.output.capacity() > OUTPUT_KEEP {
+            // After a large message: do not keep its size for the connection's lifetime.
+            self.output = Vec::new();
+        }
     }
 
     /// Hands all pending output to the caller without copying or allocating: `buf` is cleared
@@ -583,6 +744,9 @@ impl Connection {
     ) -> Result<(), UsageError> {
         if !self.can_send() {
             return Err(UsageError::AlreadyClosed);
+        }
+        if self.sending.is_some() {
+            return Err(UsageError::MessageInProgress);
         }
         let size = match self.config.fragment_size {
             Some(size) if size > 0 && payload.len() > size => size,

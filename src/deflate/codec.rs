@@ -15,9 +15,10 @@ use miniz_oxide::deflate::core::{
     TDEFLStatus,
 };
 use miniz_oxide::inflate::stream::{inflate, InflateState, MinReset};
-use miniz_oxide::{DataFormat, MZError, MZFlush, MZStatus};
+use miniz_oxide::{MZError, MZFlush, MZStatus};
 
 use super::params::{DirectionParams, WindowPolicy};
+use super::spare;
 
 /// The end of a sync flush, removed from every compressed message and appended again before
 /// inflating it (RFC 7692 §7.2.1, §7.2.2).
@@ -97,6 +98,20 @@ impl Deflater {
     /// Appends the compressed payload of one message to `out`, without the `00 00 ff ff` tail
     /// (RFC 7692 §7.2.1). On failure `out` is unchanged and the window is reset.
     pub fn compress(&mut self, input: &[u8], out: &mut Vec<u8>) -> Result<(), CompressError> {
+        self.compress_part(input, out, true)
+    }
+
+    /// Appends the compressed bytes of the next part of a message to `out`, so a large message
+    /// is compressed in bounded pieces into one DEFLATE stream (RFC 7692 §7.2.1: the payload
+    /// may be split into frames anywhere). Every part ends with a sync flush; only the last
+    /// (`fin`) has its `00 00 ff ff` removed, earlier ones keep that empty stored block, which
+    /// inflates to nothing. On failure `out` is unchanged and the window is reset.
+    pub fn compress_part(
+        &mut self,
+        input: &[u8],
+        out: &mut Vec<u8>,
+        fin: bool,
+    ) -> Result<(), CompressError> {
         let start = out.len();
         let result = match self.params.window_policy() {
             WindowPolicy::Segmented { window } => self.compress_segmented(input, out, window),
@@ -108,9 +123,17 @@ impl Deflater {
             self.reset();
             return Err(CompressError);
         }
+        if !fin {
+            return Ok(());
+        }
         out.truncate(out.len() - TAIL.len());
         if self.params.no_context_takeover {
-            self.reset();
+            // Nothing carries over to the next message: hand the state back (spare.rs).
+            let flags = self.flags();
+            if let Some(c) = self.compressor.take() {
+                spare::give_compressor(flags, c);
+            }
+            self.since_reset = 0;
         }
         Ok(())
     }
@@ -146,10 +169,13 @@ impl Deflater {
         let flags = self.flags();
         let c = self
             .compressor
-            .get_or_insert_with(|| Box::new(CompressorOxide::new(flags)));
+            .get_or_insert_with(|| spare::take_compressor(flags));
         let mut rest = input;
         loop {
-            let spare = rest.len() / 2 + 1024;
+            // Room for all of it at once: DEFLATE expands incompressible input by a few bytes
+            // per 64 KiB block at most (RFC 1951 §3.2.4). With less room, miniz_oxide 0.9 at
+            // level 0 (stored blocks) was seen to drop bytes across calls.
+            let spare = rest.len() + rest.len() / 8 + 1024;
             let at = out.len();
             out.resize(at + spare, 0);
             let (status, used, written) = compress(c, rest, &mut out[at..], TDEFLFlush::Sync);
@@ -232,9 +258,7 @@ impl Inflater {
         max: u64,
         out: &mut Vec<u8>,
     ) -> Result<(), InflateError> {
-        let state = self
-            .state
-            .get_or_insert_with(|| InflateState::new_boxed(DataFormat::Raw));
+        let state = self.state.get_or_insert_with(spare::take_decompressor);
         let start = out.len();
         let result = match feed(state, input, max, out, start) {
             Ok(false) => {
@@ -250,9 +274,92 @@ impl Inflater {
             other => other,
         };
         if !matches!(result, Ok(false)) || self.params.no_context_takeover {
-            state.reset_as(MinReset);
+            self.release();
         }
         result.map(|_| ())
+    }
+}
+
+/// What one bounded inflate step did ([`Inflater::step`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InflateStep {
+    /// Input bytes taken.
+    pub consumed: usize,
+    /// Output bytes appended.
+    pub written: usize,
+    /// A block with BFINAL set ended the stream (RFC 7692 §7.2.3.4): the rest of the
+    /// message's input is to be ignored.
+    pub ended: bool,
+}
+
+impl Inflater {
+    /// One bounded step of inflating a message as its compressed bytes arrive (RFC 7692
+    /// §7.2.2): takes what it can of `input` and appends at most `room` bytes to `out`. Output
+    /// the step could not deliver stays inside the inflater; call again, with empty input once
+    /// the message's bytes are all given, until a step writes nothing. Then call
+    /// [`Inflater::end_message`]. Memory used is `room` plus the inflater's fixed state,
+    /// whatever the compression ratio.
+    pub fn step(
+        &mut self,
+        input: &[u8],
+        room: usize,
+        out: &mut Vec<u8>,
+    ) -> Result<InflateStep, InflateError> {
+        let state = self.state.get_or_insert_with(spare::take_decompressor);
+        let at = out.len();
+        out.resize(at + room, 0);
+        let r = inflate(state, input, &mut out[at..], MZFlush::None);
+        out.truncate(at + r.bytes_written);
+        let ended = match r.status {
+            Ok(MZStatus::StreamEnd) => true,
+            Ok(_) | Err(MZError::Buf) => false,
+            Err(_) => {
+                state.reset_as(MinReset);
+                return Err(InflateError::Corrupt);
+            }
+        };
+        Ok(InflateStep {
+            consumed: r.bytes_consumed,
+            written: r.bytes_written,
+            ended,
+        })
+    }
+
+    /// Ends a message inflated with [`Inflater::step`]: appends the `00 00 ff ff` tail (RFC
+    /// 7692 §7.2.2), which after a whole message is an empty stored block and can produce no
+    /// data (if it does, the message was cut short or corrupt). Unless `ended` (a BFINAL block
+    /// ended the stream), the window is kept for the next message under context takeover;
+    /// otherwise, or without context takeover, the state is released.
+    pub fn end_message(&mut self, ended: bool) -> Result<(), InflateError> {
+        let mut result = Ok(());
+        if !ended {
+            if let Some(state) = self.state.as_mut() {
+                let mut sink = [0u8; 8];
+                let r = inflate(state, &TAIL, &mut sink, MZFlush::None);
+                let bad = r.bytes_written != 0 || !matches!(r.status, Ok(_) | Err(MZError::Buf));
+                if bad {
+                    result = Err(InflateError::Corrupt);
+                }
+            }
+        }
+        if ended || result.is_err() || self.params.no_context_takeover {
+            self.release();
+        }
+        result
+    }
+
+    /// Drops the message in progress (the connection failed or closed).
+    pub fn abort_message(&mut self) {
+        self.release();
+    }
+
+    /// Frees the decompressor's state; the next message allocates a fresh one. Without
+    /// context takeover nothing carries over between messages (RFC 7692 §7.1.1.2), so an idle
+    /// connection holds no inflate window.
+    fn release(&mut self) {
+        if let Some(state) = self.state.take() {
+            spare::give_decompressor(state);
+        }
     }
 }
 
@@ -370,5 +477,22 @@ mod tests {
         let mut out = vec![];
         i.decompress(&z, 100_000, &mut out).unwrap();
         assert_eq!(out.len(), 100_000);
+    }
+    #[test]
+    fn level_0_and_small_windows_compress_large_messages() {
+        for bits in [8, 9, 12, 15] {
+            for level in [0, 1, 6] {
+                let p = DirectionParams {
+                    no_context_takeover: true,
+                    max_window_bits: bits,
+                };
+                let mut d = Deflater::new(p, level);
+                for i in 0..5 {
+                    let mut z = vec![];
+                    let r = d.compress(&vec![b'x'; 95297 + i], &mut z);
+                    assert!(r.is_ok(), "round {i} bits {bits} level {level}");
+                }
+            }
+        }
     }
 }

@@ -13,8 +13,11 @@
 pub mod codec;
 pub mod error;
 pub mod params;
+pub mod spare;
 
-pub use codec::{CompressError, Deflater, InflateError, Inflater, INFLATE_CHUNK, TAIL};
+pub use codec::{
+    CompressError, Deflater, InflateError, InflateStep, Inflater, INFLATE_CHUNK, TAIL,
+};
 pub use error::DeflateError;
 pub use params::{DirectionParams, WindowPolicy};
 

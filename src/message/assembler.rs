@@ -3,7 +3,9 @@
 //!
 //! Zero-copy when possible: an unfragmented data frame, or a control frame, whose payload lies
 //! wholly in the current chunk is reported as a range of that chunk. Anything spanning chunks
-//! or fragments is copied into an owned buffer, validated piece by piece as it arrives.
+//! or fragments is either copied into an owned buffer, validated piece by piece as it arrives,
+//! or, when streaming ([`Assembler::set_streaming`]), reported piece by piece as
+//! [`Message::Part`] ranges of each chunk, so the assembler holds no payload at all.
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -27,6 +29,16 @@ pub enum Message {
     Pong(Payload),
     /// A close frame, parsed and validated (RFC 6455 §5.5.1).
     Close { code: Option<u16>, reason: String },
+    /// When streaming: the next piece of a data message that does not lie whole in one chunk
+    /// (RFC 6455 §5.4), in order; `fin` marks the message's last piece. `opcode` is the
+    /// message's (`Text` or `Binary`). Text pieces are checked as they come (§8.1), but a code
+    /// point may be split between pieces: decode the joined bytes.
+    Part {
+        opcode: Opcode,
+        payload: Payload,
+        compressed: bool,
+        fin: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +58,7 @@ pub struct Assembler {
     utf8: Utf8Validator,
     held_offset: u64,
     control: Vec<u8>,
+    streaming: bool,
 }
 
 impl Assembler {
@@ -60,7 +73,15 @@ impl Assembler {
             utf8: Utf8Validator::new(),
             held_offset: 0,
             control: Vec::new(),
+            streaming: false,
         }
+    }
+
+    /// Streaming: report data messages that span chunks or frames piece by piece as
+    /// [`Message::Part`] instead of copying them into an owned buffer. Memory then stays
+    /// bounded by the caller's chunk, whatever the message size.
+    pub fn set_streaming(&mut self, on: bool) {
+        self.streaming = on;
     }
 
     /// Changes the limit for messages started later.
@@ -202,9 +223,11 @@ impl Assembler {
         if self.message_len > self.max_message_size {
             return Err(self.too_large(frame_offset, self.message_len));
         }
-        // Limit-checked above; cap the up-front reservation against slow senders.
-        let reserve = header.payload_len.min(1 << 20) as usize;
-        self.buffer.reserve(reserve);
+        if !self.streaming {
+            // Limit-checked above; cap the up-front reservation against slow senders.
+            let reserve = header.payload_len.min(1 << 20) as usize;
+            self.buffer.reserve(reserve);
+        }
         Ok(None)
     }
 
@@ -237,16 +260,33 @@ impl Assembler {
                 self.held_offset = end.saturating_sub(now_held as u64);
             }
         }
+        let fin = piece.last && header.fin;
+        if self.streaming {
+            if fin {
+                self.finish_text(check_text)?;
+                self.kind = None;
+            } else if data.is_empty() {
+                return Ok(None);
+            }
+            let opcode = match kind {
+                Kind::Text => Opcode::Text,
+                Kind::Binary => Opcode::Binary,
+            };
+            return Ok(Some(Message::Part {
+                opcode,
+                payload: Payload::InChunk {
+                    start: piece.start,
+                    len: piece.len,
+                },
+                compressed: self.compressed,
+                fin,
+            }));
+        }
         self.buffer.extend_from_slice(data);
-        if !(piece.last && header.fin) {
+        if !fin {
             return Ok(None);
         }
-        if check_text && self.utf8.finish().is_err() {
-            // The message ends inside a code point: point at where it starts.
-            return Err(MessageError::InvalidUtf8 {
-                offset: self.held_offset,
-            });
-        }
+        self.finish_text(check_text)?;
         self.kind = None;
         let payload = Payload::Owned(core::mem::take(&mut self.buffer));
         let compressed = self.compressed;
@@ -260,6 +300,17 @@ impl Assembler {
                 compressed,
             },
         }))
+    }
+
+    /// At the end of a text message: it must not end inside a code point (RFC 6455 §8.1).
+    fn finish_text(&mut self, check_text: bool) -> Result<(), MessageError> {
+        if check_text && self.utf8.finish().is_err() {
+            // The message ends inside a code point: point at where it starts.
+            return Err(MessageError::InvalidUtf8 {
+                offset: self.held_offset,
+            });
+        }
+        Ok(())
     }
 
     fn too_large(&self, offset: u64, len: u64) -> MessageError {

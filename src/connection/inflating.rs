@@ -1,0 +1,181 @@
+//! Inflating a compressed message as its frames arrive (RFC 7692 §7.2.2), in bounded windows.
+//!
+//! With [`Config::streaming`](super::Config::streaming) a compressed message is never held
+//! whole: each piece of compressed payload is inflated as it arrives and the output is reported
+//! as [`Event::Part`]s of at most [`INFLATE_WINDOW`] bytes, checked against the size limit
+//! (RFC 6455 §10.4) and, for text, UTF-8 (§8.1) as it is produced. A compression bomb costs one
+//! window, not the message. When a receive call's budget runs out in the middle of a piece, the
+//! rest of that piece (at most one chunk) is kept here and inflated by the next call.
+
+use alloc::boxed::Box;
+use alloc::vec::Vec;
+
+use super::{Connection, Event, Flow, ProtocolError};
+use crate::deflate::DeflateError;
+use crate::frame::Opcode;
+use crate::message::{Payload, Utf8Validator};
+
+/// Largest part an inflated message is reported in.
+pub const INFLATE_WINDOW: usize = 64 * 1024;
+
+/// The compressed message being inflated.
+#[derive(Debug)]
+pub(super) struct Inflating {
+    opcode: Opcode,
+    /// Inflated bytes so far (checked against `max_message_size`).
+    produced: u64,
+    /// A BFINAL block ended the DEFLATE stream: the rest of the message is ignored
+    /// (RFC 7692 §7.2.3.4).
+    ended: bool,
+    utf8: Utf8Validator,
+    /// Compressed input a call left for the next, and whether it ends the message.
+    pending: Option<(Vec<u8>, bool)>,
+}
+
+impl Connection {
+    /// Inflates the next piece of a compressed message; `fin` marks its last piece.
+    pub(super) fn inflate_part(
+        &mut self,
+        opcode: Opcode,
+        input: &[u8],
+        fin: bool,
+        out: &mut Vec<Event>,
+    ) -> Flow {
+        if self.inflating.is_none() {
+            self.inflating = Some(Box::new(Inflating {
+                opcode,
+                produced: 0,
+                ended: false,
+                utf8: Utf8Validator::new(),
+                pending: None,
+            }));
+        }
+        self.inflate_input(input, fin, out)
+    }
+
+    /// Goes on with the input an earlier call left pending, if any.
+    pub(super) fn inflate_pending(&mut self, out: &mut Vec<Event>) -> Flow {
+        let Some((input, fin)) = self.inflating.as_mut().and_then(|i| i.pending.take()) else {
+            return Flow::Continue;
+        };
+        self.inflate_input(&input, fin, out)
+    }
+
+    /// Forgets the message being inflated (the connection closed or failed).
+    pub(super) fn abort_inflating(&mut self) {
+        if self.inflating.take().is_some() {
+            if let Some(d) = self.deflate.as_mut() {
+                d.inflater.abort_message();
+            }
+        }
+    }
+
+    fn inflate_input(&mut self, input: &[u8], fin: bool, out: &mut Vec<Event>) -> Flow {
+        let offset = self.message_offset;
+        let max = self.config.max_message_size;
+        let mut rest = input;
+        let mut window: Vec<u8> = Vec::new();
+        loop {
+            let (Some(inf), Some(deflate)) = (self.inflating.as_mut(), self.deflate.as_mut())
+            else {
+                return self.inflate_failed(DeflateError::InvalidCompressedData { offset }, out);
+            };
+            if inf.ended {
+                rest = &[];
+            }
+            let left = usize::try_from(max.saturating_sub(inf.produced).saturating_add(1))
+                .unwrap_or(usize::MAX);
+            let room = (INFLATE_WINDOW - window.len()).min(left);
+            // Grow with the data rather than reserving a whole window for a small message.
+            let want = room.min(window.len().max(rest.len().saturating_mul(4)).max(4096));
+            window.reserve_exact(want);
+            let before = window.len();
+            let step = if inf.ended {
+                crate::deflate::InflateStep {
+                    consumed: 0,
+                    written: 0,
+                    ended: true,
+                }
+            } else {
+                match deflate.inflater.step(rest, want, &mut window) {
+                    Ok(step) => step,
+                    Err(_) => {
+                        return self
+                            .inflate_failed(DeflateError::InvalidCompressedData { offset }, out)
+                    }
+                }
+            };
+            rest = rest.get(step.consumed..).unwrap_or(&[]);
+            inf.ended |= step.ended;
+            if step.written > 0 {
+                inf.produced = inf.produced.saturating_add(step.written as u64);
+                if inf.produced > max {
+                    return self.inflate_failed(DeflateError::MessageTooLarge { offset, max }, out);
+                }
+                if inf.opcode == Opcode::Text {
+                    let held = inf.utf8.held() as u64;
+                    if let Err(at) = inf.utf8.feed(&window[before..]) {
+                        let start = inf.produced - step.written as u64;
+                        let index = (start + at as u64).saturating_sub(held);
+                        return self
+                            .inflate_failed(DeflateError::InvalidUtf8 { offset, index }, out);
+                    }
+                }
+            }
+            let stuck = step.consumed == 0 && step.written == 0;
+            if stuck && !rest.is_empty() {
+                return self.inflate_failed(DeflateError::InvalidCompressedData { offset }, out);
+            }
+            if window.len() >= INFLATE_WINDOW {
+                let opcode = inf.opcode;
+                let full = core::mem::take(&mut window);
+                self.push_part(opcode, Payload::Owned(full), false, false, out);
+                if self.budget_left == 0 {
+                    if let Some(inf) = self.inflating.as_mut() {
+                        inf.pending = Some((rest.to_vec(), fin));
+                    }
+                    return Flow::Suspend;
+                }
+                continue;
+            }
+            // Without more input the inflater has delivered what it can; at the end of the
+            // message, step until it writes nothing so no output stays inside it.
+            if stuck || (rest.is_empty() && !fin && step.written < want) {
+                break;
+            }
+        }
+        let Some(inf) = self.inflating.as_ref() else {
+            return Flow::Continue;
+        };
+        let opcode = inf.opcode;
+        if !fin {
+            if !window.is_empty() {
+                self.push_part(opcode, Payload::Owned(window), false, false, out);
+            }
+            return Flow::Continue;
+        }
+        let ended = inf.ended;
+        let produced = inf.produced;
+        let complete = inf.utf8.is_complete();
+        let ok = self
+            .deflate
+            .as_mut()
+            .is_some_and(|d| d.inflater.end_message(ended).is_ok());
+        if !ok {
+            return self.inflate_failed(DeflateError::InvalidCompressedData { offset }, out);
+        }
+        if opcode == Opcode::Text && !complete {
+            // The text ends inside a code point (RFC 6455 §8.1).
+            let index = produced.saturating_sub(1);
+            return self.inflate_failed(DeflateError::InvalidUtf8 { offset, index }, out);
+        }
+        self.inflating = None;
+        self.push_part(opcode, Payload::Owned(window), false, true, out);
+        Flow::Continue
+    }
+
+    fn inflate_failed(&mut self, error: DeflateError, out: &mut Vec<Event>) -> Flow {
+        self.fail(ProtocolError::Deflate(error), out);
+        Flow::Stop
+    }
+}

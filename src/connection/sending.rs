@@ -1,0 +1,184 @@
+//! Sending one message in parts (RFC 6455 §5.4), so a large message passes through the
+//! connection in bounded windows instead of whole.
+//!
+//! [`Connection::begin_message`] announces the message and its total length (which decides
+//! compression, RFC 7692 §7.2.1, by the same threshold as a whole send); each
+//! [`Connection::send_message_part`] then appends the frames of one part: the first frame
+//! carries the opcode (and RSV1 when compressed, RFC 7692 §6), later ones are continuations,
+//! the last part's last frame has FIN. Control frames may be sent between parts (§5.4
+//! allows them between fragments). Compressed parts continue one DEFLATE stream, each ending
+//! in a sync flush ([`Deflater::compress_part`](crate::deflate::Deflater::compress_part)).
+
+use alloc::boxed::Box;
+
+use super::{Connection, State, UsageError};
+use crate::frame::Opcode;
+use crate::message::Utf8Validator;
+
+/// A message being sent in parts.
+#[derive(Debug)]
+pub(super) struct Sending {
+    opcode: Opcode,
+    announced: u64,
+    sent: u64,
+    compress: bool,
+    /// No frame of the message was written yet (the next carries the opcode).
+    first_frame: bool,
+    utf8: Utf8Validator,
+}
+
+impl Connection {
+    /// Starts a `Text` or `Binary` message of `len` bytes to be given in parts with
+    /// [`Connection::send_message_part`]. Nothing is written yet.
+    pub fn begin_message(&mut self, opcode: Opcode, len: u64) -> Result<(), UsageError> {
+        if !matches!(opcode, Opcode::Text | Opcode::Binary) {
+            return Err(UsageError::NotADataOpcode);
+        }
+        if !self.can_send() {
+            return Err(UsageError::AlreadyClosed);
+        }
+        if self.sending.is_some() {
+            return Err(UsageError::MessageInProgress);
+        }
+        let threshold = u64::try_from(self.config.deflate_threshold).unwrap_or(u64::MAX);
+        self.sending = Some(Box::new(Sending {
+            opcode,
+            announced: len,
+            sent: 0,
+            compress: self.deflate.is_some() && len >= threshold,
+            first_frame: true,
+            utf8: Utf8Validator::new(),
+        }));
+        Ok(())
+    }
+
+    /// Appends the frames of the next part of the message begun with
+    /// [`Connection::begin_message`]; `fin` marks the last part. The parts must add up to the
+    /// announced length, and a text message's parts to UTF-8 (a code point may be split
+    /// between parts). A part that is refused writes nothing; once earlier parts went out,
+    /// the message cannot be finished, so the connection stops sending (it is closed locally:
+    /// close the transport).
+    pub fn send_message_part(&mut self, payload: &[u8], fin: bool) -> Result<(), UsageError> {
+        let Some(mut sending) = self.sending.take() else {
+            return Err(UsageError::MessageInProgress);
+        };
+        let result = self.write_part(&mut sending, payload, fin);
+        match &result {
+            Ok(()) if fin => {}
+            // Text that is not UTF-8, or a compressor failure, after frames went out: the
+            // message cannot be finished.
+            Err(UsageError::InvalidUtf8 { .. } | UsageError::MessageInProgress)
+                if !sending.first_frame =>
+            {
+                self.abandon_message()
+            }
+            _ => self.sending = Some(sending),
+        }
+        result
+    }
+
+    fn write_part(&mut self, s: &mut Sending, payload: &[u8], fin: bool) -> Result<(), UsageError> {
+        if !self.can_send() {
+            return Err(UsageError::AlreadyClosed);
+        }
+        let sent = s.sent.saturating_add(payload.len() as u64);
+        if sent > s.announced || (fin && sent != s.announced) {
+            return Err(UsageError::MessageLengthMismatch {
+                announced: s.announced,
+                sent,
+            });
+        }
+        if s.opcode == Opcode::Text {
+            let held = s.utf8.held();
+            let complete = s.utf8.feed(payload).and_then(|()| match fin {
+                true => s.utf8.finish().map_err(|_| held + payload.len()),
+                false => Ok(()),
+            });
+            if let Err(at) = complete {
+                let offset = (s.sent as usize).saturating_add(at).saturating_sub(held);
+                return Err(UsageError::InvalidUtf8 { offset });
+            }
+        }
+        let mut compressed = core::mem::take(&mut self.compressed);
+        compressed.clear();
+        let bytes: &[u8] = if s.compress {
+            let Some(deflate) = self.deflate.as_mut() else {
+                return Err(UsageError::NotADataOpcode);
+            };
+            match deflate
+                .deflater
+                .compress_part(payload, &mut compressed, fin)
+            {
+                Ok(()) => &compressed,
+                // Plain is always allowed for a whole message (RFC 7692 §6), not mid-stream.
+                Err(_) if s.first_frame => {
+                    s.compress = false;
+                    payload
+                }
+                Err(_) => {
+                    self.compressed = compressed;
+                    return Err(UsageError::MessageInProgress);
+                }
+            }
+        } else {
+            payload
+        };
+        let written = self.write_fragments(s, bytes, fin);
+        if compressed.capacity() > OUTPUT_KEEP {
+            compressed = alloc::vec::Vec::new();
+        }
+        self.compressed = compressed;
+        written?;
+        s.sent = sent;
+        Ok(())
+    }
+
+    /// Frames `bytes` as the next fragments of the message, at most `fragment_size` each.
+    fn write_fragments(
+        &mut self,
+        s: &mut Sending,
+        bytes: &[u8],
+        fin: bool,
+    ) -> Result<(), UsageError> {
+        if bytes.is_empty() && !fin {
+            return Ok(());
+        }
+        let size = match self.config.fragment_size {
+            Some(size) if size > 0 => size,
+            _ => bytes.len().max(1),
+        };
+        let rollback = (self.output.len(), s.first_frame);
+        let count = bytes.len().div_ceil(size).max(1);
+        for i in 0..count {
+            let part = bytes
+                .get(i * size..((i + 1) * size).min(bytes.len()))
+                .unwrap_or(&[]);
+            let opcode = if s.first_frame {
+                s.opcode
+            } else {
+                Opcode::Continuation
+            };
+            let rsv1 = s.first_frame && s.compress;
+            if let Err(e) = self.write_frame(opcode, fin && i + 1 == count, rsv1, part) {
+                self.output.truncate(rollback.0);
+                s.first_frame = rollback.1;
+                return Err(e);
+            }
+            s.first_frame = false;
+        }
+        Ok(())
+    }
+
+    /// A message that cannot be finished: no more data may follow it on the wire.
+    fn abandon_message(&mut self) {
+        if let Some(d) = self.deflate.as_mut() {
+            d.deflater.reset();
+        }
+        self.state = State::Closed;
+        self.failed = true;
+    }
+}
+
+/// Largest scratch or output buffer a connection keeps between calls; a larger one (after a
+/// large message) is released, so an idle connection does not keep its largest message.
+pub const OUTPUT_KEEP: usize = 64 * 1024;

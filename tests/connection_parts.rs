@@ -1,0 +1,145 @@
+//! Sending a message in parts (RFC 6455 §5.4, RFC 7692 §7.2.1): any split of any message, with
+//! or without permessage-deflate and fragment sizes, arrives as the same message, with control
+//! frames allowed between parts; misuse is refused; buffers do not keep a large message's size.
+
+use ws101::connection::{Config, Connection, Event, FixedMask, OUTPUT_KEEP};
+use ws101::frame::{Opcode, Role};
+use ws101::handshake::deflate::DeflateParams;
+use ws101::Diagnostic;
+
+#[path = "common/rng.rs"]
+mod rng;
+use rng::Rng;
+
+fn config(rng: &mut Rng, deflate: bool) -> Config {
+    Config::default()
+        .with_deflate(deflate.then(DeflateParams::default))
+        .with_deflate_threshold([0, 1024][rng.below(2) as usize])
+        .with_fragment_size([None, Some(1000)][rng.below(2) as usize])
+}
+
+fn receive_all(rx: &mut Connection, wire: &[u8]) -> Vec<Event> {
+    let mut chunk = wire.to_vec();
+    let mut events = vec![];
+    rx.receive_in_place(&mut chunk, &mut events);
+    for e in &mut events {
+        e.make_owned(&chunk);
+    }
+    events
+}
+
+#[test]
+fn any_split_arrives_as_the_same_message() {
+    let mut rng = Rng(0xdead_beef_0bad_f00d);
+    for round in 0..200 {
+        let deflate = round % 2 == 0;
+        let role = if round % 4 < 2 {
+            Role::Client
+        } else {
+            Role::Server
+        };
+        let peer = if role == Role::Client {
+            Role::Server
+        } else {
+            Role::Client
+        };
+        let mut tx = Connection::with_mask_source(
+            role,
+            config(&mut rng, deflate),
+            Box::new(FixedMask([1, 2, 3, 4])),
+        );
+        let mut rx = Connection::new(peer, config(&mut rng, deflate));
+        for _ in 0..3 {
+            let text = rng.below(2) == 0;
+            let len = [0, 10, 5000, 200_000][rng.below(4) as usize];
+            let msg: Vec<u8> = if text {
+                "héllo wörld €𝄞 ".repeat(len / 20 + 1).into_bytes()[..].to_vec()
+            } else {
+                rng.bytes(len)
+            };
+            let opcode = if text { Opcode::Text } else { Opcode::Binary };
+            tx.begin_message(opcode, msg.len() as u64).unwrap();
+            let mut at = 0;
+            loop {
+                let n = (1 + rng.below(70_000) as usize).min(msg.len() - at);
+                let fin = at + n == msg.len();
+                tx.send_message_part(&msg[at..at + n], fin).unwrap();
+                at += n;
+                if fin {
+                    break;
+                }
+                if rng.below(4) == 0 {
+                    tx.ping(b"between parts").unwrap();
+                }
+            }
+            let events = receive_all(&mut rx, &tx.take_output());
+            let data: Vec<&Event> = events
+                .iter()
+                .filter(|e| matches!(e, Event::Text { .. } | Event::Binary { .. }))
+                .collect();
+            assert_eq!(data.len(), 1, "round {round}: {events:?}");
+            let payload = data[0].payload().unwrap().bytes(&[]).to_vec();
+            assert_eq!(payload, msg, "round {round}");
+            assert_eq!(matches!(data[0], Event::Text { .. }), text);
+            assert!(events.iter().all(|e| !matches!(e, Event::Error(_))));
+        }
+    }
+}
+
+#[test]
+fn misuse_is_refused() {
+    let mut c = Connection::new(Role::Server, Config::default());
+    assert_eq!(
+        c.send_message_part(b"x", true).unwrap_err().code(),
+        "message-in-progress"
+    );
+    c.begin_message(Opcode::Binary, 4).unwrap();
+    assert_eq!(
+        c.begin_message(Opcode::Binary, 4).unwrap_err().code(),
+        "message-in-progress"
+    );
+    assert_eq!(
+        c.send_binary(b"whole").unwrap_err().code(),
+        "message-in-progress"
+    );
+    assert_eq!(
+        c.send_message_part(b"12345", false).unwrap_err().code(),
+        "message-length-mismatch"
+    );
+    assert_eq!(
+        c.send_message_part(b"12", true).unwrap_err().code(),
+        "message-length-mismatch"
+    );
+    c.send_message_part(b"12", false).unwrap();
+    c.send_message_part(b"34", true).unwrap();
+    assert_eq!(c.take_output(), b"\x02\x0212\x80\x0234");
+    assert_eq!(
+        c.begin_message(Opcode::Ping, 1).unwrap_err().code(),
+        "not-a-data-opcode"
+    );
+
+    // Invalid UTF-8 in a later part: nothing of that part is written, and the unfinished
+    // message means no more data can follow it.
+    let mut c = Connection::new(Role::Server, Config::default());
+    c.begin_message(Opcode::Text, 6).unwrap();
+    c.send_message_part("é".as_bytes(), false).unwrap();
+    let e = c.send_message_part(b"\xff\xfe\xfd\xfc", true).unwrap_err();
+    assert_eq!((e.code(), e.offset()), ("invalid-utf8", Some(2)));
+    assert!(!c.can_send());
+    assert_eq!(c.take_output(), b"\x01\x02\xc3\xa9");
+}
+
+#[test]
+fn buffers_do_not_keep_a_large_message() {
+    let mut c = Connection::new(Role::Client, Config::default());
+    c.send_binary(&vec![7; 4 << 20]).unwrap();
+    let n = c.output().len();
+    c.consume_output(n);
+    c.send_binary(b"small").unwrap();
+    let n = c.output().len();
+    c.consume_output(n);
+    assert!(c.output().is_empty());
+    // Measured through a send after the large one: the buffer was released, not reused.
+    c.send_binary(&[1; 10]).unwrap();
+    assert!(c.output().len() < OUTPUT_KEEP);
+}
