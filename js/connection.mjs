@@ -2,19 +2,31 @@
 // once; every send returns the bytes to write. The protocol is the wasm core's (RawConnection);
 // this file only moves bytes in and out of wasm memory and shapes events.
 //
-// Fast path: `receive(chunk)` copies the chunk into a buffer inside wasm memory once
-// (`Uint8Array.prototype.set`), the core unmasks it in place and describes each event with four
-// u32 words (kind, pointer, length, extra); payloads are then sliced out, or handed over as views
-// (`views: true`) that stay valid only until the next call on this connection.
+// Memory: received bytes go into wasm memory at most WINDOW bytes at a time (one input window
+// shared by every connection), the core unmasks them in place and describes each event with
+// four u32 words (kind, pointer, length, extra). A message that lies whole in the window is
+// sliced out (or handed over as a view with `views: true`, valid until the next call into any
+// connection); a larger, fragmented or compressed one comes in parts that are copied out and
+// joined here, in the JS heap, so wasm memory never holds a whole message. Inflated data comes
+// in bounded windows: when a call's budget runs out the core says so and we resume it.
+// Messages larger than WINDOW are sent in parts of WINDOW bytes the same way.
 import { RawConnection, wasmMemory } from "./ws101.js";
 
 const KIND_TEXT = 1, KIND_BINARY = 2, KIND_PING = 3, KIND_PONG = 4, KIND_CLOSE = 5, KIND_ERROR = 6;
+const KIND_PART_TEXT = 7, KIND_PART_BINARY = 8;
+/** RECEIVE_WINDOW of src/wasm/connection.rs: most bytes handed to the core per call. */
+const WINDOW = 256 * 1024;
+const MORE = 0x80000000, RELEASE = 0x40000000, COUNT = 0x3fffffff;
 const decoder = new TextDecoder("utf-8");
 const textEncoder = new TextEncoder();
 const NodeBuffer = globalThis.Buffer;
 /** UTF-8 bytes of a JS string (lone surrogates become U+FFFD, so the result is valid UTF-8). */
 const encodeUtf8 = NodeBuffer ? (s) => NodeBuffer.from(s, "utf8") : (s) => textEncoder.encode(s);
 const EMPTY = new Uint8Array(0);
+const BINARY_TYPES = ["uint8array", "arraybuffer", "nodebuffer"];
+const OPTIONS = new Set(["role", "maxFrameSize", "maxMessageSize", "maxPayload", "autoPong", "autoClose",
+  "fragmentSize", "deflate", "deflateLevel", "deflateThreshold", "binaryType", "views", "textAsBytes", "deferClose"]);
+const DEFLATE_FIELDS = { serverNoContextTakeover: "boolean", clientNoContextTakeover: "boolean", serverMaxWindowBits: "number", clientMaxWindowBits: "number" };
 
 /**
  * @param {Uint8Array} view
@@ -30,6 +42,86 @@ function shape(view, binaryType, views) {
   return views ? view : view.slice();
 }
 
+/** A joined message (already a copy of its own) in the requested shape. */
+function shapeOwned(bytes, binaryType) {
+  if (binaryType === "arraybuffer") {
+    return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes.buffer : bytes.slice().buffer;
+  }
+  if (binaryType === "nodebuffer") return NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return bytes;
+}
+
+/** The bytes of any BufferSource, as a Uint8Array over the same memory (no copy). */
+function bytesOf(data, what) {
+  if (data instanceof Uint8Array) return data;
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  if (data instanceof ArrayBuffer || (typeof SharedArrayBuffer !== "undefined" && data instanceof SharedArrayBuffer)) {
+    return new Uint8Array(data);
+  }
+  throw new TypeError(`${what} must be a Uint8Array, another ArrayBufferView or an ArrayBuffer, got ${describe(data)}`);
+}
+
+/** Control frame payloads: a string (sent as UTF-8) or bytes. */
+function controlPayload(data, what) {
+  if (data === undefined) return EMPTY;
+  if (typeof data === "string") return textEncoder.encode(data);
+  return bytesOf(data, `${what} data`);
+}
+
+function describe(value) {
+  if (value === null) return "null";
+  if (typeof value === "object") return value.constructor?.name ?? "object";
+  return typeof value;
+}
+
+function integer(value, name, min, max) {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+    throw new TypeError(`${name} must be an integer from ${min} to ${max}, got ${typeof value === "number" ? value : describe(value)}`);
+  }
+  return value;
+}
+
+function boolean(value, name) {
+  if (typeof value !== "boolean") throw new TypeError(`${name} must be a boolean, got ${describe(value)}`);
+  return value;
+}
+
+/** The core's settings as plain data, read (and type-checked) here so no user getter runs inside wasm. */
+function coreConfig(options) {
+  const config = {};
+  for (const key of Object.keys(options)) {
+    if (!OPTIONS.has(key)) throw new TypeError(`unknown Connection option "${key}"`);
+  }
+  const size = (key, value) => { if (value !== undefined && value !== null) config[key] = integer(value, key, 0, Number.MAX_SAFE_INTEGER); };
+  const flag = (key, value) => { if (value !== undefined && value !== null) config[key] = boolean(value, key); };
+  size("maxFrameSize", options.maxFrameSize);
+  size("maxMessageSize", options.maxMessageSize ?? options.maxPayload);
+  flag("autoPong", options.autoPong);
+  flag("autoClose", options.autoClose);
+  if (options.fragmentSize !== undefined && options.fragmentSize !== null) config.fragmentSize = integer(options.fragmentSize, "fragmentSize", 0, 2 ** 32 - 1);
+  const deflate = options.deflate;
+  if (deflate !== undefined && deflate !== null && deflate !== false) {
+    if (typeof deflate !== "object") throw new TypeError(`deflate must be the negotiated parameters object, got ${describe(deflate)}`);
+    const params = {};
+    for (const [key, type] of Object.entries(DEFLATE_FIELDS)) {
+      const value = deflate[key];
+      if (value === undefined || value === null) continue;
+      params[key] = type === "boolean" ? boolean(value, `deflate.${key}`) : integer(value, `deflate.${key}`, 8, 15);
+    }
+    config.deflate = params;
+  }
+  if (options.deflateLevel !== undefined && options.deflateLevel !== null) config.deflateLevel = integer(options.deflateLevel, "deflateLevel", 0, 9);
+  if (options.deflateThreshold !== undefined && options.deflateThreshold !== null) config.deflateThreshold = integer(options.deflateThreshold, "deflateThreshold", 0, 2 ** 32 - 1);
+  flag("deferClose", options.deferClose);
+  return config;
+}
+
+function binaryTypeOf(value) {
+  if (!BINARY_TYPES.includes(value)) throw new TypeError(`binaryType must be one of ${BINARY_TYPES.join(", ")}, got ${String(value)}`);
+  if (value === "nodebuffer" && !NodeBuffer) throw new TypeError(`binaryType "nodebuffer" needs Node's Buffer`);
+  return value;
+}
+
 export class Connection {
   #raw;
   #memory;
@@ -37,28 +129,26 @@ export class Connection {
   #views;
   #textAsBytes;
 
+  /** Parts of the message being received (copied out of wasm memory), and their size. */
+  #parts = [];
+  #partsLength = 0;
+
+  /**
+   * @param {import("./index.d.ts").ConnectionOptions} [options]
+   */
   /**
    * @param {import("./index.d.ts").ConnectionOptions} [options]
    */
   constructor(options = {}) {
+    if (options === null || typeof options !== "object") throw new TypeError(`Connection options must be an object, got ${describe(options)}`);
     const role = options.role ?? "server";
-    if (role !== "server" && role !== "client") throw new TypeError(`role must be "server" or "client", got ${role}`);
-    const config = {};
-    const set = (key, value) => { if (value !== undefined && value !== null) config[key] = value; };
-    set("maxFrameSize", options.maxFrameSize);
-    set("maxMessageSize", options.maxMessageSize ?? options.maxPayload);
-    set("autoPong", options.autoPong);
-    set("autoClose", options.autoClose);
-    set("fragmentSize", options.fragmentSize);
-    set("deflate", options.deflate);
-    set("deflateLevel", options.deflateLevel);
-    set("deflateThreshold", options.deflateThreshold);
-    set("deferClose", options.deferClose);
+    if (role !== "server" && role !== "client") throw new TypeError(`role must be "server" or "client", got ${String(role)}`);
+    const config = coreConfig(options);
+    this.#binaryType = binaryTypeOf(options.binaryType ?? "uint8array");
+    this.#views = options.views === undefined ? false : boolean(options.views, "views");
+    this.#textAsBytes = options.textAsBytes === undefined ? false : boolean(options.textAsBytes, "textAsBytes");
     this.#raw = new RawConnection(role === "server", config);
     this.#memory = wasmMemory();
-    this.#binaryType = options.binaryType ?? "uint8array";
-    this.#views = options.views === true;
-    this.#textAsBytes = options.textAsBytes === true;
   }
 
   /** "open" | "closing" (we sent Close) | "remote-closing" (peer sent Close) | "closed" */
@@ -94,25 +184,42 @@ export class Connection {
   }
 
   set binaryType(value) {
-    this.#binaryType = value;
+    this.#binaryType = binaryTypeOf(value);
   }
 
   /**
    * Every event the chunk completes, in order. Auto-pongs and close replies are queued: write
    * `takeOutput()` after each call.
-   * @param {Uint8Array} chunk
+   * @param {Uint8Array | ArrayBufferView | ArrayBuffer} chunk
    */
   receive(chunk) {
-    const len = chunk.byteLength;
+    const bytes = bytesOf(chunk, "receive(chunk)");
+    const len = bytes.byteLength;
     if (len === 0) return [];
-    const ptr = this.#raw.inputBuffer(len);
-    new Uint8Array(this.#memory.buffer, ptr, len).set(chunk);
-    return this.#events(this.#raw.receive(len));
+    const raw = this.#raw;
+    const out = [];
+    for (let offset = 0; offset < len; offset += WINDOW) {
+      const n = Math.min(WINDOW, len - offset);
+      const ptr = raw.inputBuffer(n);
+      new Uint8Array(this.#memory.buffer, ptr, n).set(n === len ? bytes : bytes.subarray(offset, offset + n));
+      let result = raw.receive(n);
+      for (;;) {
+        this.#events(result & COUNT, out);
+        if (result & RELEASE) raw.release();
+        if (!(result & MORE)) break;
+        result = raw.resume();
+      }
+    }
+    return out;
   }
 
   /** The transport ended: a 1006 close event unless the closing handshake completed. */
   receiveEof() {
-    return this.#events(this.#raw.receiveEof());
+    const out = [];
+    this.#events(this.#raw.receiveEof(), out);
+    this.#parts = [];
+    this.#partsLength = 0;
+    return out;
   }
 
   /** Bytes queued by the core (pongs, close replies, error closes); null when none. */
@@ -122,53 +229,63 @@ export class Connection {
 
   /** @param {string | Uint8Array} text */
   sendText(text) {
-    if (typeof text === "string") this.#raw.sendText(text);
-    else this.#raw.sendTextBytes(text);
+    if (typeof text === "string") {
+      if (text.length > WINDOW / 3) return this.#concat(this.#sendParts(encodeUtf8(text), false));
+      this.#raw.sendText(text);
+    } else {
+      const bytes = bytesOf(text, "sendText(text)");
+      if (bytes.byteLength > WINDOW) return this.#concat(this.#sendParts(bytes, false));
+      this.#raw.sendTextBytes(bytes);
+    }
     return this.#copyOutput();
   }
 
   /**
    * A whole message as the chunks to write, in order. Where the payload goes on the wire
    * unchanged (server role, not compressed, not fragmented) it is returned as is, after its
-   * header, and never copied; otherwise the core encodes it. Strings are text; bytes are binary
-   * unless `binary` is false (then they must be UTF-8).
-   * @param {string | Uint8Array} data
+   * header, and never copied; otherwise the core encodes it, in parts of at most 256 KiB for
+   * large messages. Strings are text; bytes are binary unless `binary` is false (then they
+   * must be UTF-8).
+   * @param {string | Uint8Array | ArrayBufferView | ArrayBuffer} data
    * @param {boolean} [binary]
    * @returns {Uint8Array[]}
    */
   sendMessage(data, binary = typeof data !== "string") {
-    if (typeof data === "string") {
-      const bytes = encodeUtf8(data);
-      if (!binary && this.#raw.sendHeaderOnly(false, bytes.length)) return [this.#copyOutput(), bytes];
-      return binary ? [this.sendBinary(bytes)] : [this.sendText(data)];
-    }
-    if (binary) {
-      if (this.#raw.sendHeaderOnly(true, data.byteLength)) return [this.#copyOutput(), data];
-      return [this.sendBinary(data)];
-    }
-    return [this.sendText(data)];
+    if (typeof binary !== "boolean") throw new TypeError(`binary must be a boolean, got ${describe(binary)}`);
+    const bytes = typeof data === "string" ? encodeUtf8(data) : bytesOf(data, "sendMessage(data)");
+    const raw = this.#raw;
+    if (raw.sendHeaderOnly(binary, bytes.byteLength)) return [this.#copyOutput(), bytes];
+    if (bytes.byteLength > WINDOW) return this.#sendParts(bytes, binary);
+    if (binary) raw.sendBinary(bytes);
+    else if (typeof data === "string") raw.sendText(data);
+    else raw.sendTextBytes(bytes);
+    return [this.#copyOutput()];
   }
 
-  /** @param {Uint8Array | ArrayBuffer} data */
+  /** @param {Uint8Array | ArrayBufferView | ArrayBuffer} data */
   sendBinary(data) {
-    this.#raw.sendBinary(data instanceof Uint8Array ? data : new Uint8Array(data));
+    const bytes = bytesOf(data, "sendBinary(data)");
+    if (bytes.byteLength > WINDOW) return this.#concat(this.#sendParts(bytes, true));
+    this.#raw.sendBinary(bytes);
     return this.#copyOutput();
   }
 
-  /** @param {Uint8Array | string} [data] */
-  ping(data = EMPTY) {
-    this.#raw.ping(typeof data === "string" ? new TextEncoder().encode(data) : data);
+  /** @param {Uint8Array | ArrayBufferView | ArrayBuffer | string} [data] */
+  ping(data) {
+    this.#raw.ping(controlPayload(data, "ping"));
     return this.#copyOutput();
   }
 
-  /** @param {Uint8Array | string} [data] */
-  pong(data = EMPTY) {
-    this.#raw.pong(typeof data === "string" ? new TextEncoder().encode(data) : data);
+  /** @param {Uint8Array | ArrayBufferView | ArrayBuffer | string} [data] */
+  pong(data) {
+    this.#raw.pong(controlPayload(data, "pong"));
     return this.#copyOutput();
   }
 
   /** Starts (or answers) the closing handshake. @param {number} [code] @param {string} [reason] */
   close(code, reason = "") {
+    if (code !== undefined && code !== null && typeof code !== "number") throw new TypeError(`close code must be a number, got ${describe(code)}`);
+    if (typeof reason !== "string") throw new TypeError(`close reason must be a string, got ${describe(reason)}`);
     this.#raw.close(code ?? undefined, reason);
     return this.#copyOutput();
   }
@@ -178,6 +295,40 @@ export class Connection {
     // Idempotent; any later call is a TypeError (not wasm-bindgen's "null pointer passed to rust").
     this.#raw?.free();
     this.#raw = null;
+  }
+
+  /**
+   * A large message through wasm memory in parts of at most WINDOW bytes (RFC 6455 §5.4): the
+   * core frames (and compresses, masks) each part; returns the chunks to write, in order.
+   */
+  #sendParts(bytes, binary) {
+    const raw = this.#raw;
+    const len = bytes.byteLength;
+    raw.beginMessage(binary, len);
+    const chunks = [];
+    try {
+      for (let offset = 0; offset < len; offset += WINDOW) {
+        const n = Math.min(WINDOW, len - offset);
+        const ptr = raw.inputBuffer(n); // may grow wasm memory: take the buffer after it
+        new Uint8Array(this.#memory.buffer, ptr, n).set(bytes.subarray(offset, offset + n));
+        raw.sendPartFromInput(n, offset + n === len);
+        chunks.push(this.#copyOutput());
+      }
+    } catch (err) {
+      raw.cancelMessage();
+      throw err;
+    }
+    return chunks;
+  }
+
+  #concat(chunks) {
+    if (chunks.length === 1) return chunks[0];
+    let total = 0;
+    for (const c of chunks) total += c.byteLength;
+    const out = NodeBuffer ? NodeBuffer.allocUnsafe(total) : new Uint8Array(total);
+    let at = 0;
+    for (const c of chunks) { out.set(c, at); at += c.byteLength; }
+    return out;
   }
 
   /** The waiting output copied out of wasm memory; the core keeps its buffer for reuse. */
@@ -190,11 +341,11 @@ export class Connection {
     return copy;
   }
 
-  #events(count) {
-    if (count === 0) return [];
+  /** Appends the events of the last call's `count` records to `out`. */
+  #events(count, out) {
+    if (count === 0) return;
     const words = new Uint32Array(this.#memory.buffer, this.#raw.records(), count * 4);
     const bytes = new Uint8Array(this.#memory.buffer);
-    const out = new Array(count);
     // Copied payloads of one call share one allocation (as `ws` shares socket chunks): one copy
     // out of wasm memory per message, one allocation per call. `arraybuffer` needs its own.
     let pool = null;
@@ -206,7 +357,7 @@ export class Connection {
         const kind = words[i * 4];
         if (kind === KIND_BINARY || (kind === KIND_TEXT && this.#textAsBytes)) total += words[i * 4 + 2];
       }
-      pool = this.#binaryType === "nodebuffer" ? NodeBuffer.allocUnsafe(total) : new Uint8Array(total);
+      if (total > 0) pool = this.#binaryType === "nodebuffer" ? NodeBuffer.allocUnsafe(total) : new Uint8Array(total);
     }
     const data = (view) => {
       if (!pooled) return shape(view, this.#binaryType, this.#views);
@@ -220,27 +371,61 @@ export class Connection {
       const view = bytes.subarray(ptr, ptr + len);
       switch (kind) {
         case KIND_TEXT:
-          out[i] = { type: "text", data: this.#textAsBytes ? data(view) : decoder.decode(view) };
+          out.push({ type: "text", data: this.#textAsBytes ? data(view) : decoder.decode(view) });
           break;
         case KIND_BINARY:
-          out[i] = { type: "binary", data: data(view) };
+          out.push({ type: "binary", data: data(view) });
           break;
+        case KIND_PART_TEXT:
+        case KIND_PART_BINARY: {
+          if (kind === KIND_PART_TEXT && !this.#textAsBytes && extra === 1 && this.#parts.length === 0) {
+            out.push({ type: "text", data: decoder.decode(view) });
+            break;
+          }
+          const message = this.#part(view, extra === 1);
+          if (message === null) break;
+          if (kind === KIND_PART_BINARY) out.push({ type: "binary", data: shapeOwned(message, this.#binaryType) });
+          else out.push({ type: "text", data: this.#textAsBytes ? shapeOwned(message, this.#binaryType) : decoder.decode(message) });
+          break;
+        }
         case KIND_PING:
-          out[i] = { type: "ping", data: view.slice() };
+          out.push({ type: "ping", data: view.slice() });
           break;
         case KIND_PONG:
-          out[i] = { type: "pong", data: view.slice() };
+          out.push({ type: "pong", data: view.slice() });
           break;
         case KIND_CLOSE:
-          out[i] = { type: "close", code: extra & 0xffff, reason: decoder.decode(view), wasClean: (extra >>> 16) === 1 };
+          this.#parts = [];
+          this.#partsLength = 0;
+          out.push({ type: "close", code: extra & 0xffff, reason: decoder.decode(view), wasClean: (extra >>> 16) === 1 });
           break;
         case KIND_ERROR:
-          out[i] = { type: "error", error: this.#raw.error(extra) };
+          this.#parts = [];
+          this.#partsLength = 0;
+          out.push({ type: "error", error: this.#raw.error(extra) });
           break;
         default:
           throw new Error(`ws101: unknown event kind ${kind}`);
       }
     }
-    return out;
+  }
+
+  /** Copies one part out of wasm memory; returns the joined message after the last part, else null. */
+  #part(view, fin) {
+    const copy = NodeBuffer ? NodeBuffer.allocUnsafe(view.length) : new Uint8Array(view.length);
+    copy.set(view);
+    if (fin && this.#parts.length === 0) return copy;
+    if (copy.length > 0) {
+      this.#parts.push(copy);
+      this.#partsLength += copy.length;
+    }
+    if (!fin) return null;
+    const parts = this.#parts;
+    const joined = NodeBuffer ? NodeBuffer.allocUnsafe(this.#partsLength) : new Uint8Array(this.#partsLength);
+    let at = 0;
+    for (const p of parts) { joined.set(p, at); at += p.length; }
+    this.#parts = [];
+    this.#partsLength = 0;
+    return joined;
   }
 }

@@ -1,5 +1,6 @@
 //! A `Connection` driven by a sequence of operations decoded from the input: receive chunks
-//! (both receive paths), every send call with arbitrary arguments, output draining, RSV1
+//! (every receive path, streaming or not, bounded calls with tiny budgets resumed), every send
+//! call with arbitrary arguments (messages sent in parts included), output draining, RSV1
 //! toggling, entropy failures and EOF. Nothing may panic.
 //!
 //! Everything the connection writes is fed to a peer of the other role (RSV1 allowed, default
@@ -63,9 +64,11 @@ fuzz_target!(|data: &[u8]| {
     let mut sent: Vec<Data> = Vec::new();
     let mut peer_may_fail = false;
     let mut spare = Vec::new();
+    // A message being sent in parts: its opcode and the bytes sent so far.
+    let mut parting: Option<(Opcode, Vec<u8>)> = None;
 
     while !b.is_empty() {
-        match b.u8() % 16 {
+        match b.u8() % 19 {
             0 => conn.receive(b.slice(), &mut events),
             1 => {
                 let mut chunk = b.slice().to_vec();
@@ -73,6 +76,52 @@ fuzz_target!(|data: &[u8]| {
                 conn.receive_in_place(&mut chunk, &mut events);
                 for e in &mut events[first..] {
                     e.make_owned(&chunk);
+                }
+            }
+            16 => {
+                // Bounded calls, resumed until done, as the wasm binding makes them.
+                let budget = usize::from(b.u8()) * 64;
+                let mut chunk = b.slice().to_vec();
+                let mut done = 0;
+                let mut calls = 0;
+                loop {
+                    let first = events.len();
+                    let rest = &mut chunk[done..];
+                    done += conn.receive_bounded(rest, &mut events, budget);
+                    for e in &mut events[first..] {
+                        e.make_owned(rest);
+                    }
+                    calls += 1;
+                    assert!(calls < 1_000_000, "receive_bounded makes no progress");
+                    if done >= chunk.len() && !conn.receive_suspended() {
+                        break;
+                    }
+                }
+            }
+            17 => {
+                let op = if b.bool() { Opcode::Text } else { Opcode::Binary };
+                let len = u64::from(b.u16());
+                if conn.begin_message(op, len).is_ok() {
+                    parting = Some((op, Vec::new()));
+                }
+            }
+            18 => {
+                let fin = b.bool();
+                let part = b.slice();
+                if b.bool() {
+                    conn.cancel_message();
+                    parting = None;
+                } else if conn.send_message_part(part, fin).is_ok() {
+                    if let Some((op, mut all)) = parting.take() {
+                        all.extend_from_slice(part);
+                        if !fin {
+                            parting = Some((op, all));
+                        } else if op == Opcode::Text {
+                            sent.push(Data::Text(all, false));
+                        } else {
+                            sent.push(Data::Binary(all, false));
+                        }
+                    }
                 }
             }
             2 => {

@@ -83,6 +83,7 @@ pub fn config_from(a: u8, b: u8) -> Config {
             1 => Some(0),
             n => Some(usize::from(n) * usize::from(n)),
         })
+        .with_streaming(b & 8 != 0)
 }
 
 /// A connection with a fixed masking key, so two runs give the same output bytes.

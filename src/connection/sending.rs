@@ -169,6 +169,17 @@ impl Connection {
         Ok(())
     }
 
+    /// Gives up the message begun with [`Connection::begin_message`]: harmless when none of
+    /// its frames went out; otherwise the unfinished message means no more data can be sent
+    /// (the connection is closed locally). No-op when no message is in progress.
+    pub fn cancel_message(&mut self) {
+        if let Some(sending) = self.sending.take() {
+            if !sending.first_frame {
+                self.abandon_message();
+            }
+        }
+    }
+
     /// A message that cannot be finished: no more data may follow it on the wire.
     fn abandon_message(&mut self) {
         if let Some(d) = self.deflate.as_mut() {

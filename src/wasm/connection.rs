@@ -1,15 +1,23 @@
 //! The sans-IO connection for JS (RFC 6455 §5–§7), shaped for few boundary crossings.
 //!
-//! JS copies a received chunk into [`RawConnection::input_buffer`] (wasm memory), calls
-//! [`RawConnection::receive`] once, and reads every event as four `u32` words at
+//! JS copies a received chunk, at most [`RECEIVE_WINDOW`] bytes at a time, into
+//! [`RawConnection::input_buffer`] (wasm memory shared by every connection of the instance),
+//! calls [`RawConnection::receive`] and reads every event as four `u32` words at
 //! [`RawConnection::records`]: `kind, pointer, length, extra`. Payload pointers stay valid until
-//! the next call on this connection. `js/connection.mjs` turns the records into event objects.
+//! the next call into any connection. Data messages that do not lie whole in the window come as
+//! parts (streaming, RFC 6455 §5.4) that JS joins in its own heap, and inflated data comes in
+//! bounded windows (RFC 7692 §7.2.2): when a call's budget runs out it says so and JS calls
+//! [`RawConnection::resume`]. So wasm memory per connection does not depend on message sizes.
+//! `js/connection.mjs` turns the records into event objects.
+
+use core::cell::RefCell;
 
 use wasm_bindgen::prelude::*;
 
 use super::error::{string_arg, to_js_error};
 use crate::connection::{Config, Connection, Event, ProtocolError, State};
 use crate::frame::{Opcode, Role};
+use crate::message::Payload;
 
 const KIND_TEXT: u32 = 1;
 const KIND_BINARY: u32 = 2;
@@ -17,12 +25,35 @@ const KIND_PING: u32 = 3;
 const KIND_PONG: u32 = 4;
 const KIND_CLOSE: u32 = 5;
 const KIND_ERROR: u32 = 6;
+const KIND_PART_TEXT: u32 = 7;
+const KIND_PART_BINARY: u32 = 8;
+
+/// Most bytes JS hands over per call (received bytes, or one part of a message sent in
+/// parts); JS splits larger chunks.
+pub const RECEIVE_WINDOW: usize = 256 * 1024;
+/// About how many bytes of inflated payload one call reports before it stops and asks JS to
+/// call [`RawConnection::resume`].
+pub const RECEIVE_BUDGET: usize = 256 * 1024;
+/// Returned words: the event count, plus these flags.
+const MORE: u32 = 1 << 31;
+const RELEASE: u32 = 1 << 30;
+/// Event lists and records kept between calls (beyond this, released).
+const KEEP_EVENTS: usize = 64;
+
+std::thread_local! {
+    /// The one input window of the instance: JS is single-threaded and every receive (with
+    /// its resumes) completes before another connection's starts, so connections share it
+    /// and an idle connection holds none.
+    static INPUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
 
 /// A WebSocket connection in one role, fed bytes and asked for bytes (no I/O).
 #[wasm_bindgen]
 pub struct RawConnection {
     conn: Connection,
-    input: Vec<u8>,
+    /// The window of [`INPUT`] the current receive works on: its end, and how far it got.
+    input_len: usize,
+    input_pos: usize,
     events: Vec<Event>,
     records: Vec<u32>,
     errors: Vec<ProtocolError>,
@@ -54,53 +85,115 @@ impl RawConnection {
     /// `config`: `{ maxFrameSize, maxMessageSize, autoPong, autoClose, fragmentSize }`, each optional.
     #[wasm_bindgen(constructor)]
     pub fn new(server: bool, config: JsValue) -> Result<RawConnection, JsValue> {
-        let config: Config = if config.is_undefined() || config.is_null() {
+        let mut config: Config = if config.is_undefined() || config.is_null() {
             Config::default()
         } else {
             serde_wasm_bindgen::from_value(config)
                 .map_err(|e| JsValue::from(js_sys::TypeError::new(&e.to_string())))?
         };
+        // Messages are joined in JS memory, never held whole in wasm memory.
+        config.streaming = true;
         let role = if server { Role::Server } else { Role::Client };
         Ok(RawConnection {
             conn: Connection::new(role, config),
-            input: Vec::new(),
+            input_len: 0,
+            input_pos: 0,
             events: Vec::new(),
             records: Vec::new(),
             errors: Vec::new(),
         })
     }
 
-    /// A pointer to at least `len` writable bytes in wasm memory for the next [`Self::receive`].
-    /// Throws a `RangeError` (never traps) for a length that is not a non-negative integer or
-    /// that wasm memory cannot hold.
+    /// A pointer to at least `len` writable bytes in wasm memory for the next [`Self::receive`]
+    /// or [`Self::send_part_from_input`]. Throws a `RangeError` (never traps) for a length
+    /// that is not a non-negative integer up to [`RECEIVE_WINDOW`], or that wasm memory
+    /// cannot hold.
     #[wasm_bindgen(js_name = inputBuffer)]
     pub fn input_buffer(&mut self, len: f64) -> Result<u32, JsValue> {
         let len = length(len, "inputBuffer length")?;
-        if self.input.len() < len {
-            let extra = len - self.input.len();
-            self.input
-                .try_reserve_exact(extra)
-                .map_err(|_| range_error(&format!("cannot allocate {len} bytes in wasm memory")))?;
-            self.input.resize(len, 0);
+        if len > RECEIVE_WINDOW {
+            return Err(range_error(&format!(
+                "inputBuffer length must be at most {RECEIVE_WINDOW}, got {len}"
+            )));
         }
-        Ok(pointer(&self.input))
+        with_input(|input| {
+            if input.len() < len {
+                let extra = len - input.len();
+                input.try_reserve_exact(extra).map_err(|_| {
+                    range_error(&format!("cannot allocate {len} bytes in wasm memory"))
+                })?;
+                input.resize(len, 0);
+            }
+            Ok(pointer(input))
+        })
+        .unwrap_or_else(|| Err(range_error("the input buffer is in use")))
     }
 
-    /// Processes the first `len` bytes of the input buffer; returns how many events it made.
-    pub fn receive(&mut self, len: usize) -> usize {
+    /// Processes the first `len` bytes of the input buffer. Returns the number of events, with
+    /// bit 31 set when the call stopped early (read the events, then call [`Self::resume`])
+    /// and bit 30 when JS must call [`Self::release`] after reading them.
+    pub fn receive(&mut self, len: usize) -> u32 {
+        self.input_len = len;
+        self.input_pos = 0;
+        self.step()
+    }
+
+    /// Goes on where the last [`Self::receive`] or `resume` stopped (same return value).
+    pub fn resume(&mut self) -> u32 {
+        self.step()
+    }
+
+    /// Drops the events of the last call (and any inflated payload they hold) once JS has
+    /// copied them out, so nothing of a delivered message stays in wasm memory.
+    pub fn release(&mut self) {
         self.events.clear();
-        let len = len.min(self.input.len());
-        let chunk = &mut self.input[..len];
-        self.conn.receive_in_place(chunk, &mut self.events);
-        self.index()
+        self.errors.clear();
+        self.records.clear();
+        if self.events.capacity() > KEEP_EVENTS {
+            self.events = Vec::new();
+        }
+        if self.records.capacity() > 4 * KEEP_EVENTS {
+            self.records = Vec::new();
+        }
     }
 
     /// The transport ended (RFC 6455 §7.1.5); returns how many events that made (a 1006 close).
     #[wasm_bindgen(js_name = receiveEof)]
-    pub fn receive_eof(&mut self) -> usize {
+    pub fn receive_eof(&mut self) -> u32 {
         self.events.clear();
         self.conn.receive_eof(&mut self.events);
-        self.index()
+        with_input(|input| self.index(input, 0)).unwrap_or(0)
+    }
+
+    /// Starts a message to be given in parts of at most [`RECEIVE_WINDOW`] bytes (RFC 6455
+    /// §5.4) with [`Self::send_part_from_input`]; `len` is its total length.
+    #[wasm_bindgen(js_name = beginMessage)]
+    pub fn begin_message(&mut self, binary: bool, len: f64) -> Result<(), JsValue> {
+        let len = length(len, "message length")?;
+        let opcode = if binary { Opcode::Binary } else { Opcode::Text };
+        self.conn
+            .begin_message(opcode, len as u64)
+            .map_err(|e| to_js_error(&e))
+    }
+
+    /// Gives up a message begun with [`Self::begin_message`] (after a part was refused).
+    #[wasm_bindgen(js_name = cancelMessage)]
+    pub fn cancel_message(&mut self) {
+        self.conn.cancel_message();
+    }
+
+    /// Sends the first `len` bytes of the input buffer as the next part of the message begun
+    /// with [`Self::begin_message`]; `fin` marks the last part. The frames are then waiting
+    /// in the output.
+    #[wasm_bindgen(js_name = sendPartFromInput)]
+    pub fn send_part_from_input(&mut self, len: usize, fin: bool) -> Result<(), JsValue> {
+        let conn = &mut self.conn;
+        with_input(|input| {
+            let part = input.get(..len).unwrap_or(&[]);
+            conn.send_message_part(part, fin)
+                .map_err(|e| to_js_error(&e))
+        })
+        .unwrap_or_else(|| Err(range_error("the input buffer is in use")))
     }
 
     /// Where the event records of the last call start (4 × u32 per event).
@@ -244,15 +337,50 @@ impl RawConnection {
 }
 
 impl RawConnection {
-    /// Describes `self.events` as records; returns the count.
-    fn index(&mut self) -> usize {
+    /// One bounded receive over the rest of the current input window.
+    fn step(&mut self) -> u32 {
+        self.release();
+        let start = self.input_pos;
+        let end = self.input_len;
+        let conn = &mut self.conn;
+        let events = &mut self.events;
+        let consumed = with_input(|input| {
+            let window = input.get_mut(start..end).unwrap_or(&mut []);
+            conn.receive_bounded(window, events, RECEIVE_BUDGET)
+        })
+        .unwrap_or(end - start);
+        self.input_pos = start + consumed;
+        let more = self.conn.receive_suspended() || self.input_pos < end;
+        let count = with_input(|input| self.index(input, start)).unwrap_or(0);
+        count | if more { MORE } else { 0 }
+    }
+
+    /// Describes `self.events` as records (payloads of the window starting at `start` of the
+    /// input); returns the count, with [`RELEASE`] when the events hold owned payloads or
+    /// large lists.
+    fn index(&mut self, input: &[u8], start: usize) -> u32 {
         self.records.clear();
         self.errors.clear();
-        let chunk: &[u8] = &self.input;
+        let chunk: &[u8] = input.get(start..).unwrap_or(&[]);
+        let mut owned = false;
         for event in &self.events {
             let (kind, bytes, extra): (u32, &[u8], u32) = match event {
                 Event::Text { payload, .. } => (KIND_TEXT, payload.bytes(chunk), 0),
                 Event::Binary { payload, .. } => (KIND_BINARY, payload.bytes(chunk), 0),
+                Event::Part {
+                    opcode,
+                    payload,
+                    fin,
+                    ..
+                } => {
+                    owned |= matches!(payload, Payload::Owned(_));
+                    let kind = if *opcode == Opcode::Text {
+                        KIND_PART_TEXT
+                    } else {
+                        KIND_PART_BINARY
+                    };
+                    (kind, payload.bytes(chunk), u32::from(*fin))
+                }
                 Event::Ping(payload) => (KIND_PING, payload.bytes(chunk), 0),
                 Event::Pong(payload) => (KIND_PONG, payload.bytes(chunk), 0),
                 Event::Close {
@@ -273,9 +401,30 @@ impl RawConnection {
                     (KIND_ERROR, &[][..], (self.errors.len() - 1) as u32)
                 }
             };
+            owned |= matches!(
+                event,
+                Event::Text {
+                    payload: Payload::Owned(_),
+                    ..
+                } | Event::Binary {
+                    payload: Payload::Owned(_),
+                    ..
+                }
+            );
             self.records
                 .extend_from_slice(&[kind, pointer(bytes), bytes.len() as u32, extra]);
         }
-        self.events.len()
+        let large = self.events.capacity() > KEEP_EVENTS;
+        let count = self.events.len() as u32;
+        count | if owned || large { RELEASE } else { 0 }
     }
+}
+
+/// Runs `f` on the shared input window; `None` only if it is already borrowed (never: calls
+/// do not nest).
+fn with_input<R>(f: impl FnOnce(&mut Vec<u8>) -> R) -> Option<R> {
+    INPUT
+        .try_with(|input| input.try_borrow_mut().ok().map(|mut i| f(&mut i)))
+        .ok()
+        .flatten()
 }
