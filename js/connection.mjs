@@ -6,7 +6,7 @@
 // (`Uint8Array.prototype.set`), the core unmasks it in place and describes each event with four
 // u32 words (kind, pointer, length, extra); payloads are then sliced out, or handed over as views
 // (`views: true`) that stay valid only until the next call on this connection.
-import { RawConnection, wasmMemory } from "./ws101.js";
+import { RawConnection, wasmMemory } from "./instance.mjs";
 
 const KIND_TEXT = 1, KIND_BINARY = 2, KIND_PING = 3, KIND_PONG = 4, KIND_CLOSE = 5, KIND_ERROR = 6;
 const decoder = new TextDecoder("utf-8");
