@@ -5,9 +5,11 @@
 // stack pointer and the borrow flags of the objects in use are never restored. wasm-bindgen's
 // `--target web` glue keeps its instance in module state and `initSync` returns early once
 // initialised, so a fresh instance needs a fresh copy of the glue module: `import("./ws101.js?
-// instance=N")` gives a new module record in Node, Bun, Deno and browsers (URLs with different
-// queries are different modules), instantiated from the WebAssembly.Module compiled at start-up
-// (no second compile in Node, Deno and Bun; browsers fetch and compile the .wasm again).
+// instance=N")` gives a new module record in Node, Deno and browsers (URLs with different queries
+// are different modules; Deno needs read access to the package for it: run with --allow-read, or
+// recover() rejects saying so); Bun ignores the query, so there the glue's text is imported again
+// as a blob: URL. The copy is instantiated from the WebAssembly.Module compiled at start-up (no
+// second compile in Node, Deno and Bun; browsers fetch and compile the .wasm again).
 // workerd cannot: its module registry is fixed when the worker is built, so there `recover()`
 // rejects and the isolate must be replaced (a thrown error fails the request; redeploy or let
 // the runtime evict the isolate). The same holds for bundles that inline the glue.
@@ -42,6 +44,8 @@ let rebuildError = null;
 let instantiate = null;
 /** Why this host cannot rebuild (workerd), or null. */
 let unsupported = null;
+/** Every glue namespace used so far (a rebuild needs one never instantiated). */
+const copies = new WeakSet([glue0]);
 const poisonListeners = new Set();
 const rebuildListeners = new Set();
 
@@ -112,7 +116,18 @@ async function rebuild(old) {
     // A query makes a new module record: a second copy of the glue with its own instance state.
     const url = new URL(`./ws101.js?instance=${next}`, import.meta.url).href;
     ns = await import(/* @vite-ignore */ /* webpackIgnore: true */ url);
-    if (ns === glue || typeof ns.initSync !== "function") throw new Error("the glue module was not copied");
+    if (copies.has(ns)) {
+      // Bun keys file modules by path (it ignores the query): import the glue's text as a blob.
+      const text = await (await fetch(new URL("./ws101.js", import.meta.url))).text();
+      const blob = URL.createObjectURL(new Blob([text], { type: "text/javascript" }));
+      try {
+        ns = await import(/* @vite-ignore */ /* webpackIgnore: true */ blob);
+      } finally {
+        URL.revokeObjectURL(blob);
+      }
+    }
+    if (copies.has(ns) || typeof ns.initSync !== "function") throw new Error("the glue module was not copied");
+    copies.add(ns);
     if (instantiate) await instantiate(ns);
     else await ns.default();
   } catch (e) {
