@@ -17,6 +17,7 @@ import http from "node:http";
 import net from "node:net";
 import tls from "node:tls";
 import { Connection, validateRequest, buildRequest, parseResponse } from "../node.mjs";
+import * as instance from "../instance.mjs";
 
 const CONNECTING = 0, OPEN = 1, CLOSING = 2, CLOSED = 3;
 const DEFAULT_MAX_PAYLOAD = 64 * 1024 * 1024;
@@ -26,54 +27,63 @@ const HANDSHAKE_TIMEOUT_MS = 10_000;
 const CLOSE_1011 = Buffer.from([0x88, 0x02, 0x03, 0xf3]);
 
 // ---------------------------------------------------------------------------------------------
-// Trap containment. `instance.mjs` (when present) owns the wasm instance: `isTrap(err)`,
-// `recover(err)` (rebuilds it, returns a Promise) and `onPoison(fn)`. Until it is there, traps are
-// recognised by their shape and the affected connections are still closed.
-
-/** @type {null | { isTrap?: (e: unknown) => boolean, recover?: (e: unknown) => Promise<unknown>, onPoison?: (fn: (e: unknown) => void) => unknown }} */
-let instanceApi = null;
-import("../instance.mjs").then(
-  (mod) => {
-    instanceApi = mod;
-    try {
-      mod.onPoison?.((err) => containTrap(err, generation));
-    } catch {
-      // an onPoison that refuses a listener leaves detection to isTrap
-    }
-  },
-  () => {},
-);
+// Trap containment. `instance.mjs` owns the wasm instance: `generation()`, `isTrap(err)`,
+// `recover(err)` (poisons the current generation, calls the onPoison listeners synchronously with
+// it, rebuilds; a Promise) and `onPoison(fn(oldGeneration, err))`. Each WebSocket remembers the
+// generation its Connection was built on; when that generation is poisoned it is closed (1011
+// from a server, dropped by a client) and new upgrades wait for the rebuilt instance.
 
 /** Live WebSockets and the instance generation their Connection belongs to. */
 const live = new Map();
-let generation = 0;
 /** @type {Promise<void> | null} */
 let recovering = null;
 
-const TRAP_MESSAGES = /recursive use of an object detected|attempted to take ownership of Rust value|null pointer passed to rust|unreachable|memory access out of bounds/;
+function currentGeneration() {
+  try {
+    return instance.generation();
+  } catch {
+    return 0;
+  }
+}
 
 function isTrap(err) {
   try {
-    if (typeof instanceApi?.isTrap === "function") return Boolean(instanceApi.isTrap(err));
+    return Boolean(instance.isTrap(err));
   } catch {
-    // fall through to the shape test
+    return err instanceof WebAssembly.RuntimeError;
   }
-  if (err instanceof WebAssembly.RuntimeError) return true;
-  return err instanceof Error && !("rfc" in err) && TRAP_MESSAGES.test(err.message);
 }
 
-/** Closes every WebSocket whose Connection lives in the poisoned instance, then rebuilds it. */
-function containTrap(err, gen) {
-  if (gen !== generation) return; // this instance was already contained and replaced
-  generation += 1;
-  for (const [ws, g] of [...live]) if (g <= gen) ws._poisoned(err);
-  if (!recovering && typeof instanceApi?.recover === "function") {
-    recovering = Promise.resolve()
-      .then(() => instanceApi.recover(err))
-      .then(() => {}, () => {})
-      .finally(() => {
-        recovering = null;
-      });
+instance.onPoison((oldGeneration, err) => {
+  for (const [ws, g] of [...live]) {
+    if (g <= oldGeneration) {
+      try {
+        ws._poisoned(err);
+      } catch {
+        // closing one socket must not stop the others
+      }
+    }
+  }
+});
+
+/**
+ * A call into the core trapped on behalf of a WebSocket built on generation `gen` (or of a
+ * handshake: the current generation). Poisons that instance (which closes every WebSocket on it
+ * through onPoison) and starts the rebuild, once per generation.
+ */
+function containTrap(err, gen = currentGeneration()) {
+  if (gen < currentGeneration()) return; // that instance is already replaced
+  let pending;
+  try {
+    pending = instance.recover(err);
+  } catch (e) {
+    pending = Promise.reject(e);
+  }
+  if (!recovering) {
+    const p = Promise.resolve(pending).then(() => {}, () => {}).finally(() => {
+      if (recovering === p) recovering = null;
+    });
+    recovering = p;
   }
 }
 
@@ -102,7 +112,7 @@ const SERVER_OPTIONS = new Set([
 ]);
 const CLIENT_OPTIONS = new Set([
   ...SOCKET_OPTIONS,
-  "protocols", "origin", "headers", "key", "maxHeaderBytes", "handshakeTimeout", "rejectUnauthorized", "ca",
+  "protocols", "origin", "headers", "key", "maxHeaderBytes", "maxHeaders", "handshakeTimeout", "rejectUnauthorized", "ca",
   "servername", "followRedirects", "maxRedirects", "protocolVersion",
 ]);
 const UNSUPPORTED = {
@@ -170,6 +180,16 @@ function checkSocketOptions(options, known) {
       }
     }
   }
+}
+
+/** perMessageDeflate as the handshake takes it: the RFC 7692 parameters only (level and threshold are the Connection's). */
+function handshakeDeflate(value) {
+  if (value === null || typeof value !== "object") return value ?? false;
+  const out = {};
+  for (const name of ["serverNoContextTakeover", "clientNoContextTakeover", "serverMaxWindowBits", "clientMaxWindowBits"]) {
+    if (value[name] !== undefined) out[name] = value[name];
+  }
+  return out;
 }
 
 function deflateLevel(options) {
@@ -345,7 +365,7 @@ export class WebSocket extends EventEmitter {
       textAsBytes: true,
       deferClose: true,
     });
-    live.set(this, generation);
+    live.set(this, currentGeneration());
     this.#readyState = OPEN;
     socket.setNoDelay?.(true);
     socket.setTimeout?.(0);
@@ -553,8 +573,8 @@ export class WebSocket extends EventEmitter {
   /** A call into the core failed: a trap is contained, anything else fails this connection. */
   #coreFailure(err) {
     if (isTrap(err)) {
-      containTrap(err, live.get(this) ?? -1);
-      if (this.#conn) this._poisoned(err);
+      containTrap(err, live.get(this) ?? currentGeneration());
+      if (this.#conn) this._poisoned(err); // its instance was replaced before: close it alone
       return;
     }
     this.#emitError(err);
@@ -704,7 +724,7 @@ export class WebSocket extends EventEmitter {
           }
         }
       } catch (err) {
-        if (isTrap(err)) containTrap(err, live.get(this) ?? -1);
+        if (isTrap(err)) containTrap(err, live.get(this) ?? currentGeneration());
         this.#conn = null;
       }
     }
@@ -776,7 +796,7 @@ function policyOf(options) {
     requireProtocol: options.requireProtocol ?? false,
     origins: options.origins ?? options.allowedOrigins,
     requireOrigin: options.requireOrigin ?? false,
-    perMessageDeflate: options.perMessageDeflate ?? false,
+    perMessageDeflate: handshakeDeflate(options.perMessageDeflate),
     maxHeaderBytes: options.maxHeaderBytes,
     maxHeaders: options.maxHeaders,
   };
@@ -905,7 +925,7 @@ export class WebSocketServer extends EventEmitter {
       pending = Promise.reject(err);
     }
     pending.catch((err) => {
-      if (isTrap(err)) containTrap(err, generation);
+      if (isTrap(err)) containTrap(err);
       socket.destroy();
       this.#emitSafe("wsClientError", err, socket, req);
     });
@@ -1021,7 +1041,7 @@ export class WebSocketServer extends EventEmitter {
         options,
       });
     } catch (err) {
-      if (isTrap(err)) containTrap(err, generation);
+      if (isTrap(err)) containTrap(err);
       socket.destroy();
       this.#emitSafe("wsClientError", err, socket, req);
       return;
@@ -1066,12 +1086,13 @@ function connectClient(ws, url, protocols, options) {
       protocols,
       origin: options.origin,
       headers: options.headers,
-      perMessageDeflate: options.perMessageDeflate ?? false,
+      perMessageDeflate: handshakeDeflate(options.perMessageDeflate),
       key: options.key,
       maxHeaderBytes: options.maxHeaderBytes,
+      maxHeaders: options.maxHeaders,
     });
   } catch (err) {
-    if (isTrap(err)) containTrap(err, generation);
+    if (isTrap(err)) containTrap(err);
     queueMicrotask(() => ws._fail(err));
     return;
   }
@@ -1107,7 +1128,7 @@ function connectClient(ws, url, protocols, options) {
     try {
       result = parseResponse(buffered, request);
     } catch (err) {
-      if (isTrap(err)) containTrap(err, generation);
+      if (isTrap(err)) containTrap(err);
       fail(err);
       return;
     }
@@ -1139,7 +1160,7 @@ function connectClient(ws, url, protocols, options) {
         options,
       });
     } catch (err) {
-      if (isTrap(err)) containTrap(err, generation);
+      if (isTrap(err)) containTrap(err);
       done = false;
       fail(err);
       return;
