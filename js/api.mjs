@@ -1,65 +1,359 @@
 // The one façade every runtime entry re-exports. It adapts JS input shapes (fetch `Request`,
 // `Headers`, Node `IncomingMessage`, plain objects) to the wasm core's flat arguments; every
 // decision is the core's.
-import * as core from "./ws101.js";
+//
+// Two rules shape this file:
+// - No JS exception may unwind through wasm frames (it skips Rust's stack-pointer restore and,
+//   after ~1,000 such calls, every call fails). So every value the caller gave is read here, in
+//   JS, into fresh plain data (strings, booleans, numbers, arrays and objects made here) before
+//   Rust runs: a throwing getter, iterator or Proxy throws its own exception from JS, a wrong
+//   type is a TypeError naming the argument, and an origin predicate is called here.
+// - The wasm instance may be replaced after a trap (instance.mjs): every export reads the
+//   current glue at call time, so `import { acceptKey } from "ws101"` keeps working.
+import * as instance from "./instance.mjs";
+import { isTrap, recover } from "./instance.mjs";
 
-export {
-  acceptKey,
-  acceptKeyUnchecked,
-  acceptDigest,
-  generateKey,
-  validateKey,
-  websocketGuid,
-  parseRequest,
-  encodeFrame,
-  decodeFrames,
-  classifyUpgradeHead,
-  ClientHandshake,
-  RawConnection,
-  wasmMemory,
-} from "./ws101.js";
 export { Ws101Error, isWs101Error } from "./errors.mjs";
 export { Connection } from "./connection.mjs";
 
+/** The current instance's classes (live bindings, reassigned when the instance is rebuilt). */
+export let ClientHandshake = instance.glue.ClientHandshake;
+export let RawConnection = instance.glue.RawConnection;
+
+/** Largest byte input (1 GiB would not fit beside the rest of a 4 GiB wasm memory; no capture is this big). */
+const MAX_BYTES = 256 * 1024 * 1024;
+/** Longest string argument, in UTF-16 units (up to 3 bytes each in wasm). */
+const MAX_STRING = 64 * 1024 * 1024;
+/** Most entries of a list argument (header lines, protocols, origins). */
+const MAX_LIST = 1 << 20;
+/** `decodeFrames` lists at most this many frames unless told otherwise. */
+const DEFAULT_FRAME_LIMIT = 10_000;
+/** …and never more than this many per call (the listing's wasm memory is about 400 B a frame): page with `nextOffset`. */
+const MAX_FRAME_LIMIT = 100_000;
+
+/** A trap inside the call: rebuild the instance (in the background) and let the error go on. */
+function trapped(err) {
+  if (isTrap(err)) recover(err);
+  return err;
+}
+
+// ---- argument readers (all JS; nothing here calls into wasm) --------------------------------
+
+function typeName(value) {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  const t = typeof value;
+  return t === "object" ? "an object" : t;
+}
+
+function string(value, name) {
+  if (typeof value !== "string") throw new TypeError(`${name} must be a string, got ${typeName(value)}`);
+  if (value.length > MAX_STRING) throw new RangeError(`${name} is longer than ${MAX_STRING} characters`);
+  return value;
+}
+
+function optionalString(value, name) {
+  return value === undefined || value === null ? undefined : string(value, name);
+}
+
+function boolean(value, name) {
+  if (value === undefined || value === null) return false;
+  if (typeof value !== "boolean") throw new TypeError(`${name} must be a boolean, got ${typeName(value)}`);
+  return value;
+}
+
+function count(value, name) {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "number") throw new TypeError(`${name} must be a number, got ${typeName(value)}`);
+  if (!(value >= 0) || (value !== Infinity && !Number.isInteger(value))) throw new RangeError(`${name} must be an integer ≥ 0, got ${value}`);
+  return Math.min(value, 2 ** 32 - 1);
+}
+
+const TypedArray = Object.getPrototypeOf(Uint8Array);
+const getBuffer = Object.getOwnPropertyDescriptor(TypedArray.prototype, "buffer").get;
+const getOffset = Object.getOwnPropertyDescriptor(TypedArray.prototype, "byteOffset").get;
+const getLength = Object.getOwnPropertyDescriptor(TypedArray.prototype, "byteLength").get;
+const viewBuffer = Object.getOwnPropertyDescriptor(DataView.prototype, "buffer").get;
+const viewOffset = Object.getOwnPropertyDescriptor(DataView.prototype, "byteOffset").get;
+const viewLength = Object.getOwnPropertyDescriptor(DataView.prototype, "byteLength").get;
+const arrayBufferLength = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, "byteLength").get;
+const sharedLength = typeof SharedArrayBuffer === "function" ? Object.getOwnPropertyDescriptor(SharedArrayBuffer.prototype, "byteLength").get : null;
+
 /**
- * Header lines as a flat `[name, value, …]` list from a `Headers`, a Node `rawHeaders` array,
- * an array of pairs, or a plain object (array values become repeated lines).
+ * Bytes as a fresh plain `Uint8Array` view (no caller getter runs later, in the glue): any typed
+ * array or DataView gives its bytes, an ArrayBuffer its contents; anything else is a TypeError.
  */
-export function headerLines(headers) {
-  if (!headers) return [];
+function bytes(value, name) {
+  let view;
+  if (ArrayBuffer.isView(value)) {
+    const isData = value instanceof DataView;
+    view = isData
+      ? new Uint8Array(viewBuffer.call(value), viewOffset.call(value), viewLength.call(value))
+      : new Uint8Array(getBuffer.call(value), getOffset.call(value), getLength.call(value));
+  } else if (value instanceof ArrayBuffer) {
+    view = new Uint8Array(value, 0, arrayBufferLength.call(value));
+  } else if (sharedLength && value instanceof SharedArrayBuffer) {
+    view = new Uint8Array(value, 0, sharedLength.call(value));
+  } else {
+    throw new TypeError(`${name} must be a Uint8Array (or another ArrayBufferView, or an ArrayBuffer), got ${typeName(value)}`);
+  }
+  if (view.length > MAX_BYTES) throw new RangeError(`${name} is larger than ${MAX_BYTES} bytes`);
+  return view;
+}
+
+/** A list of strings from a string (one entry), an array or any iterable; copied. */
+function stringList(value, name) {
+  if (value === undefined || value === null) return [];
+  if (typeof value === "string") return [string(value, name)];
+  const out = [];
+  const push = (item) => {
+    if (out.length >= MAX_LIST) throw new RangeError(`${name} has more than ${MAX_LIST} entries`);
+    out.push(string(item, `${name}[${out.length}]`));
+  };
+  if (Array.isArray(value)) {
+    const n = value.length;
+    if (n > MAX_LIST) throw new RangeError(`${name} has more than ${MAX_LIST} entries`);
+    for (let i = 0; i < n; i++) push(value[i]);
+    return out;
+  }
+  if (typeof value === "object" && typeof value[Symbol.iterator] === "function") {
+    for (const item of value) push(item);
+    return out;
+  }
+  throw new TypeError(`${name} must be an array of strings, got ${typeName(value)}`);
+}
+
+/** The caller's options object, with every key checked against `known` (an unknown key is a TypeError). */
+function optionsOf(value, name, known) {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== "object" || Array.isArray(value)) throw new TypeError(`${name} must be an object, got ${typeName(value)}`);
+  for (const key of Object.keys(value)) {
+    if (!known.includes(key)) throw new TypeError(`${name}: unknown option ${JSON.stringify(key)} (known: ${known.join(", ")})`);
+  }
+  const out = {};
+  for (const key of known) out[key] = value[key];
+  return out;
+}
+
+function headerValue(value, name) {
+  if (typeof value === "string") return string(value, name);
+  if (typeof value === "number" && Number.isFinite(value)) return String(value);
+  throw new TypeError(`${name} must be a string, got ${typeName(value)}`);
+}
+
+/**
+ * Header lines as a flat `[name, value, …]` list from a `Headers`, a `Map`, a Node `rawHeaders`
+ * (flat) array, an array (or iterable) of `[name, value]` pairs, or a plain object (array values
+ * become repeated lines). Any other shape is a TypeError: headers are never dropped silently.
+ */
+export function headerLines(headers, what = "headers") {
+  if (headers === undefined || headers === null) return [];
+  if (typeof headers !== "object") throw new TypeError(`${what} must be a Headers, a Map, an array of [name, value] pairs, a flat [name, value, …] array or an object, got ${typeName(headers)}`);
   const flat = [];
+  const line = (name, value) => {
+    if (flat.length >= MAX_LIST) throw new RangeError(`${what} has more than ${MAX_LIST / 2} lines`);
+    const n = headerValue(name, `${what} name`);
+    if (Array.isArray(value)) {
+      for (let i = 0, len = value.length; i < len; i++) line(n, value[i]);
+      return;
+    }
+    flat.push(n, headerValue(value, `${what} ${JSON.stringify(n)}`));
+  };
+  const pairs = (iterable) => {
+    for (const pair of iterable) {
+      if (!Array.isArray(pair) || pair.length !== 2) throw new TypeError(`${what} must hold [name, value] pairs, got ${typeName(pair)}${Array.isArray(pair) ? ` of length ${pair.length}` : ""}`);
+      line(pair[0], pair[1]);
+    }
+  };
   if (Array.isArray(headers)) {
-    if (headers.length > 0 && Array.isArray(headers[0])) {
-      for (const [name, value] of headers) flat.push(String(name), String(value));
+    const n = headers.length;
+    if (n > MAX_LIST) throw new RangeError(`${what} has more than ${MAX_LIST} entries`);
+    if (n === 0) return flat;
+    const first = headers[0];
+    if (Array.isArray(first)) {
+      const copy = [];
+      for (let i = 0; i < n; i++) copy.push(headers[i]);
+      pairs(copy);
       return flat;
     }
-    return headers.map(String);
+    if (n % 2 !== 0) throw new TypeError(`${what}: a flat [name, value, …] array needs an even length, got ${n}`);
+    for (let i = 0; i < n; i += 2) line(headers[i], headers[i + 1]);
+    return flat;
+  }
+  if (headers instanceof Map) {
+    pairs(headers.entries());
+    return flat;
   }
   if (typeof headers.forEach === "function" && typeof headers.get === "function") {
-    headers.forEach((value, name) => flat.push(name, value));
+    // fetch Headers (and look-alikes): forEach(value, name)
+    const collected = [];
+    headers.forEach((value, name) => collected.push([name, value]));
+    pairs(collected);
+    return flat;
+  }
+  if (typeof headers[Symbol.iterator] === "function") {
+    pairs(headers);
     return flat;
   }
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue;
-    if (Array.isArray(value)) for (const v of value) flat.push(name, String(v));
-    else flat.push(name, String(value));
+    line(name, value);
   }
   return flat;
 }
 
-function requestParts(request) {
-  if (!request || typeof request !== "object") throw new TypeError("validateRequest needs a Request, an IncomingMessage or { method, url, headers }");
-  const method = String(request.method ?? "GET");
-  const url = String(request.url ?? request.target ?? "/");
+function requestParts(request, what = "request") {
+  if (!request || typeof request !== "object") throw new TypeError(`${what} must be a Request, an IncomingMessage or { method, url, headers }, got ${typeName(request)}`);
+  const method = optionalString(request.method, `${what}.method`) ?? "GET";
+  const rawUrl = request.url ?? request.target;
+  const url = rawUrl instanceof URL ? rawUrl.href : optionalString(rawUrl, `${what}.url`) ?? "/";
   // A fetch Request has an absolute URL; the request-target is its path and query.
-  const target = /^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? (() => { const u = new URL(url); return u.pathname + u.search; })() : url;
-  const version = String(request.httpVersion ?? request.version ?? "1.1");
-  const lines = Array.isArray(request.rawHeaders) ? request.rawHeaders.map(String) : headerLines(request.headers);
-  // fetch's Request has no Host line when the runtime keeps it in the URL.
-  if (/^https?:\/\//i.test(url) && !lines.some((v, i) => i % 2 === 0 && v.toLowerCase() === "host")) {
-    lines.push("host", new URL(url).host);
+  let target = url;
+  let host = null;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
+    let parsed;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new TypeError(`${what}.url is not a valid absolute URL: ${JSON.stringify(url.slice(0, 200))}`);
+    }
+    target = parsed.pathname + parsed.search;
+    if (/^https?:/i.test(url)) host = parsed.host;
   }
+  const rawVersion = request.httpVersion ?? request.version;
+  const version = typeof rawVersion === "number" ? String(rawVersion) : optionalString(rawVersion, `${what}.httpVersion`) ?? "1.1";
+  const raw = request.rawHeaders;
+  const lines = Array.isArray(raw) ? headerLines(raw, `${what}.rawHeaders`) : headerLines(request.headers, `${what}.headers`);
+  // fetch's Request has no Host line when the runtime keeps it in the URL.
+  if (host !== null && !lines.some((v, i) => i % 2 === 0 && v.toLowerCase() === "host")) lines.push("host", host);
   return { method, target, version, lines };
+}
+
+const DEFLATE_KEYS = ["serverNoContextTakeover", "clientNoContextTakeover", "serverMaxWindowBits", "clientMaxWindowBits", "level", "threshold"];
+
+function deflateOptions(value, name) {
+  if (value === undefined || value === null || value === false) return null;
+  if (value === true) return {};
+  const o = optionsOf(value, name, DEFLATE_KEYS);
+  const out = {
+    serverNoContextTakeover: boolean(o.serverNoContextTakeover, `${name}.serverNoContextTakeover`),
+    clientNoContextTakeover: boolean(o.clientNoContextTakeover, `${name}.clientNoContextTakeover`),
+  };
+  const s = count(o.serverMaxWindowBits, `${name}.serverMaxWindowBits`);
+  const c = count(o.clientMaxWindowBits, `${name}.clientMaxWindowBits`);
+  if (s !== undefined) out.serverMaxWindowBits = s;
+  if (c !== undefined) out.clientMaxWindowBits = c;
+  // level and threshold are the Connection's (send side); the handshake ignores them.
+  return out;
+}
+
+const SERVER_KEYS = ["protocols", "requireProtocol", "origins", "requireOrigin", "perMessageDeflate", "maxHeaderBytes", "maxHeaders"];
+
+/** ServerOptions as plain data for the core, and the origin predicate (if any) to run in JS. */
+function serverOptions(value, name = "options") {
+  const o = optionsOf(value, name, SERVER_KEYS);
+  const plain = {
+    protocols: stringList(o.protocols, `${name}.protocols`),
+    requireProtocol: boolean(o.requireProtocol, `${name}.requireProtocol`),
+    requireOrigin: boolean(o.requireOrigin, `${name}.requireOrigin`),
+    perMessageDeflate: deflateOptions(o.perMessageDeflate, `${name}.perMessageDeflate`),
+  };
+  let predicate = null;
+  if (typeof o.origins === "function") predicate = o.origins;
+  else if (o.origins !== undefined && o.origins !== null) plain.origins = stringList(o.origins, `${name}.origins`);
+  const maxHeaderBytes = count(o.maxHeaderBytes, `${name}.maxHeaderBytes`);
+  const maxHeaders = count(o.maxHeaders, `${name}.maxHeaders`);
+  if (maxHeaderBytes !== undefined) plain.maxHeaderBytes = maxHeaderBytes;
+  if (maxHeaders !== undefined) plain.maxHeaders = maxHeaders;
+  return { plain, predicate };
+}
+
+/**
+ * Runs the origin predicate over the `Origin` values of `lines` (flat) and records the accepted
+ * ones for the core. A Promise (or any thenable) is a TypeError: the checks are synchronous.
+ */
+function judgeOrigins(plain, predicate, lines) {
+  if (!predicate) return plain;
+  const accepted = [];
+  const seen = new Set();
+  for (let i = 0; i + 1 < lines.length; i += 2) {
+    if (!/^origin$/i.test(lines[i])) continue;
+    const origin = lines[i + 1];
+    if (seen.has(origin)) continue;
+    seen.add(origin);
+    const verdict = predicate(origin);
+    if (verdict !== null && (typeof verdict === "object" || typeof verdict === "function") && typeof verdict.then === "function") {
+      throw new TypeError("options.origins returned a Promise: the handshake checks are synchronous. Await your origin check first and pass its result (origins: [origin] or a function returning a boolean)");
+    }
+    if (verdict) accepted.push(origin);
+  }
+  plain.originsAccepted = accepted;
+  return plain;
+}
+
+// ---- exports ----------------------------------------------------------------------------------
+
+/** The `Sec-WebSocket-Accept` value for a `Sec-WebSocket-Key` (RFC 6455 §4.2.2). */
+export function acceptKey(key) {
+  string(key, "key");
+  try {
+    return instance.glue.acceptKey(key);
+  } catch (e) {
+    throw trapped(e);
+  }
+}
+
+/** base64(SHA-1(key + GUID)) for any string, without checking the key. */
+export function acceptKeyUnchecked(key) {
+  string(key, "key");
+  try {
+    return instance.glue.acceptKeyUnchecked(key);
+  } catch (e) {
+    throw trapped(e);
+  }
+}
+
+/** The 20-byte SHA-1 digest of key + GUID (RFC 6455 §4.2.2). */
+export function acceptDigest(key) {
+  string(key, "key");
+  try {
+    return instance.glue.acceptDigest(key);
+  } catch (e) {
+    throw trapped(e);
+  }
+}
+
+/** A new client key: base64 of 16 random bytes (RFC 6455 §4.1). */
+export function generateKey() {
+  try {
+    return instance.glue.generateKey();
+  } catch (e) {
+    throw trapped(e);
+  }
+}
+
+/** Checks a `Sec-WebSocket-Key` and returns its 16-byte nonce. */
+export function validateKey(key) {
+  string(key, "key");
+  try {
+    return instance.glue.validateKey(key);
+  } catch (e) {
+    throw trapped(e);
+  }
+}
+
+/** The GUID of RFC 6455 §1.3. */
+export function websocketGuid() {
+  try {
+    return instance.glue.websocketGuid();
+  } catch (e) {
+    throw trapped(e);
+  }
+}
+
+/** The current instance's linear memory (views over it are detached when it grows or is rebuilt). */
+export function wasmMemory() {
+  return instance.glue.wasmMemory();
 }
 
 /**
@@ -68,37 +362,247 @@ function requestParts(request) {
  * @param {import("./index.d.ts").ServerOptions} [options]
  * @returns {import("./index.d.ts").ServerOutcome}
  */
-export function validateRequest(request, options = {}) {
+export function validateRequest(request, options) {
   const { method, target, version, lines } = requestParts(request);
-  return core.validateRequestParts(method, target, version, lines, options);
+  const { plain, predicate } = serverOptions(options);
+  judgeOrigins(plain, predicate, lines);
+  try {
+    return instance.glue.validateRequestParts(method, target, version, lines, plain);
+  } catch (e) {
+    throw trapped(e);
+  }
+}
+
+/** Reads and validates a raw request head: `{ complete: false }` until whole, then the outcome. */
+export function parseRequest(input, options) {
+  const view = bytes(input, "bytes");
+  const { plain, predicate } = serverOptions(options);
+  try {
+    if (predicate) {
+      // The predicate needs the Origin values: the core parses the head, JS runs the predicate.
+      const head = instance.glue.classifyUpgradeHead(view);
+      const lines = [];
+      for (const { name, value } of head?.request?.headers ?? []) lines.push(name, value);
+      judgeOrigins(plain, predicate, lines);
+    }
+    return instance.glue.parseRequest(view, plain);
+  } catch (e) {
+    throw trapped(e);
+  }
 }
 
 /** RFC 8441 / RFC 9220 extended CONNECT fields (pseudo-headers included). */
-export function validateExtendedConnect(fields, options = {}) {
-  return core.validateExtendedConnect(headerLines(fields), options);
+export function validateExtendedConnect(fields, options) {
+  const lines = headerLines(fields, "fields");
+  const { plain, predicate } = serverOptions(options);
+  judgeOrigins(plain, predicate, lines);
+  try {
+    return instance.glue.validateExtendedConnect(lines, plain);
+  } catch (e) {
+    throw trapped(e);
+  }
 }
 
 /** Classifies an upgrade request: websocket, h2c, TLS (RFC 2817) or other (RFC 9110 §7.8). */
 export function classifyUpgrade(request) {
   const { method, version, lines } = requestParts(request);
-  return core.classifyUpgrade(method, version, lines);
+  try {
+    return instance.glue.classifyUpgrade(method, version, lines);
+  } catch (e) {
+    throw trapped(e);
+  }
 }
+
+/** A raw request head's `Upgrade` classification (the explainer's request inspector). */
+export function classifyUpgradeHead(input) {
+  const view = bytes(input, "bytes");
+  try {
+    return instance.glue.classifyUpgradeHead(view);
+  } catch (e) {
+    throw trapped(e);
+  }
+}
+
+const CLIENT_KEYS = ["protocols", "origin", "headers", "perMessageDeflate", "key", "maxHeaderBytes", "maxHeaders"];
 
 /**
  * The client's upgrade request for `url` (RFC 6455 §4.1); check the answer with
  * `parseResponse(bytes, request)` or `request.validateResponse(status, headers)`.
- * @returns {core.ClientHandshake}
+ * @returns {ClientHandshake}
  */
-export function buildRequest(url, options = {}) {
-  return core.buildRequest(String(url), options);
+export function buildRequest(url, options) {
+  const href = url instanceof URL ? url.href : string(url, "url");
+  const o = optionsOf(options, "options", CLIENT_KEYS);
+  const plain = {
+    protocols: stringList(o.protocols, "options.protocols"),
+    headers: headerLines(o.headers, "options.headers"),
+    perMessageDeflate: deflateOptions(o.perMessageDeflate, "options.perMessageDeflate"),
+  };
+  const origin = optionalString(o.origin, "options.origin");
+  const key = optionalString(o.key, "options.key");
+  const maxHeaderBytes = count(o.maxHeaderBytes, "options.maxHeaderBytes");
+  const maxHeaders = count(o.maxHeaders, "options.maxHeaders");
+  if (origin !== undefined) plain.origin = origin;
+  if (key !== undefined) plain.key = key;
+  if (maxHeaderBytes !== undefined) plain.maxHeaderBytes = maxHeaderBytes;
+  if (maxHeaders !== undefined) plain.maxHeaders = maxHeaders;
+  try {
+    return instance.glue.buildRequest(href, plain);
+  } catch (e) {
+    throw trapped(e);
+  }
+}
+
+function handshakeOf(request) {
+  if (!(request instanceof instance.glue.ClientHandshake) && !(request !== null && typeof request === "object" && typeof request.parseResponse === "function" && typeof request.__wbg_ptr === "number")) {
+    throw new TypeError(`request must be the ClientHandshake buildRequest returned, got ${typeName(request)}`);
+  }
+  return request;
 }
 
 /** Reads a server's response head for `request`: `{ complete: false }` until whole. */
-export function parseResponse(bytes, request) {
-  return request.parseResponse(bytes);
+export function parseResponse(input, request) {
+  return handshakeOf(request).parseResponse(input);
 }
 
 /** Checks a server's response given as a status and headers (any shape headerLines takes). */
 export function validateResponse(request, status, headers) {
-  return request.validateResponse(status, headerLines(headers));
+  return handshakeOf(request).validateResponse(status, headers);
 }
+
+const FRAME_KEYS = ["fin", "rsv1", "rsv2", "rsv3", "opcode", "mask", "maskKey", "payload"];
+const utf8 = new TextEncoder();
+
+/**
+ * Writes one frame from `{ fin, rsv1, rsv2, rsv3, opcode, mask, maskKey, payload }` exactly as
+ * given (no rule is checked): `{ bytes, headerLength, opcodeName, maskKey, fields }`.
+ */
+export function encodeFrame(fields) {
+  if (fields === null || typeof fields !== "object" || Array.isArray(fields)) throw new TypeError(`fields must be an object, got ${typeName(fields)}`);
+  const o = optionsOf(fields, "fields", FRAME_KEYS);
+  let opcode = 1;
+  if (o.opcode !== undefined && o.opcode !== null) {
+    if (typeof o.opcode !== "number") throw new TypeError(`fields.opcode must be a number, got ${typeName(o.opcode)}`);
+    if (!Number.isInteger(o.opcode) || o.opcode < 0 || o.opcode > 15) throw new RangeError("fields.opcode must be an integer from 0 to 15");
+    opcode = o.opcode;
+  }
+  const plain = {
+    fin: boolean(o.fin, "fields.fin"),
+    rsv1: boolean(o.rsv1, "fields.rsv1"),
+    rsv2: boolean(o.rsv2, "fields.rsv2"),
+    rsv3: boolean(o.rsv3, "fields.rsv3"),
+    opcode,
+    mask: boolean(o.mask, "fields.mask"),
+    payload: o.payload === undefined || o.payload === null
+      ? new Uint8Array(0)
+      : typeof o.payload === "string" ? utf8.encode(string(o.payload, "fields.payload")) : bytes(o.payload, "fields.payload"),
+  };
+  if (o.maskKey !== undefined && o.maskKey !== null) {
+    const key = bytes(o.maskKey, "fields.maskKey");
+    if (key.length !== 4) throw new RangeError("fields.maskKey must be 4 bytes");
+    plain.maskKey = key;
+  }
+  try {
+    return instance.glue.encodeFrame(plain);
+  } catch (e) {
+    throw trapped(e);
+  }
+}
+
+/**
+ * Lists the frames in `bytes` as received by `role` ("server" or "client"), stopping at the
+ * first frame that breaks a rule of RFC 6455 §5.1–§5.5, and after `options.limit` frames
+ * (default 10,000, at most 100,000; `truncated` then says more follow from `nextOffset`):
+ * `{ frames, error, partialHeader, truncated, nextOffset }`.
+ */
+export function decodeFrames(input, role, options) {
+  const view = bytes(input, "bytes");
+  if (role !== "server" && role !== "client") throw new TypeError(`role must be "server" or "client", got ${typeof role === "string" ? JSON.stringify(role.slice(0, 40)) : typeName(role)}`);
+  const o = optionsOf(options, "options", ["limit"]);
+  const limit = count(o.limit, "options.limit") ?? DEFAULT_FRAME_LIMIT;
+  if (limit > MAX_FRAME_LIMIT) throw new RangeError(`options.limit must be at most ${MAX_FRAME_LIMIT} (list more by calling again from nextOffset)`);
+  let table;
+  try {
+    table = instance.glue.decodeFrameTable(view, role, limit);
+  } catch (e) {
+    throw trapped(e);
+  }
+  const { records, fields, fieldNames, opcodeNames, payloads } = table;
+  const n = records.length / 10;
+  const frames = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const r = i * 10;
+    const flags = records[r + 2];
+    const opcode = records[r + 3];
+    const key = records[r + 4];
+    const start = records[r + 6];
+    const fieldStart = records[r + 8] * 4;
+    const fieldEnd = fieldStart + records[r + 9] * 4;
+    const list = [];
+    for (let f = fieldStart; f < fieldEnd; f += 4) {
+      list.push({ name: fieldNames[fields[f]], bitOffset: fields[f + 1], bitLength: fields[f + 2], value: fields[f + 3] });
+    }
+    frames[i] = {
+      offset: records[r],
+      headerLength: records[r + 1],
+      fin: (flags & 1) !== 0,
+      rsv1: (flags & 2) !== 0,
+      rsv2: (flags & 4) !== 0,
+      rsv3: (flags & 8) !== 0,
+      opcode,
+      opcodeName: opcodeNames[opcode],
+      masked: (flags & 16) !== 0,
+      maskKey: key < 0 ? null : new Uint8Array([key >>> 24, (key >>> 16) & 0xff, (key >>> 8) & 0xff, key & 0xff]),
+      payloadLength: records[r + 5],
+      payload: payloads.subarray(start, start + records[r + 7]),
+      complete: (flags & 32) !== 0,
+      rejected: (flags & 64) !== 0,
+      fields: list,
+    };
+  }
+  return { frames, error: table.error, partialHeader: table.partialHeader, truncated: table.truncated, nextOffset: table.nextOffset };
+}
+
+// ---- the glue's classes: their methods take caller values too ----------------------------------
+
+/**
+ * `ClientHandshake.prototype.parseResponse` / `validateResponse` read their arguments here first
+ * (bytes checked, headers of any shape flattened), for every instance the process builds.
+ */
+function guardClasses(glue) {
+  const proto = glue.ClientHandshake.prototype;
+  const parse = proto.parseResponse;
+  const validate = proto.validateResponse;
+  Object.defineProperty(proto, "parseResponse", {
+    configurable: true,
+    writable: true,
+    value: function parseResponse(input) {
+      const view = bytes(input, "bytes");
+      try {
+        return parse.call(this, view);
+      } catch (e) {
+        throw trapped(e);
+      }
+    },
+  });
+  Object.defineProperty(proto, "validateResponse", {
+    configurable: true,
+    writable: true,
+    value: function validateResponse(status, headers) {
+      if (typeof status !== "number") throw new TypeError(`status must be a number, got ${typeName(status)}`);
+      const lines = headerLines(headers, "headers");
+      try {
+        return validate.call(this, status, lines);
+      } catch (e) {
+        throw trapped(e);
+      }
+    },
+  });
+}
+
+guardClasses(instance.glue);
+instance.onRebuild((glue) => {
+  guardClasses(glue);
+  ClientHandshake = glue.ClientHandshake;
+  RawConnection = glue.RawConnection;
+});

@@ -10,7 +10,7 @@
 // joined here, in the JS heap, so wasm memory never holds a whole message. Inflated data comes
 // in bounded windows: when a call's budget runs out the core says so and we resume it.
 // Messages larger than WINDOW are sent in parts of WINDOW bytes the same way.
-import { RawConnection, wasmMemory } from "./ws101.js";
+import { RawConnection, wasmMemory } from "./instance.mjs";
 
 const KIND_TEXT = 1, KIND_BINARY = 2, KIND_PING = 3, KIND_PONG = 4, KIND_CLOSE = 5, KIND_ERROR = 6;
 const KIND_PART_TEXT = 7, KIND_PART_BINARY = 8;

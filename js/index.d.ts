@@ -14,10 +14,16 @@ export {
 export { wasmMemory } from "./ws101.js";
 
 /** Frames laid open (RFC 6455 §5.2): build one frame from its fields; list the frames of a capture. */
-export { encodeFrame, decodeFrames } from "./ws101.js";
+export { encodeFrame } from "./ws101.js";
+/**
+ * Lists at most `options.limit` frames (default 10,000, at most 100,000) of a capture as received
+ * by `role`; `truncated` and `nextOffset` tell where to continue.
+ */
+export declare function decodeFrames(bytes: ArrayBufferView | ArrayBuffer, role: "server" | "client", options?: DecodeFramesOptions): DecodedFrames;
 /** A raw request head's `Upgrade` classified (websocket, h2c with decoded HTTP2-Settings, TLS, other). */
 export { classifyUpgradeHead } from "./ws101.js";
-export type { FrameHeaderField, EncodeFrameOptions, EncodedFrame, DecodedFrame, DecodedFrames } from "./ws101.js";
+export type { FrameHeaderField, EncodeFrameOptions, EncodedFrame, DecodedFrame, DecodedFrames, DecodeFramesOptions } from "./ws101.js";
+import type { DecodedFrames, DecodeFramesOptions } from "./ws101.js";
 
 /** Stable machine codes carried by `Ws101Error.code` (see the README for the full table). */
 export type Ws101ErrorCode =
@@ -116,7 +122,10 @@ export interface ServerOptions {
   protocols?: string[];
   /** Reject (400) when the client offers none of `protocols`; default: accept without one. */
   requireProtocol?: boolean;
-  /** Allowed origins: exact (`https://a.example`), wildcard subdomain (`https://*.example`), or a predicate. */
+  /**
+   * Allowed origins: exact (`https://a.example`), wildcard subdomain (`https://*.example`), or a
+   * synchronous predicate (called in JS before the core; returning a Promise is a TypeError).
+   */
   origins?: string[] | ((origin: string) => boolean);
   /** Refuse requests without an Origin header (403). */
   requireOrigin?: boolean;
@@ -160,7 +169,7 @@ export type RequestLike =
   | Request
   | { method?: string; url?: string; target?: string; httpVersion?: string; version?: string; headers?: HeadersLike; rawHeaders?: string[] };
 
-export type HeadersLike = Headers | string[] | [string, string][] | Record<string, string | string[] | undefined>;
+export type HeadersLike = Headers | Map<string, string | string[]> | string[] | [string, string][] | Iterable<[string, string]> | Record<string, string | number | string[] | undefined>;
 
 /** Validates an upgrade request (RFC 6455 §4.2.1) and decides the answer (§4.2.2). */
 export declare function validateRequest(request: RequestLike, options?: ServerOptions): ServerOutcome;
@@ -183,11 +192,13 @@ export declare function headerLines(headers: HeadersLike | undefined): string[];
 export interface ClientOptions {
   protocols?: string[];
   origin?: string;
-  headers?: [string, string][] | Record<string, string | string[]>;
+  /** Extra header lines: Headers, Map, [name, value] pairs, a flat [name, value, …] list or an object (any other shape is a TypeError). */
+  headers?: HeadersLike;
   perMessageDeflate?: boolean | DeflateOptions;
   /** A fixed Sec-WebSocket-Key (tests); default: 16 random bytes. */
   key?: string;
   maxHeaderBytes?: number;
+  maxHeaders?: number;
 }
 
 export interface ClientOutcome {

@@ -1,15 +1,26 @@
 // Manual initialisation for hosts none of the entries fit: call `init()` (async: a URL, Response,
 // bytes or WebAssembly.Module) or `initSync()` (bytes or a Module) before using the API.
+// The source is kept so that a fresh instance can be built after a trap (instance.mjs); give a
+// URL, bytes or a Module for that (a Response can be read only once).
 import initAsync, { initSync as initGlueSync } from "./ws101.js";
+import { configure } from "./instance.mjs";
 
 /** @param {{ module_or_path?: any } | undefined} source */
 export async function init(source) {
-  await initAsync(source ?? { module_or_path: new URL("./ws101_bg.wasm", import.meta.url) });
+  const given = source ?? { module_or_path: new URL("./ws101_bg.wasm", import.meta.url) };
+  await initAsync(given);
+  configure({ instantiate: (glue) => glue.default(given) });
 }
 
 /** @param {{ module: BufferSource | WebAssembly.Module }} source */
 export function initSync(source) {
-  initGlueSync(source);
+  let given = source;
+  if (source && Object.getPrototypeOf(source) === Object.prototype && !(source.module instanceof WebAssembly.Module) && source.module !== undefined) {
+    // Compile once here so that a rebuild reuses the Module instead of the bytes.
+    given = { module: new WebAssembly.Module(source.module) };
+  }
+  initGlueSync(given);
+  configure({ instantiate: (glue) => glue.initSync(given) });
 }
 
 export * from "./api.mjs";

@@ -24,5 +24,8 @@ export function switchingHeaders(outcome) {
 
 /** Server options for runtimes that do their own framing: extensions are theirs to negotiate. */
 export function runtimePolicy(options = {}) {
-  return { ...options, perMessageDeflate: false };
+  // Only the server policy's keys: validateRequest refuses unknown options (adapter options such
+  // as accept, onConnection, data or idleTimeout are the adapter's).
+  const { protocols, requireProtocol, origins, requireOrigin, maxHeaderBytes, maxHeaders } = options;
+  return { protocols, requireProtocol, origins, requireOrigin, maxHeaderBytes, maxHeaders, perMessageDeflate: false };
 }

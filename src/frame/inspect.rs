@@ -130,6 +130,9 @@ pub struct FrameListing {
     pub error: Option<FrameError>,
     /// Bytes at the end that start a header but do not complete it.
     pub partial_header: usize,
+    /// The listing stopped at the frame limit of [`inspect_frames_limited`]: more frames follow
+    /// (from the offset right after the last frame listed).
+    pub truncated: bool,
 }
 
 /// Lists the frames in `bytes` as an endpoint in `role` would receive them (RFC 6455 §5.1–§5.5):
@@ -137,6 +140,13 @@ pub struct FrameListing {
 /// No extension is assumed (RSV bits fail) and frame size is unlimited. Message-level rules
 /// (fragmentation, UTF-8, close payloads) are the connection's.
 pub fn inspect_frames(bytes: &[u8], role: Role) -> FrameListing {
+    inspect_frames_limited(bytes, role, usize::MAX)
+}
+
+/// [`inspect_frames`] listing at most `max_frames` frames: the work and the memory of a listing
+/// are bounded by the limit, not by the input (a capture of 2-byte frames would otherwise cost
+/// one listed frame per 2 input bytes). [`FrameListing::truncated`] tells that frames remain.
+pub fn inspect_frames_limited(bytes: &[u8], role: Role, max_frames: usize) -> FrameListing {
     let mut decoder = FrameDecoder::new(DecoderConfig {
         role,
         rsv1_allowed: false,
@@ -148,12 +158,17 @@ pub fn inspect_frames(bytes: &[u8], role: Role) -> FrameListing {
         frames: Vec::new(),
         error: None,
         partial_header: 0,
+        truncated: false,
     };
     loop {
         let before = pos;
         match decoder.next(&mut buf, &mut pos, 0) {
             Ok(Some(piece)) => {
                 if piece.first {
+                    if listing.frames.len() >= max_frames {
+                        listing.truncated = true;
+                        return listing;
+                    }
                     let offset = decoder.frame_offset() as usize;
                     listing.frames.push(InspectedFrame {
                         offset,
@@ -355,5 +370,17 @@ mod tests {
         );
         assert_eq!(listing.frames.len(), 1);
         assert_eq!(listing.partial_header, 3);
+    }
+
+    #[test]
+    fn a_limited_listing_stops_at_the_limit_and_says_so() {
+        let bytes: Vec<u8> = [0x82u8, 0].repeat(1000);
+        let listing = inspect_frames_limited(&bytes, Role::Client, 10);
+        assert_eq!(listing.frames.len(), 10);
+        assert!(listing.truncated);
+        assert_eq!(listing.frames[9].offset, 18);
+        let all = inspect_frames(&bytes, Role::Client);
+        assert_eq!(all.frames.len(), 1000);
+        assert!(!all.truncated);
     }
 }

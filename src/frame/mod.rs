@@ -16,7 +16,10 @@ pub use decoder::{DecoderConfig, FrameDecoder, FramePiece};
 pub use encoder::encode_frame;
 pub use error::FrameError;
 pub use header::{header_len, FrameHeader, Status, MAX_CONTROL_PAYLOAD, MAX_HEADER_LEN};
-pub use inspect::{encode_any_frame, inspect_frames, FrameListing, HeaderField, InspectedFrame};
+pub use inspect::{
+    encode_any_frame, inspect_frames, inspect_frames_limited, FrameListing, HeaderField,
+    InspectedFrame,
+};
 pub use mask::{apply_mask, apply_mask_reference, next_phase, rotate_key};
 pub use opcode::Opcode;
 pub use role::Role;

@@ -1,7 +1,7 @@
 //! Opening-handshake exports (RFC 6455 §4, RFC 8441, RFC 9110 §7.8): JS options become core
 //! policies, core outcomes become plain JS objects (serde-wasm-bindgen). No checks happen here.
 
-use js_sys::{Array, Function, Reflect, Uint8Array};
+use js_sys::{Array, Reflect, Uint8Array};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -60,21 +60,23 @@ fn window_bits(obj: &JsValue, key: &str, default: u8) -> u8 {
     number(obj, key).map_or(default, |n| n.clamp(0.0, 255.0) as u8)
 }
 
-/// `{ protocols, requireProtocol, origins, requireOrigin, perMessageDeflate, maxHeaderBytes, maxHeaders }`.
+/// `{ protocols, requireProtocol, origins, originsAccepted, requireOrigin, perMessageDeflate,
+/// maxHeaderBytes, maxHeaders }`, as the JS façade (api.mjs) hands it over: a plain object of
+/// strings, booleans, numbers and arrays it made itself, so no getter, Proxy or iterator of the
+/// caller's runs while Rust frames are on the stack (a JS exception unwinding through wasm skips
+/// the stack-pointer restore). An origin predicate already ran in JS: `originsAccepted` lists the
+/// `Origin` values it accepted.
 fn server_policy(options: &JsValue) -> Result<ServerPolicy, JsValue> {
     let mut policy = ServerPolicy::default()
         .with_subprotocols(strings(&get(options, "protocols"), "protocols")?);
     policy.require_subprotocol = flag(options, "requireProtocol");
     policy.require_origin = flag(options, "requireOrigin");
     let origins = get(options, "origins");
-    if let Some(callback) = origins.dyn_ref::<Function>() {
-        let callback = callback.clone();
-        policy.origins = OriginPolicy::predicate(move |origin| {
-            callback
-                .call1(&JsValue::NULL, &JsValue::from_str(origin))
-                .map(|v| v.is_truthy())
-                .unwrap_or(false)
-        });
+    let accepted = get(options, "originsAccepted");
+    if !accepted.is_undefined() && !accepted.is_null() {
+        let accepted = strings(&accepted, "originsAccepted")?;
+        policy.origins =
+            OriginPolicy::predicate(move |origin| accepted.iter().any(|a| a == origin));
     } else if !origins.is_undefined() && !origins.is_null() {
         policy.origins = OriginPolicy::allow(strings(&origins, "origins")?)
             .map_err(|(pattern, why)| type_error(&format!("origin pattern {pattern:?}: {why}")))?;
@@ -248,7 +250,8 @@ pub struct ClientHandshake {
     limits: HeadLimits,
 }
 
-/// Builds an upgrade request for `url` with `{ protocols, origin, headers, perMessageDeflate, key }`.
+/// Builds an upgrade request for `url` with `{ protocols, origin, headers, perMessageDeflate, key,
+/// maxHeaderBytes, maxHeaders }` (a plain object from api.mjs; `headers` a flat string list).
 /// Throws a `Ws101Error` for a bad URL, protocol or header (injection is refused).
 #[wasm_bindgen(js_name = buildRequest)]
 pub fn build_client_request(
@@ -263,26 +266,13 @@ pub fn build_client_request(
     opts.protocols = strings(&get(&options, "protocols"), "protocols")?;
     opts.origin = get(&options, "origin").as_string();
     opts.key = get(&options, "key").as_string();
-    let headers = get(&options, "headers");
-    if Array::is_array(&headers) {
-        for pair in Array::from(&headers).iter() {
-            let pair = strings(&pair, "headers")?;
-            if let [name, value] = pair.as_slice() {
-                opts.headers.push((name.clone(), value.clone()));
-            } else {
-                return Err(type_error(
-                    "headers must be [name, value] pairs or an object",
-                ));
-            }
-        }
-    } else if headers.is_object() {
-        for entry in js_sys::Object::entries(headers.unchecked_ref()).iter() {
-            let entry = Array::from(&entry);
-            let name = entry.get(0).as_string().unwrap_or_default();
-            for value in strings(&entry.get(1), "header values")? {
-                opts.headers.push((name.clone(), value));
-            }
-        }
+    // Extra header lines as a flat `[name, value, …]` list (api.mjs reads every headers shape).
+    let headers = strings(&get(&options, "headers"), "headers")?;
+    if headers.len() % 2 != 0 {
+        return Err(type_error("headers must be a flat [name, value, …] list"));
+    }
+    for pair in headers.chunks_exact(2) {
+        opts.headers.push((pair[0].clone(), pair[1].clone()));
     }
     let deflate = get(&options, "perMessageDeflate");
     if deflate.is_truthy() {

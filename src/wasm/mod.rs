@@ -14,3 +14,11 @@ use wasm_bindgen::prelude::*;
 pub fn wasm_memory() -> JsValue {
     wasm_bindgen::memory()
 }
+
+/// Traps on purpose (`unreachable`), leaving this instance unusable: for the instance-recovery
+/// tests only (js/instance.mjs rebuilds a fresh instance). Not part of the API.
+#[doc(hidden)]
+#[wasm_bindgen(js_name = __ws101_test_only_trap_this_instance)]
+pub fn test_only_trap_this_instance() {
+    core::arch::wasm32::unreachable()
+}

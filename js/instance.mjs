@@ -1,0 +1,206 @@
+// The one holder of the current wasm-bindgen glue instance.
+//
+// One wasm32 instance serves every caller of a process. A trap (`RuntimeError: unreachable`, an
+// allocation failure under panic=abort, `memory access out of bounds`) leaves it unusable: its
+// stack pointer and the borrow flags of the objects in use are never restored. wasm-bindgen's
+// `--target web` glue keeps its instance in module state and `initSync` returns early once
+// initialised, so a fresh instance needs a fresh copy of the glue module: `import("./ws101.js?
+// instance=N")` gives a new module record in Node, Deno and browsers (URLs with different queries
+// are different modules; Deno needs read access to the package for it: run with --allow-read, or
+// recover() rejects saying so); Bun ignores the query, so there the glue's text is imported again
+// as a blob: URL. The copy is instantiated from the WebAssembly.Module compiled at start-up (no
+// second compile in Node, Deno and Bun; browsers fetch and compile the .wasm again).
+// workerd cannot: its module registry is fixed when the worker is built, so there `recover()`
+// rejects and the isolate must be replaced (a thrown error fails the request; redeploy or let
+// the runtime evict the isolate). The same holds for bundles that inline the glue.
+//
+// Interface (js/edge/node.mjs is coded against it):
+//   glue          live binding to the current glue namespace (read it at each use, never cache it)
+//   generation()  increments on every rebuild
+//   isTrap(err)   a wasm trap, or a wasm-bindgen error that only happens after one
+//   recover(err)  poison the current instance, call onPoison listeners synchronously with the old
+//                 generation, rebuild; a Promise resolved when the new instance is in place
+//                 (idempotent per generation: every call before the rebuild gets the same Promise)
+//   onPoison(fn)  fn(oldGeneration, err) on every poisoning; returns an unsubscribe function
+// The normal path costs nothing: the glue imported statically by the entry is generation 0.
+import * as glue0 from "./ws101.js";
+
+/** The current glue namespace (a live binding: reassigned on rebuild). */
+export let glue = glue0;
+
+/** The current `RawConnection` class (live): `new RawConnection(…)` builds on the current instance. */
+export let RawConnection = glue0.RawConnection;
+
+/** The current instance's memory (read it after construction; it changes on rebuild). */
+export function wasmMemory() {
+  return glue.wasmMemory();
+}
+
+let gen = 0;
+let poisoned = -1;
+let pending = null;
+let rebuildError = null;
+/** How the entry instantiated the .wasm: `(namespace) => void | Promise` for a fresh glue copy. */
+let instantiate = null;
+/** Why this host cannot rebuild (workerd), or null. */
+let unsupported = null;
+/** Every glue namespace used so far (a rebuild needs one never instantiated). */
+const copies = new WeakSet([glue0]);
+const poisonListeners = new Set();
+const rebuildListeners = new Set();
+
+const TRAP_MESSAGES = [
+  "recursive use of an object detected",
+  "attempted to take ownership of Rust value while it was borrowed",
+  "null pointer passed to rust",
+];
+
+/** The generation of the current instance: 0 at start, +1 per rebuild. */
+export function generation() {
+  return gen;
+}
+
+/**
+ * True for a wasm trap (`WebAssembly.RuntimeError`) and for wasm-bindgen's errors that only
+ * happen once a trap left a borrow flag set or a pointer cleared.
+ */
+export function isTrap(err) {
+  try {
+    if (err instanceof WebAssembly.RuntimeError) return true;
+    if (!(err instanceof Error)) return false;
+    const message = err.message;
+    return typeof message === "string" && TRAP_MESSAGES.some((m) => message.startsWith(m));
+  } catch {
+    return false; // a hostile value (throwing getter, revoked Proxy) is not a trap
+  }
+}
+
+/** Calls `fn(oldGeneration, err)` whenever an instance is poisoned; returns the unsubscribe function. */
+export function onPoison(fn) {
+  if (typeof fn !== "function") throw new TypeError("onPoison needs a function");
+  poisonListeners.add(fn);
+  return () => poisonListeners.delete(fn);
+}
+
+/**
+ * Marks the current instance poisoned, tells the onPoison listeners (synchronously, with the old
+ * generation), and builds a fresh instance. Resolves once `glue` points at it; every call made for
+ * the same generation gets the same Promise. Rejects where the host cannot rebuild (workerd).
+ */
+export function recover(err) {
+  const old = gen;
+  if (poisoned === old && pending) return pending;
+  poisoned = old;
+  for (const fn of [...poisonListeners]) {
+    try {
+      fn(old, err);
+    } catch {
+      // A listener's failure must not stop the others or the rebuild.
+    }
+  }
+  pending = rebuild(old);
+  pending.catch(() => {}); // callers that drop the Promise must not get an unhandled rejection
+  return pending;
+}
+
+/** Whether the instance of generation `g` (default: the current one) was poisoned. */
+export function isPoisoned(g = gen) {
+  return g <= poisoned;
+}
+
+async function rebuild(old) {
+  if (unsupported) throw new Error(`ws101: cannot rebuild the wasm instance here: ${unsupported}`);
+  const next = old + 1;
+  let ns;
+  try {
+    // A query makes a new module record: a second copy of the glue with its own instance state.
+    const url = new URL(`./ws101.js?instance=${next}`, import.meta.url).href;
+    ns = await import(/* @vite-ignore */ /* webpackIgnore: true */ url);
+    if (copies.has(ns)) {
+      // Bun keys file modules by path (it ignores the query): import the glue's text as a blob.
+      const text = await (await fetch(new URL("./ws101.js", import.meta.url))).text();
+      const blob = URL.createObjectURL(new Blob([text], { type: "text/javascript" }));
+      try {
+        ns = await import(/* @vite-ignore */ /* webpackIgnore: true */ blob);
+      } finally {
+        URL.revokeObjectURL(blob);
+      }
+    }
+    if (copies.has(ns) || typeof ns.initSync !== "function") throw new Error("the glue module was not copied");
+    copies.add(ns);
+    if (instantiate) await instantiate(ns);
+    else await ns.default();
+  } catch (e) {
+    rebuildError = e;
+    pending = null; // a later recover() may try again
+    throw new Error(`ws101: rebuilding the wasm instance failed: ${e?.message ?? e}`, { cause: e });
+  }
+  guardFree(ns, next);
+  glue = ns;
+  RawConnection = ns.RawConnection;
+  gen = next;
+  rebuildError = null;
+  for (const fn of [...rebuildListeners]) {
+    try {
+      fn(ns, next);
+    } catch {
+      // internal listeners only (api.mjs); they do not throw
+    }
+  }
+}
+
+/**
+ * For the runtime entries only: how a fresh glue copy is instantiated (`(ns) => ns.initSync({
+ * module })` with the start-up Module), or `{ unsupported: "why" }` where no copy can be made.
+ */
+export function configure(options) {
+  instantiate = options.instantiate ?? null;
+  unsupported = options.unsupported ?? null;
+}
+
+/** For api.mjs only: `fn(namespace, generation)` after every rebuild. */
+export function onRebuild(fn) {
+  rebuildListeners.add(fn);
+  return () => rebuildListeners.delete(fn);
+}
+
+/** The last rebuild failure, or null (diagnostics). */
+export function lastRebuildError() {
+  return rebuildError;
+}
+
+/**
+ * `free()` of a glue object must never throw: after a trap inside one of its methods its borrow
+ * flag stays set and wasm-bindgen's free throws "attempted to take ownership …". On a poisoned
+ * generation free only detaches the JS object (the old instance is garbage anyway); a trap-shaped
+ * failure of a live one poisons the instance instead of escaping.
+ */
+function guardFree(ns, g) {
+  for (const cls of Object.values(ns)) {
+    const proto = typeof cls === "function" ? cls.prototype : null;
+    if (!proto || typeof proto.free !== "function" || typeof proto.__destroy_into_raw !== "function") continue;
+    const free = proto.free;
+    const safeFree = function free_() {
+      if (isPoisoned(g)) {
+        try {
+          this.__destroy_into_raw();
+        } catch {
+          // not a glue object
+        }
+        return;
+      }
+      try {
+        free.call(this);
+      } catch (e) {
+        if (!isTrap(e)) throw e;
+        recover(e);
+      }
+    };
+    Object.defineProperty(proto, "free", { value: safeFree, writable: true, configurable: true });
+    if (typeof Symbol.dispose === "symbol" && typeof proto[Symbol.dispose] === "function") {
+      Object.defineProperty(proto, Symbol.dispose, { value: safeFree, writable: true, configurable: true });
+    }
+  }
+}
+
+guardFree(glue0, 0);
