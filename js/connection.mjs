@@ -357,7 +357,7 @@ export class Connection {
         const kind = words[i * 4];
         if (kind === KIND_BINARY || (kind === KIND_TEXT && this.#textAsBytes)) total += words[i * 4 + 2];
       }
-      if (total > 0) pool = this.#binaryType === "nodebuffer" ? NodeBuffer.allocUnsafe(total) : new Uint8Array(total);
+      pool = this.#binaryType === "nodebuffer" ? NodeBuffer.allocUnsafe(total) : new Uint8Array(total);
     }
     const data = (view) => {
       if (!pooled) return shape(view, this.#binaryType, this.#views);
