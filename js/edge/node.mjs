@@ -250,7 +250,7 @@ function closeArgumentError(err) {
   if (err?.code === "close-reason-too-long") {
     return Object.assign(new RangeError("The message must not be greater than 123 bytes"), { code: err.code, rfc: err.rfc, cause: err });
   }
-  if (err?.code === "invalid-close-code" || err instanceof RangeError) {
+  if (err?.code === "invalid-close-code" || err instanceof RangeError || (err instanceof TypeError && /^close code/.test(err.message))) {
     return Object.assign(new TypeError("First argument must be a valid error code number"), { code: "invalid-close-code", rfc: err?.rfc, cause: err });
   }
   return err;
