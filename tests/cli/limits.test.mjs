@@ -102,7 +102,9 @@ describe("bounded memory against flooding servers", () => {
     test(`${name}: exit 1 with a reason, peak RSS under 300 MB`, async () => {
       const srv = await floodServer(block, opts);
       try {
-        const { code, report, peakKb, stderr } = await probeJson([srv.url, "--send", "hello", "--ping", "2", "--timeout", "3000"]);
+        // A reading server hits a cap long before the step's timeout; one that does not read
+        // stalls every step until its timeout, so that one is short.
+        const { code, report, peakKb, stderr } = await probeJson([srv.url, "--send", "hello", "--ping", "2", "--timeout", opts.read ? "10000" : "2000"]);
         assert.equal(code, 1, JSON.stringify(report.checks, null, 1));
         assert.equal(report.ok, false);
         assert.ok(report.error && report.error.code && report.error.message, `error is set: ${JSON.stringify(report.error)}`);
@@ -127,7 +129,7 @@ describe("bounded memory against flooding servers", () => {
   test("human output of a flood: FAIL lines that say so, exit 1", async () => {
     const srv = await floodServer(repeat(frame(2, Buffer.alloc(60000, 0x62)), 4));
     try {
-      const r = await ws101(["probe", srv.url, "--timeout", "3000"]);
+      const r = await ws101(["probe", srv.url, "--timeout", "10000"]);
       assert.equal(r.code, 1, r.stdout + r.stderr);
       assert.match(r.stdout, /FAIL\s+close\s+1006, not clean: the probe dropped the connection: the server sent more than 64 MiB during the close step/);
       assert.match(r.stdout, /result: FAIL/);
