@@ -154,7 +154,9 @@ export function headerLines(headers, what = "headers") {
     if (flat.length >= MAX_LIST) throw new RangeError(`${what} has more than ${MAX_LIST / 2} lines`);
     const n = headerValue(name, `${what} name`);
     if (Array.isArray(value)) {
-      for (let i = 0, len = value.length; i < len; i++) line(n, value[i]);
+      const len = value.length;
+      if (len > MAX_LIST - flat.length) throw new RangeError(`${what} has more than ${MAX_LIST / 2} lines`);
+      for (let i = 0; i < len; i++) line(n, value[i]);
       return;
     }
     flat.push(n, headerValue(value, `${what} ${JSON.stringify(n)}`));

@@ -14,6 +14,17 @@ import { acceptDigest, acceptKey, acceptKeyUnchecked, buildRequest, Connection, 
 const EXIT_OK = 0, EXIT_CHECK = 1, EXIT_CONNECT = 2, EXIT_USAGE = 3;
 const DEFAULT_TIMEOUT = 10000;
 const BODY_PREVIEW = 512;
+// Bounds that keep the probe's memory flat whatever the server sends (the session's events are
+// consumed as they arrive; only what a step checks is kept).
+const MAX_MESSAGE = 16 << 20;      // the core's maxPayload: a bigger message is a 1009 protocol error
+const PHASE_MAX_BYTES = 64 << 20;  // per step (echo, each ping, close): bytes received, and payload bytes
+const PHASE_MAX_FRAMES = 100000;   // per step: messages and control frames received
+const WRITE_HIGH = 256 << 10;      // stop reading while more than this waits to be written (pongs)
+const PENDING_MAX = 64;            // messages kept from before the echo step asks for them…
+const PENDING_BYTES = 1 << 20;     // …and their bytes
+const SKIPPED_MAX = 20;            // skipped messages listed in the echo report (all are counted)
+const SKIPPED_CHARS = 200;         // characters shown of each
+const EXPECT_MAX = 1 << 20;        // longest text matched against --expect
 
 class UsageError extends Error {}
 
@@ -51,6 +62,12 @@ Options:
   --ca FILE         wss: trust the CA certificate(s) in FILE (PEM)
   --json            print one JSON object (schema in the README, "CLI: ws101 probe")
   -h, --help        this help
+
+Limits (memory stays bounded whatever the server sends): a message over ${MAX_MESSAGE >> 20} MiB is a protocol
+error (1009); a step (echo, each ping, close) that receives more than ${PHASE_MAX_BYTES >> 20} MiB or
+${PHASE_MAX_FRAMES} frames fails with "too-much-data" and the probe drops the connection; reading stops
+while more than ${WRITE_HIGH >> 10} KiB of our pongs wait for a server that does not read. Text from the
+server (body, headers, reasons, messages) is printed with control characters escaped (\\x1b, \\r, …).
 
 Exit codes: 0 healthy, 1 a check failed (non-101 answer, bad accept, no echo, lost pong, unclean
 close, …), 2 could not connect (DNS/TCP/TLS failure, or timeout/close before the response),
@@ -99,6 +116,20 @@ Examples:
 
 const round = (ms) => (ms == null ? null : Math.round(ms * 100) / 100);
 const since = (t) => round(performance.now() - t);
+/** UTF-8 text of (at most the first `max` bytes of) a view; bad sequences become U+FFFD. */
+const utf8 = (bytes, max = Infinity) => Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, max)).toString("utf8");
+
+// Text from the server (body, header values, reasons, messages, error strings) must not drive the
+// terminal: C0 controls, DEL, C1 controls, and the line/paragraph separators and bidi overrides
+// are written as escapes. `escapeText` for the human report, `escapeJson` for JSON text
+// (JSON.stringify already escapes C0; this adds DEL, C1 and the rest as \uXXXX).
+// eslint-disable-next-line no-control-regex
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const NAMED = { "\t": "\\t", "\n": "\\n", "\r": "\\r", "\x1b": "\\x1b" };
+const escapeText = (text) => String(text).replace(UNSAFE, (c) => NAMED[c] ?? (c.charCodeAt(0) <= 0xff ? `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}` : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`));
+const JSON_UNSAFE = /[\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g; // C0: JSON.stringify did
+const escapeJson = (json) => json.replace(JSON_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+
 const hex = (bytes) => Buffer.from(bytes).toString("hex").replace(/(..)(?!$)/g, "$1 ");
 
 function parseHex(text, what) {
@@ -327,19 +358,40 @@ function step(emitter, event, ms, what) {
   });
 }
 
-/** The WebSocket session after the 101: events in, waiters out. */
+/**
+ * The WebSocket session after the 101. Events are consumed as they arrive: the step that is
+ * waiting (`next`) takes what it needs (copied, bounded) and everything else is counted and
+ * dropped, so memory stays bounded whatever the server sends. Pongs and close replies are written
+ * with backpressure (reading stops while too much waits to be written), and each step (echo,
+ * each ping, close) may receive at most PHASE_MAX_BYTES / PHASE_MAX_FRAMES before the probe
+ * gives up on the server (`flood`).
+ */
 class Session {
-  events = [];      // received, not yet consumed by a waiter
-  waiters = [];
   closed = false;   // the transport ended
-  errors = [];      // protocol errors found by the core
+  errors = [];      // protocol errors found by the core (the first few)
   closeEvent = null;
   closeAt = null;
+  flood = null;     // { phase, bytes, payloadBytes, frames, message } once a step's cap was exceeded
+  phase = "session";
+  traffic = { bytesReceived: 0, messages: 0, pings: 0, pongs: 0, dropped: 0, readPauses: 0 };
+  #phaseBytes = 0;
+  #phasePayload = 0;
+  #phaseFrames = 0;
+  #take = null;     // the waiting step's consumer: (event) => value, or undefined to pass
+  #waiters = new Set();
+  #pending = [];    // messages that arrived before the echo step asked (copied, bounded)
+  #pendingBytes = 0;
+  #keep;            // whether messages are kept for a later step (until the echo step ran)
+  #readPaused = false;
 
-  constructor(socket, conn, leftover) {
+  constructor(socket, conn, leftover, { keepMessages = false } = {}) {
     this.socket = socket;
     this.conn = conn;
-    socket.on("data", (chunk) => this.#feed(() => conn.receive(chunk)));
+    this.#keep = keepMessages;
+    socket.on("data", (chunk) => this.#onData(chunk));
+    socket.on("drain", () => {
+      if (this.#readPaused && !this.flood && !socket.destroyed) { this.#readPaused = false; socket.resume(); }
+    });
     socket.on("end", () => { if (!socket.destroyed) socket.end(); });
     socket.on("error", () => {});
     socket.on("close", () => {
@@ -347,7 +399,33 @@ class Session {
       this.#feed(() => conn.receiveEof());
       this.#notify();
     });
-    if (leftover.length) this.#feed(() => conn.receive(leftover));
+    if (leftover.length) this.#onData(leftover);
+  }
+
+  /** Starts a step: its own receive caps. */
+  startPhase(name) {
+    this.phase = name;
+    this.#phaseBytes = this.#phasePayload = this.#phaseFrames = 0;
+  }
+
+  /** No step will ask for earlier messages any more. */
+  stopKeeping() {
+    this.#keep = false;
+    this.traffic.dropped += this.#pending.length;
+    this.#pending = [];
+    this.#pendingBytes = 0;
+  }
+
+  /** Bytes written by us that the server has not taken yet (it is not reading). */
+  get unsent() {
+    return this.socket.writableLength ?? 0;
+  }
+
+  #onData(chunk) {
+    if (this.flood) return;
+    this.traffic.bytesReceived += chunk.length;
+    this.#phaseBytes += chunk.length;
+    this.#feed(() => this.conn.receive(chunk));
   }
 
   #feed(receive) {
@@ -355,25 +433,89 @@ class Session {
     try {
       events = receive();
     } catch (err) {
-      this.errors.push(err);
+      // Not a protocol error (those are events): the core could not go on (e.g. out of memory).
+      if (this.errors.length < 5) this.errors.push(err);
       this.socket.destroy();
       return;
     }
-    for (const event of events) {
-      if (event.type === "error") this.errors.push(event.error);
-      if (event.type === "close" && !this.closeEvent) {
-        this.closeEvent = event;
-        this.closeAt = performance.now();
-      }
-      this.events.push(event);
+    for (const event of events) this.#dispatch(event);
+    try {
+      this.write(this.conn.takeOutput());
+    } catch (err) {
+      if (this.errors.length < 5) this.errors.push(err);
+      this.socket.destroy();
     }
-    this.write(this.conn.takeOutput());
+    if (!this.flood && (this.#phaseBytes > PHASE_MAX_BYTES || this.#phasePayload > PHASE_MAX_BYTES || this.#phaseFrames > PHASE_MAX_FRAMES)) this.#flooded();
     this.#notify();
+  }
+
+  #dispatch(event) {
+    switch (event.type) {
+      case "ping": // answered by the core (auto-pong), written with backpressure
+        this.traffic.pings++;
+        this.#phaseFrames++;
+        return;
+      case "pong":
+        this.traffic.pongs++;
+        this.#phaseFrames++;
+        if (!this.#offer(event)) this.traffic.dropped++;
+        return;
+      case "text":
+      case "binary": {
+        this.traffic.messages++;
+        this.#phaseFrames++;
+        const len = event.data.byteLength;
+        this.#phasePayload += len;
+        if (this.#offer(event)) return;
+        if (this.#take === null && this.#keep && this.#pending.length < PENDING_MAX && this.#pendingBytes + len <= PENDING_BYTES) {
+          // `data` is a view into wasm memory, valid only until the next call: copy it.
+          this.#pending.push({ type: event.type, data: Buffer.from(event.data) });
+          this.#pendingBytes += len;
+        } else this.traffic.dropped++;
+        return;
+      }
+      case "close":
+        if (!this.closeEvent) {
+          this.closeEvent = { type: "close", code: event.code, reason: event.reason, wasClean: event.wasClean };
+          this.closeAt = performance.now();
+        }
+        return;
+      case "error":
+        if (this.errors.length < 5) this.errors.push(event.error);
+        return;
+    }
+  }
+
+  /** Hands `event` to the waiting step; true when it took it (the step resolves with the value). */
+  #offer(event) {
+    if (!this.#take) return false;
+    const value = this.#take(event);
+    return value !== undefined;
+  }
+
+  #flooded() {
+    const what = this.#phaseFrames > PHASE_MAX_FRAMES ? `more than ${PHASE_MAX_FRAMES} frames`
+      : this.#phaseBytes > PHASE_MAX_BYTES ? `more than ${PHASE_MAX_BYTES / (1 << 20)} MiB`
+      : `more than ${PHASE_MAX_BYTES / (1 << 20)} MiB of message data (${this.#phasePayload} bytes once decompressed)`;
+    this.flood = {
+      phase: this.phase,
+      bytes: this.#phaseBytes,
+      payloadBytes: this.#phasePayload,
+      frames: this.#phaseFrames,
+      message: `the server sent ${what} during the ${this.phase} step (${this.#phaseBytes} bytes, ${this.#phaseFrames} frames); the probe stopped reading and dropped the connection`,
+    };
+    this.socket.pause();
+    this.socket.destroy();
   }
 
   /** Whether the connection still takes messages from us (not closing or closed). */
   get open() {
-    return !this.closed && this.conn.state === "open";
+    if (this.closed || this.flood) return false;
+    try {
+      return this.conn.state === "open";
+    } catch {
+      return false;
+    }
   }
 
   /** Sends what `make(conn)` returns; false when the connection no longer takes it. */
@@ -382,36 +524,69 @@ class Session {
     try {
       this.write(make(this.conn));
       return true;
-    } catch (err) {
-      if (!isWs101Error(err)) throw err;
-      return false;
+    } catch {
+      return false; // a ws101 error (closing), or the core could not go on
     }
   }
 
+  /** Writes; stops reading while more than WRITE_HIGH bytes wait (resumed on "drain"). */
   write(bytes) {
-    if (bytes && bytes.length && !this.socket.destroyed && this.socket.writable) this.socket.write(bytes);
+    if (!bytes || !bytes.length || this.socket.destroyed || !this.socket.writable) return;
+    this.socket.write(bytes);
+    if (!this.#readPaused && this.socket.writableLength > WRITE_HIGH) {
+      this.#readPaused = true;
+      this.traffic.readPauses++;
+      this.socket.pause();
+    }
   }
 
   #notify() {
-    for (const waiter of [...this.waiters]) waiter();
+    for (const waiter of [...this.#waiters]) waiter();
   }
 
-  /** The first pending event matching `predicate` (consumed), or null after `ms` or the transport's end. */
-  next(predicate, ms) {
+  /**
+   * Waits for the first event that `take(event)` consumes (returns a value other than
+   * undefined; `take` must copy what it keeps: payloads are views); resolves with that value,
+   * or null after `ms`, the transport's end or a flood. One step waits at a time.
+   */
+  next(take, ms) {
     return new Promise((resolve) => {
-      const check = () => {
-        const i = this.events.findIndex(predicate);
-        if (i >= 0) return finish(this.events.splice(i, 1)[0]);
-        if (this.closed) return finish(null);
-      };
+      let done = false;
       const finish = (value) => {
+        if (done) return;
+        done = true;
         clearTimeout(timer);
-        this.waiters = this.waiters.filter((w) => w !== check);
+        this.#waiters.delete(check);
+        if (this.#take === consume) this.#take = null;
         resolve(value);
       };
-      const timer = setTimeout(() => finish(null), ms);
-      this.waiters.push(check);
-      check();
+      const consume = (event) => {
+        if (done) return undefined;
+        const value = take(event);
+        if (value !== undefined) finish(value);
+        return value;
+      };
+      const check = () => { if (this.closed || this.flood) finish(null); };
+      const timer = setTimeout(() => finish(null), Math.max(0, ms));
+      this.#take = consume;
+      this.#waiters.add(check);
+      while (!done && this.#pending.length) {
+        const event = this.#pending.shift();
+        this.#pendingBytes -= event.data.length;
+        consume(event);
+      }
+      if (!done) check();
+    });
+  }
+
+  /** Resolves true once `condition()` holds (checked after every chunk), false after `ms`. */
+  until(condition, ms) {
+    return new Promise((resolve) => {
+      if (condition()) return resolve(true);
+      const check = () => { if (condition()) finish(true); else if (this.closed || this.flood) finish(condition()); };
+      const finish = (value) => { clearTimeout(timer); this.#waiters.delete(check); resolve(value); };
+      const timer = setTimeout(() => finish(false), Math.max(0, ms));
+      this.#waiters.add(check);
     });
   }
 
@@ -454,6 +629,7 @@ async function runProbe(cfg) {
     echo: null,
     pings: null,
     close: null,
+    traffic: null,
     error: null,
   };
   const check = (name, ok, detail, extra = {}) => report.checks.push({ name, ok, detail, ...extra });
@@ -462,6 +638,11 @@ async function runProbe(cfg) {
   const deadline = start + timeout;
   const left = () => deadline - performance.now();
   const finish = (code) => {
+    if (code !== EXIT_OK && !report.error) {
+      // Every failure says why (the first failed check), never "error": null.
+      const failed = report.checks.find((c) => !c.ok);
+      report.error = { code: failed ? `${failed.name}-failed` : "failed", message: failed ? `${failed.name}: ${failed.detail}` : "a check failed" };
+    }
     report.exitCode = code;
     report.ok = code === EXIT_OK;
     report.timings.totalMs = since(start);
@@ -535,11 +716,15 @@ async function runProbe(cfg) {
       const onError = (err) => { cleanup(); reject(err); };
       const onClose = () => {
         cleanup();
-        reject(Object.assign(new Error(`the server closed the connection before a complete response (${buffered.length} bytes received)`), { code: "closed-before-response" }));
+        reject(Object.assign(new Error(buffered.length
+          ? `the server closed the connection before a complete response head (${buffered.length} bytes received)`
+          : "the server accepted the TCP connection, then closed it without sending a response"), { code: "closed-before-response" }));
       };
       const timer = setTimeout(() => {
         cleanup();
-        reject(Object.assign(new Error(`no complete response within ${timeout} ms (${buffered.length} bytes received)`), { code: "timeout" }));
+        reject(Object.assign(new Error(buffered.length
+          ? `no complete response head within ${timeout} ms (${buffered.length} bytes received)`
+          : `no response: the server accepted the TCP connection but sent nothing within ${timeout} ms`), { code: "timeout" }));
       }, Math.max(0, left()));
       socket.on("data", onData);
       socket.on("error", onError);
@@ -555,7 +740,10 @@ async function runProbe(cfg) {
   const headers = (result.headers ?? []).map(({ name, value }) => [name, value]);
   report.problems = result.problems;
   if (result.status === 0) {
-    // The head could not be read as HTTP/1.1.
+    // The head could not be read as HTTP/1.1. The core's size limits speak of the request and a
+    // 431 (its server side); here the oversized head is the server's response.
+    result.problems = result.problems.map(responseProblem);
+    report.problems = result.problems;
     const why = result.problems.map((p) => p.explanation).join(" ") || "unreadable response";
     check("response", false, why, { rfc: result.problems[0]?.rfc ?? null });
     report.response = { status: 0, version: "", reason: "", headers: [], body: buffered.subarray(0, BODY_PREVIEW).toString("utf8") };
@@ -588,44 +776,67 @@ async function runProbe(cfg) {
   report.extensions = result.extensions;
   report.deflate = result.deflate;
 
-  // 4. The WebSocket session
-  const conn = new Connection({ role: "client", deflate: result.deflate });
-  const session = new Session(socket, conn, buffered.subarray(result.consumed));
+  // 4. The WebSocket session. Payloads are views into wasm memory (no copy per message); each step
+  // copies only what it checks.
+  const conn = new Connection({ role: "client", deflate: result.deflate, maxPayload: MAX_MESSAGE, views: true, textAsBytes: true });
+  const session = new Session(socket, conn, buffered.subarray(result.consumed), { keepMessages: cfg.send !== null });
+  buffered = null;
+  report.traffic = session.traffic;
   socket.resume();
+  const stalled = () => (session.unsent > WRITE_HIGH ? ` (the server is not reading: ${session.unsent} bytes of ours unsent)` : "");
+  const fail = (code, message) => { report.error ??= { code, message }; };
 
   if (cfg.send !== null) {
-    const echo = { sent: cfg.send, expect: cfg.expect ? cfg.expect.source : null, received: null, skipped: [], ok: false, ms: null };
+    session.startPhase("echo");
+    const echo = { sent: cfg.send, expect: cfg.expect ? cfg.expect.source : null, received: null, skipped: [], skippedCount: 0, ok: false, ms: null };
     report.echo = echo;
     const t = performance.now();
+    const sentBytes = Buffer.from(cfg.send, "utf8");
     const sent = session.send((c) => c.sendText(cfg.send));
-    const matches = (e) => (e.type === "text" ? (cfg.expect ? cfg.expect.test(e.data) : e.data === cfg.send) : false);
-    const until = performance.now() + timeout;
-    let got = null;
-    while (sent) {
-      const e = await session.next((x) => x.type === "text" || x.type === "binary", Math.max(0, until - performance.now()));
-      if (!e) break;
-      if (matches(e)) { got = e; break; }
-      echo.skipped.push(e.type === "text" ? e.data.slice(0, 200) : `<binary ${e.data.byteLength} bytes>`);
-    }
-    echo.ms = got ? since(t) : null;
-    echo.received = got ? got.data : null;
+    const skip = (note) => {
+      echo.skippedCount++;
+      if (echo.skipped.length < SKIPPED_MAX) echo.skipped.push(note);
+    };
+    // Called with each text or binary message as it arrives; returns the matching text.
+    const take = (e) => {
+      if (e.type !== "text" && e.type !== "binary") return undefined;
+      const bytes = e.data;
+      if (e.type === "binary") return skip(`<binary ${bytes.byteLength} bytes>`);
+      if (!cfg.expect) {
+        if (bytes.byteLength === sentBytes.length && sentBytes.equals(bytes)) return cfg.send;
+        return skip(utf8(bytes, SKIPPED_CHARS * 4).slice(0, SKIPPED_CHARS));
+      }
+      if (bytes.byteLength > EXPECT_MAX) return skip(`<text ${bytes.byteLength} bytes, too long to match>`);
+      const text = utf8(bytes);
+      cfg.expect.lastIndex = 0;
+      if (cfg.expect.test(text)) return text;
+      return skip(text.slice(0, SKIPPED_CHARS));
+    };
+    // Not sent: still list what the server had sent (the pending messages), without waiting.
+    const got = sent ? await session.next(take, timeout) : (await session.next(take, 0), null);
+    session.stopKeeping();
+    echo.ms = got !== null ? since(t) : null;
+    echo.received = got;
     echo.ok = got !== null;
     const want = cfg.expect ? `a message matching /${cfg.expect.source}/` : `the same text back`;
-    const skippedNote = echo.skipped.length ? ` (skipped ${echo.skipped.length}: ${echo.skipped.map((s) => quote(s, 60)).join(", ")})` : "";
+    const skippedNote = echo.skippedCount ? ` (skipped ${echo.skippedCount}: ${echo.skipped.map((s) => quote(s, 60)).join(", ")}${echo.skippedCount > echo.skipped.length ? ", …" : ""})` : "";
+    const why = !sent ? "the connection is closing or closed" : session.flood ? session.flood.message : session.closed ? "the connection closed first" : `nothing within ${timeout} ms${stalled()}`;
     check("echo", echo.ok, echo.ok
-      ? `sent ${quote(cfg.send)}, received ${quote(got.data)} in ${echo.ms} ms${skippedNote}`
-      : `${sent ? "sent" : "could not send"} ${quote(cfg.send)}, expected ${want}; ${!sent ? "the connection is closing or closed" : session.closed ? "the connection closed first" : `nothing within ${timeout} ms`}${skippedNote}`);
+      ? `sent ${quote(cfg.send)}, received ${quote(got)} in ${echo.ms} ms${skippedNote}`
+      : `${sent ? "sent" : "could not send"} ${quote(cfg.send)}, expected ${want}; ${why}${skippedNote}`);
+    if (!echo.ok) fail(session.flood ? "too-much-data" : "no-echo", `echo: ${why}`);
   }
 
   if (cfg.pings > 0) {
     const rtts = [];
     let failure = null;
     for (let i = 0; i < cfg.pings; i++) {
-      const payload = `ws101-probe-${i}`;
+      session.startPhase(`ping ${i + 1}`);
+      const payload = Buffer.from(`ws101-probe-${i}`);
       const t = performance.now();
-      if (!session.send((c) => c.ping(payload))) { failure = "the connection is closing or closed"; break; }
-      const pong = await session.next((e) => e.type === "pong" && Buffer.from(e.data).toString() === payload, timeout);
-      if (!pong) { failure = session.closed ? "the connection closed" : `no pong for ping ${i + 1} within ${timeout} ms`; break; }
+      if (!session.send((c) => c.ping(payload))) { failure = session.flood ? session.flood.message : "the connection is closing or closed"; break; }
+      const pong = await session.next((e) => (e.type === "pong" && payload.equals(e.data) ? true : undefined), timeout);
+      if (!pong) { failure = session.flood ? session.flood.message : session.closed ? "the connection closed" : `no pong for ping ${i + 1} within ${timeout} ms${stalled()}`; break; }
       rtts.push(since(t));
     }
     const sorted = [...rtts].sort((a, b) => a - b);
@@ -640,34 +851,59 @@ async function runProbe(cfg) {
     };
     const p = report.pings;
     check("ping", !failure, `${p.received}/${p.count} pongs${p.received ? `, RTT min ${p.minMs} / median ${p.medianMs} / max ${p.maxMs} ms` : ""}${failure ? `; ${failure}` : ""}`);
+    if (failure) fail(session.flood ? "too-much-data" : "no-pong", `ping: ${failure}`);
   }
 
   // 5. The closing handshake (RFC 6455 §7): we send Close 1000 unless the server already did; the
   // server closes TCP first (§7.1.1). ws101's Connection decides whether it was clean.
+  session.startPhase("close");
   const t = performance.now();
   let initiator = "client";
   if (session.closeEvent || session.closed) initiator = session.closeEvent && session.closeEvent.code !== 1006 ? "server" : "transport";
   else if (session.errors.length) initiator = "client"; // the core already sent the error's Close
   else if (!session.send((c) => c.close(1000, "ws101 probe done"))) initiator = "server";
+  let closeStall = "";
   if (!session.closed) {
-    await session.next((e) => e.type === "close", timeout);
+    await session.until(() => session.closeEvent !== null, timeout);
+    closeStall = stalled();
     if (!(await session.ended(timeout))) {
       socket.destroy();
       await session.ended(1000);
     }
   }
   const ev = session.closeEvent ?? { code: 1006, reason: "", wasClean: false };
-  const clean = conn.wasClean ?? ev.wasClean ?? false;
+  let clean = false;
+  try { clean = conn.wasClean ?? ev.wasClean ?? false; } catch { clean = false; }
+  if (session.flood) clean = false;
   report.close = { code: ev.code, reason: ev.reason, clean, initiator, ms: since(t) };
+  const unclean = session.flood ? `the probe dropped the connection: ${session.flood.message}`
+    : initiator === "transport" || ev.code === 1006 ? `the TCP connection ended without a closing handshake${closeStall}` : "the closing handshake did not complete";
   check("close", clean === true, clean
     ? `${ev.code}${ev.reason ? ` ${quote(ev.reason)}` : ""}, clean closing handshake (${initiator === "client" ? "we" : "the server"} sent Close first)`
-    : `${ev.code}${ev.reason ? ` ${quote(ev.reason)}` : ""}, not clean: ${initiator === "transport" || ev.code === 1006 ? "the TCP connection ended without a closing handshake" : "the closing handshake did not complete"}`);
+    : `${ev.code}${ev.reason ? ` ${quote(ev.reason)}` : ""}, not clean: ${unclean}`);
+  if (!clean) fail(session.flood ? "too-much-data" : "unclean-close", `close: ${unclean}`);
   if (session.errors.length) {
     const e = session.errors[0];
-    check("frames", false, isWs101Error(e) ? typedError(e) : String(e.message ?? e));
+    const detail = isWs101Error(e) ? typedError(e) : String(e?.message ?? e);
+    check("frames", false, detail);
+    report.error = { code: isWs101Error(e) ? e.code : "frames", message: detail };
   }
-  conn.free();
+  if (session.flood) report.error = { code: "too-much-data", message: session.flood.message };
+  try { conn.free(); } catch { /* the core already gave up on it */ }
   return finish(report.checks.every((c) => c.ok) ? EXIT_OK : EXIT_CHECK);
+}
+
+/** A head-size problem reworded for a response: the server sent too much, no 431 is involved. */
+function responseProblem(p) {
+  if (p.code === "head-too-large") {
+    const [, len, max] = /(\d+) bytes, more than the (\d+)-byte/.exec(p.explanation) ?? [];
+    return { ...p, status: null, explanation: `The server's response head is too large: ${len ? `at least ${len} bytes without the blank line that ends it, more than the ${max}-byte limit` : "more than the limit"} a client reads (the server's fault, not the request's).` };
+  }
+  if (p.code === "too-many-headers") {
+    const [, max] = /more than (\d+) header/.exec(p.explanation) ?? [];
+    return { ...p, status: null, explanation: `The server's response head has too many header lines: more than the ${max ?? ""} a client reads (the server's fault, not the request's).`.replace("the  a", "the limit a") };
+  }
+  return p;
 }
 
 /** Why a non-101 answer failed, in ws101's words (426 names the version the server wants). */
@@ -727,9 +963,11 @@ function printReport(r) {
     }
   }
   if (r.error && r.exitCode !== EXIT_OK && !r.checks.some((c) => c.detail === r.error.message)) lines.push(`  reason: ${r.error.message}`);
-  const verdict = { 0: "healthy", 1: "a check failed", 2: "could not connect", 3: "usage error" }[r.exitCode];
+  const connected = r.checks.some((c) => c.name === "connect" && c.ok) && !r.checks.some((c) => c.name === "tls" && !c.ok);
+  const verdict = { 0: "healthy", 1: "a check failed", 2: connected ? "no response (TCP connected, no complete response head)" : "could not connect", 3: "usage error" }[r.exitCode];
   lines.push(`result: ${r.ok ? "PASS" : "FAIL"} — ${verdict} (exit ${r.exitCode}, ${r.timings.totalMs} ms)`);
-  out(lines.join("\n"));
+  // Every line is escaped: the server's text cannot move the cursor, erase or fake a line.
+  out(lines.map(escapeText).join("\n"));
 }
 
 async function cmdProbe(args) {
@@ -737,7 +975,7 @@ async function cmdProbe(args) {
   if (cfg.help) return out(HELP.probe), EXIT_OK;
   const report = await runProbe(cfg);
   cfg.request.free?.();
-  if (cfg.json) out(JSON.stringify(report, null, 2));
+  if (cfg.json) out(escapeJson(JSON.stringify(report, null, 2)));
   else printReport(report);
   return report.exitCode;
 }
@@ -781,5 +1019,5 @@ main(process.argv.slice(2)).then(
     // Everything is closed by now; do not let a lingering socket hold the exit.
     setTimeout(() => process.exit(code), 200).unref();
   },
-  (err) => { err_(`ws101: internal error: ${err?.stack ?? err}`); process.exit(1); },
+  (err) => { err_(escapeText(`ws101: internal error: ${err?.stack ?? err}`)); process.exit(1); },
 );

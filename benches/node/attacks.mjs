@@ -162,13 +162,32 @@ function cell(r) {
   return `${verdict}; ${figures.join("; ")}`.replace(/\|/g, "\\|");
 }
 
+const commit = (() => {
+  try { return execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT }).toString().trim(); } catch { return "?"; }
+})();
+const dirty = (() => {
+  try { return execFileSync("git", ["status", "--porcelain", "--", "src", "js", "examples"], { cwd: ROOT }).toString().trim() ? "+dirty" : ""; } catch { return ""; }
+})();
+
+// With --only, rows of the other attacks are kept from the existing file (its raw figures).
 const results = {};
+if (only && fs.existsSync(values.out)) {
+  for (const line of fs.readFileSync(values.out, "utf8").split("\n")) {
+    const m = /^(\S+) (ws101|ws): (\{.*\})$/.exec(line);
+    if (!m || only.has(m[1])) continue;
+    try {
+      (results[m[1]] ??= {})[m[2]] = JSON.parse(m[3]);
+    } catch {}
+  }
+}
+const date = new Date().toISOString().slice(0, 16).replace("T", " ");
 for (const attack of ATTACKS) {
   if (only && !only.has(attack.id)) continue;
-  results[attack.id] = {};
+  results[attack.id] ??= {};
   for (const impl of impls) {
     process.stdout.write(`${attack.id} ${impl}: `);
     const r = attack.scenario ? await runScenario(attack, impl) : await runNet(attack, impl);
+    r.run = `${date} UTC, ${commit}${dirty}`;
     results[attack.id][impl] = r;
     console.log(cell(r));
     console.log(`    ${JSON.stringify(r.stats ?? {}).slice(0, 400)}`);
@@ -176,18 +195,13 @@ for (const attack of ATTACKS) {
   }
 }
 
-const commit = (() => {
-  try { return execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT }).toString().trim(); } catch { return "?"; }
-})();
-const dirty = (() => {
-  try { return execFileSync("git", ["status", "--porcelain", "--", "src", "js", "examples"], { cwd: ROOT }).toString().trim() ? " (with uncommitted changes in src/js/examples)" : ""; } catch { return ""; }
-})();
 const wsVersion = JSON.parse(fs.readFileSync(path.join(ROOT, "node_modules/ws/package.json"), "utf8")).version;
 const lines = [
   "# ws101/node vs `ws` under the attacks of issue 13",
   "",
-  `Written by \`node benches/node/attacks.mjs${process.argv.slice(2).length ? " " + process.argv.slice(2).join(" ") : ""}\` on ${new Date().toISOString().slice(0, 10)}, ` +
-    `commit ${commit}${dirty}, Node ${process.version}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, npm ws ${wsVersion}.`,
+  `Written by \`node benches/node/attacks.mjs${process.argv.slice(2).length ? " " + process.argv.slice(2).join(" ") : ""}\` (last run ${date} UTC, ` +
+    `commit ${commit}${dirty}; each row's run is in the raw figures below), Node ${process.version}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, npm ws ${wsVersion}.`,
+  "Times were taken on a shared machine (other builds and tests running): compare ws101 with ws within a row, not across runs.",
   "Servers: `examples/node/echo.mjs` (ws101) and `tests/robust/support/echo-server.mjs --impl ws` (the same contract on npm `ws`:",
   "permessage-deflate on, maxPayload 64 MiB), each a child process on 127.0.0.1. **Survived** = the process is alive and a fresh",
   "client got its echo (text and binary) while the attack's connections were still held. Peak RSS is the server process's",
@@ -204,7 +218,7 @@ for (const attack of ATTACKS) {
 }
 lines.push("", "Items 8, 9 and 12 of the issue are covered by other tests (tests/robust/no-trap.test.mjs, the server options tests, tests/cli/).", "");
 lines.push("Raw figures:", "", "```");
-for (const [id, byImpl] of Object.entries(results)) for (const [impl, r] of Object.entries(byImpl)) lines.push(`${id} ${impl}: ${JSON.stringify({ survived: r.survived, peakMiB: Math.round(r.peak / MiB), ms: Math.round(r.ms), death: r.death, stats: r.stats })}`);
+for (const attack of ATTACKS) for (const [impl, r] of Object.entries(results[attack.id] ?? {})) lines.push(`${attack.id} ${impl}: ${JSON.stringify({ ...r, ms: Math.round(r.ms) })}`);
 lines.push("```", "");
 fs.mkdirSync(path.dirname(values.out), { recursive: true });
 fs.writeFileSync(values.out, lines.join("\n"));

@@ -23,6 +23,7 @@ const worker :Workerd.Worker = (
     (name = "workerd.mjs", esModule = embed "../../pkg/workerd.mjs"),
     (name = "ws101.js", esModule = embed "../../pkg/ws101.js"),
     (name = "api.mjs", esModule = embed "../../pkg/api.mjs"),
+    (name = "instance.mjs", esModule = embed "../../pkg/instance.mjs"),
     (name = "connection.mjs", esModule = embed "../../pkg/connection.mjs"),
     (name = "errors.mjs", esModule = embed "../../pkg/errors.mjs"),
     (name = "ws101_bg.wasm", wasm = embed "../../pkg/ws101_bg.wasm"),

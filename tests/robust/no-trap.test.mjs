@@ -6,6 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import * as ws101 from "ws101";
+import { isTrap, recover } from "../../pkg/instance.mjs";
 
 const {
   acceptKey, acceptKeyUnchecked, acceptDigest, generateKey, validateKey, websocketGuid,
@@ -14,7 +15,9 @@ const {
   Connection, RawConnection, ClientHandshake, isWs101Error, wasmMemory,
 } = ws101;
 
-const RUNS = Number(process.env.WS101_ROBUST_RUNS ?? 120);
+const RUNS = Number(process.env.WS101_ROBUST_RUNS ?? 150);
+/** Rounds of the hostile sweep below (each round: every hostile value into every argument of every export). */
+const SWEEP_ROUNDS = Number(process.env.WS101_ROBUST_SWEEP ?? 40);
 const KEY = "dGhlIHNhbXBsZSBub25jZQ==";
 const ACCEPT = "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=";
 
@@ -33,6 +36,7 @@ function safe(label, fn) {
     }
     // wasm-bindgen's own guard for a method called on a freed RawConnection / ClientHandshake.
     const freed = label.startsWith("RawConnection.") && e?.message === "null pointer passed to rust";
+    // Never a trap-shaped wasm-bindgen error ("recursive use…", "attempted to take ownership…").
     const allowed = isWs101Error(e) || e instanceof TypeError || e instanceof RangeError || e instanceof Boom || freed;
     assert.ok(allowed, `${label}: unexpected ${e?.constructor?.name}: ${e?.message}`);
     return undefined;
@@ -344,4 +348,178 @@ test("RawConnection: allocation failures are RangeErrors, not traps", () => {
   assert.equal(raw.error(2 ** 31), null);
   raw.free();
   assert.ok(calls > 0);
+});
+
+// ---- the hostile sweep ------------------------------------------------------------------------
+// A JS exception that unwinds through wasm frames skips Rust's stack-pointer restore: each one
+// leaks stack, and after ~1,000 of them every call fails with "memory access out of bounds". So
+// every caller value must be read in JS before Rust runs. This sweep throws from getters,
+// Proxies, iterators, toString, predicates and thenables into every argument of every export,
+// thousands of times, then checks that the instance still answers, that a Connection still
+// round-trips, and that wasm memory stayed flat.
+
+const hostileSweep = () => {
+  const boom = (what) => () => { throw new Boom(what); };
+  const getterTrap = (keys) => Object.defineProperties({}, Object.fromEntries(keys.map((k) => [k, { get: boom(`get ${k}`), enumerable: true }])));
+  const { proxy: revoked, revoke } = Proxy.revocable({}, {});
+  revoke();
+  return [
+    new Proxy({}, { get: boom("get"), has: boom("has"), ownKeys: boom("ownKeys"), getOwnPropertyDescriptor: boom("gopd"), getPrototypeOf: boom("proto") }),
+    new Proxy([], { get(t, k) { if (k === "length") return 3; throw new Boom(`array get ${String(k)}`); } }),
+    new Proxy(["a", "b"], { get(t, k) { if (k === Symbol.iterator) return boom("array iterator"); return Reflect.get(t, k); } }),
+    new Proxy(new Uint8Array(8), { get: boom("typed array get") }),
+    revoked,
+    { [Symbol.iterator]: boom("iterator") },
+    { *[Symbol.iterator]() { yield "x"; throw new Boom("iterator step"); } },
+    { *[Symbol.iterator]() { yield ["a", "b"]; throw new Boom("pair iterator step"); } },
+    { forEach: boom("forEach"), get() {} },
+    new Map([["a", { toString: boom("map value toString") }]]),
+    [["a", { toString: boom("pair value toString") }]],
+    [{ toString: boom("flat toString") }, "v"],
+    { toString: boom("toString"), valueOf: boom("valueOf"), [Symbol.toPrimitive]: boom("toPrimitive") },
+    getterTrap(["protocols", "origins", "origin", "headers", "perMessageDeflate", "key", "maxHeaderBytes", "maxHeaders", "requireProtocol", "requireOrigin", "limit"]),
+    getterTrap(["fin", "rsv1", "opcode", "mask", "maskKey", "payload"]),
+    getterTrap(["method", "url", "httpVersion", "headers", "rawHeaders"]),
+    { perMessageDeflate: getterTrap(["serverNoContextTakeover", "clientMaxWindowBits"]) },
+    { protocols: new Proxy([], { get(t, k) { if (k === "length") return 2 ** 32 - 1; return "p"; } }) },
+    { origins: boom("origin predicate") },
+    { origins: () => Promise.resolve(true) },
+    { origins: () => ({ get then() { throw new Boom("then getter"); } }) },
+    { length: 2 ** 31 },
+    { length: 2 ** 32 + 5 },
+    { length: -1 },
+    Object.defineProperty(new Uint8Array(4), "length", { get: boom("own length") }),
+    new Uint16Array([1, 2, 3]),
+    new DataView(new ArrayBuffer(3)),
+    Symbol("s"),
+    10n,
+    () => {},
+    NaN,
+  ];
+};
+
+const RAW_HEAD = Buffer.from(`GET /chat HTTP/1.1\r\nHost: a\r\nOrigin: https://a.example\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${KEY}\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+const GOOD_REQUEST = { method: "GET", url: "/chat", headers: { host: "a", origin: "https://a.example", upgrade: "websocket", connection: "Upgrade", "sec-websocket-key": KEY, "sec-websocket-version": "13" } };
+
+/** Every export and method, each argument position taking the hostile value `h`. */
+const sweepTargets = (handshake) => [
+  ["acceptKey", (h) => acceptKey(h)],
+  ["acceptKeyUnchecked", (h) => acceptKeyUnchecked(h)],
+  ["acceptDigest", (h) => acceptDigest(h)],
+  ["validateKey", (h) => validateKey(h)],
+  ["headerLines", (h) => headerLines(h)],
+  ["validateRequest(request)", (h) => validateRequest(h)],
+  ["validateRequest(options)", (h) => validateRequest(GOOD_REQUEST, h)],
+  ["validateRequest(protocols)", (h) => validateRequest(GOOD_REQUEST, { protocols: h })],
+  ["validateRequest(origins)", (h) => validateRequest(GOOD_REQUEST, { origins: h })],
+  ["validateRequest(perMessageDeflate)", (h) => validateRequest(GOOD_REQUEST, { perMessageDeflate: h })],
+  ["validateRequest(headers)", (h) => validateRequest({ method: "GET", url: "/", headers: h })],
+  ["validateRequest(rawHeaders)", (h) => validateRequest({ method: "GET", url: "/", rawHeaders: h })],
+  ["parseRequest(bytes)", (h) => parseRequest(h)],
+  ["parseRequest(options)", (h) => parseRequest(RAW_HEAD, h)],
+  ["parseRequest(origins)", (h) => parseRequest(RAW_HEAD, { origins: h })],
+  ["validateExtendedConnect(fields)", (h) => validateExtendedConnect(h)],
+  ["validateExtendedConnect(options)", (h) => validateExtendedConnect({ ":method": "CONNECT", ":protocol": "websocket", origin: "https://a.example" }, h)],
+  ["classifyUpgrade", (h) => classifyUpgrade(h)],
+  ["classifyUpgradeHead", (h) => classifyUpgradeHead(h)],
+  ["buildRequest(url)", (h) => buildRequest(h)],
+  ["buildRequest(options)", (h) => buildRequest("ws://a/", h)],
+  ["buildRequest(headers)", (h) => buildRequest("ws://a/", { headers: h })],
+  ["buildRequest(protocols)", (h) => buildRequest("ws://a/", { protocols: h })],
+  ["buildRequest(perMessageDeflate)", (h) => buildRequest("ws://a/", { perMessageDeflate: h })],
+  ["parseResponse(bytes)", (h) => parseResponse(h, handshake)],
+  ["parseResponse(request)", (h) => parseResponse(Buffer.from("HTTP/1.1 101 X\r\n\r\n"), h)],
+  ["ClientHandshake.parseResponse", (h) => handshake.parseResponse(h)],
+  ["ClientHandshake.validateResponse(status)", (h) => handshake.validateResponse(h, [])],
+  ["ClientHandshake.validateResponse(headers)", (h) => handshake.validateResponse(101, h)],
+  ["validateResponse(headers)", (h) => validateResponse(handshake, 101, h)],
+  ["encodeFrame", (h) => encodeFrame(h)],
+  ["encodeFrame(payload)", (h) => encodeFrame({ opcode: 2, payload: h })],
+  ["encodeFrame(maskKey)", (h) => encodeFrame({ opcode: 2, mask: true, maskKey: h })],
+  ["decodeFrames(bytes)", (h) => decodeFrames(h, "client")],
+  ["decodeFrames(role)", (h) => decodeFrames(new Uint8Array([0x81, 0]), h)],
+  ["decodeFrames(options)", (h) => decodeFrames(new Uint8Array([0x81, 0]), "client", h)],
+];
+
+/** The Connection's entry points (js/connection.mjs, src/wasm/connection.rs). */
+const connectionTargets = (conn) => [
+  ["new Connection", (h) => new Connection(h).free()],
+  ["new Connection(deflate)", (h) => new Connection({ deflate: h }).free()],
+  ["Connection.sendText", (h) => conn.sendText(h)],
+  ["Connection.sendBinary", (h) => conn.sendBinary(h)],
+  ["Connection.sendMessage", (h) => conn.sendMessage(h)],
+  ["Connection.ping", (h) => conn.ping(h)],
+  ["Connection.close", (h) => new Connection({ role: "client" }).close(1000, h)],
+  ["Connection.receive", (h) => conn.receive(h)],
+];
+
+test("hostile sweep: thousands of throwing getters, Proxies, iterators and wrong types into every export", () => {
+  const handshake = buildRequest("ws://a/x");
+  const targets = sweepTargets(handshake);
+  const sweep = () => {
+    for (const [name, call] of targets) {
+      for (const h of hostileSweep()) safe(name, () => call(h));
+    }
+  };
+  sweep(); // warm-up: every buffer the calls need is allocated once
+  const warm = wasmMemory().buffer.byteLength;
+  const before = calls;
+  const started = performance.now();
+  for (let round = 0; round < SWEEP_ROUNDS; round++) sweep();
+  const hostileCalls = calls - before;
+  const grown = wasmMemory().buffer.byteLength - warm;
+  handshake.free();
+  assert.ok(hostileCalls >= 20_000 || SWEEP_ROUNDS < 40, `only ${hostileCalls} hostile calls`);
+  assert.ok(grown <= 4 << 20, `wasm memory grew by ${grown} B over ${hostileCalls} hostile calls`);
+  // Still whole: the RFC vector, and a Connection round trip both ways.
+  alive("the sweep");
+  const client = new Connection({ role: "client" });
+  const server = new Connection({ role: "server" });
+  assert.deepEqual(server.receive(client.sendText("still here")), [{ type: "text", data: "still here" }]);
+  assert.deepEqual([...client.receive(server.sendBinary(new Uint8Array([7, 8])))[0].data], [7, 8]);
+  client.free();
+  server.free();
+  console.log(`# hostile sweep: ${hostileCalls} calls in ${Math.round(performance.now() - started)} ms, wasm memory +${grown} B`);
+});
+
+// The receive path is being rewritten (js/connection.mjs, src/wasm/connection.rs): its entry
+// points still pass caller values to the glue unread (`{ length: 2 ** 31 }` into sendText traps in
+// wasm-bindgen's malloc; a deflate object's getters run inside Rust). Reported, not yet asserted:
+// the sweep recovers the instance after a trap so that the rest of this file still runs.
+test("hostile sweep of the Connection's entry points", { todo: "js/connection.mjs must read its arguments in JS before the glue (issue 13 items 8 and 13)" }, async () => {
+  const conn = new Connection({ role: "client" });
+  const problems = new Map();
+  // Array-likes claiming 2^31 elements are copied element by element in JS by `new Uint8Array(x)`
+  // (minutes, gigabytes): left out here.
+  const huge = (h) => h !== null && typeof h === "object" && !ArrayBuffer.isView(h) && typeof h.length === "number" && h.length > 1e6;
+  for (let round = 0; round < 3; round++) {
+    for (const [name, call] of connectionTargets(conn)) {
+      for (const h of hostileSweep()) {
+        let skip = false;
+        try { skip = huge(h); } catch { /* a throwing length getter is fine to pass */ }
+        if (skip) continue;
+        try {
+          call(h);
+        } catch (e) {
+          if (isTrap(e)) {
+            problems.set(name, `${e.constructor.name}: ${e.message}`);
+            await recover(e);
+            continue;
+          }
+          const allowed = isWs101Error(e) || e instanceof TypeError || e instanceof RangeError || e instanceof Boom;
+          if (!allowed) problems.set(name, `unexpected ${e?.constructor?.name}: ${e?.message}`);
+        }
+      }
+    }
+  }
+  try { conn.free(); } catch { /* a Connection of a replaced instance */ }
+  alive("the Connection sweep");
+  assert.deepEqual([...problems], []);
+});
+
+test("after the whole run: memory did not grow without bound, the instance answers", () => {
+  alive("the whole run");
+  // One instance, at most 3.94 GiB; the run above (1 MiB inputs included) must stay far below.
+  assert.ok(wasmMemory().buffer.byteLength < 512 << 20, `wasm memory is ${wasmMemory().buffer.byteLength} B`);
+  assert.ok(calls >= 10_000, `${calls} calls in the whole run`);
 });
