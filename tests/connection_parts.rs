@@ -112,7 +112,8 @@ fn misuse_is_refused() {
     );
     c.send_message_part(b"12", false).unwrap();
     c.send_message_part(b"34", true).unwrap();
-    assert_eq!(c.take_output(), b"\x02\x0212\x80\x0234");
+    // Uncompressed: one frame, its header announced up front.
+    assert_eq!(c.take_output(), b"\x82\x041234");
     assert_eq!(
         c.begin_message(Opcode::Ping, 1).unwrap_err().code(),
         "not-a-data-opcode"
@@ -126,7 +127,42 @@ fn misuse_is_refused() {
     let e = c.send_message_part(b"\xff\xfe\xfd\xfc", true).unwrap_err();
     assert_eq!((e.code(), e.offset()), ("invalid-utf8", Some(2)));
     assert!(!c.can_send());
-    assert_eq!(c.take_output(), b"\x01\x02\xc3\xa9");
+    assert_eq!(c.take_output(), b"\x81\x06\xc3\xa9");
+}
+
+#[test]
+fn control_frames_wait_for_a_streamed_frame_to_end() {
+    let mut c = Connection::new(Role::Server, Config::default());
+    c.begin_message(Opcode::Binary, 4).unwrap();
+    c.send_message_part(b"12", false).unwrap();
+    c.ping(b"p").unwrap();
+    // A ping from the peer meanwhile: its pong waits too.
+    let mut ping = vec![];
+    ws101::frame::encode_frame(
+        &mut ping,
+        Opcode::Ping,
+        true,
+        false,
+        b"q",
+        Some([1, 2, 3, 4]),
+    );
+    let mut events = vec![];
+    c.receive_in_place(&mut ping, &mut events);
+    assert_eq!(c.output(), b"\x82\x0412");
+    c.send_message_part(b"34", true).unwrap();
+    assert_eq!(c.take_output(), b"\x82\x041234\x89\x01p\x8a\x01q");
+    // Compressed messages are framed part by part, so control frames go between fragments.
+    let deflate = Config::default()
+        .with_deflate(Some(DeflateParams::default()))
+        .with_deflate_threshold(0);
+    let mut c = Connection::new(Role::Server, deflate);
+    c.begin_message(Opcode::Text, 2).unwrap();
+    c.send_message_part(b"a", false).unwrap();
+    c.ping(b"p").unwrap();
+    c.send_message_part(b"b", true).unwrap();
+    let out = c.take_output();
+    assert_eq!(out[0], 0x41, "first fragment: RSV1, text, no FIN");
+    assert!(out.windows(3).any(|w| w == b"\x89\x01p"));
 }
 
 #[test]

@@ -29,6 +29,12 @@ export interface WebSocketOptions {
   skipUTF8Validation?: false;
   /** Only `true` (the default): the events of one read are emitted synchronously. */
   allowSynchronousEvents?: true;
+  /**
+   * permessage-deflate (RFC 7692). On a server, `serverNoContextTakeover` defaults to `true`:
+   * the server's messages start from an empty window and one compressor is shared by every
+   * connection (a connection that keeps its context holds ~300 KiB of compressor state in the
+   * shared wasm memory). Set it to `false` for better ratios on few connections.
+   */
   perMessageDeflate?: boolean | NodeDeflateOptions;
 }
 

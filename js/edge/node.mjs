@@ -192,6 +192,22 @@ function handshakeDeflate(value) {
   return out;
 }
 
+/**
+ * The server's permessage-deflate policy. Unless the app sets `serverNoContextTakeover: false`,
+ * the server answers with server_no_context_takeover (RFC 7692 §7.1.1.1 lets a server add it
+ * unasked): its messages then start from an empty window, so every connection of the process
+ * shares one compressor instead of keeping ~300 KiB of compressor state each in wasm memory
+ * (the 4 GiB wasm32 limit is shared by all connections; uWebSockets' shared compressor does
+ * the same). What clients send keeps its context unless `clientNoContextTakeover` is set.
+ */
+function serverDeflate(value) {
+  const policy = handshakeDeflate(value);
+  if (policy === false || policy === undefined || policy === null) return policy ?? false;
+  const out = policy === true ? {} : policy;
+  if (out.serverNoContextTakeover === undefined) out.serverNoContextTakeover = true;
+  return out;
+}
+
 function deflateLevel(options) {
   const d = options.perMessageDeflate;
   if (d === null || typeof d !== "object") return undefined;
@@ -798,7 +814,7 @@ function policyOf(options) {
     requireProtocol: options.requireProtocol ?? false,
     origins: options.origins ?? options.allowedOrigins,
     requireOrigin: options.requireOrigin ?? false,
-    perMessageDeflate: handshakeDeflate(options.perMessageDeflate),
+    perMessageDeflate: serverDeflate(options.perMessageDeflate),
     maxHeaderBytes: options.maxHeaderBytes,
     maxHeaders: options.maxHeaders,
   };

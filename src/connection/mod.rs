@@ -73,6 +73,8 @@ pub struct Connection {
     resuming: bool,
     /// A message being sent in parts ([`Connection::begin_message`]).
     sending: Option<Box<Sending>>,
+    /// Control frames queued while a data frame's payload is still being sent in parts.
+    held_control: Vec<u8>,
 }
 
 /// Whether a receive loop goes on after delivering a message.
@@ -138,6 +140,7 @@ impl Connection {
             budget_left: usize::MAX,
             resuming: false,
             sending: None,
+            held_control: Vec::new(),
         }
     }
 
@@ -805,6 +808,11 @@ impl Connection {
             Role::Client => Some(self.mask.mask_key().ok_or(UsageError::EntropyUnavailable)?),
             Role::Server => None,
         };
+        if opcode.is_control() && self.in_streamed_frame() {
+            // Not inside a data frame's payload (RFC 6455 §5.4): after it.
+            encode_frame(&mut self.held_control, opcode, fin, rsv1, payload, mask);
+            return Ok(());
+        }
         encode_frame(&mut self.output, opcode, fin, rsv1, payload, mask);
         Ok(())
     }

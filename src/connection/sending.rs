@@ -3,16 +3,22 @@
 //!
 //! [`Connection::begin_message`] announces the message and its total length (which decides
 //! compression, RFC 7692 §7.2.1, by the same threshold as a whole send); each
-//! [`Connection::send_message_part`] then appends the frames of one part: the first frame
-//! carries the opcode (and RSV1 when compressed, RFC 7692 §6), later ones are continuations,
-//! the last part's last frame has FIN. Control frames may be sent between parts (§5.4
-//! allows them between fragments). Compressed parts continue one DEFLATE stream, each ending
-//! in a sync flush ([`Deflater::compress_part`](crate::deflate::Deflater::compress_part)).
+//! [`Connection::send_message_part`] then appends one part.
+//!
+//! - Uncompressed and not split by `fragment_size`: one frame, as a whole send makes it. Its
+//!   header goes out with `begin_message`, each part appends (and, for a client, masks,
+//!   §5.3) the next payload bytes. Control frames sent meanwhile wait until the frame ends
+//!   (they may come between frames, not inside one, §5.4).
+//! - Compressed (or split): the length on the wire is not known ahead, so each part becomes
+//!   frames of its own: the first carries the opcode (and RSV1, RFC 7692 §6), later ones are
+//!   continuations, the last part's last frame has FIN; control frames may come between them.
+//!   Compressed parts continue one DEFLATE stream, each ending in a sync flush
+//!   ([`Deflater::compress_part`](crate::deflate::Deflater::compress_part)).
 
 use alloc::boxed::Box;
 
 use super::{Connection, State, UsageError};
-use crate::frame::Opcode;
+use crate::frame::{apply_mask, next_phase, FrameHeader, Opcode, Role};
 use crate::message::Utf8Validator;
 
 /// A message being sent in parts.
@@ -25,6 +31,8 @@ pub(super) struct Sending {
     /// No frame of the message was written yet (the next carries the opcode).
     first_frame: bool,
     utf8: Utf8Validator,
+    /// One frame whose header is written: the masking key and its phase (RFC 6455 §5.3).
+    single: Option<(Option<[u8; 4]>, usize)>,
 }
 
 impl Connection {
@@ -41,15 +49,43 @@ impl Connection {
             return Err(UsageError::MessageInProgress);
         }
         let threshold = u64::try_from(self.config.deflate_threshold).unwrap_or(u64::MAX);
+        let compress = self.deflate.is_some() && len >= threshold;
+        let split =
+            matches!(self.config.fragment_size, Some(size) if size > 0 && len > size as u64);
+        let single = if compress || split {
+            None
+        } else {
+            let mask = match self.role {
+                Role::Client => Some(self.mask.mask_key().ok_or(UsageError::EntropyUnavailable)?),
+                Role::Server => None,
+            };
+            FrameHeader {
+                fin: true,
+                rsv1: false,
+                rsv2: false,
+                rsv3: false,
+                opcode,
+                mask,
+                payload_len: len,
+            }
+            .encode(&mut self.output);
+            Some((mask, 0))
+        };
         self.sending = Some(Box::new(Sending {
             opcode,
             announced: len,
             sent: 0,
-            compress: self.deflate.is_some() && len >= threshold,
-            first_frame: true,
+            compress,
+            first_frame: single.is_none(),
             utf8: Utf8Validator::new(),
+            single,
         }));
         Ok(())
+    }
+
+    /// Whether a data frame's payload is being sent in parts (control frames must wait).
+    pub(super) fn in_streamed_frame(&self) -> bool {
+        self.sending.as_ref().is_some_and(|s| s.single.is_some())
     }
 
     /// Appends the frames of the next part of the message begun with
@@ -64,7 +100,7 @@ impl Connection {
         };
         let result = self.write_part(&mut sending, payload, fin);
         match &result {
-            Ok(()) if fin => {}
+            Ok(()) if fin => self.release_held_control(),
             // Text that is not UTF-8, or a compressor failure, after frames went out: the
             // message cannot be finished.
             Err(UsageError::InvalidUtf8 { .. } | UsageError::MessageInProgress)
@@ -98,6 +134,17 @@ impl Connection {
                 let offset = (s.sent as usize).saturating_add(at).saturating_sub(held);
                 return Err(UsageError::InvalidUtf8 { offset });
             }
+        }
+        if let Some((mask, phase)) = s.single.as_mut() {
+            // The next bytes of the one frame announced by `begin_message`.
+            let at = self.output.len();
+            self.output.extend_from_slice(payload);
+            if let (Some(key), Some(written)) = (*mask, self.output.get_mut(at..)) {
+                apply_mask(written, key, *phase);
+                *phase = next_phase(*phase, payload.len());
+            }
+            s.sent = sent;
+            return Ok(());
         }
         let mut compressed = core::mem::take(&mut self.compressed);
         compressed.clear();
@@ -174,9 +221,19 @@ impl Connection {
     /// (the connection is closed locally). No-op when no message is in progress.
     pub fn cancel_message(&mut self) {
         if let Some(sending) = self.sending.take() {
-            if !sending.first_frame {
+            let whole = sending.single.is_some() && sending.sent == sending.announced;
+            if whole {
+                self.release_held_control();
+            } else if !sending.first_frame {
                 self.abandon_message();
             }
+        }
+    }
+
+    /// Control frames held while a frame was streamed go out after it.
+    fn release_held_control(&mut self) {
+        if !self.held_control.is_empty() {
+            self.output.append(&mut self.held_control);
         }
     }
 
@@ -185,6 +242,8 @@ impl Connection {
         if let Some(d) = self.deflate.as_mut() {
             d.deflater.reset();
         }
+        // A frame cut short: nothing valid can follow it, not even a Close.
+        self.held_control.clear();
         self.state = State::Closed;
         self.failed = true;
     }

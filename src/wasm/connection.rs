@@ -94,6 +94,7 @@ impl RawConnection {
         // Messages are joined in JS memory, never held whole in wasm memory.
         config.streaming = true;
         let role = if server { Role::Server } else { Role::Client };
+        super::headroom::keep();
         Ok(RawConnection {
             conn: Connection::new(role, config),
             input_len: 0,
@@ -188,12 +189,14 @@ impl RawConnection {
     #[wasm_bindgen(js_name = sendPartFromInput)]
     pub fn send_part_from_input(&mut self, len: usize, fin: bool) -> Result<(), JsValue> {
         let conn = &mut self.conn;
-        with_input(|input| {
+        let sent = with_input(|input| {
             let part = input.get(..len).unwrap_or(&[]);
             conn.send_message_part(part, fin)
                 .map_err(|e| to_js_error(&e))
         })
-        .unwrap_or_else(|| Err(range_error("the input buffer is in use")))
+        .unwrap_or_else(|| Err(range_error("the input buffer is in use")));
+        super::headroom::keep();
+        sent
     }
 
     /// Where the event records of the last call start (4 × u32 per event).
@@ -240,17 +243,17 @@ impl RawConnection {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
     ) -> Result<(), JsValue> {
-        self.conn
-            .send_text(&string_arg(&text, "text")?)
-            .map_err(|e| to_js_error(&e))
+        let sent = self.conn.send_text(&string_arg(&text, "text")?);
+        super::headroom::keep();
+        sent.map_err(|e| to_js_error(&e))
     }
 
     /// Queues a text message given as UTF-8 bytes; throws `invalid-utf8` if they are not.
     #[wasm_bindgen(js_name = sendTextBytes)]
     pub fn send_text_bytes(&mut self, bytes: &[u8]) -> Result<(), JsValue> {
-        self.conn
-            .send_text_bytes(bytes)
-            .map_err(|e| to_js_error(&e))
+        let sent = self.conn.send_text_bytes(bytes);
+        super::headroom::keep();
+        sent.map_err(|e| to_js_error(&e))
     }
 
     /// Queues only the frame header of a `len`-byte message when its payload goes on the wire
@@ -268,7 +271,9 @@ impl RawConnection {
     /// Queues a binary message (RFC 6455 §5.6).
     #[wasm_bindgen(js_name = sendBinary)]
     pub fn send_binary(&mut self, data: &[u8]) -> Result<(), JsValue> {
-        self.conn.send_binary(data).map_err(|e| to_js_error(&e))
+        let sent = self.conn.send_binary(data);
+        super::headroom::keep();
+        sent.map_err(|e| to_js_error(&e))
     }
 
     /// Queues a Ping (RFC 6455 §5.5.2).
@@ -350,6 +355,7 @@ impl RawConnection {
         })
         .unwrap_or(end - start);
         self.input_pos = start + consumed;
+        super::headroom::keep();
         let more = self.conn.receive_suspended() || self.input_pos < end;
         let count = with_input(|input| self.index(input, start)).unwrap_or(0);
         count | if more { MORE } else { 0 }

@@ -6,6 +6,7 @@ pub mod connection;
 pub mod error;
 pub mod frame;
 pub mod handshake;
+pub mod headroom;
 
 use wasm_bindgen::prelude::*;
 
