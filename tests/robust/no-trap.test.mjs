@@ -486,7 +486,7 @@ test("hostile sweep: thousands of throwing getters, Proxies, iterators and wrong
 // points still pass caller values to the glue unread (`{ length: 2 ** 31 }` into sendText traps in
 // wasm-bindgen's malloc; a deflate object's getters run inside Rust). Reported, not yet asserted:
 // the sweep recovers the instance after a trap so that the rest of this file still runs.
-test("hostile sweep of the Connection's entry points", { todo: "js/connection.mjs must read its arguments in JS before the glue (issue 13 items 8 and 13)" }, async () => {
+test("hostile sweep of the Connection's entry points", async () => {
   const conn = new Connection({ role: "client" });
   const problems = new Map();
   // Array-likes claiming 2^31 elements are copied element by element in JS by `new Uint8Array(x)`
