@@ -34,6 +34,10 @@ pub struct Deflater {
     params: DirectionParams,
     level: u8,
     compressor: Option<Box<CompressorOxide>>,
+    /// The compressor is this connection's own across messages (context takeover, and a
+    /// place was free in [`spare::MAX_KEPT_COMPRESSORS`]); otherwise it is given back after
+    /// each message.
+    kept: bool,
     /// Input bytes since the compressor last started from an empty window (for
     /// [`WindowPolicy::Segmented`]).
     since_reset: usize,
@@ -46,6 +50,14 @@ impl core::fmt::Debug for Deflater {
             .field("level", &self.level)
             .field("allocated", &self.compressor.is_some())
             .finish_non_exhaustive()
+    }
+}
+
+impl Drop for Deflater {
+    fn drop(&mut self) {
+        if self.kept {
+            spare::unkeep_compressor();
+        }
     }
 }
 
@@ -62,6 +74,7 @@ impl Deflater {
             params,
             level: level.min(9),
             compressor: None,
+            kept: false,
             since_reset: 0,
         }
     }
@@ -127,7 +140,7 @@ impl Deflater {
             return Ok(());
         }
         out.truncate(out.len() - TAIL.len());
-        if self.params.no_context_takeover {
+        if self.params.no_context_takeover || !self.kept {
             // Nothing carries over to the next message: hand the state back (spare.rs).
             let flags = self.flags();
             if let Some(c) = self.compressor.take() {
@@ -170,6 +183,9 @@ impl Deflater {
         let c = self
             .compressor
             .get_or_insert_with(|| spare::take_compressor(flags));
+        if !self.kept && !self.params.no_context_takeover {
+            self.kept = spare::keep_compressor();
+        }
         let mut rest = input;
         loop {
             // Room for all of it at once: DEFLATE expands incompressible input by a few bytes
@@ -494,5 +510,28 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn past_the_kept_limit_messages_start_from_an_empty_window() {
+        let full = params(15, false);
+        let text: Vec<u8> = b"the same words again and again ".repeat(100);
+        let mut ends: Vec<(Deflater, Inflater)> = (0..spare::MAX_KEPT_COMPRESSORS + 8)
+            .map(|_| (Deflater::new(full, 1), Inflater::new(full)))
+            .collect();
+        for round in 0..2 {
+            for (i, (d, inf)) in ends.iter_mut().enumerate() {
+                let mut z = vec![];
+                d.compress(&text, &mut z).unwrap();
+                let mut back = vec![];
+                inf.decompress(&z, u64::MAX, &mut back).unwrap();
+                assert_eq!(back, text, "round {round} connection {i}");
+                assert_eq!(d.kept, i < spare::MAX_KEPT_COMPRESSORS, "connection {i}");
+                assert_eq!(d.compressor.is_some(), d.kept, "only kept ones hold state");
+            }
+        }
+        drop(ends);
+        assert!(spare::keep_compressor(), "places are given back on drop");
+        spare::unkeep_compressor();
     }
 }

@@ -3,6 +3,12 @@
 //! message starts from an empty window). Such a connection borrows the state for one message
 //! and gives it back, so an idle connection holds no DEFLATE state at all (the approach of
 //! uWebSockets' shared compressor).
+//!
+//! A connection that may keep its context holds a compressor of its own (~300 KiB) only while
+//! fewer than [`MAX_KEPT_COMPRESSORS`] are kept in the thread; past that it compresses each
+//! message from an empty window with the shared one, which a sender may always do (RFC 7692
+//! §7.1.1: context takeover is a permission). So many compressing connections cannot exhaust
+//! memory (in wasm32 all connections of a process share at most 4 GiB).
 
 use alloc::boxed::Box;
 use core::cell::RefCell;
@@ -11,7 +17,11 @@ use miniz_oxide::deflate::core::CompressorOxide;
 use miniz_oxide::inflate::stream::{InflateState, MinReset};
 use miniz_oxide::DataFormat;
 
+/// Compressors kept across messages per thread (about 300 MiB of them).
+pub const MAX_KEPT_COMPRESSORS: usize = 1024;
+
 std::thread_local! {
+    static KEPT: core::cell::Cell<usize> = const { core::cell::Cell::new(0) };
     static COMPRESSOR: RefCell<Option<(u32, Box<CompressorOxide>)>> = const { RefCell::new(None) };
     static DECOMPRESSOR: RefCell<Option<Box<InflateState>>> = const { RefCell::new(None) };
 }
@@ -36,6 +46,20 @@ pub fn give_compressor(flags: u32, mut c: Box<CompressorOxide>) {
             *s = Some((flags, c));
         }
     });
+}
+
+/// Reserves one of the [`MAX_KEPT_COMPRESSORS`] places; false when none is left.
+pub fn keep_compressor() -> bool {
+    KEPT.try_with(|k| {
+        let n = k.get();
+        (n < MAX_KEPT_COMPRESSORS).then(|| k.set(n + 1)).is_some()
+    })
+    .unwrap_or(false)
+}
+
+/// Gives back a place taken with [`keep_compressor`].
+pub fn unkeep_compressor() {
+    let _ = KEPT.try_with(|k| k.set(k.get().saturating_sub(1)));
 }
 
 /// A raw-DEFLATE decompressor at the start of a stream.

@@ -94,7 +94,12 @@ impl RawConnection {
         // Messages are joined in JS memory, never held whole in wasm memory.
         config.streaming = true;
         let role = if server { Role::Server } else { Role::Client };
-        super::headroom::keep();
+        if super::headroom::is_low() {
+            let mib = core::arch::wasm32::memory_size(0) / 16;
+            return Err(range_error(&format!(
+                "wasm memory is nearly full ({mib} MiB of at most 4 GiB): no new connection"
+            )));
+        }
         Ok(RawConnection {
             conn: Connection::new(role, config),
             input_len: 0,

@@ -16,6 +16,20 @@ pub const STEP: usize = 32 << 20;
 
 std::thread_local! {
     static SEEN_PAGES: Cell<usize> = const { Cell::new(0) };
+    /// The last attempt to make [`STEP`] bytes of free space failed: memory is nearly full.
+    static LOW: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Whether wasm memory is nearly full: [`STEP`] bytes could not be made free. New connections
+/// are then refused (a `RangeError` for the caller, not an allocation failure that would trap
+/// the instance for every connection) while existing ones go on in the space left.
+pub fn is_low() -> bool {
+    if LOW.try_with(Cell::get).unwrap_or(false) {
+        // Space may have been freed since (connections closed): look again.
+        let _ = SEEN_PAGES.try_with(|s| s.set(usize::MAX));
+    }
+    keep();
+    LOW.try_with(Cell::get).unwrap_or(false)
 }
 
 /// Call after work that may have allocated: if memory grew since the last look, make
@@ -27,9 +41,11 @@ pub fn keep() {
         return;
     }
     let mut block: Vec<u8> = Vec::new();
-    if block.try_reserve_exact(STEP).is_ok() {
+    let made = block.try_reserve_exact(STEP).is_ok();
+    if made {
         core::hint::black_box(&mut block);
     }
     drop(block);
+    let _ = LOW.try_with(|low| low.set(!made));
     let _ = SEEN_PAGES.try_with(|s| s.set(core::arch::wasm32::memory_size(0)));
 }
