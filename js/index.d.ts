@@ -41,6 +41,7 @@ export type Ws101ErrorCode =
   | "unexpected-continuation" | "expected-continuation" | "message-too-large" | "invalid-utf8"
   | "bad-close-payload" | "invalid-close-code" | "invalid-close-reason"
   | "already-closed" | "control-payload-too-long" | "close-reason-too-long" | "close-reason-without-code"
+  | "message-in-progress" | "message-length-mismatch"
   | (string & {});
 
 /**
