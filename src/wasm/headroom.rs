@@ -7,12 +7,16 @@
 //! After a call that grew memory, this allocates a [`STEP`] block and frees it: the allocator
 //! keeps it as free space at the top (wasm memory never shrinks), and later allocations use it
 //! without growing. Pages never touched stay uncommitted, so this costs no resident memory.
+//! Below [`FROM`] growing is cheap and memory is left to grow as allocations need it, so small
+//! hosts (a Worker isolate has 128 MB in all) do not see a 32 MiB jump.
 
 use alloc::vec::Vec;
 use core::cell::Cell;
 
 /// Free space made at once when memory had to grow.
 pub const STEP: usize = 32 << 20;
+/// Memory size from which growth goes in [`STEP`]s.
+pub const FROM: usize = 64 << 20;
 
 std::thread_local! {
     static SEEN_PAGES: Cell<usize> = const { Cell::new(0) };
@@ -38,6 +42,10 @@ pub fn keep() {
     let pages = core::arch::wasm32::memory_size(0);
     let seen = SEEN_PAGES.try_with(Cell::get).unwrap_or(pages);
     if pages == seen {
+        return;
+    }
+    if pages.saturating_mul(64 << 10) < FROM {
+        let _ = SEEN_PAGES.try_with(|s| s.set(pages));
         return;
     }
     let mut block: Vec<u8> = Vec::new();
