@@ -99,7 +99,11 @@ fuzz_target!(|data: &[u8]| {
                 }
             }
             17 => {
-                let op = if b.bool() { Opcode::Text } else { Opcode::Binary };
+                let op = if b.bool() {
+                    Opcode::Text
+                } else {
+                    Opcode::Binary
+                };
                 let len = u64::from(b.u16());
                 if conn.begin_message(op, len).is_ok() {
                     parting = Some((op, Vec::new()));

@@ -6,7 +6,7 @@
 //! [`Connection::send_message_part`] then appends one part.
 //!
 //! - Uncompressed and not split by `fragment_size`: one frame, as a whole send makes it. Its
-//!   header goes out with `begin_message`, each part appends (and, for a client, masks,
+//!   header goes out with the first part, each part appends (and, for a client, masks,
 //!   §5.3) the next payload bytes. Control frames sent meanwhile wait until the frame ends
 //!   (they may come between frames, not inside one, §5.4).
 //! - Compressed (or split): the length on the wire is not known ahead, so each part becomes
@@ -31,7 +31,8 @@ pub(super) struct Sending {
     /// No frame of the message was written yet (the next carries the opcode).
     first_frame: bool,
     utf8: Utf8Validator,
-    /// One frame whose header is written: the masking key and its phase (RFC 6455 §5.3).
+    /// Sent as one frame (its header goes out with the first part): the masking key and its
+    /// phase (RFC 6455 §5.3).
     single: Option<(Option<[u8; 4]>, usize)>,
 }
 
@@ -52,40 +53,23 @@ impl Connection {
         let compress = self.deflate.is_some() && len >= threshold;
         let split =
             matches!(self.config.fragment_size, Some(size) if size > 0 && len > size as u64);
-        let single = if compress || split {
-            None
-        } else {
-            let mask = match self.role {
-                Role::Client => Some(self.mask.mask_key().ok_or(UsageError::EntropyUnavailable)?),
-                Role::Server => None,
-            };
-            FrameHeader {
-                fin: true,
-                rsv1: false,
-                rsv2: false,
-                rsv3: false,
-                opcode,
-                mask,
-                payload_len: len,
-            }
-            .encode(&mut self.output);
-            Some((mask, 0))
-        };
         self.sending = Some(Box::new(Sending {
             opcode,
             announced: len,
             sent: 0,
             compress,
-            first_frame: single.is_none(),
+            first_frame: true,
             utf8: Utf8Validator::new(),
-            single,
+            single: (!compress && !split).then_some((None, 0)),
         }));
         Ok(())
     }
 
     /// Whether a data frame's payload is being sent in parts (control frames must wait).
     pub(super) fn in_streamed_frame(&self) -> bool {
-        self.sending.as_ref().is_some_and(|s| s.single.is_some())
+        self.sending
+            .as_ref()
+            .is_some_and(|s| s.single.is_some() && !s.first_frame)
     }
 
     /// Appends the frames of the next part of the message begun with
@@ -136,7 +120,27 @@ impl Connection {
             }
         }
         if let Some((mask, phase)) = s.single.as_mut() {
-            // The next bytes of the one frame announced by `begin_message`.
+            if s.first_frame {
+                // The one frame's header, announcing the whole length, with the first part.
+                *mask = match self.role {
+                    Role::Client => {
+                        Some(self.mask.mask_key().ok_or(UsageError::EntropyUnavailable)?)
+                    }
+                    Role::Server => None,
+                };
+                FrameHeader {
+                    fin: true,
+                    rsv1: false,
+                    rsv2: false,
+                    rsv3: false,
+                    opcode: s.opcode,
+                    mask: *mask,
+                    payload_len: s.announced,
+                }
+                .encode(&mut self.output);
+                s.first_frame = false;
+            }
+            // The next bytes of that frame.
             let at = self.output.len();
             self.output.extend_from_slice(payload);
             if let (Some(key), Some(written)) = (*mask, self.output.get_mut(at..)) {
@@ -221,10 +225,7 @@ impl Connection {
     /// (the connection is closed locally). No-op when no message is in progress.
     pub fn cancel_message(&mut self) {
         if let Some(sending) = self.sending.take() {
-            let whole = sending.single.is_some() && sending.sent == sending.announced;
-            if whole {
-                self.release_held_control();
-            } else if !sending.first_frame {
+            if !sending.first_frame {
                 self.abandon_message();
             }
         }
