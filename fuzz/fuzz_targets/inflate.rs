@@ -118,13 +118,15 @@ fuzz_target!(|data: &[u8]| {
 });
 
 /// Feeds `wire` in `step`-byte chunks through bounded calls; returns the messages (parts
-/// joined) and the error code, if any.
+/// joined) and the close code of the error, if any (streaming checks UTF-8 while inflating, so
+/// text that is both corrupt and not UTF-8 may be refused for either reason first; both are
+/// 1007).
 fn messages(
     conn: &mut Connection,
     wire: &[u8],
     budget: usize,
     step: usize,
-) -> (Vec<(bool, Vec<u8>)>, Option<&'static str>) {
+) -> (Vec<(bool, Vec<u8>)>, Option<u16>) {
     let mut got = Vec::new();
     let mut joined = Vec::new();
     let mut error = None;
@@ -153,7 +155,7 @@ fn messages(
                             got.push((*opcode == Opcode::Text, std::mem::take(&mut joined)));
                         }
                     }
-                    Event::Error(e) => error = Some(e.code()),
+                    Event::Error(e) => error = e.close_code(),
                     _ => {}
                 }
             }
