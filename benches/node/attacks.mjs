@@ -143,7 +143,7 @@ async function runNet(attack, impl) {
 async function runScenario(attack, impl) {
   const start = performance.now();
   const child = spawn(process.execPath, [path.join(ROOT, "tests/robust/support/run-scenario.mjs"), attack.scenario, impl], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-  const sampler = sampleMemory(child.pid, 100);
+  const sampler = sampleMemory(child.pid, 100, { immediate: false });
   let output = "";
   child.stdout.on("data", (d) => (output += d));
   child.stderr.on("data", (d) => (output += d));
@@ -154,7 +154,7 @@ async function runScenario(attack, impl) {
   const ms = performance.now() - start;
   const line = output.split("\n").find((l) => l.startsWith("{"));
   const result = line ? JSON.parse(line) : null;
-  const peak = Math.max(sampler.max, result?.maxRss ?? 0);
+  const peak = result?.maxRss ?? sampler.max; // the child's own getrusage peak when it lived to report it
   const out = { impl, ms, peak, stats: result, survived: code === 0 };
   if (result?.skipped) out.skipped = result.skipped;
   if (code === 3 && result) out.death = `alive, wrong: ${clip(result.problems.join("; "), 240)}`;

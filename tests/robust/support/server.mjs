@@ -47,9 +47,10 @@ export function memoryOf(pid) {
 
 /**
  * Samples a process's RSS every `intervalMs`: `samples` ([{ t, rss }]), `max`, `stop()`.
- * The peak between samples is in VmHWM (`memoryOf(pid).hwm`).
+ * The peak between samples is in VmHWM (`memoryOf(pid).hwm`). For a child just spawned, pass
+ * `immediate: false` (the first sample would be the parent's, copied by fork before exec).
  */
-export function sampleMemory(pid, intervalMs = 250) {
+export function sampleMemory(pid, intervalMs = 250, { immediate = true } = {}) {
   const start = performance.now();
   const sampler = {
     samples: [],
@@ -69,7 +70,8 @@ export function sampleMemory(pid, intervalMs = 250) {
     },
   };
   const timer = setInterval(() => sampler.take(), intervalMs);
-  sampler.take();
+  // Not right after spawn(): until the child execs, /proc shows the parent's copied memory.
+  if (immediate) sampler.take();
   return sampler;
 }
 
