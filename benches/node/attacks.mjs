@@ -223,8 +223,9 @@ const wsVersion = JSON.parse(fs.readFileSync(path.join(ROOT, "node_modules/ws/pa
 const lines = [
   "# ws101/node vs `ws` under the attacks of issue 13",
   "",
-  `Written by \`node benches/node/attacks.mjs${process.argv.slice(2).length ? " " + process.argv.slice(2).join(" ") : ""}\` (last run ${date} UTC, ` +
-    `commit ${commit}${dirty}; each row's run is in the raw figures below), Node ${process.version}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, npm ws ${wsVersion}.`,
+  `Written by \`node benches/node/attacks.mjs\` (rows kept across runs with \`--only\`; each row's date and commit are in the raw figures below). ` +
+    `ws101 "now" ran on ${[...new Set(Object.values(results).map((r) => r.ws101?.run?.split(", ")[1]).filter(Boolean))].join(", ")}; ` +
+    `Node ${process.version}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, npm ws ${wsVersion}.`,
   "Times were taken on a shared machine (other builds and tests running): compare ws101 with ws within a row, not across runs.",
   "Servers: `examples/node/echo.mjs` (ws101) and `tests/robust/support/echo-server.mjs --impl ws` (the same contract on npm `ws`:",
   "permessage-deflate on, maxPayload 64 MiB), each a child process on 127.0.0.1. **Survived** = the process is alive and a fresh",
