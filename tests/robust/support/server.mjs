@@ -97,7 +97,15 @@ export async function startEcho({ impl = "ws101", path: wsPath, nodeArgs = [], r
   child.stdout.on("data", keep);
   child.stderr.on("data", keep);
   let exit = null;
-  const exited = new Promise((resolve) => child.on("exit", (code, signal) => resolve((exit = { code, signal }))));
+  // Never leave a server behind, even when the test process ends abruptly (a timeout, a crash).
+  const reap = () => child.kill("SIGKILL");
+  process.once("exit", reap);
+  const exited = new Promise((resolve) =>
+    child.on("exit", (code, signal) => {
+      process.off("exit", reap);
+      resolve((exit = { code, signal }));
+    }),
+  );
   const server = {
     impl,
     port,
