@@ -293,13 +293,266 @@ function judgeOrigins(plain, predicate, lines) {
   return plain;
 }
 
+// ---- packed fast paths (src/wasm/handshake.rs, src/wasm/accept_key.rs) ------------------------
+//
+// The common case (a valid key, an accepted request) crosses into wasm as numbers and bytes
+// written into reused buffers in wasm memory, not as one string per argument, and comes back
+// the same way; the outcome object is built here from what the core decided. Anything else
+// (non-ASCII input, a rejection, declined offers) takes the explaining path, which also gives
+// the verdicts list an accepted request shares with every other accepted one (cached).
+
+let packedGlue = null;
+let packedMemory = null;
+let keyBuffer = 0;
+let heap = new Uint8Array(0);
+let words = new DataView(heap.buffer);
+const textDecoder = new TextDecoder();
+/** Requests longer than this (in UTF-16 units) take the explaining path. */
+const PACKED_MAX = 64 * 1024;
+/** Bytes of the key area in the wasm key buffer; the 28-byte answer follows it. */
+const KEY_AREA = 32;
+
+/**
+ * The current glue, with `heap`/`words` viewing its memory as it is now. Growing the memory
+ * detaches the old buffer, and a view of a detached buffer has length 0: that is the cheap test.
+ */
+function packedViews() {
+  const glue = instance.glue;
+  if (glue !== packedGlue) {
+    packedMemory = glue.wasmMemory();
+    keyBuffer = glue.acceptKeyBuffer();
+    packedGlue = glue;
+    heap = new Uint8Array(0);
+  }
+  if (heap.length === 0) {
+    const buffer = packedMemory.buffer;
+    heap = new Uint8Array(buffer);
+    words = new DataView(buffer);
+  }
+  return glue;
+}
+
+/** The accept value of a valid ASCII key, or null (then the glue's acceptKey answers or explains). */
+function acceptKeyFast(key) {
+  const n = key.length;
+  if (n > KEY_AREA) return null;
+  const glue = packedViews();
+  const at = keyBuffer;
+  const mem = heap;
+  for (let i = 0; i < n; i++) {
+    const c = key.charCodeAt(i);
+    if (c > 0x7f) return null;
+    mem[at + i] = c;
+  }
+  if (!glue.acceptKeyPacked(n)) return null;
+  packedViews();
+  const h = heap;
+  const p = at + KEY_AREA;
+  return String.fromCharCode(
+    h[p], h[p + 1], h[p + 2], h[p + 3], h[p + 4], h[p + 5], h[p + 6], h[p + 7], h[p + 8], h[p + 9],
+    h[p + 10], h[p + 11], h[p + 12], h[p + 13], h[p + 14], h[p + 15], h[p + 16], h[p + 17], h[p + 18], h[p + 19],
+    h[p + 20], h[p + 21], h[p + 22], h[p + 23], h[p + 24], h[p + 25], h[p + 26], h[p + 27],
+  );
+}
+
+/** Writes the ASCII string `s` at `at`; returns the next address, or -1 for a non-ASCII string. */
+function putAscii(mem, s, at) {
+  const n = s.length;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0x7f) return -1;
+    mem[at + i] = c;
+  }
+  return at + n;
+}
+
+const NO_STRINGS = [];
+
+/**
+ * Small copies out of wasm memory share one pooled ArrayBuffer (as Node's Buffers do): a fresh
+ * ArrayBuffer per 129-byte response costs more than the rest of the copy.
+ */
+const POOL_SIZE = 16 * 1024;
+let pool = new ArrayBuffer(0);
+let poolOffset = 0;
+
+function pooledCopy(mem, start, length) {
+  if (length > 1024) return mem.slice(start, start + length);
+  if (poolOffset + length > pool.byteLength) {
+    pool = new ArrayBuffer(POOL_SIZE);
+    poolOffset = 0;
+  }
+  const copy = new Uint8Array(pool, poolOffset, length);
+  copy.set(mem.subarray(start, start + length));
+  poolOffset = (poolOffset + length + 7) & ~7;
+  return copy;
+}
+
+/**
+ * An accepted request passed every check, and the checks are the same for every request, so its
+ * verdicts are the same list: the explaining path builds it once per fingerprint (of the check
+ * names, from the core) and each outcome gets its own copy.
+ */
+let verdictGlue = null;
+const verdictTemplates = new Map();
+
+function acceptedVerdicts(fingerprint, count, explain) {
+  if (verdictGlue !== instance.glue) {
+    verdictTemplates.clear();
+    verdictGlue = instance.glue;
+  }
+  let template = fingerprint === 0 ? undefined : verdictTemplates.get(fingerprint);
+  if (template === undefined) {
+    const verdicts = explain().verdicts;
+    if (fingerprint === 0 || verdicts.length !== count || verdictTemplates.size > 16) return verdicts;
+    template = verdicts.map((v) => ({ check: v.check, header: v.header, passed: v.passed, rule: v.rule, rfc: v.rfc }));
+    verdictTemplates.set(fingerprint, template);
+  }
+  const n = template.length;
+  const copy = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = template[i];
+    copy[i] = { check: v.check, header: v.header, passed: v.passed, rule: v.rule, rfc: v.rfc, codes: [] };
+  }
+  return copy;
+}
+
+/**
+ * `validateRequest` for an accepted request: the outcome built from the core's packed answer,
+ * or null when the explaining path must answer (see src/wasm/handshake.rs for the layout).
+ */
+function validatePacked(method, target, version, lines, plain) {
+  const protocols = plain.protocols;
+  const accepted = plain.originsAccepted;
+  const origins = accepted ?? plain.origins ?? NO_STRINGS;
+  const count = 3 + protocols.length + origins.length + lines.length;
+  let total = method.length + target.length + version.length;
+  for (let i = 0; i < protocols.length; i++) total += protocols[i].length;
+  for (let i = 0; i < origins.length; i++) total += origins[i].length;
+  for (let i = 0; i < lines.length; i++) total += lines[i].length;
+  if (total > PACKED_MAX || count > PACKED_MAX) return null;
+  const nWords = 8 + count;
+  let glue = packedViews();
+  const base = glue.handshakeInput(nWords * 4 + total);
+  glue = packedViews();
+  const mem = heap;
+  const w = words;
+  const deflate = plain.perMessageDeflate;
+  let flags = (plain.requireProtocol ? 1 : 0) | (plain.requireOrigin ? 2 : 0);
+  if (deflate) {
+    flags |= 4 | (deflate.serverNoContextTakeover ? 8 : 0) | (deflate.clientNoContextTakeover ? 16 : 0);
+  }
+  if (accepted) flags |= 64;
+  else if (plain.origins) flags |= 32;
+  if (plain.maxHeaderBytes !== undefined) flags |= 128;
+  if (plain.maxHeaders !== undefined) flags |= 256;
+  w.setUint32(base, flags, true);
+  w.setUint32(base + 4, deflate?.serverMaxWindowBits ?? 0xffffffff, true);
+  w.setUint32(base + 8, deflate?.clientMaxWindowBits ?? 0xffffffff, true);
+  w.setUint32(base + 12, plain.maxHeaderBytes ?? 0, true);
+  w.setUint32(base + 16, plain.maxHeaders ?? 0, true);
+  w.setUint32(base + 20, protocols.length, true);
+  w.setUint32(base + 24, origins.length, true);
+  w.setUint32(base + 28, lines.length, true);
+  let len = base + 32;
+  let at = base + nWords * 4;
+  const put = (s) => {
+    if (at < 0) return;
+    w.setUint32(len, s.length, true);
+    len += 4;
+    at = putAscii(mem, s, at);
+  };
+  put(method);
+  put(target);
+  put(version);
+  for (let i = 0; i < protocols.length; i++) put(protocols[i]);
+  for (let i = 0; i < origins.length; i++) put(origins[i]);
+  for (let i = 0; i < lines.length; i++) put(lines[i]);
+  if (at < 0) return null;
+  const out = glue.validateRequestPacked(nWords, total);
+  if (out === 0) return null;
+  packedViews();
+  return unpackAccepted(heap, words, out, () => instance.glue.validateRequestParts(method, target, version, lines, plain));
+}
+
+/** The outcome object from the packed answer at `out` (layout: src/wasm/handshake.rs `pack_accepted`). */
+function unpackAccepted(mem, w, out, explain) {
+  const nWords = w.getUint32(out, true);
+  const status = w.getUint32(out + 4, true);
+  const flags = w.getUint32(out + 8, true);
+  const headerCount = w.getUint32(out + 20, true);
+  const extensionCount = w.getUint32(out + 24, true);
+  const bytesLength = w.getUint32(out + 28, true);
+  const textLength = w.getUint32(out + 32, true);
+  const textStart = out + nWords * 4;
+  const text = textDecoder.decode(mem.subarray(textStart, textStart + textLength));
+  const verdictCount = w.getUint32(out + 36, true);
+  const fingerprint = w.getUint32(out + 40, true);
+  let word = out + 44;
+  let t = 0;
+  const next = () => {
+    const n = w.getUint32(word, true);
+    word += 4;
+    const s = text.slice(t, t + n);
+    t += n;
+    return s;
+  };
+  const optional = () => {
+    const present = w.getUint32(word, true) !== 0;
+    word += 4;
+    const s = next();
+    return present ? s : null;
+  };
+  const acceptKey = next();
+  const protocol = optional();
+  const extensionsHeader = optional();
+  const reason = next();
+  const body = next();
+  const headers = new Array(headerCount);
+  for (let i = 0; i < headerCount; i++) headers[i] = { name: next(), value: next() };
+  const extensions = new Array(extensionCount);
+  for (let i = 0; i < extensionCount; i++) {
+    const name = next();
+    const n = w.getUint32(word, true);
+    word += 4;
+    const params = new Array(n);
+    for (let j = 0; j < n; j++) params[j] = { name: next(), value: optional() };
+    extensions[i] = { name, params };
+  }
+  const deflate = (flags & 4) === 0
+    ? null
+    : {
+      serverNoContextTakeover: (flags & 8) !== 0,
+      clientNoContextTakeover: (flags & 16) !== 0,
+      serverMaxWindowBits: w.getUint32(out + 12, true),
+      clientMaxWindowBits: w.getUint32(out + 16, true),
+    };
+  const bytesStart = textStart + textLength;
+  const bytes = pooledCopy(mem, bytesStart, bytesLength);
+  const verdicts = acceptedVerdicts(fingerprint, verdictCount, explain);
+  return {
+    outcome: "accept",
+    acceptKey,
+    protocol,
+    extensions,
+    extensionsHeader,
+    deflate,
+    response: { status, reason, headers, body, bytes },
+    consumed: null,
+    declined: [],
+    verdicts,
+    ok: true,
+    status,
+  };
+}
+
 // ---- exports ----------------------------------------------------------------------------------
 
 /** The `Sec-WebSocket-Accept` value for a `Sec-WebSocket-Key` (RFC 6455 §4.2.2). */
 export function acceptKey(key) {
   string(key, "key");
   try {
-    return instance.glue.acceptKey(key);
+    return acceptKeyFast(key) ?? instance.glue.acceptKey(key);
   } catch (e) {
     throw trapped(e);
   }
@@ -369,7 +622,7 @@ export function validateRequest(request, options) {
   const { plain, predicate } = serverOptions(options);
   judgeOrigins(plain, predicate, lines);
   try {
-    return instance.glue.validateRequestParts(method, target, version, lines, plain);
+    return validatePacked(method, target, version, lines, plain) ?? instance.glue.validateRequestParts(method, target, version, lines, plain);
   } catch (e) {
     throw trapped(e);
   }

@@ -7,6 +7,9 @@
 //   node benches/node/attacks.mjs                       # everything, both servers (~6 min on 2 cores)
 //   node benches/node/attacks.mjs --only 1,2 --impl ws  # a subset
 //   node benches/node/attacks.mjs --soak-seconds 20 --out /tmp/ATTACKS.md
+//   node benches/node/attacks.mjs --before /tmp/old/ATTACKS.md   # add a "before" column: the ws101
+//     results of a run in an export of an older commit (git archive <commit> | tar -x -C /tmp/old,
+//     build it there, run this script there with --commit <commit> --out /tmp/old/ATTACKS.md)
 //
 // The attacks are the ones tests/robust/attacks.test.mjs and soak.test.mjs run (tests/robust/support/).
 import { spawn, execFileSync } from "node:child_process";
@@ -23,6 +26,11 @@ const { values } = parseArgs({
     impl: { type: "string", default: "ws101,ws" },
     out: { type: "string", default: path.join(ROOT, "docs/ATTACKS.md") },
     "soak-seconds": { type: "string", default: String(PLAN.soak.durationMs / 1000) },
+    // Another ATTACKS.md (e.g. written by this script in an export of an older commit): its ws101
+    // results become a "before" column. Kept from the existing file when not given.
+    before: { type: "string" },
+    // The code under test when it is not this checkout's HEAD (a `git archive` export has no .git).
+    commit: { type: "string" },
   },
 });
 const impls = values.impl.split(",");
@@ -88,7 +96,12 @@ async function runSoak(port, server) {
 }
 
 const clip = (text, n) => (text.length > n ? text.slice(0, n - 1) + "…" : text);
-const deathLine = (output) => output.split("\n").find((l) => /(Error|error:|Aborted|unreachable|out of memory)/.test(l))?.trim().slice(0, 160) ?? "";
+/** The line of a dead process's output that names the error ("RuntimeError: unreachable", "Error: recursive use …"). */
+const deathLine = (output) => {
+  const lines = output.split("\n").map((l) => l.trim());
+  const found = lines.find((l) => /^(\w*Error\b|Uncaught|FATAL|Aborted)/.test(l)) ?? lines.find((l) => /(Error|unreachable|out of memory)/.test(l));
+  return found?.slice(0, 160) ?? "";
+};
 
 async function runNet(attack, impl) {
   const server = await startEcho({ impl, path: attack.path });
@@ -130,7 +143,7 @@ async function runNet(attack, impl) {
 async function runScenario(attack, impl) {
   const start = performance.now();
   const child = spawn(process.execPath, [path.join(ROOT, "tests/robust/support/run-scenario.mjs"), attack.scenario, impl], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-  const sampler = sampleMemory(child.pid, 100);
+  const sampler = sampleMemory(child.pid, 100, { immediate: false });
   let output = "";
   child.stdout.on("data", (d) => (output += d));
   child.stderr.on("data", (d) => (output += d));
@@ -141,7 +154,7 @@ async function runScenario(attack, impl) {
   const ms = performance.now() - start;
   const line = output.split("\n").find((l) => l.startsWith("{"));
   const result = line ? JSON.parse(line) : null;
-  const peak = Math.max(sampler.max, result?.maxRss ?? 0);
+  const peak = result?.maxRss ?? sampler.max; // the child's own getrusage peak when it lived to report it
   const out = { impl, ms, peak, stats: result, survived: code === 0 };
   if (result?.skipped) out.skipped = result.skipped;
   if (code === 3 && result) out.death = `alive, wrong: ${clip(result.problems.join("; "), 240)}`;
@@ -162,23 +175,34 @@ function cell(r) {
   return `${verdict}; ${figures.join("; ")}`.replace(/\|/g, "\\|");
 }
 
-const commit = (() => {
+const commit = values.commit ?? (() => {
   try { return execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT }).toString().trim(); } catch { return "?"; }
 })();
-const dirty = (() => {
+const dirty = values.commit ? "" : (() => {
   try { return execFileSync("git", ["status", "--porcelain", "--", "src", "js", "examples"], { cwd: ROOT }).toString().trim() ? "+dirty" : ""; } catch { return ""; }
 })();
 
-// With --only, rows of the other attacks are kept from the existing file (its raw figures).
-const results = {};
-if (only && fs.existsSync(values.out)) {
-  for (const line of fs.readFileSync(values.out, "utf8").split("\n")) {
-    const m = /^(\S+) (ws101|ws): (\{.*\})$/.exec(line);
-    if (!m || only.has(m[1])) continue;
+/** The raw figures of an ATTACKS.md: { id: { impl: result } } (impl "before" for the before column). */
+function readRaw(file) {
+  const out = {};
+  if (!fs.existsSync(file)) return out;
+  for (const line of fs.readFileSync(file, "utf8").split("\n")) {
+    const m = /^(\S+) (ws101|ws|before): (\{.*\})$/.exec(line);
+    if (!m) continue;
     try {
-      (results[m[1]] ??= {})[m[2]] = JSON.parse(m[3]);
+      (out[m[1]] ??= {})[m[2]] = JSON.parse(m[3]);
     } catch {}
   }
+  return out;
+}
+// With --only, rows of the other attacks are kept from the existing file (its raw figures).
+const existing = readRaw(values.out);
+const results = {};
+if (only) for (const [id, byImpl] of Object.entries(existing)) if (!only.has(id)) results[id] = { ...byImpl };
+const beforeSource = values.before ? readRaw(values.before) : existing;
+for (const [id, byImpl] of Object.entries(beforeSource)) {
+  const b = values.before ? byImpl.ws101 : byImpl.before;
+  if (b) (results[id] ??= {}).before = b;
 }
 const date = new Date().toISOString().slice(0, 16).replace("T", " ");
 for (const attack of ATTACKS) {
@@ -199,8 +223,9 @@ const wsVersion = JSON.parse(fs.readFileSync(path.join(ROOT, "node_modules/ws/pa
 const lines = [
   "# ws101/node vs `ws` under the attacks of issue 13",
   "",
-  `Written by \`node benches/node/attacks.mjs${process.argv.slice(2).length ? " " + process.argv.slice(2).join(" ") : ""}\` (last run ${date} UTC, ` +
-    `commit ${commit}${dirty}; each row's run is in the raw figures below), Node ${process.version}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, npm ws ${wsVersion}.`,
+  `Written by \`node benches/node/attacks.mjs\` (rows kept across runs with \`--only\`; each row's date and commit are in the raw figures below). ` +
+    `ws101 "now" ran on ${[...new Set(Object.values(results).map((r) => r.ws101?.run?.split(", ")[1]).filter(Boolean))].join(", ")}; ` +
+    `Node ${process.version}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, npm ws ${wsVersion}.`,
   "Times were taken on a shared machine (other builds and tests running): compare ws101 with ws within a row, not across runs.",
   "Servers: `examples/node/echo.mjs` (ws101) and `tests/robust/support/echo-server.mjs --impl ws` (the same contract on npm `ws`:",
   "permessage-deflate on, maxPayload 64 MiB), each a child process on 127.0.0.1. **Survived** = the process is alive and a fresh",
@@ -208,13 +233,18 @@ const lines = [
   "VmHWM (cases 5, 6, 10, 11, 13 run in-process: the RSS of the process running them). The tests asserting these are",
   `in \`tests/robust/\` (\`${TEST}\`).`,
   "",
-  `| # | attack | ws101 | ws ${wsVersion} | commands |`,
-  "|---|---|---|---|---|",
 ];
+const beforeRun = Object.values(results).find((r) => r.before)?.before?.run;
+if (beforeRun) {
+  lines.push(`The "before" column is ws101 at ${beforeRun.split(", ")[1]} (the code issue 13 was filed against), run by this script the same way on ${beforeRun.split(", ")[0]}.`, "");
+  lines.push(`| # | attack | ws101 before | ws101 now | ws ${wsVersion} | commands |`, "|---|---|---|---|---|---|");
+} else {
+  lines.push(`| # | attack | ws101 | ws ${wsVersion} | commands |`, "|---|---|---|---|---|");
+}
 for (const attack of ATTACKS) {
   if (!results[attack.id]) continue;
   const command = attack.test ? `node --test --test-name-pattern="${attack.test}" tests/robust/attacks.test.mjs` : "node --test tests/robust/soak.test.mjs";
-  lines.push(`| ${attack.id} | ${attack.title.replace(/\|/g, "\\|")} | ${cell(results[attack.id].ws101)} | ${cell(results[attack.id].ws)} | \`${command}\`; bench: \`node benches/node/attacks.mjs --only ${attack.id}\` |`);
+  lines.push(`| ${attack.id} | ${attack.title.replace(/\|/g, "\\|")} | ${beforeRun ? cell(results[attack.id].before) + " | " : ""}${cell(results[attack.id].ws101)} | ${cell(results[attack.id].ws)} | \`${command}\`; bench: \`node benches/node/attacks.mjs --only ${attack.id}\` |`);
 }
 lines.push("", "Items 8, 9 and 12 of the issue are covered by other tests (tests/robust/no-trap.test.mjs, the server options tests, tests/cli/).", "");
 lines.push("Raw figures:", "", "```");

@@ -14,9 +14,11 @@
 //   depends on (verifyClient, handleProtocols, origins, requireOrigin, maxHeaders) is ignored.
 import { EventEmitter } from "node:events";
 import http from "node:http";
+import https from "node:https";
+import { Duplex } from "node:stream";
 import net from "node:net";
 import tls from "node:tls";
-import { Connection, validateRequest, buildRequest, parseResponse } from "../node.mjs";
+import { Connection, validateRequest, buildRequest, validateResponse } from "../node.mjs";
 import * as instance from "../instance.mjs";
 
 const CONNECTING = 0, OPEN = 1, CLOSING = 2, CLOSED = 3;
@@ -103,33 +105,31 @@ function warnUnhandled(err, where) {
 // ---------------------------------------------------------------------------------------------
 // Options: every name is known; ws names ws101 cannot honour are refused by name.
 
-const SOCKET_OPTIONS = ["maxPayload", "pingInterval", "idleTimeout", "closeTimeout", "fragmentSize", "perMessageDeflate", "autoPong", "skipUTF8Validation", "allowSynchronousEvents"];
+// maxBufferedChunks and maxFragments (ws's receiver limits) are accepted as numbers: ws101's
+// receiver keeps no per-chunk or per-fragment state to bound (a message is bounded by maxPayload,
+// fragments are appended as they arrive, reading pauses under backpressure).
+const SOCKET_OPTIONS = ["maxBufferedChunks", "maxFragments", "maxPayload", "pingInterval", "idleTimeout", "closeTimeout", "fragmentSize", "perMessageDeflate", "autoPong", "skipUTF8Validation", "allowSynchronousEvents"];
 const SERVER_OPTIONS = new Set([
   ...SOCKET_OPTIONS,
   "port", "host", "backlog", "server", "noServer", "path", "clientTracking", "handshakeTimeout",
   "protocols", "requireProtocol", "origins", "allowedOrigins", "requireOrigin", "maxHeaderBytes", "maxHeaders",
   "verifyClient", "handleProtocols", "WebSocket",
 ]);
+/** Options a client passes to node:http / node:https / node:net / node:tls as ws does (they honour them). */
+const CLIENT_TRANSPORT_OPTIONS = [
+  "agent", "auth", "createConnection", "family", "hints", "localAddress", "localPort", "lookup", "socketPath",
+  "ca", "cert", "key", "pfx", "passphrase", "ciphers", "crl", "ecdhCurve", "minVersion", "maxVersion", "secureContext",
+  "secureOptions", "checkServerIdentity", "servername", "rejectUnauthorized", "ALPNProtocols", "sigalgs", "signal",
+];
 const CLIENT_OPTIONS = new Set([
-  ...SOCKET_OPTIONS,
-  "protocols", "origin", "headers", "key", "maxHeaderBytes", "maxHeaders", "handshakeTimeout", "rejectUnauthorized", "ca",
-  "servername", "followRedirects", "maxRedirects", "protocolVersion",
+  ...SOCKET_OPTIONS, ...CLIENT_TRANSPORT_OPTIONS,
+  "protocols", "origin", "headers", "maxHeaderBytes", "maxHeaders", "handshakeTimeout",
+  "followRedirects", "maxRedirects", "protocolVersion",
 ]);
 const UNSUPPORTED = {
-  maxBufferedChunks: "ws101 bounds buffered data by maxPayload and socket backpressure",
-  maxFragments: "ws101 bounds fragmented messages by maxPayload",
   maxPendingAutoPongs: "ws101 stops reading from a peer that does not read its pongs",
-  agent: "ws101 opens its own net/tls socket",
-  createConnection: "ws101 opens its own net/tls socket",
-  lookup: "ws101 opens its own net/tls socket",
-  socketPath: "ws+unix: URLs are not supported",
   finishRequest: "the request is built by the core",
   generateMask: "masking keys come from the platform CSPRNG",
-  cert: "client certificates are not supported",
-  pfx: "client certificates are not supported",
-  passphrase: "client certificates are not supported",
-  localAddress: "ws101 opens its own net/tls socket",
-  family: "ws101 opens its own net/tls socket",
   timeout: "use handshakeTimeout",
   shouldHandle: "override WebSocketServer.prototype.shouldHandle instead",
 };
@@ -158,9 +158,11 @@ function checkSocketOptions(options, known) {
   if (options === null || typeof options !== "object") throw new TypeError("ws101/node: options must be an object");
   for (const name of Object.keys(options)) {
     if (known.has(name)) continue;
+    // A ws option ws101 cannot honour is refused when given a value (libraries pass `undefined` for the default).
+    if (UNSUPPORTED[name] !== undefined && options[name] === undefined) continue;
     throw optionError(name, UNSUPPORTED[name]);
   }
-  for (const name of ["maxPayload", "pingInterval", "idleTimeout", "closeTimeout", "fragmentSize", "handshakeTimeout", "maxHeaderBytes", "maxHeaders"]) {
+  for (const name of ["maxBufferedChunks", "maxFragments", "maxPayload", "pingInterval", "idleTimeout", "closeTimeout", "fragmentSize", "handshakeTimeout", "maxHeaderBytes", "maxHeaders"]) {
     checkNumber(options, name);
   }
   if (options.skipUTF8Validation) throw optionError("skipUTF8Validation", "ws101 always validates UTF-8 (RFC 6455 §8.1); only false is accepted");
@@ -226,8 +228,8 @@ function checkServerOptions(options) {
     throw Object.assign(new TypeError('ws101/node: option "WebSocket" must be ws101\'s WebSocket class or a class that extends it'), { code: "invalid-option", option: "WebSocket" });
   }
   const external = Boolean(options.server) || Boolean(options.noServer);
-  if ((options.server && options.noServer) || (options.port != null && external)) {
-    throw new TypeError('ws101/node: one and only one of the "port", "server" or "noServer" options may be given');
+  if ((options.port == null) + !options.server + !options.noServer !== 2) {
+    throw new TypeError('One and only one of the "port", "server", or "noServer" options must be specified');
   }
   for (const name of ["host", "backlog", "handshakeTimeout"]) {
     if (external && options[name] != null) {
@@ -240,6 +242,11 @@ function checkServerOptions(options) {
 
 function checkClientOptions(options) {
   checkSocketOptions(options, CLIENT_OPTIONS);
+  const agent = options.agent;
+  if (agent !== undefined && agent !== null && agent !== false && !(agent instanceof http.Agent)) {
+    throw Object.assign(new TypeError('ws101/node: option "agent" must be an http.Agent or https.Agent'), { code: "invalid-option", option: "agent" });
+  }
+  for (const name of ["createConnection", "lookup", "checkServerIdentity"]) checkFunction(options, name);
   if (options.followRedirects) throw optionError("followRedirects", "redirects are not followed; only false is accepted");
   if (options.protocolVersion !== undefined && options.protocolVersion !== 13) {
     throw Object.assign(new RangeError(`ws101/node: unsupported protocol version ${options.protocolVersion} (supported: 13)`), { code: "invalid-option", option: "protocolVersion" });
@@ -259,6 +266,65 @@ function toBuffer(data) {
 function toBytes(data) {
   const b = toBuffer(data);
   return typeof b === "string" ? Buffer.from(b) : b;
+}
+
+const READY_STATES = ["CONNECTING", "OPEN", "CLOSING", "CLOSED"];
+const BINARY_TYPES = ["nodebuffer", "arraybuffer", "fragments", "blob", "uint8array"];
+const coreBinaryType = (t) => (t === "arraybuffer" || t === "uint8array" ? t : "nodebuffer");
+const isBlob = (v) => typeof Blob === "function" && v instanceof Blob;
+const notOpen = (state) => new Error(`WebSocket is not open: readyState ${state} (${READY_STATES[state]})`);
+
+/**
+ * A peer's protocol violation as the core reported it, in ws's words and error class; the core's
+ * `code`, `rfc` and `closeCode` stay (ws names its codes WS_ERR_*; ws101 keeps its own).
+ */
+function peerError(err) {
+  if (!err || typeof err !== "object") return err;
+  const v = err.value;
+  const n = typeof v === "number" ? v : Number.parseInt(v, 10);
+  const words = {
+    "reserved-opcode": [RangeError, `Invalid WebSocket frame: invalid opcode ${Number.isNaN(n) ? "" : n}`.trim()],
+    "expected-continuation": [RangeError, `Invalid WebSocket frame: invalid opcode ${Number.isNaN(n) ? "" : n}`.trim()],
+    "unexpected-continuation": [RangeError, "Invalid WebSocket frame: invalid opcode 0"],
+    "reserved-bits": [RangeError, "Invalid WebSocket frame: RSV2 and RSV3 must be clear"],
+    "masked-frame": [RangeError, "Invalid WebSocket frame: MASK must be clear"],
+    "unmasked-frame": [RangeError, "Invalid WebSocket frame: MASK must be set"],
+    "fragmented-control-frame": [RangeError, "Invalid WebSocket frame: FIN must be set"],
+    "control-frame-too-long": [RangeError, `Invalid WebSocket frame: invalid payload length ${Number.isNaN(n) ? "" : n}`.trim()],
+    "bad-close-payload": [RangeError, "Invalid WebSocket frame: invalid payload length 1"],
+    "invalid-close-code": [RangeError, `Invalid WebSocket frame: invalid status code ${Number.isNaN(n) ? "" : n}`.trim()],
+    "invalid-close-reason": [Error, "Invalid WebSocket frame: invalid UTF-8 sequence"],
+    "invalid-utf8": [Error, "Invalid WebSocket frame: invalid UTF-8 sequence"],
+    "message-too-large": [RangeError, "Max payload size exceeded"],
+    "frame-too-large": [RangeError, "Max payload size exceeded"],
+    "length-msb-set": [RangeError, "Unsupported WebSocket frame: payload length > 2^53 - 1"],
+  }[err.code];
+  if (!words) return err;
+  const [Class, message] = words;
+  const out = new Class(message);
+  for (const key of ["code", "rfc", "closeCode", "header", "value", "offset", "status"]) if (err[key] !== undefined) out[key] = err[key];
+  out.cause = err;
+  out.explanation = err.message;
+  return out;
+}
+
+/** A handshake the core refused, in ws's words (the `wsClientError` error; ws101's fields kept). */
+function requestErrorMessage(code) {
+  return {
+    "method-not-get": "Invalid HTTP method",
+    "missing-upgrade": "Invalid Upgrade header",
+    "invalid-upgrade-header": "Invalid Upgrade header",
+    "upgrade-not-websocket": "Invalid Upgrade header",
+    "missing-key": "Missing or invalid Sec-WebSocket-Key header",
+    "bad-key-base64": "Missing or invalid Sec-WebSocket-Key header",
+    "bad-key-length": "Missing or invalid Sec-WebSocket-Key header",
+    "missing-version": "Missing or invalid Sec-WebSocket-Version header",
+    "unsupported-version": "Missing or invalid Sec-WebSocket-Version header",
+    "invalid-subprotocol": "Invalid Sec-WebSocket-Protocol header",
+    "duplicate-subprotocol": "Invalid Sec-WebSocket-Protocol header",
+    "invalid-extension-header": "Invalid or unacceptable Sec-WebSocket-Extensions header",
+    "invalid-deflate-param": "Invalid or unacceptable Sec-WebSocket-Extensions header",
+  }[code];
 }
 
 /** The core's verdict on a close code and reason, in `ws`'s error classes and words. */
@@ -293,17 +359,79 @@ function checkCloseArguments(code, reason) {
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// The WHATWG EventTarget face of a WebSocket (addEventListener, onopen, …) with the event shapes
+// browsers and `ws` give: Event, MessageEvent, CloseEvent, ErrorEvent (read-only accessors).
+
+const kTarget = Symbol("ws101.target");
+
+export class Event {
+  #type;
+  constructor(type) {
+    this.#type = String(type);
+    this[kTarget] = null;
+  }
+  get type() { return this.#type; }
+  get target() { return this[kTarget]; }
+}
+
+export class MessageEvent extends Event {
+  #data;
+  constructor(type, options = {}) {
+    super(type);
+    this.#data = options?.data === undefined ? null : options.data;
+  }
+  get data() { return this.#data; }
+}
+
+export class CloseEvent extends Event {
+  #code; #reason; #wasClean;
+  constructor(type, options = {}) {
+    super(type);
+    this.#code = options?.code === undefined ? 0 : options.code;
+    this.#reason = options?.reason === undefined ? "" : options.reason;
+    this.#wasClean = options?.wasClean === undefined ? false : options.wasClean;
+  }
+  get code() { return this.#code; }
+  get reason() { return this.#reason; }
+  get wasClean() { return this.#wasClean; }
+}
+
+export class ErrorEvent extends Event {
+  #error; #message;
+  constructor(type, options = {}) {
+    super(type);
+    this.#error = options?.error === undefined ? null : options.error;
+    this.#message = options?.message === undefined ? "" : options.message;
+  }
+  get error() { return this.#error; }
+  get message() { return this.#message; }
+}
+
+// WebIDL attributes are enumerable accessors on the prototype.
+for (const [C, names] of [[Event, ["type", "target"]], [MessageEvent, ["data"]], [CloseEvent, ["code", "reason", "wasClean"]], [ErrorEvent, ["error", "message"]]]) {
+  for (const name of names) Object.defineProperty(C.prototype, name, { ...Object.getOwnPropertyDescriptor(C.prototype, name), enumerable: true });
+}
+
+/** Marks the EventEmitter listeners that stand for an EventTarget listener (and which one). */
+const kHandler = Symbol("ws101.handler");
+const kAttribute = Symbol("ws101.attribute");
+
+/** Builds the DOM event for one EventEmitter event of a WebSocket. */
+const domEvent = {
+  open: () => new Event("open"),
+  message: (data, isBinary) => new MessageEvent("message", { data: isBinary ? data : Buffer.isBuffer(data) || ArrayBuffer.isView(data) ? Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString() : String(data) }),
+  close: (code, reason, wasClean) => new CloseEvent("close", { code, reason: Buffer.isBuffer(reason) ? reason.toString() : String(reason ?? ""), wasClean }),
+  error: (error) => new ErrorEvent("error", { error, message: error?.message ?? "" }),
+};
+
+function callHandler(handler, thisArg, event) {
+  if (typeof handler === "object" && handler !== null && typeof handler.handleEvent === "function") handler.handleEvent.call(handler, event);
+  else handler.call(thisArg, event);
+}
+
 /** A WebSocket over a Node socket, server side (from WebSocketServer) or client side (`new WebSocket(url)`). */
 export class WebSocket extends EventEmitter {
-  static CONNECTING = CONNECTING;
-  static OPEN = OPEN;
-  static CLOSING = CLOSING;
-  static CLOSED = CLOSED;
-  CONNECTING = CONNECTING;
-  OPEN = OPEN;
-  CLOSING = CLOSING;
-  CLOSED = CLOSED;
-
   #socket = null;
   #conn = null;
   #role = "client";
@@ -320,6 +448,14 @@ export class WebSocket extends EventEmitter {
   #closeInfo = null;
   #options;
   #paused = false;
+  #userPaused = false;
+  /** Bytes of sends attempted after the closing handshake started (ws counts them in bufferedAmount). */
+  #bufferedAfterClose = 0;
+  #wasClean = false;
+  /** The client's opening handshake while CONNECTING: `{ abort(message) }`. */
+  #handshake = null;
+  /** Sends waiting for a Blob to be read (ws keeps the order of sends around a Blob). */
+  #sendQueue = null;
 
   /**
    * Client: `new WebSocket("ws://host:port/path", ["proto"], options)`.
@@ -329,31 +465,41 @@ export class WebSocket extends EventEmitter {
    */
   constructor(url, protocols, options) {
     super();
-    if (protocols && !Array.isArray(protocols) && typeof protocols === "object") {
-      options = protocols;
-      protocols = undefined;
+    let list = protocols;
+    if (protocols !== undefined && !Array.isArray(protocols)) {
+      if (protocols !== null && typeof protocols === "object") {
+        options = protocols;
+        list = undefined;
+      } else {
+        list = [protocols]; // ws: a single value, which must then be a valid token
+      }
     }
     this.#options = options ?? {};
     if (url !== null && url !== undefined) {
       checkClientOptions(this.#options);
-      this.#url = String(url);
-      const list = typeof protocols === "string" ? [protocols] : protocols ?? this.#options.protocols ?? [];
-      connectClient(this, this.#url, list, this.#options);
+      const target = clientTarget(url);
+      this.#url = target.socketPath === undefined ? target.href : url instanceof URL ? url.href : String(url);
+      list ??= this.#options.protocols ?? [];
+      this.#handshake = connectClient(this, url, target, list, this.#options);
     }
   }
+
+  /** The socket under this WebSocket (ws's `_socket`, which many applications read); null before the handshake. */
+  get _socket() { return this.#socket; }
+  get isPaused() { return this.#userPaused; }
 
   get readyState() { return this.#readyState; }
   get protocol() { return this.#protocol; }
   get extensions() { return this.#extensions; }
   get url() { return this.#url; }
-  get bufferedAmount() { return this.#socket ? this.#socket.writableLength : 0; }
+  get bufferedAmount() { return (this.#socket ? this.#socket.writableLength : 0) + this.#bufferedAfterClose; }
   get binaryType() { return this.#binaryType; }
   set binaryType(value) {
-    if (!["nodebuffer", "arraybuffer", "uint8array"].includes(value)) return;
+    if (!BINARY_TYPES.includes(value)) return;
     this.#binaryType = value;
     if (this.#conn) {
       try {
-        this.#conn.binaryType = value;
+        this.#conn.binaryType = coreBinaryType(value);
       } catch (err) {
         this.#coreFailure(err);
       }
@@ -365,6 +511,7 @@ export class WebSocket extends EventEmitter {
     const opts = { ...this.#options, ...options };
     this.#options = opts;
     this.#socket = socket;
+    this.#handshake = null;
     this.#role = role;
     this.#protocol = protocol ?? "";
     this.#extensions = extensions ?? "";
@@ -377,7 +524,7 @@ export class WebSocket extends EventEmitter {
       deflate,
       deflateLevel: deflateLevel(opts),
       deflateThreshold: typeof opts.perMessageDeflate === "object" ? opts.perMessageDeflate?.threshold : undefined,
-      binaryType: this.#binaryType,
+      binaryType: coreBinaryType(this.#binaryType),
       textAsBytes: true,
       deferClose: true,
     });
@@ -405,12 +552,23 @@ export class WebSocket extends EventEmitter {
       options = {};
     }
     options ??= {};
+    if (this.#readyState === CONNECTING) throw notOpen(this.#readyState);
+    if (typeof data === "number") data = String(data);
+    if (options.fin === false) {
+      throw Object.assign(new TypeError('ws101/node: send option "fin: false" is not supported: send each message whole (fragmentSize splits large ones into frames)'), { code: "invalid-option", option: "fin" });
+    }
     if (this.#readyState !== OPEN) {
-      const err = new Error(`WebSocket is not open: readyState ${this.#readyState}`);
-      if (cb) queueMicrotask(() => cb(err));
-      else if (this.#readyState === CONNECTING) throw err;
+      this.#sendAfterClose(data, cb);
       return;
     }
+    if (this.#sendQueue || isBlob(data)) {
+      this.#queueSend(data, options, cb);
+      return;
+    }
+    this.#sendNow(data, options, cb);
+  }
+
+  #sendNow(data, options, cb) {
     const payload = toBuffer(data);
     const binary = options.binary ?? typeof payload !== "string";
     let chunks;
@@ -437,6 +595,49 @@ export class WebSocket extends EventEmitter {
     }
   }
 
+  #sendAfterClose(data, cb) {
+    if (data !== undefined && data !== null) {
+      try {
+        this.#bufferedAfterClose += isBlob(data) ? data.size : toBytes(data).length;
+      } catch {
+        // not a payload type: nothing is counted
+      }
+    }
+    if (cb) {
+      const err = notOpen(this.#readyState);
+      process.nextTick(() => cb(err));
+    }
+  }
+
+  /** A Blob is read first; sends made meanwhile wait behind it, in order. */
+  #queueSend(data, options, cb) {
+    const queue = (this.#sendQueue ??= []);
+    const entry = { data, options, cb, blob: isBlob(data), ready: !isBlob(data) };
+    queue.push(entry);
+    if (!entry.ready) {
+      data.arrayBuffer().then((ab) => {
+        entry.data = Buffer.from(ab);
+        entry.ready = true;
+      }, (err) => {
+        entry.error = err;
+        entry.ready = true;
+      }).finally(() => this.#guard(() => this.#flushQueue()));
+    }
+  }
+
+  #flushQueue() {
+    const queue = this.#sendQueue;
+    if (!queue) return;
+    while (queue.length > 0 && queue[0].ready) {
+      const { data, options, cb, error, blob, close } = queue.shift();
+      if (close) this.#closeNow(...close);
+      else if (error) cb?.(error);
+      else if (!this.#conn) cb?.(notOpen(this.#readyState));
+      else this.#sendNow(data, blob ? { ...options, binary: options.binary ?? true } : options, cb);
+    }
+    if (queue.length === 0 && this.#sendQueue === queue) this.#sendQueue = null;
+  }
+
   ping(data, _mask, cb) {
     this.#control("ping", data, _mask, cb);
   }
@@ -452,10 +653,14 @@ export class WebSocket extends EventEmitter {
     } else if (typeof mask === "function") {
       cb = mask;
     }
+    if (this.#readyState === CONNECTING) throw notOpen(this.#readyState);
+    if (typeof data === "number") data = String(data);
     if (this.#readyState !== OPEN) {
-      const err = new Error(`WebSocket is not open: readyState ${this.#readyState}`);
-      if (cb) queueMicrotask(() => cb(err));
-      else if (this.#readyState === CONNECTING) throw err;
+      this.#sendAfterClose(data, cb);
+      return;
+    }
+    if (isBlob(data)) {
+      data.arrayBuffer().then((ab) => this.#guard(() => this.#control(kind, Buffer.from(ab), mask, cb)), (err) => cb?.(err));
       return;
     }
     const payload = data === undefined ? undefined : toBytes(data);
@@ -464,7 +669,9 @@ export class WebSocket extends EventEmitter {
       bytes = kind === "ping" ? this.#conn.ping(payload) : this.#conn.pong(payload);
     } catch (err) {
       if (isTrap(err)) this.#coreFailure(err);
-      else if (err?.code !== "already-closed") throw err;
+      else if (err?.code === "control-payload-too-long") {
+        throw Object.assign(new RangeError("The data size must not be greater than 125 bytes"), { code: err.code, rfc: err.rfc, cause: err });
+      } else if (err?.code !== "already-closed") throw err;
       if (cb) queueMicrotask(() => cb(err));
       return;
     }
@@ -479,11 +686,23 @@ export class WebSocket extends EventEmitter {
   close(code, reason) {
     if (this.#readyState === CLOSED) return;
     if (this.#readyState === CONNECTING) {
-      this.terminate();
+      this.#abortHandshake();
       return;
     }
     if (this.#readyState === CLOSING) return;
     const text = reason === undefined || reason === null ? "" : Buffer.isBuffer(reason) ? reason.toString("utf8") : String(reason);
+    if (this.#sendQueue) {
+      // Sends waiting for a Blob go out first, then the Close (ws keeps that order too).
+      checkCloseArguments(code, text);
+      this.#readyState = CLOSING;
+      this.#sendQueue.push({ ready: true, close: [code, text] });
+      return;
+    }
+    this.#closeNow(code, text);
+  }
+
+  #closeNow(code, text) {
+    if (!this.#conn) return;
     let bytes;
     try {
       bytes = this.#conn.close(code, text);
@@ -507,17 +726,85 @@ export class WebSocket extends EventEmitter {
   /** Destroys the socket at once, with no closing handshake. */
   terminate() {
     if (this.#readyState === CLOSED) return;
+    if (this.#readyState === CONNECTING) {
+      this.#abortHandshake();
+      return;
+    }
     this.#readyState = CLOSING;
     if (this.#socket) this.#socket.destroy();
     else this.#finish(1006, "");
   }
 
-  pause() { this.#socket?.pause(); }
-  resume() { this.#socket?.resume(); }
+  #abortHandshake() {
+    this.#readyState = CLOSING;
+    const handshake = this.#handshake;
+    this.#handshake = null;
+    const err = new Error("WebSocket was closed before the connection was established");
+    if (handshake) handshake.abort(err);
+    else process.nextTick(() => this._fail(err));
+  }
+
+  /** Stops reading from the peer (no `message` events) until resume(); a no-op unless OPEN or CLOSING. */
+  pause() {
+    if (this.#readyState === CONNECTING || this.#readyState === CLOSED) return;
+    this.#userPaused = true;
+    this.#socket?.pause();
+  }
+
+  resume() {
+    if (this.#readyState === CONNECTING || this.#readyState === CLOSED) return;
+    this.#userPaused = false;
+    if (!this.#paused) this.#socket?.resume();
+  }
+
+  // EventTarget: listeners added here are EventEmitter listeners marked with their handler.
+  addEventListener(type, handler, options = {}) {
+    if (typeof handler !== "function" && !(handler !== null && typeof handler === "object" && typeof handler.handleEvent === "function")) return;
+    const make = domEvent[type];
+    if (!make) return;
+    const attribute = options?.[kAttribute] === true;
+    for (const l of this.rawListeners(type)) {
+      const inner = l.listener ?? l;
+      if (!attribute && inner[kHandler] === handler && !inner[kAttribute]) return; // already added
+    }
+    const self = this;
+    const listener = function (...args) {
+      const event = type === "close" ? make(args[0], args[1], self.#wasClean) : make(...args);
+      event[kTarget] = self;
+      callHandler(handler, self, event);
+    };
+    listener[kHandler] = handler;
+    if (attribute) listener[kAttribute] = true;
+    if (options?.once) this.once(type, listener);
+    else this.on(type, listener);
+  }
+
+  removeEventListener(type, handler) {
+    for (const l of this.rawListeners(type)) {
+      const inner = l.listener ?? l;
+      if (inner[kHandler] === handler && !inner[kAttribute]) {
+        this.removeListener(type, l);
+        break;
+      }
+    }
+  }
+
+  /** @internal The handler of an `on<type>` attribute. */
+  _attributeGet(type) {
+    for (const l of this.listeners(type)) if (l[kAttribute]) return l[kHandler];
+    return null;
+  }
 
   /** @internal */
+  _attributeSet(type, handler) {
+    for (const l of this.listeners(type)) if (l[kAttribute]) this.removeListener(type, l);
+    if (typeof handler === "function") this.addEventListener(type, handler, { [kAttribute]: true });
+  }
+
+  /** @internal The opening handshake failed: `error`, then `close` (1006). */
   _fail(err) {
     if (this.#readyState === CLOSED) return;
+    this.#handshake = null;
     this.#readyState = CLOSED;
     this.#emitError(err);
     this._emit("close", 1006, Buffer.alloc(0));
@@ -629,7 +916,7 @@ export class WebSocket extends EventEmitter {
   #onDrain() {
     if (this.#paused) {
       this.#paused = false;
-      this.#socket.resume();
+      if (!this.#userPaused) this.#socket.resume();
     }
   }
 
@@ -674,10 +961,10 @@ export class WebSocket extends EventEmitter {
   #dispatch(event) {
     switch (event.type) {
       case "text":
-        this._emit("message", event.data, false);
+        this._emit("message", Buffer.isBuffer(event.data) ? event.data : event.data instanceof ArrayBuffer ? Buffer.from(event.data) : Buffer.from(event.data.buffer, event.data.byteOffset, event.data.byteLength), false);
         break;
       case "binary":
-        this._emit("message", event.data, true);
+        this._emit("message", this.#binaryType === "fragments" ? [event.data] : this.#binaryType === "blob" ? new Blob([event.data]) : event.data, true);
         break;
       case "ping":
         this._emit("ping", Buffer.from(event.data));
@@ -692,7 +979,7 @@ export class WebSocket extends EventEmitter {
       case "error":
         this.#closeInfo ??= { code: event.error?.closeCode ?? 1006, reason: "" };
         this.#enterClosing();
-        this.#emitError(event.error);
+        this.#emitError(peerError(event.error));
         break;
     }
   }
@@ -760,6 +1047,11 @@ export class WebSocket extends EventEmitter {
     const conn = this.#conn;
     this.#conn = null;
     try {
+      this.#wasClean = Boolean(conn?.wasClean);
+    } catch {
+      this.#wasClean = false;
+    }
+    try {
       conn?.free();
     } catch {
       // a poisoned object cannot be freed; the rebuilt instance does not need it
@@ -807,6 +1099,23 @@ export class WebSocket extends EventEmitter {
   }
 }
 
+// The ready-state constants: read-only, on the class and on every instance (through the prototype).
+for (const [name, value] of [["CONNECTING", CONNECTING], ["OPEN", OPEN], ["CLOSING", CLOSING], ["CLOSED", CLOSED]]) {
+  Object.defineProperty(WebSocket, name, { enumerable: true, value });
+  Object.defineProperty(WebSocket.prototype, name, { enumerable: true, value });
+}
+for (const type of ["open", "message", "close", "error"]) {
+  Object.defineProperty(WebSocket.prototype, `on${type}`, {
+    enumerable: true,
+    configurable: true,
+    get() { return this._attributeGet(type); },
+    set(handler) { this._attributeSet(type, handler); },
+  });
+}
+for (const name of ["binaryType", "bufferedAmount", "extensions", "isPaused", "protocol", "readyState", "url"]) {
+  Object.defineProperty(WebSocket.prototype, name, { ...Object.getOwnPropertyDescriptor(WebSocket.prototype, name), enumerable: true });
+}
+
 /** Server options shared by `WebSocketServer` and `handleUpgrade`, mapped to ws101's handshake policy. */
 function policyOf(options) {
   return {
@@ -820,6 +1129,7 @@ function policyOf(options) {
   };
 }
 
+const firstOffered = (offered) => offered.values().next().value ?? false;
 const isThenable = (v) => v !== null && (typeof v === "object" || typeof v === "function") && typeof v.then === "function";
 
 /** Values of one header in a Node request, in wire order (rawHeaders keeps duplicates apart). */
@@ -863,10 +1173,14 @@ function abortHandshake(socket, status, message, headers) {
 }
 
 /** A WebSocket server on a Node `http`/`https` server (its own, `options.server`, or `noServer`). */
+const RUNNING = 0, SERVER_CLOSING = 1, SERVER_CLOSED = 2;
+
 export class WebSocketServer extends EventEmitter {
   #server = null;
   #options;
-  clients = new Set();
+  #state = RUNNING;
+  #detach = null;
+  #emitCloseWhenEmpty = false;
 
   /**
    * @param {object} options  port/host/backlog (own server) | server | noServer; protocols (server
@@ -881,6 +1195,7 @@ export class WebSocketServer extends EventEmitter {
     super();
     checkServerOptions(options);
     this.#options = options;
+    if (options.clientTracking !== false) this.clients = new Set();
     if (options.noServer) return;
     if (options.server) {
       this.#server = options.server;
@@ -896,22 +1211,38 @@ export class WebSocketServer extends EventEmitter {
           }
         : { headersTimeout: 0, requestTimeout: 0 };
       this.#server = http.createServer(timeouts, (req, res) => {
-        const body = http.STATUS_CODES[426] + "\n";
+        const body = http.STATUS_CODES[426];
         res.writeHead(426, { "Content-Type": "text/plain", "Content-Length": Buffer.byteLength(body), Upgrade: "websocket", "Sec-WebSocket-Version": "13" });
         res.end(body);
       });
-      this.#server.listen(options.port ?? 0, options.host ?? "127.0.0.1", options.backlog ?? undefined);
+      // Like ws: all interfaces unless `host` says otherwise.
+      this.#server.listen(options.port, options.host ?? undefined, options.backlog ?? undefined);
     }
-    this.#server.on("listening", () => this.emit("listening"));
-    this.#server.on("error", (err) => this.emit("error", err));
-    this.#server.on("upgrade", (req, socket, head) => {
+    const server = this.#server;
+    const onListening = () => this.emit("listening");
+    const onError = (err) => this.emit("error", err);
+    const onUpgrade = (req, socket, head) => {
       this.handleUpgrade(req, socket, head, (ws) => this.emit("connection", ws, req));
-    });
+    };
+    server.on("listening", onListening);
+    server.on("error", onError);
+    server.on("upgrade", onUpgrade);
+    this.#detach = () => {
+      server.removeListener("listening", onListening);
+      server.removeListener("error", onError);
+      server.removeListener("upgrade", onUpgrade);
+    };
     if (callback) this.once("listening", callback);
   }
 
+  /** The options this server was made with (ws's `wss.options`). */
+  get options() { return this.#options; }
+  /** The http server under this WebSocketServer (ws's `_server`), null with noServer or after close(). */
+  get _server() { return this.#server; }
+
   address() {
-    return this.#server?.address();
+    if (this.#options.noServer) throw new Error('The server is operating in "noServer" mode');
+    return this.#server ? this.#server.address() : null;
   }
 
   /**
@@ -934,6 +1265,11 @@ export class WebSocketServer extends EventEmitter {
    * `verifyClient` chose (401 by default). Synchronous unless a predicate returns a Promise.
    */
   handleUpgrade(req, socket, head, callback) {
+    if (this.#state !== RUNNING) {
+      // ws 8: a closed server answers later upgrades 503.
+      abortHandshake(socket, 503);
+      return;
+    }
     const onError = () => socket.destroy();
     socket.on("error", onError);
     let pending;
@@ -984,12 +1320,13 @@ export class WebSocketServer extends EventEmitter {
       }
       policy.origins = (origin) => decisions.get(origin) === true;
     }
-    const handleProtocols = options.handleProtocols;
+    // ws's default without handleProtocols: the client's first offer. ws101's `protocols` option
+    // (the server's preference list) replaces that default when given.
+    const handleProtocols = options.handleProtocols ?? (options.protocols === undefined ? firstOffered : undefined);
     const first = handleProtocols ? { ...policy, protocols: [], requireProtocol: false } : policy;
     let outcome = validateRequest(req, first);
     if (!outcome.ok) {
-      this.#emitSafe("wsClientError", outcome, socket, req);
-      if (!socket.destroyed) socket.end(Buffer.from(outcome.response.bytes));
+      this.#reject(outcome, socket, req);
       return;
     }
     if (typeof options.verifyClient === "function") {
@@ -1032,8 +1369,7 @@ export class WebSocketServer extends EventEmitter {
       }
       outcome = validateRequest(req, { ...policy, protocols: typeof chosen === "string" && chosen ? [chosen] : [] });
       if (!outcome.ok) {
-        this.#emitSafe("wsClientError", outcome, socket, req);
-        if (!socket.destroyed) socket.end(Buffer.from(outcome.response.bytes));
+        this.#reject(outcome, socket, req);
         return;
       }
     }
@@ -1046,7 +1382,23 @@ export class WebSocketServer extends EventEmitter {
       await recovering;
       if (socket.destroyed) return;
     }
-    socket.write(Buffer.from(outcome.response.bytes));
+    if (this.#state !== RUNNING) {
+      abortHandshake(socket, 503);
+      return;
+    }
+    // ws's 'headers' event: the response head as lines (status line first), which a listener may
+    // extend; the core's lines are written as it built them, then what the listener added.
+    let responseBytes = Buffer.from(outcome.response.bytes);
+    if (this.listenerCount("headers") > 0) {
+      const lines = responseBytes.toString("latin1").split("\r\n").filter(Boolean);
+      const original = lines.length;
+      this.#emitSafe("headers", lines, req);
+      if (lines.length !== original) {
+        const added = lines.slice(original).map(String).filter((l) => !/[\r\n]/.test(l));
+        responseBytes = Buffer.from(lines.slice(0, original).concat(added).join("\r\n") + "\r\n\r\n", "latin1");
+      }
+    }
+    socket.write(responseBytes);
     socket.off("error", onError);
     const Ctor = options.WebSocket ?? WebSocket;
     const ws = new Ctor(null, undefined, options);
@@ -1064,9 +1416,12 @@ export class WebSocketServer extends EventEmitter {
       this.#emitSafe("wsClientError", err, socket, req);
       return;
     }
-    if (options.clientTracking !== false) {
+    if (this.clients) {
       this.clients.add(ws);
-      ws.on("close", () => this.clients.delete(ws));
+      ws.on("close", () => {
+        this.clients.delete(ws);
+        if (this.#emitCloseWhenEmpty && this.clients.size === 0) process.nextTick(() => this.#emitClose());
+      });
     }
     try {
       callback(ws, req);
@@ -1084,11 +1439,54 @@ export class WebSocketServer extends EventEmitter {
     }
   }
 
-  /** Stops accepting, closes every client with 1001, and closes the server if it made it. */
+  /**
+   * A handshake refused by the core: `wsClientError(err, socket, req)` when someone listens (the
+   * listener then owns the socket, as in ws), else the core's response (400/403/426/431…).
+   */
+  #reject(outcome, socket, req) {
+    if (this.listenerCount("wsClientError") > 0) {
+      const first = outcome.problems?.[0] ?? {};
+      const err = Object.assign(new Error(requestErrorMessage(first.code) ?? first.explanation ?? first.message ?? `handshake refused: ${outcome.status ?? 400}`), {
+        code: first.code, rfc: first.rfc, status: outcome.status ?? outcome.response?.status, problems: outcome.problems, response: outcome.response,
+      });
+      this.#emitSafe("wsClientError", err, socket, req);
+      return;
+    }
+    if (!socket.destroyed) socket.end(Buffer.from(outcome.response.bytes));
+  }
+
+  #emitClose() {
+    if (this.#state === SERVER_CLOSED) return;
+    this.#state = SERVER_CLOSED;
+    this.#emitCloseWhenEmpty = false;
+    this.emit("close");
+  }
+
+  /**
+   * As ws 8: stops accepting (later upgrades get 503), detaches from a shared server, closes the
+   * server it made itself; open WebSockets are not closed. `close` is emitted once the server is
+   * closed (own server) or the tracked clients are gone.
+   */
   close(callback) {
-    for (const ws of this.clients) ws.close(1001, "server shutting down");
-    if (this.#server && !this.#options.server) this.#server.close(callback);
-    else if (callback) queueMicrotask(callback);
+    if (this.#state === SERVER_CLOSED) {
+      if (callback) this.once("close", () => callback(new Error("The server is not running")));
+      process.nextTick(() => this.emit("close"));
+      return;
+    }
+    if (callback) this.once("close", callback);
+    if (this.#state === SERVER_CLOSING) return;
+    this.#state = SERVER_CLOSING;
+    const server = this.#server;
+    this.#detach?.();
+    this.#detach = null;
+    this.#server = null;
+    if (server && !this.#options.server) {
+      server.close(() => this.#emitClose());
+    } else if (this.clients && this.clients.size > 0) {
+      this.#emitCloseWhenEmpty = true;
+    } else {
+      process.nextTick(() => this.#emitClose());
+    }
   }
 }
 
@@ -1097,80 +1495,191 @@ export function connect(url, options = {}) {
   return new WebSocket(url, options.protocols ?? [], options);
 }
 
-function connectClient(ws, url, protocols, options) {
+/** The core's objection to a server's 101, in ws's words where ws has them (code/rfc/problems kept). */
+function responseError(result, protocols) {
+  const first = result.problems?.[0] ?? {};
+  const words = {
+    "missing-upgrade": "Invalid Upgrade header",
+    "invalid-upgrade-header": "Invalid Upgrade header",
+    "upgrade-not-websocket": "Invalid Upgrade header",
+    "missing-accept": "Invalid Sec-WebSocket-Accept header",
+    "accept-mismatch": "Invalid Sec-WebSocket-Accept header",
+    "unoffered-subprotocol": protocols.length ? "Server sent an invalid subprotocol" : "Server sent a subprotocol but none was requested",
+    "invalid-extension-header": "Invalid Sec-WebSocket-Extensions header",
+    "unoffered-extension": "Server indicated an extension that was not requested",
+    "duplicate-extension": "Invalid Sec-WebSocket-Extensions header",
+  };
+  const message = words[first.code] ?? (result.problems ?? []).map((p) => p.explanation ?? p.message).filter(Boolean).join("; ") ?? `Unexpected server response: ${result.status}`;
+  return Object.assign(new Error(message || `Unexpected server response: ${result.status}`), {
+    code: first.code ?? "unexpected-status", rfc: first.rfc, status: result.status, problems: result.problems,
+  });
+}
+
+/** ws's client URL forms: ws:, wss:, http:, https: and ws+unix:<socket path>:<request path>. A bad URL throws. */
+function clientTarget(address) {
+  let url;
+  if (address instanceof URL) url = new URL(address.href);
+  else {
+    try {
+      url = new URL(String(address));
+    } catch {
+      throw new SyntaxError(`Invalid URL: ${address}`);
+    }
+  }
+  if (url.protocol === "http:") url = new URL("ws:" + url.href.slice(5));
+  else if (url.protocol === "https:") url = new URL("wss:" + url.href.slice(6));
+  if (!["ws:", "wss:", "ws+unix:"].includes(url.protocol)) {
+    throw new SyntaxError('The URL\'s protocol must be one of "ws:", "wss:", "http:", "https:", or "ws+unix:"');
+  }
+  if (url.hash) throw new SyntaxError("The URL contains a fragment identifier");
+  if (url.protocol !== "ws+unix:") return { href: url.href, socketPath: undefined };
+  if (!url.pathname) throw new SyntaxError("The URL's pathname is empty");
+  // ws+unix:/tmp/sock:/path?q → socket /tmp/sock, request target /path?q
+  const full = decodeURIComponent(url.pathname);
+  const colon = full.indexOf(":");
+  const socketPath = colon === -1 ? full : full.slice(0, colon);
+  const path = (colon === -1 ? "/" : full.slice(colon + 1) || "/") + url.search;
+  return { href: `ws://localhost${path.startsWith("/") ? "" : "/"}${path}`, socketPath };
+}
+
+/**
+ * Starts a client's opening handshake over node:http / node:https (so `agent`, `createConnection`,
+ * `lookup`, `socketPath` and the TLS options are Node's own); the core builds the request's
+ * headers and judges the response. Throws synchronously for a bad URL or subprotocol list.
+ * Returns `{ abort(err) }` for close()/terminate() while CONNECTING.
+ */
+function connectClient(ws, address, target, protocols, options) {
+  for (const p of protocols) {
+    if (typeof p !== "string" || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(p) || protocols.indexOf(p) !== protocols.lastIndexOf(p)) {
+      throw new SyntaxError("An invalid or duplicated subprotocol was specified");
+    }
+  }
+  // ws lets `headers` carry Origin; the core takes it as `origin` (an explicit `origin` wins).
+  let origin = options.origin;
+  let extraHeaders = options.headers;
+  if (extraHeaders && typeof extraHeaders === "object" && !Array.isArray(extraHeaders) && !(extraHeaders instanceof Map)) {
+    const name = Object.keys(extraHeaders).find((k) => k.toLowerCase() === "origin");
+    if (name !== undefined) {
+      origin ??= String(extraHeaders[name]);
+      extraHeaders = Object.fromEntries(Object.entries(extraHeaders).filter(([k]) => k !== name));
+    }
+  }
   let request;
   try {
-    request = buildRequest(url, {
+    request = buildRequest(target.href, {
       protocols,
-      origin: options.origin,
-      headers: options.headers,
-      perMessageDeflate: handshakeDeflate(options.perMessageDeflate),
-      key: options.key,
+      origin,
+      headers: extraHeaders,
+      perMessageDeflate: handshakeDeflate(options.perMessageDeflate ?? true),
       maxHeaderBytes: options.maxHeaderBytes,
       maxHeaders: options.maxHeaders,
     });
   } catch (err) {
     if (isTrap(err)) containTrap(err);
-    queueMicrotask(() => ws._fail(err));
-    return;
+    if (/subprotocol/.test(err?.code ?? "")) throw Object.assign(new SyntaxError("An invalid or duplicated subprotocol was specified"), { code: err.code, cause: err });
+    if (/url|scheme|port/.test(err?.code ?? "")) throw Object.assign(new SyntaxError(`Invalid URL: ${address}`), { code: err.code, cause: err });
+    throw err;
   }
-  const connectOptions = { host: request.host, port: request.port };
-  const socket = request.secure
-    ? tls.connect({
-        ...connectOptions,
-        servername: options.servername ?? (net.isIP(request.host) ? undefined : request.host),
-        rejectUnauthorized: options.rejectUnauthorized ?? true,
-        ca: options.ca,
-      })
-    : net.connect(connectOptions);
-  const timeout = options.handshakeTimeout ?? 30_000;
-  let done = false;
-  const fail = (err) => {
-    if (done) return;
-    done = true;
-    socket.destroy();
-    ws._fail(err);
+  const headers = {};
+  for (const { name, value } of request.headers) {
+    const key = name.toLowerCase() === "host" && target.socketPath ? null : name;
+    if (key === null) continue;
+    headers[key] = headers[key] === undefined ? value : `${headers[key]}, ${value}`;
+  }
+  const secure = request.secure;
+  const requestOptions = {
+    method: "GET",
+    host: request.host.replace(/^\[(.*)\]$/, "$1"),
+    port: request.port,
+    path: request.resource,
+    headers,
+    setHost: Boolean(target.socketPath),
   };
-  if (timeout > 0) {
-    socket.setTimeout(timeout, () => {
-      fail(Object.assign(new Error(`opening handshake timed out after ${timeout} ms`), { code: "handshake-timeout" }));
-    });
+  for (const name of CLIENT_TRANSPORT_OPTIONS) if (options[name] !== undefined) requestOptions[name] = options[name];
+  if (target.socketPath) {
+    requestOptions.socketPath = target.socketPath;
+    delete requestOptions.host;
+    delete requestOptions.port;
   }
-  let buffered = Buffer.alloc(0);
-  socket.once(request.secure ? "secureConnect" : "connect", () => socket.write(Buffer.from(request.bytes)));
-  socket.on("error", (err) => fail(err));
-  socket.on("close", () => fail(Object.assign(new Error("socket hang up before the opening handshake completed"), { code: "ECONNRESET" })));
-  const onData = (chunk) => {
-    buffered = buffered.length ? Buffer.concat([buffered, chunk]) : chunk;
+  if (requestOptions.agent === undefined && requestOptions.createConnection === undefined) {
+    // Like ws: a socket of its own, never a pooled one.
+    requestOptions.createConnection = secure
+      ? (o) => tls.connect({ ...o, servername: o.servername ?? (net.isIP(o.host ?? "") ? undefined : o.host) })
+      : (o) => net.connect(o);
+  }
+  const timeout = options.handshakeTimeout ?? 30_000;
+  if (timeout > 0) requestOptions.timeout = timeout;
+  let req;
+  try {
+    req = (secure ? https : http).request(requestOptions);
+  } catch (err) {
+    try {
+      request.free();
+    } catch {
+      // nothing to release
+    }
+    throw err;
+  }
+  let settled = false;
+  const release = () => {
+    try {
+      request.free();
+    } catch {
+      // already released, or its instance is lost
+    }
+  };
+  const abort = (err) => {
+    if (settled) return;
+    settled = true;
+    release();
+    req.destroy();
+    if (req.socket && !req.socket.destroyed) req.socket.destroy();
+    process.nextTick(() => ws._fail(err));
+  };
+  req.on("error", (err) => {
+    if (settled) return;
+    settled = true;
+    release();
+    ws._fail(err);
+  });
+  if (timeout > 0) req.on("timeout", () => abort(Object.assign(new Error("Opening handshake has timed out"), { code: "handshake-timeout" })));
+  req.on("response", (res) => {
+    if (settled) return;
+    if (ws.listenerCount("unexpected-response") > 0) {
+      ws._emit("unexpected-response", req, res);
+      return; // the application decides (ws leaves the WebSocket CONNECTING until close/terminate)
+    }
+    res.resume();
+    abort(Object.assign(new Error(`Unexpected server response: ${res.statusCode}`), { code: "unexpected-status", status: res.statusCode }));
+  });
+  req.on("upgrade", (res, socket, head) => {
+    if (settled) {
+      socket.destroy();
+      return;
+    }
+    ws._emit("upgrade", res);
+    if (ws.readyState !== CONNECTING) {
+      socket.destroy(); // closed or terminated by an 'upgrade' listener (that aborted the handshake)
+      return;
+    }
     let result;
     try {
-      result = parseResponse(buffered, request);
+      result = validateResponse(request, res.statusCode, res.rawHeaders);
     } catch (err) {
       if (isTrap(err)) containTrap(err);
-      fail(err);
+      socket.destroy();
+      abort(err);
       return;
     }
-    if (!result.complete) return;
-    socket.off("data", onHandshakeData);
-    socket.setTimeout(0);
-    if (!result.ok) {
-      ws._emit("unexpected-response", result);
-      const err = Object.assign(new Error(result.problems.map((p) => p.message).join("; ") || `unexpected status ${result.status}`), {
-        code: result.problems[0]?.code ?? "unexpected-status",
-        status: result.status,
-        problems: result.problems,
-      });
-      fail(err);
+    if (!result.accepted) {
+      socket.destroy();
+      abort(responseError(result, protocols));
       return;
     }
-    done = true;
-    ws._emit("upgrade", result);
-    if (ws.readyState !== CONNECTING) {
-      socket.destroy(); // closed or terminated by an 'upgrade' listener
-      return;
-    }
+    settled = true;
+    release();
     try {
-      ws._attach(socket, buffered.subarray(result.consumed), {
+      ws._attach(socket, head, {
         role: "client",
         protocol: result.protocol,
         extensions: (result.extensions ?? []).map((e) => [e.name, ...e.params.map((p) => (p.value == null ? p.name : `${p.name}=${p.value}`))].join("; ")).join(", "),
@@ -1179,20 +1688,115 @@ function connectClient(ws, url, protocols, options) {
       });
     } catch (err) {
       if (isTrap(err)) containTrap(err);
-      done = false;
-      fail(err);
+      socket.destroy();
+      ws._fail(err);
       return;
     }
     ws._open();
-  };
-  const onHandshakeData = (chunk) => {
-    try {
-      onData(chunk);
-    } catch (err) {
-      fail(err);
-    }
-  };
-  socket.on("data", onHandshakeData);
+  });
+  req.end();
+  return { abort };
 }
+
+/**
+ * A Duplex over a WebSocket (ws's `createWebSocketStream`): each message is a chunk read, each
+ * chunk written is a message. Backpressure both ways: a full readable buffer pauses the
+ * WebSocket; writes complete when the socket took them. `options` go to the Duplex constructor.
+ */
+export function createWebSocketStream(ws, options) {
+  let ended = false;
+  const duplex = new Duplex({ ...options, autoDestroy: false, emitClose: false, objectMode: false, writableObjectMode: false, ...objectModes(options) });
+  const onMessage = (data, isBinary) => {
+    const chunk = !isBinary && duplex.readableObjectMode ? data.toString() : data;
+    if (!duplex.push(chunk)) ws.pause();
+  };
+  const onError = (err) => {
+    if (duplex.destroyed) return;
+    // ws's stream: the error is re-emitted by destroy(); with no 'error' listener it throws, as
+    // any stream does.
+    duplex.destroy(err);
+  };
+  const onClose = () => {
+    if (duplex.destroyed) return;
+    duplex.push(null);
+  };
+  ws.on("message", onMessage);
+  ws.once("error", onError);
+  ws.once("close", onClose);
+  duplex._destroy = function (err, callback) {
+    if (ws.readyState === WebSocket.CLOSED) {
+      callback(err);
+      process.nextTick(() => duplex.emit("close"));
+      return;
+    }
+    let called = false;
+    ws.once("error", (e) => {
+      called = true;
+      callback(e);
+    });
+    ws.once("close", () => {
+      if (!called) callback(err);
+      process.nextTick(() => duplex.emit("close"));
+    });
+    ws.terminate();
+  };
+  duplex._final = function (callback) {
+    if (ws.readyState === WebSocket.CONNECTING) {
+      ws.once("open", () => duplex._final(callback));
+      return;
+    }
+    if (ws._socket === null || ws._socket === undefined) {
+      callback();
+      return;
+    }
+    if (ws._socket.writableFinished) {
+      callback();
+      if (duplex._readableState.endEmitted) duplex.destroy();
+      return;
+    }
+    ws._socket.once("finish", () => {
+      callback();
+    });
+    ws.close();
+  };
+  duplex._read = function () {
+    if (ws.isPaused) ws.resume();
+  };
+  duplex._write = function (chunk, encoding, callback) {
+    if (ws.readyState === WebSocket.CONNECTING) {
+      ws.once("open", () => duplex._write(chunk, encoding, callback));
+      return;
+    }
+    ws.send(chunk, callback);
+  };
+  duplex.on("end", () => {
+    ended = true;
+    if (!duplex.destroyed && duplex._writableState.finished) duplex.destroy();
+  });
+  duplex.on("finish", () => {
+    if (ended && !duplex.destroyed) duplex.destroy();
+  });
+  return duplex;
+}
+
+function objectModes(options) {
+  const out = {};
+  if (options?.objectMode) {
+    out.readableObjectMode = true;
+    out.writableObjectMode = true;
+  }
+  if (options?.readableObjectMode !== undefined) out.readableObjectMode = options.readableObjectMode;
+  if (options?.writableObjectMode !== undefined) out.writableObjectMode = options.writableObjectMode;
+  return out;
+}
+
+// ws's CommonJS shape: the WebSocket class carries the rest as statics.
+for (const [name, value] of Object.entries({
+  WebSocket, WebSocketServer, Server: WebSocketServer, createWebSocketStream,
+  Event, MessageEvent, CloseEvent, ErrorEvent, connect,
+})) {
+  Object.defineProperty(WebSocket, name, { value, writable: true, configurable: true, enumerable: name !== "connect" && !name.endsWith("Event") });
+}
+export { WebSocketServer as Server };
 
 export default WebSocket;

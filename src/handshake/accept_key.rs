@@ -87,11 +87,152 @@ impl Diagnostic for KeyError {
 ///
 /// Computes over any string; use [`validate_key`] first where the key must be checked.
 pub fn accept_key(key: &str) -> String {
-    let mut sha1 = Sha1::new();
-    sha1.update(key.as_bytes());
-    sha1.update(GUID.as_bytes());
-    STANDARD.encode(sha1.finalize())
+    let mut out = [0u8; ACCEPT_LEN];
+    accept_key_into(key.as_bytes(), &mut out);
+    out.iter().map(|&b| char::from(b)).collect() // base64: ASCII
 }
+
+/// [`accept_key`] written into `out` as ASCII bytes, without allocating (for callers that keep
+/// one buffer, such as the wasm binding's fast path). A 24-byte key (every valid key) takes a
+/// SHA-1 specialised for `key ‖ GUID` (60 bytes: one block with the GUID's tail and padding,
+/// then a constant block whose message schedule is computed at compile time); other lengths
+/// take the `sha1` crate. Both give the same digest (tested below).
+pub fn accept_key_into(key: &[u8], out: &mut [u8; ACCEPT_LEN]) {
+    let digest: [u8; 20] = match <&[u8; KEY_LEN]>::try_from(key) {
+        Ok(key) => accept_digest_24(key),
+        Err(_) => {
+            let mut sha1 = Sha1::new();
+            sha1.update(key);
+            sha1.update(GUID.as_bytes());
+            sha1.finalize().into()
+        }
+    };
+    // base64 (RFC 4648 §4) of 20 bytes: six full groups, then two bytes and one `=`.
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let sextet = |v: u32| ALPHABET[(v & 63) as usize];
+    for (group, o) in digest.chunks(3).zip(out.chunks_exact_mut(4)) {
+        let b = |i: usize| group.get(i).copied().map_or(0, u32::from);
+        let v = b(0) << 16 | b(1) << 8 | b(2);
+        o[0] = sextet(v >> 18);
+        o[1] = sextet(v >> 12);
+        o[2] = sextet(v >> 6);
+        o[3] = if group.len() == 3 { sextet(v) } else { b'=' };
+    }
+}
+
+/// Whether `key` is a valid `Sec-WebSocket-Key` in the only spelling [`validate_key`] accepts
+/// for 16 bytes: 22 base64 characters (the last one with its low 4 bits zero, RFC 4648 §3.5
+/// canonical) and `==`. False means "ask [`validate_key`]", which explains.
+pub fn is_canonical_key(key: &[u8]) -> bool {
+    let Ok(key) = <&[u8; KEY_LEN]>::try_from(key) else {
+        return false;
+    };
+    let value = |b: u8| -> Option<u8> {
+        Some(match b {
+            b'A'..=b'Z' => b - b'A',
+            b'a'..=b'z' => b - b'a' + 26,
+            b'0'..=b'9' => b - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        })
+    };
+    key[..21].iter().all(|&b| value(b).is_some())
+        && matches!(value(key[21]), Some(v) if v & 0x0f == 0)
+        && key[22] == b'='
+        && key[23] == b'='
+}
+
+/// Length of every valid key: base64 of 16 bytes with padding.
+pub const KEY_LEN: usize = 24;
+
+const SHA1_INIT: [u32; 5] = [
+    0x6745_2301,
+    0xEFCD_AB89,
+    0x98BA_DCFE,
+    0x1032_5476,
+    0xC3D2_E1F0,
+];
+
+/// The message schedule of the second block of a 60-byte message: zeros, then the bit length.
+const TAIL_SCHEDULE: [u32; 80] = {
+    let mut w = [0u32; 80];
+    w[15] = 60 * 8;
+    let mut t = 16;
+    while t < 80 {
+        w[t] = (w[t - 3] ^ w[t - 8] ^ w[t - 14] ^ w[t - 16]).rotate_left(1);
+        t += 1;
+    }
+    w
+};
+
+/// The first block's words after the key: GUID bytes 0..36, then the 0x80 padding byte.
+const GUID_WORDS: [u32; 10] = {
+    let g = GUID.as_bytes();
+    let mut w = [0u32; 10];
+    let mut i = 0;
+    while i < 9 {
+        w[i] = u32::from_be_bytes([g[4 * i], g[4 * i + 1], g[4 * i + 2], g[4 * i + 3]]);
+        i += 1;
+    }
+    w[9] = 0x8000_0000;
+    w
+};
+
+#[inline(always)]
+fn sha1_rounds(state: &mut [u32; 5], w: &[u32; 80]) {
+    let [mut a, mut b, mut c, mut d, mut e] = *state;
+    macro_rules! rounds {
+        ($range:expr, $k:expr, |$b:ident, $c:ident, $d:ident| $f:expr) => {
+            for &wt in &w[$range] {
+                let ($b, $c, $d) = (b, c, d);
+                let temp = a
+                    .rotate_left(5)
+                    .wrapping_add($f)
+                    .wrapping_add(e)
+                    .wrapping_add($k)
+                    .wrapping_add(wt);
+                e = d;
+                d = c;
+                c = b.rotate_left(30);
+                b = a;
+                a = temp;
+            }
+        };
+    }
+    rounds!(0..20, 0x5A82_7999u32, |b, c, d| (b & c) | (!b & d));
+    rounds!(20..40, 0x6ED9_EBA1u32, |b, c, d| b ^ c ^ d);
+    rounds!(40..60, 0x8F1B_BCDCu32, |b, c, d| (b & c)
+        | (b & d)
+        | (c & d));
+    rounds!(60..80, 0xCA62_C1D6u32, |b, c, d| b ^ c ^ d);
+    for (s, v) in state.iter_mut().zip([a, b, c, d, e]) {
+        *s = s.wrapping_add(v);
+    }
+}
+
+/// SHA-1(key ‖ GUID) for a 24-byte key (FIPS 180-4 §6.1).
+fn accept_digest_24(key: &[u8; KEY_LEN]) -> [u8; 20] {
+    let mut w = [0u32; 80];
+    for (i, chunk) in key.chunks_exact(4).enumerate() {
+        w[i] = u32::from_be_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
+    }
+    w[6..16].copy_from_slice(&GUID_WORDS);
+    for t in 16..80 {
+        w[t] = (w[t - 3] ^ w[t - 8] ^ w[t - 14] ^ w[t - 16]).rotate_left(1);
+    }
+    let mut state = SHA1_INIT;
+    sha1_rounds(&mut state, &w);
+    sha1_rounds(&mut state, &TAIL_SCHEDULE);
+    let mut out = [0u8; 20];
+    for (o, s) in out.chunks_exact_mut(4).zip(state) {
+        o.copy_from_slice(&s.to_be_bytes());
+    }
+    out
+}
+
+/// Length of a `Sec-WebSocket-Accept` value: base64 of a 20-byte SHA-1 digest.
+pub const ACCEPT_LEN: usize = 28;
 
 /// The SHA-1 digest that [`accept_key`] encodes, for explaining the steps (RFC 6455 §4.2.2 5.4).
 pub fn accept_digest(key: &str) -> [u8; 20] {
@@ -159,6 +300,58 @@ fn is_base64_byte(b: u8) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn specialised_sha1_matches_the_crate() {
+        let mut seed = 0x1234_5678u32;
+        for n in 0..2000u32 {
+            let mut nonce = [0u8; NONCE_LEN];
+            for b in &mut nonce {
+                seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                *b = (seed >> 24) as u8;
+            }
+            let key = key_from_nonce(&nonce);
+            let mut out = [0u8; ACCEPT_LEN];
+            accept_key_into(key.as_bytes(), &mut out);
+            assert_eq!(
+                core::str::from_utf8(&out).unwrap(),
+                accept_key(&key),
+                "key {n}"
+            );
+            assert!(is_canonical_key(key.as_bytes()));
+            assert!(validate_key(&key).is_ok());
+        }
+        // Other lengths take the crate's path.
+        let mut out = [0u8; ACCEPT_LEN];
+        accept_key_into(b"short", &mut out);
+        assert_eq!(core::str::from_utf8(&out).unwrap(), accept_key("short"));
+    }
+
+    #[test]
+    fn canonical_key_check_never_accepts_what_validate_key_refuses() {
+        let alphabet = b"ABCZaz09+/=-_ .\x00";
+        let base = *b"dGhlIHNhbXBsZSBub25jZQ==";
+        for i in 0..base.len() {
+            for &c in alphabet.iter().chain(b"AQgw") {
+                let mut k = base;
+                k[i] = c;
+                if let Ok(text) = core::str::from_utf8(&k) {
+                    if is_canonical_key(&k) {
+                        assert!(validate_key(text).is_ok(), "{text}");
+                    }
+                }
+            }
+        }
+        for k in [
+            "",
+            "dGhlIHNhbXBsZSBub25jZQ",
+            "dGhlIHNhbXBsZSBub25jZR==",
+            "dGhlIHNhbXBsZSBub25jZQ===",
+        ] {
+            assert!(!is_canonical_key(k.as_bytes()), "{k}");
+        }
+        assert!(is_canonical_key(b"dGhlIHNhbXBsZSBub25jZQ=="));
+    }
 
     #[test]
     fn rfc6455_section_1_3_example() {

@@ -14,7 +14,7 @@ use crate::http::{
     HttpVersion, Status,
 };
 
-use super::accept_key::{accept_key, validate_key};
+use super::accept_key::{accept_key, is_canonical_key, validate_key};
 use super::deflate::{negotiate_deflate, DeflateConfig, DeflateParams};
 use super::error::{problems, record, HandshakeError, Problem, Side, Verdict};
 use super::extensions::{format_extensions, parse_extension_headers, Extension};
@@ -346,7 +346,7 @@ fn validate_parts(
     headers: &HeaderList,
     policy: &ServerPolicy,
 ) -> ServerOutcome {
-    let mut verdicts = Vec::new();
+    let mut verdicts = Vec::with_capacity(12); // one per check below
     let mut errors = Vec::new();
 
     let found: Vec<HandshakeError> = headers
@@ -488,12 +488,15 @@ fn validate_parts(
         HandshakeError::MissingKey,
         &mut found,
     );
-    let key = key.and_then(|k| match validate_key(k) {
-        Ok(_) => Some(k),
-        Err(e) => {
-            found.push(HandshakeError::Key(e));
-            None
-        }
+    let key = key.and_then(|k| match is_canonical_key(k.as_bytes()) {
+        true => Some(k),
+        false => match validate_key(k) {
+            Ok(_) => Some(k),
+            Err(e) => {
+                found.push(HandshakeError::Key(e));
+                None
+            }
+        },
     });
     record(
         &mut verdicts,

@@ -48,7 +48,7 @@ pub fn switching_protocols(
     protocol: Option<&str>,
     extensions: Option<&str>,
 ) -> HttpResponse {
-    let mut headers = HeaderList::new();
+    let mut headers = HeaderList::with_capacity(5);
     headers.push("Upgrade", "websocket");
     headers.push("Connection", "Upgrade");
     headers.push("Sec-WebSocket-Accept", accept);

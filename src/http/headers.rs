@@ -33,6 +33,13 @@ impl HeaderList {
         Self::default()
     }
 
+    /// An empty list with room for `n` lines.
+    pub fn with_capacity(n: usize) -> Self {
+        HeaderList {
+            fields: Vec::with_capacity(n),
+        }
+    }
+
     /// Builds a list from `(name, value)` pairs, keeping their order.
     pub fn from_pairs<N: AsRef<str>, V: AsRef<str>>(
         pairs: impl IntoIterator<Item = (N, V)>,

@@ -92,7 +92,12 @@ pub fn write_response(
     }
     let mut out = Vec::with_capacity(256 + body.len());
     out.extend_from_slice(b"HTTP/1.1 ");
-    out.extend_from_slice(alloc::format!("{status}").as_bytes());
+    // 100..=999: three digits, written without core::fmt.
+    out.extend_from_slice(&[
+        b'0' + (status / 100) as u8,
+        b'0' + (status / 10 % 10) as u8,
+        b'0' + (status % 10) as u8,
+    ]);
     out.push(b' ');
     out.extend_from_slice(reason.as_bytes());
     out.extend_from_slice(b"\r\n");

@@ -51,3 +51,48 @@ pub fn validate_key(
 pub fn websocket_guid() -> String {
     core::GUID.into()
 }
+
+// ---- the fast path: the key's bytes and the answer pass through one buffer in wasm memory ------
+
+use ::core::cell::RefCell;
+
+/// Bytes of the key area (a valid key is 24 characters) before the 28-byte answer.
+const KEY_AREA: usize = 32;
+
+thread_local! {
+    /// `[key (≤ 32 bytes) | accept value (28 bytes)]`, at a fixed address for the instance's life.
+    static KEY_BUFFER: RefCell<[u8; KEY_AREA + core::ACCEPT_LEN]> =
+        const { RefCell::new([0; KEY_AREA + core::ACCEPT_LEN]) };
+}
+
+/// The address of the key buffer: JS writes up to 32 key bytes there and calls
+/// [`accept_key_packed`]; the answer is the 28 bytes at address + 32. Fixed for the instance.
+#[wasm_bindgen(js_name = acceptKeyBuffer)]
+pub fn accept_key_buffer() -> usize {
+    KEY_BUFFER.with(|b| b.borrow().as_ptr() as usize)
+}
+
+/// Checks the `len`-byte key in the key buffer and writes its `Sec-WebSocket-Accept` value after
+/// it: true when the key is valid, else false (JS then asks [`accept_key`] for the error).
+#[wasm_bindgen(js_name = acceptKeyPacked)]
+pub fn accept_key_packed(len: usize) -> bool {
+    KEY_BUFFER.with(|b| {
+        let mut buffer = b.borrow_mut();
+        let (key, out) = buffer.split_at_mut(KEY_AREA);
+        let Some(key) = key.get(..len).and_then(|k| ::core::str::from_utf8(k).ok()) else {
+            return false;
+        };
+        // The canonical spelling is checked without allocating; anything else asks validate_key.
+        if !core::is_canonical_key(key.as_bytes()) && core::validate_key(key).is_err() {
+            return false;
+        }
+        let key = key.as_bytes();
+        match <&mut [u8; core::ACCEPT_LEN]>::try_from(out) {
+            Ok(out) => {
+                core::accept_key_into(key, out);
+                true
+            }
+            Err(_) => false,
+        }
+    })
+}

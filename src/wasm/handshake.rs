@@ -127,6 +127,8 @@ fn header_list(flat: Vec<String>) -> HeaderList {
 fn http_version(version: &str) -> HttpVersion {
     let parsed = if version.starts_with("HTTP/") {
         HttpVersion::parse(version)
+    } else if version == "1.1" {
+        Some(HttpVersion::HTTP_11) // the common case, without building "HTTP/1.1"
     } else {
         HttpVersion::parse(&format!("HTTP/{version}"))
     };
@@ -425,4 +427,284 @@ pub fn classify_upgrade_head(bytes: &[u8]) -> Result<JsValue, JsValue> {
     };
     set(&value, "complete", JsValue::TRUE);
     Ok(value)
+}
+
+// ---- the packed fast path ------------------------------------------------------------------------
+//
+// `validateRequest` on a valid request used to cost ~27 µs, nearly all of it serde building the
+// verdicts, explanations and response as JS objects, and one string crossing per header. Here
+// JS writes the request, already read into plain strings, into one reused buffer in wasm
+// memory (numbers and ASCII bytes), the core validates it, and an accepted outcome comes back
+// as numbers and bytes in a second reused buffer that JS turns into the outcome object. The
+// core's checks are the same ones (`validate_request`); anything else (a rejection, declined
+// offers, verdicts) is answered by the explaining path above, on demand.
+
+use core::cell::RefCell;
+
+use crate::handshake::{Extension, ServerOutcome};
+
+thread_local! {
+    /// Reused input and output buffers of the packed handshake calls (one instance, one thread).
+    static PACKED: RefCell<PackedBuffers> = const {
+        RefCell::new(PackedBuffers {
+            input: Vec::new(),
+            output: Vec::new(),
+            words: Vec::new(),
+            text: String::new(),
+        })
+    };
+}
+
+/// The packed calls' buffers, kept between calls (no allocation per call once warm).
+struct PackedBuffers {
+    input: Vec<u8>,
+    output: Vec<u8>,
+    words: Vec<u32>,
+    text: String,
+}
+
+/// Words before the string lengths in the packed input.
+const PACKED_HEAD_WORDS: usize = 8;
+/// A buffer this large or larger is released after use (the common request is far smaller).
+const PACKED_KEEP: usize = 64 * 1024;
+
+/// Reserves `len` bytes of the packed-call input buffer and returns its address in wasm memory.
+/// JS writes the request there and then calls [`validate_request_packed`]. Views of wasm memory
+/// made before this call may be detached (it may grow the memory).
+#[wasm_bindgen(js_name = handshakeInput)]
+pub fn handshake_input(len: usize) -> usize {
+    PACKED.with(|cell| {
+        let input = &mut cell.borrow_mut().input;
+        if input.len() < len {
+            input.resize(len, 0);
+        }
+        input.as_ptr() as usize
+    })
+}
+
+fn word(bytes: &[u8], index: usize) -> Option<u32> {
+    let at = index.checked_mul(4)?;
+    let w = bytes.get(at..at.checked_add(4)?)?;
+    Some(u32::from_le_bytes([w[0], w[1], w[2], w[3]]))
+}
+
+/// Output of the packed call: little-endian words, then the strings (UTF-8, lengths in UTF-16
+/// units among the words), then the response bytes.
+struct Packed<'a> {
+    words: &'a mut Vec<u32>,
+    text: &'a mut String,
+}
+
+impl Packed<'_> {
+    fn str(&mut self, s: &str) {
+        self.words.push(s.encode_utf16().count() as u32);
+        self.text.push_str(s);
+    }
+    fn opt(&mut self, s: Option<&str>) {
+        self.words.push(u32::from(s.is_some()));
+        self.str(s.unwrap_or(""));
+    }
+}
+
+/// Validates a request JS packed at the [`handshake_input`] address: `words` little-endian u32
+/// (flags, deflate window bits, head limits, the counts of protocols, origins and header
+/// strings, then the byte length of every string: method, target, version, protocols, origins,
+/// header names and values) followed by the strings' bytes. Returns the address of the packed
+/// outcome when the request is accepted with nothing declined, else 0: then JS asks the
+/// explaining path (`validateRequestParts`) for the whole outcome. Input that does not add up
+/// also gives 0 (never a trap).
+#[wasm_bindgen(js_name = validateRequestPacked)]
+pub fn validate_request_packed(words: usize, len: usize) -> usize {
+    PACKED.with(|cell| {
+        let mut guard = cell.borrow_mut();
+        let buffers = &mut *guard;
+        let result = packed_outcome(&buffers.input, words, len).map(|accepted| {
+            let mut packed = Packed {
+                words: &mut buffers.words,
+                text: &mut buffers.text,
+            };
+            pack_accepted(&accepted, &mut packed, &mut buffers.output);
+        });
+        for keep in [buffers.input.capacity(), buffers.text.capacity()] {
+            if keep > PACKED_KEEP {
+                // a huge request or answer earlier: let its memory go
+                buffers.input = Vec::new();
+                buffers.text = String::new();
+                buffers.words = Vec::new();
+            }
+        }
+        match result {
+            Some(()) => buffers.output.as_ptr() as usize,
+            None => 0,
+        }
+    })
+}
+
+fn packed_outcome(input: &[u8], words: usize, len: usize) -> Option<crate::handshake::Accepted> {
+    let meta = input.get(..words.checked_mul(4)?)?;
+    let text = core::str::from_utf8(input.get(meta.len()..meta.len().checked_add(len)?)?).ok()?;
+    let flags = word(meta, 0)?;
+    let (protocols, origins, lines) = (
+        word(meta, 5)? as usize,
+        word(meta, 6)? as usize,
+        word(meta, 7)? as usize,
+    );
+    let count = 3usize
+        .checked_add(protocols)?
+        .checked_add(origins)?
+        .checked_add(lines)?;
+    if words != PACKED_HEAD_WORDS.checked_add(count)? || lines % 2 != 0 {
+        return None;
+    }
+    let mut strings = Vec::with_capacity(count);
+    let mut at = 0usize;
+    for i in 0..count {
+        let n = word(meta, PACKED_HEAD_WORDS + i)? as usize;
+        let end = at.checked_add(n)?;
+        strings.push(text.get(at..end)?);
+        at = end;
+    }
+    if at != text.len() {
+        return None;
+    }
+    let (method, target, version) = (strings[0], strings[1], strings[2]);
+    let protocol_list = &strings[3..3 + protocols];
+    let origin_list = &strings[3 + protocols..3 + protocols + origins];
+    let mut headers = HeaderList::with_capacity(lines / 2);
+    for pair in strings[3 + protocols + origins..].chunks_exact(2) {
+        headers.push(pair[0], pair[1]);
+    }
+
+    let mut policy = ServerPolicy::default().with_subprotocols(protocol_list.iter().copied());
+    policy.require_subprotocol = flags & 1 != 0;
+    policy.require_origin = flags & 2 != 0;
+    if flags & 64 != 0 {
+        let accepted: Vec<String> = origin_list.iter().map(|s| String::from(*s)).collect();
+        policy.origins =
+            OriginPolicy::predicate(move |origin| accepted.iter().any(|a| a == origin));
+    } else if flags & 32 != 0 {
+        // A bad pattern is a TypeError the explaining path raises.
+        policy.origins = OriginPolicy::allow(origin_list.iter().copied()).ok()?;
+    }
+    if flags & 4 != 0 {
+        let defaults = DeflateConfig::default();
+        let bits = |w: u32, default: u8| {
+            if w == u32::MAX {
+                default
+            } else {
+                w.min(255) as u8
+            }
+        };
+        policy.deflate = Some(DeflateConfig {
+            server_no_context_takeover: flags & 8 != 0,
+            client_no_context_takeover: flags & 16 != 0,
+            server_max_window_bits: bits(word(meta, 1)?, defaults.server_max_window_bits),
+            client_max_window_bits: bits(word(meta, 2)?, defaults.client_max_window_bits),
+        });
+    }
+    if flags & 128 != 0 {
+        policy.limits.max_head_bytes = word(meta, 3)? as usize;
+    }
+    if flags & 256 != 0 {
+        policy.limits.max_headers = word(meta, 4)? as usize;
+    }
+
+    let outcome = validate_request(method, target, http_version(version), &headers, &policy);
+    let ServerOutcome::Accept(accepted) = outcome else {
+        return None;
+    };
+    if !accepted.declined.is_empty() {
+        return None;
+    }
+    Some(accepted)
+}
+
+/// FNV-1a over the check names of passed verdicts (0 when one failed): JS keeps one copy of an
+/// accepted request's verdicts per fingerprint, from the explaining path, and hands out copies.
+fn verdict_fingerprint(verdicts: &[crate::handshake::Verdict]) -> u32 {
+    let mut hash = 0x811c_9dc5u32;
+    for v in verdicts {
+        if !v.passed || !v.codes.is_empty() {
+            return 0;
+        }
+        for b in v.check.bytes().chain(core::iter::once(0)) {
+            hash = (hash ^ u32::from(b)).wrapping_mul(0x0100_0193);
+        }
+    }
+    hash | 1
+}
+
+/// Output words: status, flags (1 protocol, 2 extensions header, 4 deflate, 8 server no context
+/// takeover, 16 client no context takeover), server and client max window bits, header count,
+/// extension count, response byte length, string byte length, verdict count, verdict
+/// fingerprint; then per string its UTF-16
+/// length (`opt` strings are preceded by a presence word): acceptKey, protocol,
+/// extensionsHeader, reason, body, header names and values, and per extension its name, its
+/// parameter count, and per parameter its name and optional value.
+fn pack_accepted(a: &crate::handshake::Accepted, p: &mut Packed<'_>, output: &mut Vec<u8>) {
+    let response = &a.response;
+    let mut flags = 0u32;
+    let (mut server_bits, mut client_bits) = (0u32, 0u32);
+    if a.protocol.is_some() {
+        flags |= 1;
+    }
+    if a.extensions_header.is_some() {
+        flags |= 2;
+    }
+    if let Some(d) = &a.deflate {
+        flags |= 4;
+        if d.server_no_context_takeover {
+            flags |= 8;
+        }
+        if d.client_no_context_takeover {
+            flags |= 16;
+        }
+        server_bits = d.server_max_window_bits.into();
+        client_bits = d.client_max_window_bits.into();
+    }
+    p.words.clear();
+    p.text.clear();
+    let header_count = response.headers.iter().count();
+    p.words.extend_from_slice(&[
+        response.status.into(),
+        flags,
+        server_bits,
+        client_bits,
+        header_count as u32,
+        a.extensions.len() as u32,
+        response.bytes.len() as u32,
+        0, // string bytes, set below
+        a.verdicts.len() as u32,
+        verdict_fingerprint(&a.verdicts),
+    ]);
+    p.str(&a.accept_key);
+    p.opt(a.protocol.as_deref());
+    p.opt(a.extensions_header.as_deref());
+    p.str(&response.reason);
+    p.str(&response.body);
+    for h in response.headers.iter() {
+        p.str(&h.name);
+        p.str(&h.value);
+    }
+    for Extension { name, params } in &a.extensions {
+        p.str(name);
+        p.words.push(params.len() as u32);
+        for param in params {
+            p.str(&param.name);
+            p.opt(param.value.as_deref());
+        }
+    }
+    p.words[7] = p.text.len() as u32;
+    if output.capacity() > PACKED_KEEP {
+        *output = Vec::new(); // a huge response earlier: let its memory go
+    }
+    output.clear();
+    output.reserve(p.words.len() * 4 + p.text.len() + response.bytes.len());
+    // The word count first, so JS knows where the text starts.
+    output.extend_from_slice(&(p.words.len() as u32 + 1).to_le_bytes());
+    for w in p.words.iter() {
+        output.extend_from_slice(&w.to_le_bytes());
+    }
+    output.extend_from_slice(p.text.as_bytes());
+    output.extend_from_slice(&response.bytes);
 }

@@ -14,13 +14,6 @@ import { startEcho, sampleMemory, fmtMiB, MiB, KiB, GiB } from "./support/server
 import { PLAN, compressionBomb, deliveredThenIdle, partialMessages, idleDeflate, pathTargets, PATH_TARGETS, echoCheck } from "./support/attacks.mjs";
 import { sendSide, closeInMessageHandler, closeRetry, serverCloseKeepsTcp, wrongTypes } from "./support/scenarios.mjs";
 
-// Cases that still fail on main are skipped here until their fix lands (each is enabled once it
-// passes on main); WS101_ATTACKS_ALL=1 runs them all. Remove an id when its test passes.
-const PENDING = new Set(["1", "2", "3", "4", "5", "13"]);
-const ALL = process.env.WS101_ATTACKS_ALL === "1";
-/** node:test options for case `id`: skipped while pending (unless WS101_ATTACKS_ALL=1). */
-const opts = (id, timeout) => (PENDING.has(id) && !ALL ? { timeout, skip: "issue 13: fails on main until its fix lands (WS101_ATTACKS_ALL=1 runs it)" } : { timeout });
-
 const figures = [];
 after(() => console.log(figures.map((f) => `# ${f}`).join("\n")));
 
@@ -73,26 +66,26 @@ async function inProcess(name, fn) {
 
 // ---- in-process cases (cheap) ----
 
-test("6 close() in a message handler when the message and a Close (or a protocol error) arrive in one read: no throw, closes, keeps serving", opts("6", 30_000), async () => {
+test("6 close() in a message handler when the message and a Close (or a protocol error) arrive in one read: no throw, closes, keeps serving", { timeout: 30_000 }, async () => {
   await inProcess("6 close() in a message handler", () => closeInMessageHandler("ws101"));
 });
 
-test("10 close(1005) and close(1011, 200-byte reason) throw without changing readyState; a retry close(1000) then closes (server and client)", opts("10", 30_000), async () => {
+test("10 close(1005) and close(1011, 200-byte reason) throw without changing readyState; a retry close(1000) then closes (server and client)", { timeout: 30_000 }, async () => {
   await inProcess("10 close() validation", () => closeRetry("ws101"));
 });
 
-test("11 server Close with TCP kept open: the connect() client answers and gives up after closeTimeout (1 s)", opts("11", 30_000), async () => {
+test("11 server Close with TCP kept open: the connect() client answers and gives up after closeTimeout (1 s)", { timeout: 30_000 }, async () => {
   const { ms } = await inProcess("11 server Close with TCP kept open", () => serverCloseKeepsTcp("ws101", { closeTimeout: 1000, limitMs: 4000 }));
   assert.ok(ms >= 900, `the client closed after ${ms} ms, before closeTimeout`);
 });
 
-test("13 wrong-typed arguments to Connection: sendText(12345), sendBinary(\"secret\"), ping(12345), sendBinary(42) are TypeErrors with no wire bytes; receive(DataView|Uint16Array) never misreads", opts("13", 30_000), async () => {
+test("13 wrong-typed arguments to Connection: sendText(12345), sendBinary(\"secret\"), ping(12345), sendBinary(42) are TypeErrors with no wire bytes; receive(DataView|Uint16Array) never misreads", { timeout: 30_000 }, async () => {
   await inProcess("13 wrong-typed arguments", () => wrongTypes("ws101"));
 });
 
 // ---- a child server with `path` ----
 
-test("7 path option: GET http://[/chat, //evil.example/chat, http://evil.example/chat are answered 400/404, never accepted; the server lives", opts("7", 30_000), async () => {
+test("7 path option: GET http://[/chat, //evil.example/chat, http://evil.example/chat are answered 400/404, never accepted; the server lives", { timeout: 30_000 }, async () => {
   await underAttack("7 path option", (port) => pathTargets(port), ({ stats }) => {
     for (const r of stats.results) {
       if (PATH_TARGETS.includes(r.target)) assert.ok([400, 404].includes(r.status), `GET ${r.target} answered ${r.status || "nothing"} (${r.head}), expected 400 or 404`);
@@ -103,7 +96,7 @@ test("7 path option: GET http://[/chat, //evil.example/chat, http://evil.example
 
 // ---- network attacks against examples/node/echo.mjs ----
 
-test(`1 compression bomb: ${PLAN.bomb.clients} connections at once each send ~64 KiB of permessage-deflate inflating to ${PLAN.bomb.inflated / MiB} MiB; the server lives and echoes`, opts("1", 60_000), async () => {
+test(`1 compression bomb: ${PLAN.bomb.clients} connections at once each send ~64 KiB of permessage-deflate inflating to ${PLAN.bomb.inflated / MiB} MiB; the server lives and echoes`, { timeout: 60_000 }, async () => {
   await underAttack("1 compression bomb", (port) => compressionBomb(port, { ...PLAN.bomb, timeoutMs: 45_000 }), ({ stats }) => {
     assert.equal(stats.connected, PLAN.bomb.clients, `only ${stats.connected} connected: ${stats.firstConnectError}`);
     assert.equal(stats.notDeflate, 0, "permessage-deflate was not negotiated");
@@ -114,7 +107,7 @@ test(`1 compression bomb: ${PLAN.bomb.clients} connections at once each send ~64
   });
 });
 
-test(`2 delivered messages: ${PLAN.delivered.clients} clients each send ${PLAN.delivered.size / MiB} MiB, read the echo and stay idle; the server lives, echoes, and does not keep what it delivered`, opts("2", 60_000), async () => {
+test(`2 delivered messages: ${PLAN.delivered.clients} clients each send ${PLAN.delivered.size / MiB} MiB, read the echo and stay idle; the server lives, echoes, and does not keep what it delivered`, { timeout: 60_000 }, async () => {
   await underAttack("2 delivered messages", (port) => deliveredThenIdle(port, { ...PLAN.delivered, timeoutMs: 45_000 }), ({ stats, held }) => {
     assert.equal(stats.echoed, PLAN.delivered.clients, `${stats.echoed} of ${PLAN.delivered.clients} echoes came back`);
     assert.equal(stats.idleNow, PLAN.delivered.clients, `${stats.idleNow} of ${PLAN.delivered.clients} idle clients still connected`);
@@ -123,7 +116,7 @@ test(`2 delivered messages: ${PLAN.delivered.clients} clients each send ${PLAN.d
   });
 });
 
-test(`3 partial messages: ${PLAN.partial.clients} connections each hold an unfinished ${PLAN.partial.size / MiB} MiB message (under maxPayload); the server lives and echoes`, opts("3", 60_000), async () => {
+test(`3 partial messages: ${PLAN.partial.clients} connections each hold an unfinished ${PLAN.partial.size / MiB} MiB message (under maxPayload); the server lives and echoes`, { timeout: 60_000 }, async () => {
   await underAttack("3 partial messages", (port) => partialMessages(port, { ...PLAN.partial, timeoutMs: 45_000 }), ({ stats }) => {
     assert.equal(stats.connected, PLAN.partial.clients, `only ${stats.connected} connected: ${stats.firstConnectError}`);
     // `ws` holds all of them (4.3 GB RSS). A 1009 (a limit) is acceptable; 1011 (a contained trap) or a drop is not.
@@ -133,7 +126,7 @@ test(`3 partial messages: ${PLAN.partial.clients} connections each hold an unfin
   });
 });
 
-test(`4 idle deflate connections: ${PLAN.idle.clients.toLocaleString("en")} connections each sent one compressed ${PLAN.idle.messageSize / KiB} KiB message; all served, the server lives, bounded memory per connection`, opts("4", 60_000), async () => {
+test(`4 idle deflate connections: ${PLAN.idle.clients.toLocaleString("en")} connections each sent one compressed ${PLAN.idle.messageSize / KiB} KiB message; all served, the server lives, bounded memory per connection`, { timeout: 60_000 }, async () => {
   await underAttack("4 idle deflate connections", (port) => idleDeflate(port, { ...PLAN.idle, timeoutMs: 45_000 }), ({ stats, base, held }) => {
     assert.equal(stats.connected, PLAN.idle.clients, `${stats.connected} of ${PLAN.idle.clients} connected within 45 s: ${stats.firstConnectError ?? "too slow"}`);
     assert.equal(stats.deflateNegotiated, PLAN.idle.clients, "permessage-deflate was not negotiated on every connection");
@@ -146,7 +139,7 @@ test(`4 idle deflate connections: ${PLAN.idle.clients.toLocaleString("en")} conn
 
 // ---- last: a trap here would leave this process's wasm instance unusable for anything after ----
 
-test("5 send side: 90 client-role Connections each send one 48 MiB message (sendMessage/sendBinary): no RangeError/RuntimeError, wasm memory bounded", opts("5", 60_000), async () => {
+test("5 send side: 90 client-role Connections each send one 48 MiB message (sendMessage/sendBinary): no RangeError/RuntimeError, wasm memory bounded", { timeout: 60_000 }, async () => {
   const { peakWasmGrowth } = await inProcess("5 send side", () => sendSide("ws101", { connections: 90, size: 48 * MiB, growthLimit: 1024 * MiB }));
   assert.ok(peakWasmGrowth < 1024 * MiB);
 });

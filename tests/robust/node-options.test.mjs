@@ -76,7 +76,7 @@ test("path: hostile and non-origin-form targets get 400, never an exception; /ch
 test("unknown and unsupported options are TypeErrors naming the option", () => {
   const named = (name) => (err) => err instanceof TypeError && err.message.includes(name);
   assert.throws(() => new WebSocketServer({ noServer: true, verifyclient: () => false }), named("verifyclient"));
-  assert.throws(() => new WebSocketServer({ noServer: true, maxFragments: 10 }), named("maxFragments"));
+  assert.throws(() => new WebSocketServer({ noServer: true, generateMask: () => {} }), named("generateMask"));
   assert.throws(() => new WebSocketServer({ noServer: true, skipUTF8Validation: true }), named("skipUTF8Validation"));
   assert.throws(() => new WebSocketServer({ noServer: true, allowSynchronousEvents: false }), named("allowSynchronousEvents"));
   assert.throws(() => new WebSocketServer({ noServer: true, perMessageDeflate: { zlibInflateOptions: {} } }), named("zlibInflateOptions"));

@@ -47,9 +47,10 @@ export function memoryOf(pid) {
 
 /**
  * Samples a process's RSS every `intervalMs`: `samples` ([{ t, rss }]), `max`, `stop()`.
- * The peak between samples is in VmHWM (`memoryOf(pid).hwm`).
+ * The peak between samples is in VmHWM (`memoryOf(pid).hwm`). For a child just spawned, pass
+ * `immediate: false` (the first sample would be the parent's, copied by fork before exec).
  */
-export function sampleMemory(pid, intervalMs = 250) {
+export function sampleMemory(pid, intervalMs = 250, { immediate = true } = {}) {
   const start = performance.now();
   const sampler = {
     samples: [],
@@ -69,7 +70,8 @@ export function sampleMemory(pid, intervalMs = 250) {
     },
   };
   const timer = setInterval(() => sampler.take(), intervalMs);
-  sampler.take();
+  // Not right after spawn(): until the child execs, /proc shows the parent's copied memory.
+  if (immediate) sampler.take();
   return sampler;
 }
 
@@ -95,7 +97,15 @@ export async function startEcho({ impl = "ws101", path: wsPath, nodeArgs = [], r
   child.stdout.on("data", keep);
   child.stderr.on("data", keep);
   let exit = null;
-  const exited = new Promise((resolve) => child.on("exit", (code, signal) => resolve((exit = { code, signal }))));
+  // Never leave a server behind, even when the test process ends abruptly (a timeout, a crash).
+  const reap = () => child.kill("SIGKILL");
+  process.once("exit", reap);
+  const exited = new Promise((resolve) =>
+    child.on("exit", (code, signal) => {
+      process.off("exit", reap);
+      resolve((exit = { code, signal }));
+    }),
+  );
   const server = {
     impl,
     port,
