@@ -13,7 +13,7 @@ setup:          ## install the toolchain, browsers and npm/pip packages (idempot
 build:          ## build the npm package into pkg/
 	@scripts/build.sh
 
-bench:          ## frame decode/encode throughput vs ws (pure JS and bufferutil) → docs/BENCHMARKS.md
+bench:          ## end-to-end echo (native load generator; ws101, ws, ws+bufferutil, Bun), handshake, frames → docs/BENCHMARKS.md
 	@scripts/bench.sh
 
 clean:

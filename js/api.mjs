@@ -152,14 +152,15 @@ export function headerLines(headers, what = "headers") {
   const flat = [];
   const line = (name, value) => {
     if (flat.length >= MAX_LIST) throw new RangeError(`${what} has more than ${MAX_LIST / 2} lines`);
-    const n = headerValue(name, `${what} name`);
+    const n = typeof name === "string" && name.length <= MAX_STRING ? name : headerValue(name, `${what} name`);
     if (Array.isArray(value)) {
       const len = value.length;
       if (len > MAX_LIST - flat.length) throw new RangeError(`${what} has more than ${MAX_LIST / 2} lines`);
       for (let i = 0; i < len; i++) line(n, value[i]);
       return;
     }
-    flat.push(n, headerValue(value, `${what} ${JSON.stringify(n)}`));
+    // (the argument name is only spelled out for an error: building it per line cost more than the rest)
+    flat.push(n, typeof value === "string" && value.length <= MAX_STRING ? value : headerValue(value, `${what} ${JSON.stringify(n)}`));
   };
   const pairs = (iterable) => {
     for (const pair of iterable) {
@@ -197,12 +198,16 @@ export function headerLines(headers, what = "headers") {
     pairs(headers);
     return flat;
   }
-  for (const [name, value] of Object.entries(headers)) {
+  const names = Object.keys(headers);
+  for (let i = 0; i < names.length; i++) {
+    const value = headers[names[i]];
     if (value === undefined) continue;
-    line(name, value);
+    line(names[i], value);
   }
   return flat;
 }
+
+const FetchRequest = typeof Request === "function" ? Request : null;
 
 function requestParts(request, what = "request") {
   if (!request || typeof request !== "object") throw new TypeError(`${what} must be a Request, an IncomingMessage or { method, url, headers }, got ${typeName(request)}`);
@@ -212,7 +217,17 @@ function requestParts(request, what = "request") {
   // A fetch Request has an absolute URL; the request-target is its path and query.
   let target = url;
   let host = null;
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
+  const serialized = FetchRequest !== null && request instanceof FetchRequest && /^https?:\/\/[^/?#]*\//.test(url);
+  if (serialized) {
+    // A fetch Request's url is already a serialized URL (no credentials, a path): split it
+    // without parsing it again.
+    const start = url.indexOf("//") + 2;
+    const slash = url.indexOf("/", start);
+    const hash = url.indexOf("#", slash);
+    host = url.slice(start, slash);
+    target = hash < 0 ? url.slice(slash) : url.slice(slash, hash);
+    if (target.indexOf("?") === target.length - 1) target = target.slice(0, -1); // URL's search is "" for an empty query
+  } else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
     let parsed;
     try {
       parsed = new URL(url);

@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
-# Frame decode/encode throughput of ws101 beside ws (pure JS and with bufferutil); writes
-# docs/BENCHMARKS.md. Builds pkg/ first when it is missing or older than the sources.
-# BENCH_TIME_MS (default 450) is the measured time per case; the machine is shared, so figures
-# are noisy: compare ratios from one run, not absolute numbers across runs.
+# Benchmarks → docs/BENCHMARKS.md, in this order:
+#  1. end to end: echo servers (ws101/node, ws pure JS, ws+bufferutil, Bun) pinned to CPU 0, a native
+#     load generator (benches/loadgen, Rust) pinned to CPU 1 (benches/e2e/run.mjs);
+#  2. handshake: validateRequest and acceptKey beside node:crypto (benches/node/handshake.mjs);
+#  3. frame decode/encode of ws101 beside ws (benches/node/frames.mjs).
+# Builds pkg/ first when it is missing or older than the sources.
+# BENCH_TIME_MS (default 450): measured time per frame case; BENCH_E2E_SECS (default 3) and
+# BENCH_E2E_RUNS (default 1): measured seconds per end-to-end case and how many runs (ratios
+# get a range); BENCH_E2E=0 skips the end-to-end part. The machine is shared, so figures are
+# noisy: compare ratios from one run, not absolute numbers across runs.
 set -euo pipefail
+export PATH="$HOME/.cargo/bin:$PATH"
 cd "$(dirname "$0")/.."
 if [ ! -f pkg/ws101_bg.wasm ] || [ ! -e node_modules/ws101 ] || [ ! -d node_modules/ws ] \
    || [ -n "$(find src js Cargo.toml -newer pkg/ws101_bg.wasm -print -quit)" ]; then
@@ -11,20 +18,62 @@ if [ ! -f pkg/ws101_bg.wasm ] || [ ! -e node_modules/ws101 ] || [ ! -d node_modu
   scripts/build.sh
 fi
 time_ms=${BENCH_TIME_MS:-450}
+e2e_secs=${BENCH_E2E_SECS:-3}
+e2e_runs=${BENCH_E2E_RUNS:-1}
 cmd="node benches/node/frames.mjs --time $time_ms"
+e2e_cmd="node benches/e2e/run.mjs --secs $e2e_secs --runs $e2e_runs"
 mkdir -p docs target/bench
-tables=$(node benches/node/frames.mjs --time "$time_ms" --json target/bench/frames.json)
 cpu=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//' || true)
+machine="$(nproc) cores${cpu:+ ($cpu)}, $(free -g 2>/dev/null | awk '/^Mem:/ {print $2 " GiB, "}')Node $(node --version), $(uname -sm)"
+
+e2e="(skipped: BENCH_E2E=0)"
+if [ "${BENCH_E2E:-1}" != 0 ]; then
+  # The load generator is its own tiny crate (std + tokio), outside the main crate's builds.
+  if cargo build --quiet --release --manifest-path benches/loadgen/Cargo.toml 2>/dev/null \
+     || cargo build --quiet --release --offline --manifest-path benches/loadgen/Cargo.toml; then
+    echo "end to end (about $(( (e2e_secs + 2) * 24 * e2e_runs / 60 + 1 )) min) …" >&2
+    e2e=$($e2e_cmd --json target/bench/e2e.json)
+  else
+    e2e="(skipped: benches/loadgen did not build)"
+  fi
+fi
+node benches/node/handshake-equivalence.mjs >&2
+handshake=$(node benches/node/handshake.mjs --json target/bench/handshake.json)
+tables=$(node benches/node/frames.mjs --time "$time_ms" --json target/bench/frames.json)
 {
   echo "# Benchmarks"
+  echo
+  echo "- date: $(date -u +%Y-%m-%dT%H:%MZ)"
+  echo "- machine: $machine; shared with other jobs, so figures are noisy"
+  echo "- wasm: $(stat -c %s pkg/ws101_bg.wasm) B raw, $(gzip -9 -c pkg/ws101_bg.wasm | wc -c) B gzip -9 ($(git rev-parse --short HEAD 2>/dev/null || echo '?'))"
+  echo "- command: \`make bench\` (\`scripts/bench.sh\`)"
+  echo
+  echo "## End to end: echo servers under a native load generator"
+  echo
+  echo "Command: \`$e2e_cmd\` (after \`cargo build --release --manifest-path benches/loadgen/Cargo.toml\`)."
+  echo "Each server runs alone, pinned to CPU 0 (\`taskset -c 0\`), one process per case; the load generator"
+  echo "(benches/loadgen: Rust, one thread, tokio) is pinned to CPU 1, opens the connections, keeps the"
+  echo "given number of masked messages in flight on each (a reply releases the next frame), and checks every"
+  echo "echo byte for byte. No compression is offered. Figures: the ratio of echoes/s to \`ws\`+bufferutil in"
+  echo "the same run (range over runs when BENCH_E2E_RUNS > 1), then echoes/s (and payload MB/s one way)."
+  echo "Measured: ${e2e_secs} s per case after 1 s of warm-up."
+  echo
+  echo "$e2e"
+  echo
+  echo "## Handshake"
+  echo
+  echo "Command: \`node benches/node/handshake.mjs\`. Operations per second of CPU time (\`process.cpuUsage\`, so"
+  echo "other jobs' turns on the shared cores are not counted), best of 3 rounds; compare within the table."
+  echo "The request: 7 header lines (Host, Upgrade, Connection, Sec-WebSocket-Key, -Version, Origin, User-Agent)."
+  echo
+  echo "$handshake"
+  echo
+  echo "## Frames"
   echo
   echo "Frame decode and encode throughput of the ws101 \`Connection\` (wasm) beside \`ws\` $(node -p 'require("ws/package.json").version') \`Receiver\`/\`Sender\`,"
   echo "pure JS (\`WS_NO_BUFFER_UTIL=1 WS_NO_UTF_8_VALIDATE=1\`) and with \`bufferutil\` $(node -p 'require("bufferutil/package.json").version'), each anchor in its own child process."
   echo
-  echo "- date: $(date -u +%Y-%m-%dT%H:%MZ)"
-  echo "- machine: $(nproc) cores${cpu:+ ($cpu)}, Node $(node --version), $(uname -sm); shared with other jobs, so figures are noisy"
-  echo "- wasm: $(stat -c %s pkg/ws101_bg.wasm) B ($(git rev-parse --short HEAD 2>/dev/null || echo '?'))"
-  echo "- command: \`make bench\` (\`$cmd\`); per case: warm-up, then 3 rounds of $((time_ms / 3)) ms, best round kept"
+  echo "Command: \`$cmd\`; per case: warm-up, then 3 rounds of $((time_ms / 3)) ms, best round kept."
   echo
   echo "How to read it: MB/s counts payload bytes (10^6 B/s). Decoding feeds one stream of masked"
   echo "client→server frames (random keys, ≥ 2 MiB, ≥ 4 frames) in fixed-size chunks, so frames"

@@ -613,13 +613,20 @@ pub(crate) fn record(
     rfc: &'static str,
     found: Vec<HandshakeError>,
 ) {
+    let codes = if found.is_empty() {
+        Vec::new() // the common case: nothing to collect or move
+    } else {
+        found.iter().map(|e| e.code()).collect()
+    };
     verdicts.push(Verdict {
         check,
         header,
         passed: found.is_empty(),
         rule,
         rfc,
-        codes: found.iter().map(|e| e.code()).collect(),
+        codes,
     });
-    errors.extend(found);
+    if !found.is_empty() {
+        errors.extend(found);
+    }
 }

@@ -434,11 +434,13 @@ fn validate_parts(
     );
 
     let mut found = Vec::new();
-    match headers.combined("Upgrade") {
+    // The common values pass without parsing or allocating.
+    match headers.combined_if_not("Upgrade", "websocket") {
         None => found.push(HandshakeError::MissingUpgrade {
             side: Side::Request,
         }),
-        Some(value) => match parse_upgrade(&value) {
+        Some(Ok(())) => {}
+        Some(Err(value)) => match parse_upgrade(&value) {
             Err(e) => found.push(e),
             Ok(list)
                 if list
@@ -461,12 +463,13 @@ fn validate_parts(
     );
 
     let mut found = Vec::new();
-    match headers.combined("Connection") {
+    match headers.combined_if_not("Connection", "Upgrade") {
         None => found.push(HandshakeError::MissingConnection {
             side: Side::Request,
         }),
-        Some(value) if list_contains_token(&value, "upgrade") => {}
-        Some(value) => found.push(HandshakeError::ConnectionNotUpgrade {
+        Some(Ok(())) => {}
+        Some(Err(value)) if list_contains_token(&value, "upgrade") => {}
+        Some(Err(value)) => found.push(HandshakeError::ConnectionNotUpgrade {
             value,
             side: Side::Request,
         }),

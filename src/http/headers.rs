@@ -115,6 +115,22 @@ impl HeaderList {
         Some(out)
     }
 
+    /// `Some(Ok(()))` when exactly one line is named `name` and its value, without surrounding
+    /// spaces and tabs, is `expected` (ASCII case-insensitive): the common case, answered without
+    /// allocating. Otherwise [`HeaderList::combined`] as `Some(Err(value))`, or `None`.
+    pub fn combined_if_not(&self, name: &str, expected: &str) -> Option<Result<(), String>> {
+        let mut values = self.get_all(name);
+        let first = values.next()?;
+        if values.next().is_none()
+            && first
+                .trim_matches([' ', '\t'])
+                .eq_ignore_ascii_case(expected)
+        {
+            return Some(Ok(()));
+        }
+        self.combined(name).map(Err)
+    }
+
     /// Consumes the list into its lines.
     pub fn into_vec(self) -> Vec<Header> {
         self.fields
