@@ -120,6 +120,13 @@ impl Connection {
             }
         }
         if let Some((mask, phase)) = s.single.as_mut() {
+            if !fin && sent == s.announced {
+                // One frame is whole with its last byte: that part must be the final one.
+                return Err(UsageError::MessageLengthMismatch {
+                    announced: s.announced,
+                    sent,
+                });
+            }
             if s.first_frame {
                 // The one frame's header, announcing the whole length, with the first part.
                 *mask = match self.role {
