@@ -74,10 +74,11 @@ impl Connection {
 
     /// Appends the frames of the next part of the message begun with
     /// [`Connection::begin_message`]; `fin` marks the last part. The parts must add up to the
-    /// announced length, and a text message's parts to UTF-8 (a code point may be split
-    /// between parts). A part that is refused writes nothing; once earlier parts went out,
-    /// the message cannot be finished, so the connection stops sending (it is closed locally:
-    /// close the transport).
+    /// announced length (sent as one frame, the part completing it must be the final one), and
+    /// a text message's parts to UTF-8 (a code point may be split between parts). A refused
+    /// part writes nothing and may be given again; but text that is not UTF-8 after earlier
+    /// parts went out means the message cannot be finished, so the connection stops sending
+    /// (it is closed locally: close the transport).
     pub fn send_message_part(&mut self, payload: &[u8], fin: bool) -> Result<(), UsageError> {
         let Some(mut sending) = self.sending.take() else {
             return Err(UsageError::MessageInProgress);
@@ -120,6 +121,13 @@ impl Connection {
             }
         }
         if let Some((mask, phase)) = s.single.as_mut() {
+            if !fin && sent == s.announced {
+                // One frame is whole with its last byte: that part must be the final one.
+                return Err(UsageError::MessageLengthMismatch {
+                    announced: s.announced,
+                    sent,
+                });
+            }
             if s.first_frame {
                 // The one frame's header, announcing the whole length, with the first part.
                 *mask = match self.role {

@@ -14,7 +14,7 @@ use miniz_oxide::deflate::core::{
     compress, create_comp_flags_from_zip_params, CompressionStrategy, CompressorOxide, TDEFLFlush,
     TDEFLStatus,
 };
-use miniz_oxide::inflate::stream::{inflate, InflateState, MinReset};
+use miniz_oxide::inflate::stream::{inflate, InflateState, ZeroReset};
 use miniz_oxide::{MZError, MZFlush, MZStatus};
 
 use super::params::{DirectionParams, WindowPolicy};
@@ -254,10 +254,11 @@ impl Inflater {
         self.params
     }
 
-    /// Forgets the window: the next message starts a fresh stream.
+    /// Forgets the window (zeroed: a distance reaching before the start of the next stream
+    /// reads zeros, never old data): the next message starts a fresh stream.
     pub fn reset(&mut self) {
         if let Some(state) = self.state.as_mut() {
-            state.reset_as(MinReset);
+            state.reset_as(ZeroReset);
         }
     }
 
@@ -330,7 +331,7 @@ impl Inflater {
             Ok(MZStatus::StreamEnd) => true,
             Ok(_) | Err(MZError::Buf) => false,
             Err(_) => {
-                state.reset_as(MinReset);
+                state.reset_as(ZeroReset);
                 return Err(InflateError::Corrupt);
             }
         };
@@ -533,5 +534,52 @@ mod tests {
         drop(ends);
         assert!(spare::keep_compressor(), "places are given back on drop");
         spare::unkeep_compressor();
+    }
+
+    /// A fixed-Huffman block (RFC 1951 §3.2.6): literal `A`, then a match of length 3 at
+    /// distance 100, before the start of the stream, then end of block.
+    fn reaches_before_the_stream() -> Vec<u8> {
+        let mut bits: Vec<bool> = vec![true, true, false]; // BFINAL 1, BTYPE 01 (LSB first)
+        let mut code = |value: u32, len: u32, bits: &mut Vec<bool>| {
+            for i in (0..len).rev() {
+                bits.push(value >> i & 1 == 1); // Huffman codes go most significant bit first
+            }
+        };
+        code(0x30 + u32::from(b'A'), 8, &mut bits); // literal A
+        code(1, 7, &mut bits); // 257: length 3
+        code(13, 5, &mut bits); // distance code 13: 97..=128
+        for i in 0..5 {
+            bits.push((100 - 97) >> i & 1 == 1); // its extra bits, least significant first
+        }
+        code(0, 7, &mut bits); // 256: end of block
+        bits.chunks(8)
+            .map(|b| b.iter().enumerate().map(|(i, &x)| u8::from(x) << i).sum())
+            .collect()
+    }
+
+    #[test]
+    fn a_distance_before_the_stream_never_reads_another_connections_data() {
+        let nct = params(15, true);
+        // One connection inflates a secret; its state goes back to the shared spare.
+        let secret = vec![b'S'; 40_000];
+        let mut z = vec![];
+        Deflater::new(nct, 1).compress(&secret, &mut z).unwrap();
+        let mut first = Inflater::new(nct);
+        let mut out = vec![];
+        first.decompress(&z, u64::MAX, &mut out).unwrap();
+        assert_eq!(out, secret);
+        // Another connection's crafted message reaches back before its own stream.
+        for streaming in [false, true] {
+            let mut second = Inflater::new(nct);
+            let mut out = vec![];
+            let crafted = reaches_before_the_stream();
+            if streaming {
+                second.step(&crafted, 1024, &mut out).unwrap();
+            } else {
+                let _ = second.decompress(&crafted, u64::MAX, &mut out);
+            }
+            assert!(!out.contains(&b'S'), "leaked: {out:?}");
+            assert_eq!(out.first(), Some(&b'A'), "{out:?}");
+        }
     }
 }

@@ -14,7 +14,7 @@ use alloc::boxed::Box;
 use core::cell::RefCell;
 
 use miniz_oxide::deflate::core::CompressorOxide;
-use miniz_oxide::inflate::stream::{InflateState, MinReset};
+use miniz_oxide::inflate::stream::{InflateState, ZeroReset};
 use miniz_oxide::DataFormat;
 
 /// Compressors kept across messages per thread (about 300 MiB of them).
@@ -71,9 +71,12 @@ pub fn take_decompressor() -> Box<InflateState> {
         .unwrap_or_else(|| InflateState::new_boxed(DataFormat::Raw))
 }
 
-/// Returns a decompressor, reset to the start of a stream, as the spare.
+/// Returns a decompressor, reset to the start of a stream with its window zeroed, as the
+/// spare. Zeroed because miniz_oxide does not refuse a distance reaching before the start of
+/// the stream (zlib's "invalid distance too far back"): it reads whatever the window holds, and
+/// the next user of the spare may be another connection.
 pub fn give_decompressor(mut state: Box<InflateState>) {
-    state.reset_as(MinReset);
+    state.reset_as(ZeroReset);
     let _ = DECOMPRESSOR.try_with(|slot| {
         if let Ok(mut s) = slot.try_borrow_mut() {
             *s = Some(state);
