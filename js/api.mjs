@@ -207,7 +207,15 @@ export function headerLines(headers, what = "headers") {
   return flat;
 }
 
-const FetchRequest = typeof Request === "function" ? Request : null;
+/**
+ * The runtime's fetch `Request` class, looked up on first use: in Node, reading the global loads
+ * undici (about 10 ms), which an import of this module must not pay.
+ */
+let FetchRequest;
+function isFetchRequest(value) {
+  if (FetchRequest === undefined) FetchRequest = typeof Request === "function" ? Request : null;
+  return FetchRequest !== null && value instanceof FetchRequest;
+}
 
 function requestParts(request, what = "request") {
   if (!request || typeof request !== "object") throw new TypeError(`${what} must be a Request, an IncomingMessage or { method, url, headers }, got ${typeName(request)}`);
@@ -217,7 +225,7 @@ function requestParts(request, what = "request") {
   // A fetch Request has an absolute URL; the request-target is its path and query.
   let target = url;
   let host = null;
-  const serialized = FetchRequest !== null && request instanceof FetchRequest && /^https?:\/\/[^/?#]*\//.test(url);
+  const serialized = /^https?:\/\/[^/?#]*\//.test(url) && isFetchRequest(request);
   if (serialized) {
     // A fetch Request's url is already a serialized URL (no credentials, a path): split it
     // without parsing it again.

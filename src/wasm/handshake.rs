@@ -497,7 +497,12 @@ struct Packed<'a> {
 
 impl Packed<'_> {
     fn str(&mut self, s: &str) {
-        self.words.push(s.encode_utf16().count() as u32);
+        let units = if s.is_ascii() {
+            s.len()
+        } else {
+            s.encode_utf16().count()
+        };
+        self.words.push(units as u32);
         self.text.push_str(s);
     }
     fn opt(&mut self, s: Option<&str>) {
