@@ -8,6 +8,7 @@
 #         · cli (the `ws101` command run as a child process against real servers)
 #         · conformance (the Autobahn case groups as our own table: echo server, Connection, ws control)
 #         · robust (no wasm trap from any JS input, limits before allocating, load and faults)
+#         · wscompat (ws101/node against ws 8's documented API; tests/ws-compat/run-ws-suite.sh is the manual yardstick)
 # Usage: scripts/test.sh [job ...]   (default: all)
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -96,6 +97,9 @@ if sel explainer; then
 fi
 if sel conformance; then
   job conformance node node --test tests/conformance/
+fi
+if sel wscompat; then
+  job wscompat node node --test --test-concurrency=1 tests/ws-compat/
 fi
 if sel robust; then
   job robust node node --test --test-concurrency=1 tests/robust/

@@ -1,0 +1,348 @@
+// ws101/node behaves as `ws` 8 documents it (doc/ws.md), checked against real sockets on
+// 127.0.0.1: the CommonJS shape, constants, the EventTarget interface, createWebSocketStream,
+// payload forms, the client over node:http (agent, lookup, ws+unix:, upgrade/unexpected-response),
+// the exact opening-handshake lifecycle, and WebSocketServer's defaults and ws 8 close().
+// The same checks run against `ws` itself where that proves the expectation is ws's behaviour.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import http from "node:http";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { once } from "node:events";
+import { createRequire } from "node:module";
+import { mkdtempSync } from "node:fs";
+import WS, { WebSocketServer as WsServer } from "ws";
+import * as ws101 from "ws101/node";
+
+const { WebSocket, WebSocketServer, createWebSocketStream, MessageEvent, CloseEvent, ErrorEvent, Event } = ws101;
+const require = createRequire(import.meta.url);
+const libraries = [["ws", { WebSocket: WS, WebSocketServer: WsServer }], ["ws101", { WebSocket, WebSocketServer }]];
+
+async function echoServer(Server = WebSocketServer, options = {}) {
+  const wss = new Server({ port: 0, host: "127.0.0.1", ...options });
+  await once(wss, "listening");
+  wss.on("connection", (ws) => ws.on("message", (data, isBinary) => ws.send(data, { binary: isBinary })));
+  return { wss, url: `ws://127.0.0.1:${wss.address().port}` };
+}
+
+/** The close event's code (events.once would reject on the `error` that comes first). */
+const closeOf = (ws) => new Promise((resolve) => ws.once("close", (code) => resolve(code)));
+
+const closeServer = (wss) => new Promise((resolve) => {
+  for (const c of wss.clients ?? []) c.terminate();
+  wss.close(() => resolve());
+});
+
+test("require('ws101/node') is the WebSocket class with ws's statics; ES named exports beside it", { timeout: 10_000 }, () => {
+  const W = require("ws101/node");
+  assert.equal(W, WebSocket);
+  assert.equal(typeof W, "function");
+  assert.equal(W.WebSocket, WebSocket);
+  assert.equal(W.Server, WebSocketServer);
+  assert.equal(W.WebSocketServer, WebSocketServer);
+  assert.equal(W.createWebSocketStream, createWebSocketStream);
+  assert.equal(ws101.default, WebSocket);
+  assert.equal(ws101.Server, WebSocketServer);
+  const constants = { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 };
+  const ws = new WebSocket("ws://127.0.0.1:1/", { lookup() {} });
+  ws.on("error", () => {});
+  for (const [name, value] of Object.entries(constants)) {
+    assert.equal(W[name], value);
+    assert.equal(ws[name], value);
+    assert.throws(() => { W[name] = 9; }, TypeError, `${name} is read-only on the class`);
+    assert.throws(() => { ws[name] = 9; }, TypeError, `${name} is read-only on an instance`);
+  }
+  ws.terminate();
+});
+
+test("a bad URL or subprotocol list throws synchronously, with ws's error classes and words", { timeout: 10_000 }, () => {
+  for (const [, lib] of libraries) {
+    assert.throws(() => new lib.WebSocket("foo"), { name: "SyntaxError", message: "Invalid URL: foo" });
+    assert.throws(() => new lib.WebSocket("ftp://x/"), { name: "SyntaxError", message: /protocol must be one of/ });
+    assert.throws(() => new lib.WebSocket("ws://x/#frag"), { name: "SyntaxError", message: "The URL contains a fragment identifier" });
+    for (const p of [null, "", "a,b", ["a", "a"]]) {
+      assert.throws(() => new lib.WebSocket("ws://localhost", p), { name: "SyntaxError", message: "An invalid or duplicated subprotocol was specified" });
+    }
+  }
+});
+
+test("new WebSocketServer() without port/server/noServer throws as ws does; clientTracking:false has no clients", { timeout: 10_000 }, () => {
+  for (const [, lib] of libraries) {
+    assert.throws(() => new lib.WebSocketServer(), { name: "TypeError", message: 'One and only one of the "port", "server", or "noServer" options must be specified' });
+    assert.throws(() => new lib.WebSocketServer({ port: 0, noServer: true }), TypeError);
+    assert.equal(new lib.WebSocketServer({ noServer: true, clientTracking: false }).clients, undefined);
+  }
+});
+
+test("without host the server binds every interface (ws's default)", { timeout: 10_000 }, async () => {
+  const wss = new WebSocketServer({ port: 0 });
+  await once(wss, "listening");
+  assert.ok(["::", "0.0.0.0"].includes(wss.address().address), wss.address().address);
+  await closeServer(wss);
+});
+
+test("EventTarget: on<event> attributes, addEventListener (once, handleEvent), removeEventListener, event shapes", { timeout: 10_000 }, async () => {
+  const { wss, url } = await echoServer();
+  const ws = new WebSocket(url);
+  const seen = [];
+  ws.onopen = (e) => {
+    assert.ok(e instanceof Event);
+    assert.equal(e.type, "open");
+    assert.equal(e.target, ws);
+    ws.send("text");
+    ws.send(Buffer.from([1, 2]));
+  };
+  assert.equal(typeof ws.onopen, "function");
+  const onceListener = { handleEvent(e) { seen.push(`once:${e.data}`); assert.equal(this, onceListener); } };
+  ws.addEventListener("message", onceListener, { once: true });
+  const removed = () => seen.push("removed");
+  ws.addEventListener("message", removed);
+  ws.removeEventListener("message", removed);
+  ws.onmessage = (e) => {
+    assert.ok(e instanceof MessageEvent);
+    seen.push(typeof e.data === "string" ? `text:${e.data}` : `binary:${e.data.length}`);
+    if (seen.length === 3) ws.close(4000, "done");
+  };
+  const closed = new Promise((resolve) => {
+    ws.addEventListener("close", (e) => resolve(e));
+  });
+  const e = await closed;
+  assert.ok(e instanceof CloseEvent);
+  assert.deepEqual([e.code, e.reason, e.wasClean], [4000, "done", true]);
+  assert.deepEqual(seen, ["once:text", "text:text", "binary:2"]);
+  ws.onmessage = null;
+  assert.equal(ws.onmessage, null);
+  assert.equal(ws.listenerCount("message"), 0);
+  const err = new ErrorEvent("error", { error: new Error("x"), message: "x" });
+  assert.equal(err.message, "x");
+  await closeServer(wss);
+});
+
+test("createWebSocketStream: a Duplex with backpressure (a full readable side pauses the WebSocket)", { timeout: 10_000 }, async () => {
+  const wss = new WebSocketServer({ port: 0, host: "127.0.0.1" });
+  await once(wss, "listening");
+  wss.on("connection", (ws) => {
+    for (let i = 0; i < 20; i++) ws.send(`m${i}`);
+    ws.on("message", (data) => ws.send(`echo ${data}`));
+  });
+  const ws = new WebSocket(`ws://127.0.0.1:${wss.address().port}`);
+  const duplex = createWebSocketStream(ws, { readableHighWaterMark: 1, encoding: "utf8" });
+  duplex.pause();
+  await once(ws, "open");
+  // Nothing reads: the first pushed message fills the buffer and the WebSocket is paused.
+  while (!ws.isPaused) await new Promise((r) => setImmediate(r));
+  assert.equal(ws.isPaused, true);
+  duplex.write("hello");
+  const got = [];
+  duplex.on("data", (chunk) => got.push(chunk));
+  duplex.resume();
+  while (!got.includes("echo hello")) await new Promise((r) => setImmediate(r));
+  assert.deepEqual(got.slice(0, 20), Array.from({ length: 20 }, (_, i) => `m${i}`));
+  assert.equal(ws.isPaused, false);
+  duplex.end();
+  await once(ws, "close");
+  await closeServer(wss);
+});
+
+test("payload forms: numbers as text, Blobs in order before a close, ping/pong callbacks, binaryType fragments and blob, fin:false refused", { timeout: 10_000 }, async () => {
+  const { wss, url } = await echoServer();
+  const ws = new WebSocket(url);
+  await once(ws, "open");
+  await new Promise((resolve, reject) => ws.ping("p", false, (err) => (err ? reject(err) : resolve())));
+  await new Promise((resolve, reject) => ws.pong((err) => (err ? reject(err) : resolve())));
+  assert.throws(() => ws.ping(Buffer.alloc(126)), { name: "RangeError", message: "The data size must not be greater than 125 bytes" });
+  assert.throws(() => ws.send("x", { fin: false }), (err) => err instanceof TypeError && /fin/.test(err.message));
+  // Messages of one read are emitted together: collect them, then take them in order.
+  const inbox = [];
+  let wake = null;
+  ws.on("message", (data, isBinary) => {
+    inbox.push([data, isBinary]);
+    wake?.();
+  });
+  const next = async () => {
+    while (inbox.length === 0) await new Promise((r) => (wake = r));
+    return inbox.shift();
+  };
+  ws.send(42);
+  const [n, nBinary] = await next();
+  assert.deepEqual([String(n), nBinary], ["42", false]);
+  ws.binaryType = "fragments";
+  ws.send(Buffer.from("ab"));
+  const [fragments] = await next();
+  assert.ok(Array.isArray(fragments) && Buffer.concat(fragments).toString() === "ab");
+  ws.binaryType = "blob";
+  ws.send(new Blob(["b1"]));
+  ws.send("after-blob");
+  const [blob, isBinary] = await next();
+  assert.ok(blob instanceof Blob && isBinary);
+  assert.equal(await blob.text(), "b1");
+  assert.equal(String((await next())[0]), "after-blob");
+  ws.removeAllListeners("message");
+  const messages = [];
+  ws.binaryType = "nodebuffer";
+  ws.on("message", (d) => messages.push(String(d)));
+  ws.send(new Blob(["x"]));
+  ws.send(new Blob(["y"]));
+  ws.close();
+  await once(ws, "close");
+  assert.deepEqual(messages, ["x", "y"], "sends queued behind a Blob go out before the Close");
+  // After close: callbacks get ws's error; bufferedAmount counts the refused bytes.
+  const err = await new Promise((resolve) => ws.send("abc", resolve));
+  assert.equal(err.message, "WebSocket is not open: readyState 3 (CLOSED)");
+  assert.equal(ws.bufferedAmount, 3);
+  await closeServer(wss);
+});
+
+test("client over node:http: agent, lookup, deflate offered by default, upgrade with an IncomingMessage", { timeout: 10_000 }, async () => {
+  const offers = [];
+  const { wss, url } = await echoServer(WebSocketServer, { perMessageDeflate: true });
+  wss.on("headers", (lines, req) => {
+    offers.push(req.headers["sec-websocket-extensions"]);
+    lines.push("X-Hello: there");
+  });
+  const agent = new http.Agent();
+  let looked = 0;
+  const ws = new WebSocket(url.replace("127.0.0.1", "localhost"), {
+    agent,
+    lookup: (host, options, cb) => {
+      looked++;
+      if (options?.all) cb(null, [{ address: "127.0.0.1", family: 4 }]);
+      else cb(null, "127.0.0.1", 4);
+    },
+  });
+  const opened = once(ws, "open"); // emitted right after 'upgrade', as ws does
+  const [res] = await once(ws, "upgrade");
+  assert.ok(res instanceof http.IncomingMessage);
+  assert.equal(res.statusCode, 101);
+  assert.equal(res.headers["x-hello"], "there");
+  await opened;
+  assert.ok(looked >= 1, "lookup was used");
+  assert.match(offers[0], /permessage-deflate/);
+  assert.match(ws.extensions, /permessage-deflate/);
+  ws.close();
+  await once(ws, "close");
+  agent.destroy();
+  await closeServer(wss);
+});
+
+test("ws+unix: URLs reach a server on a Unix socket", { timeout: 10_000, skip: process.platform === "win32" }, async () => {
+  const socketPath = path.join(mkdtempSync(path.join(os.tmpdir(), "ws101-")), "s.sock");
+  const server = http.createServer();
+  const wss = new WebSocketServer({ server });
+  wss.on("connection", (ws, req) => ws.send(req.url));
+  server.listen(socketPath);
+  await once(server, "listening");
+  const ws = new WebSocket(`ws+unix:${socketPath}:/room?x=1`);
+  const [data] = await once(ws, "message");
+  assert.equal(String(data), "/room?x=1");
+  ws.close();
+  await once(ws, "close");
+  wss.close();
+  server.close();
+});
+
+for (const [name, lib] of libraries) {
+  test(`${name}: a non-101 answer is unexpected-response(request, response), or error "Unexpected server response: 401" then close 1006`, { timeout: 10_000 }, async () => {
+    const server = http.createServer();
+    server.on("upgrade", (req, socket) => socket.end("HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"));
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    const url = `ws://127.0.0.1:${server.address().port}/`;
+    const a = new lib.WebSocket(url);
+    const [req, res] = await once(a, "unexpected-response");
+    assert.ok(req instanceof http.ClientRequest);
+    assert.ok(res instanceof http.IncomingMessage);
+    assert.equal(res.statusCode, 401);
+    a.on("error", () => {});
+    a.terminate();
+    const b = new lib.WebSocket(url);
+    const order = [];
+    b.on("error", (err) => order.push(`error: ${err.message}`));
+    const code = await closeOf(b);
+    order.push(`close ${code}`);
+    assert.deepEqual(order, ["error: Unexpected server response: 401", "close 1006"]);
+    server.close();
+  });
+
+  test(`${name}: close() while CONNECTING aborts (the server sees the connection end); error then close`, { timeout: 10_000 }, async () => {
+    const server = net.createServer();
+    const peerClosed = new Promise((resolve) => server.on("connection", (s) => { s.on("error", () => {}); s.on("close", resolve); }));
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    const ws = new lib.WebSocket(`ws://127.0.0.1:${server.address().port}/`);
+    const order = [];
+    ws.on("open", () => order.push("open"));
+    ws.on("error", (err) => order.push(`error: ${err.message}`));
+    await once(server, "connection");
+    ws.close();
+    assert.equal(ws.readyState, lib.WebSocket.CLOSING);
+    const code = await closeOf(ws);
+    order.push(`close ${code}`);
+    await peerClosed;
+    assert.deepEqual(order, ["error: WebSocket was closed before the connection was established", "close 1006"]);
+    server.close();
+  });
+
+  test(`${name}: a handshake cut by the peer ends with error then close`, { timeout: 10_000 }, async () => {
+    const server = net.createServer((s) => s.once("data", () => s.destroy()));
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    const ws = new lib.WebSocket(`ws://127.0.0.1:${server.address().port}/`);
+    const order = [];
+    ws.on("error", () => order.push("error"));
+    const code = await closeOf(ws);
+    order.push(`close ${code}`);
+    assert.deepEqual(order, ["error", "close 1006"]);
+    server.close();
+  });
+
+  test(`${name}: wss.close() keeps clients open, detaches from a shared server, answers later upgrades 503`, { timeout: 10_000 }, async () => {
+    const server = http.createServer();
+    const before = server.listenerCount("upgrade");
+    const wss = new lib.WebSocketServer({ server });
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    const url = `ws://127.0.0.1:${server.address().port}/`;
+    const client = new lib.WebSocket(url);
+    await once(client, "open");
+    let closedEvent = false;
+    wss.on("close", () => (closedEvent = true));
+    wss.close();
+    assert.equal(server.listenerCount("upgrade"), before, "its upgrade listener is removed");
+    assert.equal(client.readyState, lib.WebSocket.OPEN, "open clients stay open");
+    client.send("still here");
+    const [server0] = [...wss.clients];
+    const [echo] = await Promise.all([once(server0, "message"), Promise.resolve()]);
+    assert.equal(String(echo[0]), "still here");
+    // A later handleUpgrade (the app routing by hand) is refused with 503.
+    server.on("upgrade", (req, socket, head) => wss.handleUpgrade(req, socket, head, () => assert.fail("accepted after close")));
+    const late = new lib.WebSocket(url);
+    late.on("error", () => {});
+    const [, res] = await once(late, "unexpected-response");
+    assert.equal(res.statusCode, 503);
+    late.terminate();
+    client.close();
+    await once(client, "close");
+    while (!closedEvent) await new Promise((r) => setImmediate(r));
+    server.close();
+  });
+}
+
+test("a peer's protocol violation is reported in ws's words; ws101's code and rfc stay", { timeout: 10_000 }, async () => {
+  const wss = new WebSocketServer({ port: 0, host: "127.0.0.1" });
+  await once(wss, "listening");
+  const errors = [];
+  wss.on("connection", (ws) => ws.on("error", (err) => errors.push(err)));
+  const ws = new WS(`ws://127.0.0.1:${wss.address().port}/`);
+  await once(ws, "open");
+  ws._socket.write(Buffer.from([0x85, 0x80, 0, 0, 0, 0])); // masked frame with reserved opcode 5
+  const [code] = await once(ws, "close");
+  assert.equal(code, 1002);
+  while (errors.length === 0) await new Promise((r) => setImmediate(r));
+  assert.ok(errors[0] instanceof RangeError);
+  assert.match(errors[0].message, /^Invalid WebSocket frame: invalid opcode/);
+  assert.equal(errors[0].code, "reserved-opcode");
+  assert.ok(errors[0].rfc);
+  await closeServer(wss);
+});
