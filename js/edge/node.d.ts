@@ -1,5 +1,8 @@
 import { EventEmitter } from "node:events";
-import type { IncomingMessage, Server as HttpServer } from "node:http";
+import type { Agent, ClientRequest, IncomingMessage, Server as HttpServer } from "node:http";
+import type { LookupFunction, Socket } from "node:net";
+import type { ConnectionOptions, SecureContextOptions } from "node:tls";
+import type { Duplex as DuplexStream, DuplexOptions } from "node:stream";
 import type { Server as HttpsServer } from "node:https";
 import type { Duplex } from "node:stream";
 import type { BinaryType, DeflateOptions, ServerOptions, ClientOptions } from "../index.js";
@@ -9,6 +12,10 @@ import type { BinaryType, DeflateOptions, ServerOptions, ClientOptions } from ".
  * ws101 cannot honour, such as `maxFragments`, `agent` or `skipUTF8Validation: true`, say why).
  */
 export interface WebSocketOptions {
+  /** Accepted as ws's receiver limit: ws101 keeps no per-chunk state (a message is bounded by maxPayload). */
+  maxBufferedChunks?: number;
+  /** Accepted as ws's receiver limit: fragments are appended as they arrive, bounded by maxPayload. */
+  maxFragments?: number;
   /** Largest message accepted (close 1009 beyond); default 64 MiB. */
   maxPayload?: number;
   /** Send a ping every N ms and terminate a peer that did not answer the previous one. */
@@ -50,13 +57,32 @@ export interface NodeDeflateOptions extends DeflateOptions {
   concurrencyLimit?: number;
 }
 
-export interface ClientConnectOptions extends Omit<ClientOptions, "perMessageDeflate">, WebSocketOptions {
+/**
+ * The client's options: ws's, passed to node:http / node:https (and node:net / node:tls) as ws
+ * does. `key` is the TLS private key, as in ws. The client offers permessage-deflate unless
+ * `perMessageDeflate: false` (ws's default).
+ */
+export interface ClientConnectOptions extends Omit<ClientOptions, "perMessageDeflate" | "key">, WebSocketOptions,
+  Pick<ConnectionOptions, "checkServerIdentity" | "ALPNProtocols" | "secureContext" | "minVersion" | "maxVersion">,
+  Pick<SecureContextOptions, "ca" | "cert" | "key" | "pfx" | "passphrase" | "ciphers" | "crl" | "ecdhCurve" | "secureOptions" | "sigalgs"> {
   /** The opening handshake must complete within N ms (default 30 s; 0 = none). */
   handshakeTimeout?: number;
   rejectUnauthorized?: boolean;
-  ca?: string | Buffer | Array<string | Buffer>;
   /** TLS SNI name (default: the URL's host name unless it is an IP address). */
   servername?: string;
+  /** An http.Agent / https.Agent for the upgrade request (default: a socket of its own). */
+  agent?: Agent | false;
+  /** Makes the socket instead of net.connect / tls.connect. */
+  createConnection?: (options: object, callback?: (err: Error | null, socket: Duplex) => void) => Duplex;
+  lookup?: LookupFunction;
+  family?: number;
+  hints?: number;
+  localAddress?: string;
+  localPort?: number;
+  /** A Unix socket; `ws+unix:/path/to.sock:/request/path` URLs set it. */
+  socketPath?: string;
+  auth?: string;
+  signal?: AbortSignal;
   /** Only `false`: redirects are not followed. */
   followRedirects?: false;
   /** Accepted for ws compatibility; meaningful only with redirects, which are not followed. */
@@ -65,24 +91,82 @@ export interface ClientConnectOptions extends Omit<ClientOptions, "perMessageDef
   protocolVersion?: 13;
 }
 
-/** A WebSocket over a Node socket with the `ws` event API. */
+/** The WHATWG event shapes a WebSocket's EventTarget face delivers (read-only attributes). */
+export declare class Event {
+  constructor(type: string);
+  readonly type: string;
+  readonly target: WebSocket | null;
+}
+export declare class MessageEvent extends Event {
+  constructor(type: string, options?: { data?: unknown });
+  readonly data: any;
+}
+export declare class CloseEvent extends Event {
+  constructor(type: string, options?: { code?: number; reason?: string; wasClean?: boolean });
+  readonly code: number;
+  readonly reason: string;
+  readonly wasClean: boolean;
+}
+export declare class ErrorEvent extends Event {
+  constructor(type: string, options?: { error?: unknown; message?: string });
+  readonly error: any;
+  readonly message: string;
+}
+
+type Payload = string | number | Buffer | ArrayBuffer | ArrayBufferView | Blob | Buffer[];
+type EventListenerLike<E> = ((this: WebSocket, event: E) => void) | { handleEvent(event: E): void };
+interface WebSocketEventMap { open: Event; message: MessageEvent; close: CloseEvent; error: ErrorEvent }
+
+/** A WebSocket over a Node socket with the `ws` event API and the WHATWG EventTarget interface. */
 export declare class WebSocket extends EventEmitter {
   static readonly CONNECTING: 0;
   static readonly OPEN: 1;
   static readonly CLOSING: 2;
   static readonly CLOSED: 3;
+  static readonly WebSocket: typeof WebSocket;
+  static readonly WebSocketServer: typeof WebSocketServer;
+  static readonly Server: typeof WebSocketServer;
+  static readonly createWebSocketStream: typeof createWebSocketStream;
+  readonly CONNECTING: 0;
+  readonly OPEN: 1;
+  readonly CLOSING: 2;
+  readonly CLOSED: 3;
+  /**
+   * A bad URL (SyntaxError "Invalid URL: …"), scheme, fragment or subprotocol list ("An invalid
+   * or duplicated subprotocol was specified") throws here, as in ws. URLs: ws:, wss:, http:, https:,
+   * ws+unix:<socket path>:<request path>.
+   */
   constructor(url: string | URL, protocols?: string | string[], options?: ClientConnectOptions);
   constructor(url: string | URL, options?: ClientConnectOptions);
   readonly readyState: 0 | 1 | 2 | 3;
   readonly protocol: string;
   readonly extensions: string;
   readonly url: string;
+  /** Bytes queued on the socket, plus those of sends refused after the closing handshake began (as ws counts). */
   readonly bufferedAmount: number;
-  binaryType: BinaryType;
-  send(data: string | Buffer | ArrayBuffer | ArrayBufferView | Buffer[], options?: { binary?: boolean }, cb?: (err?: Error) => void): void;
-  send(data: string | Buffer | ArrayBuffer | ArrayBufferView | Buffer[], cb?: (err?: Error) => void): void;
-  ping(data?: string | Buffer | Uint8Array, mask?: boolean, cb?: (err?: Error) => void): void;
-  pong(data?: string | Buffer | Uint8Array, mask?: boolean, cb?: (err?: Error) => void): void;
+  /** Whether pause() stopped the delivery of messages. */
+  readonly isPaused: boolean;
+  /** The underlying socket (ws's `_socket`); null while CONNECTING. */
+  readonly _socket: Socket | Duplex | null;
+  /** "nodebuffer" (default), "arraybuffer", "fragments" (an array of Buffers), "blob", or ws101's "uint8array". */
+  binaryType: BinaryType | "fragments" | "blob";
+  onopen: ((this: WebSocket, event: Event) => void) | null;
+  onmessage: ((this: WebSocket, event: MessageEvent) => void) | null;
+  onclose: ((this: WebSocket, event: CloseEvent) => void) | null;
+  onerror: ((this: WebSocket, event: ErrorEvent) => void) | null;
+  addEventListener<K extends keyof WebSocketEventMap>(type: K, listener: EventListenerLike<WebSocketEventMap[K]>, options?: { once?: boolean }): void;
+  removeEventListener<K extends keyof WebSocketEventMap>(type: K, listener: EventListenerLike<WebSocketEventMap[K]>): void;
+  /**
+   * Numbers are sent as text (as ws does); a Blob is read first and the sends after it wait in
+   * order. Throws while CONNECTING; after the closing handshake began, `cb` gets
+   * "WebSocket is not open: readyState N (NAME)". `fin: false` is refused with a TypeError.
+   */
+  send(data: Payload, options?: { binary?: boolean; compress?: boolean; mask?: boolean; fin?: true }, cb?: (err?: Error) => void): void;
+  send(data: Payload, cb?: (err?: Error) => void): void;
+  ping(data?: Payload, mask?: boolean, cb?: (err?: Error) => void): void;
+  ping(cb: (err?: Error) => void): void;
+  pong(data?: Payload, mask?: boolean, cb?: (err?: Error) => void): void;
+  pong(cb: (err?: Error) => void): void;
   /**
    * Starts the closing handshake. The core checks the code and reason first: an invalid code
    * (1005, 1006, 1015, out of range, not an integer) is a TypeError ("First argument must be a
@@ -98,7 +182,10 @@ export declare class WebSocket extends EventEmitter {
   on(event: "ping" | "pong", listener: (data: Buffer) => void): this;
   on(event: "close", listener: (code: number, reason: Buffer) => void): this;
   on(event: "error", listener: (error: Error) => void): this;
-  on(event: "upgrade" | "unexpected-response", listener: (outcome: unknown) => void): this;
+  /** The server's 101 response, before `open`. */
+  on(event: "upgrade", listener: (response: IncomingMessage) => void): this;
+  /** A non-101 answer; without a listener: `error` ("Unexpected server response: N") then `close` 1006. */
+  on(event: "unexpected-response", listener: (request: ClientRequest, response: IncomingMessage) => void): this;
   on(event: string | symbol, listener: (...args: any[]) => void): this;
 }
 
@@ -154,18 +241,40 @@ export interface WebSocketServerOptions extends Omit<ServerOptions, "origins" | 
 
 export declare class WebSocketServer extends EventEmitter {
   constructor(options?: WebSocketServerOptions, callback?: () => void);
+  /** Open connections; undefined with `clientTracking: false` (as in ws). */
   readonly clients: Set<WebSocket>;
-  address(): ReturnType<HttpServer["address"]> | undefined;
+  readonly options: WebSocketServerOptions;
+  /** Throws in noServer mode; null after close(). */
+  address(): ReturnType<HttpServer["address"]> | null;
   /** Whether `path` (if set) matches the request's origin-form target; unmatched requests get 400. */
   shouldHandle(req: IncomingMessage): boolean | Promise<boolean>;
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, callback: (ws: WebSocket, req: IncomingMessage) => void): void;
-  close(callback?: () => void): void;
+  /**
+   * As ws 8: stops accepting (later handleUpgrade calls are answered 503), removes its listeners
+   * from a shared `server`, closes the server it made itself; open WebSockets stay open. `close`
+   * is emitted (and `callback` called) once that server closed or the tracked clients are gone;
+   * on an already closed server the callback gets "The server is not running".
+   */
+  close(callback?: (err?: Error) => void): void;
+  on(event: "close", listener: () => void): this;
+  /** The 101's head as lines (status line first), before it is written; lines pushed are added. */
+  on(event: "headers", listener: (headers: string[], request: IncomingMessage) => void): this;
   on(event: "connection", listener: (ws: WebSocket, req: IncomingMessage) => void): this;
   on(event: "listening", listener: () => void): this;
   on(event: "error", listener: (error: Error) => void): this;
-  on(event: "wsClientError", listener: (error: unknown, socket: Duplex, req: IncomingMessage) => void): this;
+  /**
+   * A handshake the core refused, with ws's message (and ws101's code, rfc, status, problems,
+   * response); with a listener the socket is the listener's to answer, as in ws.
+   */
+  on(event: "wsClientError", listener: (error: Error & { code?: string; rfc?: string; status?: number }, socket: Duplex, req: IncomingMessage) => void): this;
   on(event: string | symbol, listener: (...args: any[]) => void): this;
 }
 
 export declare function connect(url: string | URL, options?: ClientConnectOptions): WebSocket;
+/**
+ * A Duplex over `ws`: each message is a chunk read, each chunk written a message. A full readable
+ * buffer pauses the WebSocket; `options` go to the Duplex (objectMode, encodings, highWaterMarks).
+ */
+export declare function createWebSocketStream(ws: WebSocket, options?: DuplexOptions): DuplexStream;
+export { WebSocketServer as Server };
 export default WebSocket;
