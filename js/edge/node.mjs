@@ -247,7 +247,9 @@ function checkClientOptions(options) {
     throw Object.assign(new TypeError('ws101/node: option "agent" must be an http.Agent or https.Agent'), { code: "invalid-option", option: "agent" });
   }
   for (const name of ["createConnection", "lookup", "checkServerIdentity"]) checkFunction(options, name);
-  if (options.followRedirects) throw optionError("followRedirects", "redirects are not followed; only false is accepted");
+  if (options.followRedirects !== undefined && typeof options.followRedirects !== "boolean") {
+    throw Object.assign(new TypeError('ws101/node: option "followRedirects" must be a boolean'), { code: "invalid-option", option: "followRedirects" });
+  }
   if (options.protocolVersion !== undefined && options.protocolVersion !== 13) {
     throw Object.assign(new RangeError(`ws101/node: unsupported protocol version ${options.protocolVersion} (supported: 13)`), { code: "invalid-option", option: "protocolVersion" });
   }
@@ -449,6 +451,7 @@ export class WebSocket extends EventEmitter {
   #options;
   #paused = false;
   #userPaused = false;
+  #redirects = 0;
   /** Bytes of sends attempted after the closing handshake started (ws counts them in bufferedAmount). */
   #bufferedAfterClose = 0;
   #wasClean = false;
@@ -482,6 +485,62 @@ export class WebSocket extends EventEmitter {
       list ??= this.#options.protocols ?? [];
       this.#handshake = connectClient(this, url, target, list, this.#options);
     }
+  }
+
+  /** The opening handshake's http.ClientRequest while CONNECTING (ws's `_req`), else null. */
+  get _req() { return this.#handshake?.request ?? null; }
+
+  /** How many redirects the opening handshake followed (ws's `_redirects`). */
+  get _redirects() { return this.#redirects; }
+
+  /**
+   * @internal A 3xx with Location while following redirects: the next request replaces the
+   * current one, then `redirect (url, request)` is emitted (a listener may close()).
+   */
+  _redirect(location, protocols, options, previous) {
+    this.#redirects++;
+    if (this.#redirects > (options.maxRedirects ?? 10)) {
+      this.#handshake = null;
+      process.nextTick(() => this._fail(new Error("Maximum redirects exceeded")));
+      return;
+    }
+    let next;
+    let target;
+    try {
+      try {
+        next = new URL(location, previous.href);
+      } catch {
+        throw new SyntaxError(`Invalid URL: ${location}`);
+      }
+      target = clientTarget(next);
+    } catch (err) {
+      this.#handshake = null;
+      process.nextTick(() => this._fail(err));
+      return;
+    }
+    // Credentials stay with the host they were meant for: a redirect to another host (or from
+    // wss: to ws:) drops Authorization and Cookie, and only the new URL's userinfo is used.
+    const from = new URL(previous.href);
+    const to = new URL(target.href);
+    let nextOptions = options;
+    // ws's rule: with a 'redirect' listener nothing is dropped (the listener decides).
+    if (this.listenerCount("redirect") === 0 && (from.host !== to.host || (from.protocol === "wss:" && to.protocol !== "wss:"))) {
+      const headers = options.headers && typeof options.headers === "object" && !Array.isArray(options.headers) && !(options.headers instanceof Map)
+        ? Object.fromEntries(Object.entries(options.headers).filter(([k]) => !/^(authorization|cookie|host)$/i.test(k)))
+        : undefined;
+      nextOptions = { ...options, headers, auth: undefined };
+    }
+    this.#url = target.socketPath === undefined ? target.href : next.href;
+    let handshake;
+    try {
+      handshake = connectClient(this, next, target, protocols, nextOptions);
+    } catch (err) {
+      this.#handshake = null;
+      process.nextTick(() => this._fail(err));
+      return;
+    }
+    this.#handshake = handshake;
+    this._emit("redirect", this.#url, handshake.request);
   }
 
   /** The socket under this WebSocket (ws's `_socket`, which many applications read); null before the handshake. */
@@ -731,8 +790,24 @@ export class WebSocket extends EventEmitter {
       return;
     }
     this.#readyState = CLOSING;
+    this.#dropQueue();
     if (this.#socket) this.#socket.destroy();
     else this.#finish(1006, "");
+  }
+
+  /** The socket is going away while sends wait for a Blob: each callback learns it (ws's words). */
+  #dropQueue() {
+    const queue = this.#sendQueue;
+    if (!queue) return;
+    this.#sendQueue = null;
+    for (const { cb, close } of queue) {
+      if (close || !cb) continue;
+      try {
+        cb(new Error("The socket was closed while the blob was being read"));
+      } catch (err) {
+        this._listenerError(err, "send callback");
+      }
+    }
   }
 
   #abortHandshake() {
@@ -1038,6 +1113,7 @@ export class WebSocket extends EventEmitter {
 
   #finish(code, reason) {
     if (this.#readyState === CLOSED && !this.#conn) return;
+    this.#dropQueue();
     this.#readyState = CLOSED;
     live.delete(this);
     clearTimeout(this.#closeTimer);
@@ -1496,7 +1572,7 @@ export function connect(url, options = {}) {
 }
 
 /** The core's objection to a server's 101, in ws's words where ws has them (code/rfc/problems kept). */
-function responseError(result, protocols) {
+function responseError(result, protocols, offeredDeflate) {
   const first = result.problems?.[0] ?? {};
   const words = {
     "missing-upgrade": "Invalid Upgrade header",
@@ -1506,7 +1582,8 @@ function responseError(result, protocols) {
     "accept-mismatch": "Invalid Sec-WebSocket-Accept header",
     "unoffered-subprotocol": protocols.length ? "Server sent an invalid subprotocol" : "Server sent a subprotocol but none was requested",
     "invalid-extension-header": "Invalid Sec-WebSocket-Extensions header",
-    "unoffered-extension": "Server indicated an extension that was not requested",
+    "unoffered-extension": offeredDeflate ? "Server indicated an extension that was not requested" : "Server sent a Sec-WebSocket-Extensions header but no extension was requested",
+    "invalid-deflate-param": "Invalid Sec-WebSocket-Extensions header",
     "duplicate-extension": "Invalid Sec-WebSocket-Extensions header",
   };
   const message = words[first.code] ?? (result.problems ?? []).map((p) => p.explanation ?? p.message).filter(Boolean).join("; ") ?? `Unexpected server response: ${result.status}`;
@@ -1532,14 +1609,21 @@ function clientTarget(address) {
     throw new SyntaxError('The URL\'s protocol must be one of "ws:", "wss:", "http:", "https:", or "ws+unix:"');
   }
   if (url.hash) throw new SyntaxError("The URL contains a fragment identifier");
-  if (url.protocol !== "ws+unix:") return { href: url.href, socketPath: undefined };
+  // userinfo becomes Basic authorization (node:http's `auth`), as in ws; it is not sent in the URL.
+  let auth;
+  if (url.username || url.password) {
+    auth = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+    url.username = "";
+    url.password = "";
+  }
+  if (url.protocol !== "ws+unix:") return { href: url.href, socketPath: undefined, auth };
   if (!url.pathname) throw new SyntaxError("The URL's pathname is empty");
   // ws+unix:/tmp/sock:/path?q → socket /tmp/sock, request target /path?q
   const full = decodeURIComponent(url.pathname);
   const colon = full.indexOf(":");
   const socketPath = colon === -1 ? full : full.slice(0, colon);
   const path = (colon === -1 ? "/" : full.slice(colon + 1) || "/") + url.search;
-  return { href: `ws://localhost${path.startsWith("/") ? "" : "/"}${path}`, socketPath };
+  return { href: `ws://localhost${path.startsWith("/") ? "" : "/"}${path}`, socketPath, auth };
 }
 
 /**
@@ -1596,6 +1680,7 @@ function connectClient(ws, address, target, protocols, options) {
     setHost: Boolean(target.socketPath),
   };
   for (const name of CLIENT_TRANSPORT_OPTIONS) if (options[name] !== undefined) requestOptions[name] = options[name];
+  if (target.auth !== undefined) requestOptions.auth = target.auth;
   if (target.socketPath) {
     requestOptions.socketPath = target.socketPath;
     delete requestOptions.host;
@@ -1645,6 +1730,15 @@ function connectClient(ws, address, target, protocols, options) {
   if (timeout > 0) req.on("timeout", () => abort(Object.assign(new Error("Opening handshake has timed out"), { code: "handshake-timeout" })));
   req.on("response", (res) => {
     if (settled) return;
+    const location = res.headers.location;
+    if (options.followRedirects && location && res.statusCode >= 300 && res.statusCode < 400) {
+      res.resume();
+      settled = true;
+      release();
+      req.destroy();
+      ws._redirect(location, protocols, options, { href: target.socketPath === undefined ? target.href : String(address) });
+      return;
+    }
     if (ws.listenerCount("unexpected-response") > 0) {
       ws._emit("unexpected-response", req, res);
       return; // the application decides (ws leaves the WebSocket CONNECTING until close/terminate)
@@ -1673,7 +1767,7 @@ function connectClient(ws, address, target, protocols, options) {
     }
     if (!result.accepted) {
       socket.destroy();
-      abort(responseError(result, protocols));
+      abort(responseError(result, protocols, options.perMessageDeflate !== false));
       return;
     }
     settled = true;
@@ -1695,7 +1789,7 @@ function connectClient(ws, address, target, protocols, options) {
     ws._open();
   });
   req.end();
-  return { abort };
+  return { abort, request: req };
 }
 
 /**

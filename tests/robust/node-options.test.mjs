@@ -85,7 +85,7 @@ test("unknown and unsupported options are TypeErrors naming the option", () => {
   assert.throws(() => new WebSocketServer({ noServer: true, WebSocket: class {} }), named("WebSocket"));
   assert.throws(() => new WebSocketServer({ noServer: true, port: 0 }), TypeError);
   assert.throws(() => connect("ws://127.0.0.1:9/", { agent: {} }), named("agent"));
-  assert.throws(() => connect("ws://127.0.0.1:9/", { followRedirects: true }), named("followRedirects"));
+  assert.throws(() => connect("ws://127.0.0.1:9/", { followRedirects: "yes" }), named("followRedirects"));
   assert.throws(() => new WebSocket("ws://127.0.0.1:9/", { handshakeTimout: 5 }), named("handshakeTimout"));
   // The names ws101 and ws share are accepted.
   const ok = new WebSocketServer({

@@ -346,3 +346,47 @@ test("a peer's protocol violation is reported in ws's words; ws101's code and rf
   assert.ok(errors[0].rfc);
   await closeServer(wss);
 });
+
+test("followRedirects: redirect (url, request) is emitted; credentials are dropped on a redirect to another host; maxRedirects", { timeout: 10_000 }, async () => {
+  const target = new WebSocketServer({ port: 0, host: "127.0.0.1" });
+  await once(target, "listening");
+  const seen = [];
+  target.on("connection", (ws, req) => {
+    seen.push({ url: req.url, authorization: req.headers.authorization, cookie: req.headers.cookie });
+    ws.close();
+  });
+  const redirector = http.createServer();
+  redirector.on("upgrade", (req, socket) => {
+    const location = req.url === "/same" ? "/final" : `ws://127.0.0.1:${target.address().port}/elsewhere`;
+    socket.end(`HTTP/1.1 302 Found\r\nLocation: ${location}\r\nContent-Length: 0\r\n\r\n`);
+  });
+  redirector.listen(0, "127.0.0.1");
+  await once(redirector, "listening");
+  const base = `ws://user:pass@127.0.0.1:${redirector.address().port}`;
+  const ws = new WebSocket(`${base}/other`, { followRedirects: true, headers: { Cookie: "a=1" } });
+  assert.equal(ws._req.getHeader("authorization"), `Basic ${Buffer.from("user:pass").toString("base64")}`);
+  const closed = closeOf(ws);
+  await closed;
+  assert.equal(ws._redirects, 1);
+  assert.deepEqual(seen[0], { url: "/elsewhere", authorization: undefined, cookie: undefined });
+  // Without followRedirects a 3xx is an unexpected response; with too many, an error.
+  const plain = new WebSocket(`${base}/other`);
+  const errors = [];
+  plain.on("error", (err) => errors.push(err.message));
+  await closeOf(plain);
+  const loop = http.createServer();
+  loop.on("upgrade", (req, socket) => socket.end("HTTP/1.1 302 Found\r\nLocation: /again\r\nContent-Length: 0\r\n\r\n"));
+  loop.listen(0, "127.0.0.1");
+  await once(loop, "listening");
+  const looping = new WebSocket(`ws://127.0.0.1:${loop.address().port}/`, { followRedirects: true, maxRedirects: 2 });
+  const redirects = [];
+  looping.on("redirect", (url, req) => redirects.push([url, req instanceof http.ClientRequest]));
+  looping.on("error", (err) => errors.push(err.message));
+  await closeOf(looping);
+  assert.deepEqual(errors, ["Unexpected server response: 302", "Maximum redirects exceeded"]);
+  assert.equal(redirects.length, 2);
+  assert.deepEqual(redirects[0], [`ws://127.0.0.1:${loop.address().port}/again`, true]);
+  loop.close();
+  redirector.close();
+  await closeServer(target);
+});
