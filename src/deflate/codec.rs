@@ -542,7 +542,7 @@ mod tests {
     /// distance 100, before the start of the stream, then end of block.
     fn reaches_before_the_stream() -> Vec<u8> {
         let mut bits: Vec<bool> = vec![true, true, false]; // BFINAL 1, BTYPE 01 (LSB first)
-        let mut code = |value: u32, len: u32, bits: &mut Vec<bool>| {
+        let code = |value: u32, len: u32, bits: &mut Vec<bool>| {
             for i in (0..len).rev() {
                 bits.push(value >> i & 1 == 1); // Huffman codes go most significant bit first
             }
