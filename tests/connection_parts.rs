@@ -131,6 +131,19 @@ fn misuse_is_refused() {
 }
 
 #[test]
+fn a_refused_part_leaves_the_text_check_as_it_was() {
+    // Found by fuzzing: a refused part had advanced the UTF-8 check, so "\xc3" then "AB"
+    // passed after a refused "\xa9..." and the peer failed on our output.
+    let mut c = Connection::new(Role::Server, Config::default());
+    c.begin_message(Opcode::Text, 3).unwrap();
+    c.send_message_part(b"\xc3", false).unwrap();
+    let e = c.send_message_part(b"\xa9\xa9\xa9", true).unwrap_err();
+    assert_eq!(e.code(), "message-length-mismatch");
+    let e = c.send_message_part(b"AB", true).unwrap_err();
+    assert_eq!(e.code(), "invalid-utf8");
+}
+
+#[test]
 fn control_frames_wait_for_a_streamed_frame_to_end() {
     let mut c = Connection::new(Role::Server, Config::default());
     c.begin_message(Opcode::Binary, 4).unwrap();

@@ -109,10 +109,13 @@ impl Connection {
                 sent,
             });
         }
+        // Checked on a copy, kept once the part is written: a refused part leaves the message
+        // as it was.
+        let mut utf8 = s.utf8;
         if s.opcode == Opcode::Text {
-            let held = s.utf8.held();
-            let complete = s.utf8.feed(payload).and_then(|()| match fin {
-                true => s.utf8.finish().map_err(|_| held + payload.len()),
+            let held = utf8.held();
+            let complete = utf8.feed(payload).and_then(|()| match fin {
+                true => utf8.finish().map_err(|_| held + payload.len()),
                 false => Ok(()),
             });
             if let Err(at) = complete {
@@ -156,6 +159,7 @@ impl Connection {
                 *phase = next_phase(*phase, payload.len());
             }
             s.sent = sent;
+            s.utf8 = utf8;
             return Ok(());
         }
         let mut compressed = core::mem::take(&mut self.compressed);
@@ -189,6 +193,7 @@ impl Connection {
         self.compressed = compressed;
         written?;
         s.sent = sent;
+        s.utf8 = utf8;
         Ok(())
     }
 

@@ -347,7 +347,7 @@ impl Inflater {
     /// data (if it does, the message was cut short or corrupt). Unless `ended` (a BFINAL block
     /// ended the stream), the window is kept for the next message under context takeover;
     /// otherwise, or without context takeover, the state is released.
-    pub fn end_message(&mut self, ended: bool) -> Result<(), InflateError> {
+    pub fn end_message(&mut self, mut ended: bool) -> Result<(), InflateError> {
         let mut result = Ok(());
         if !ended {
             if let Some(state) = self.state.as_mut() {
@@ -357,6 +357,8 @@ impl Inflater {
                 if bad {
                     result = Err(InflateError::Corrupt);
                 }
+                // The tail completed a final stored block: the stream ended here.
+                ended = matches!(r.status, Ok(MZStatus::StreamEnd));
             }
         }
         if ended || result.is_err() || self.params.no_context_takeover {
@@ -540,7 +542,7 @@ mod tests {
     /// distance 100, before the start of the stream, then end of block.
     fn reaches_before_the_stream() -> Vec<u8> {
         let mut bits: Vec<bool> = vec![true, true, false]; // BFINAL 1, BTYPE 01 (LSB first)
-        let mut code = |value: u32, len: u32, bits: &mut Vec<bool>| {
+        let code = |value: u32, len: u32, bits: &mut Vec<bool>| {
             for i in (0..len).rev() {
                 bits.push(value >> i & 1 == 1); // Huffman codes go most significant bit first
             }
@@ -581,5 +583,25 @@ mod tests {
             assert!(!out.contains(&b'S'), "leaked: {out:?}");
             assert_eq!(out.first(), Some(&b'A'), "{out:?}");
         }
+    }
+
+    #[test]
+    fn a_message_ended_by_its_tail_starts_a_fresh_stream_next() {
+        // Found by fuzzing: `0x21` opens a final stored block that the appended 00 00 ff ff
+        // completes; the stream has ended, so the next message must start a new one.
+        let full = params(15, false);
+        let mut inflater = Inflater::new(full);
+        let mut out = vec![];
+        inflater.step(&[0x21], 64, &mut out).unwrap();
+        inflater.end_message(false).unwrap();
+        assert!(out.is_empty());
+        let mut z = vec![];
+        Deflater::new(full, 1)
+            .compress(b"next message", &mut z)
+            .unwrap();
+        let step = inflater.step(&z, 64, &mut out).unwrap();
+        assert_eq!(step.consumed, z.len());
+        inflater.end_message(step.ended).unwrap();
+        assert_eq!(out, b"next message");
     }
 }
