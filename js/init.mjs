@@ -3,7 +3,9 @@
 // The source is kept so that a fresh instance can be built after a trap (instance.mjs); give a
 // URL, bytes or a Module for that (a Response can be read only once).
 import initAsync, { initSync as initGlueSync } from "./ws101.js";
-import { configure } from "./instance.mjs";
+import { configure, expectInit } from "./instance.mjs";
+
+expectInit();
 
 /** @param {{ module_or_path?: any } | undefined} source */
 export async function init(source) {

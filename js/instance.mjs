@@ -156,6 +156,34 @@ async function rebuild(old) {
 export function configure(options) {
   instantiate = options.instantiate ?? null;
   unsupported = options.unsupported ?? null;
+  if (glue === notInitialised) {
+    glue = glue0;
+    RawConnection = glue0.RawConnection;
+  }
+}
+
+/**
+ * Until `init()`/`initSync()` of `ws101/init` ran (and no other entry initialised the glue), every
+ * use of the API fails with this clear error instead of a TypeError from inside the glue.
+ */
+const notInitialised = new Proxy({}, {
+  get() {
+    throw new Error('ws101: call init() or initSync() from "ws101/init" before using the API (or import "ws101", which initialises itself)');
+  },
+});
+
+/** For js/init.mjs: the glue has not been instantiated yet (unless another entry did it). */
+export function expectInit() {
+  try {
+    glue0.wasmMemory();
+  } catch {
+    glue = notInitialised;
+    RawConnection = class {
+      constructor() {
+        notInitialised.RawConnection;
+      }
+    };
+  }
 }
 
 /** For api.mjs only: `fn(namespace, generation)` after every rebuild. */
