@@ -189,6 +189,9 @@ function handshakeDeflate(value) {
   if (value === null || typeof value !== "object") return value ?? false;
   const out = {};
   for (const name of ["serverNoContextTakeover", "clientNoContextTakeover", "serverMaxWindowBits", "clientMaxWindowBits"]) {
+    // ws's `clientMaxWindowBits: true` offers the parameter without a value, which the core's
+    // client offer always does (and a server takes as "no limit"): the same as leaving it out.
+    if (value[name] === true && name.endsWith("MaxWindowBits")) continue;
     if (value[name] !== undefined) out[name] = value[name];
   }
   return out;
@@ -251,7 +254,7 @@ function checkClientOptions(options) {
     throw Object.assign(new TypeError('ws101/node: option "followRedirects" must be a boolean'), { code: "invalid-option", option: "followRedirects" });
   }
   if (options.protocolVersion !== undefined && options.protocolVersion !== 13) {
-    throw Object.assign(new RangeError(`ws101/node: unsupported protocol version ${options.protocolVersion} (supported: 13)`), { code: "invalid-option", option: "protocolVersion" });
+    throw Object.assign(new RangeError(`Unsupported protocol version: ${options.protocolVersion} (supported versions: 13)`), { code: "invalid-option", option: "protocolVersion" });
   }
   checkNumber(options, "maxRedirects");
 }
