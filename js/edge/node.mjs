@@ -1866,6 +1866,14 @@ export function createWebSocketStream(ws, options) {
     }
     ws.send(chunk, callback);
   };
+  // A stream error (a failed write, a WebSocket error) destroys the stream first; with no other
+  // 'error' listener it is emitted again and so thrown, as any stream error is.
+  const onDuplexError = (err) => {
+    duplex.removeListener("error", onDuplexError);
+    duplex.destroy();
+    if (duplex.listenerCount("error") === 0) duplex.emit("error", err);
+  };
+  duplex.on("error", onDuplexError);
   duplex.on("end", () => {
     ended = true;
     if (!duplex.destroyed && duplex._writableState.finished) duplex.destroy();
