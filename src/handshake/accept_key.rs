@@ -90,7 +90,9 @@ pub fn accept_key(key: &str) -> String {
     let mut out = [0u8; ACCEPT_LEN];
     accept_key_into(key.as_bytes(), &mut out);
     // base64 is ASCII: one allocation of the right size
-    core::str::from_utf8(&out).map(String::from).unwrap_or_default()
+    core::str::from_utf8(&out)
+        .map(String::from)
+        .unwrap_or_default()
 }
 
 /// [`accept_key`] written into `out` as ASCII bytes, without allocating (for callers that keep
