@@ -1451,6 +1451,14 @@ export class WebSocketServer extends EventEmitter {
         this.#reject(outcome, socket, req);
         return;
       }
+      if (typeof chosen === "string" && chosen && outcome.protocol !== chosen) {
+        // The app chose a protocol the core will not answer (the client did not offer it). ws
+        // would send it and the client would fail the connection; here the handshake fails
+        // at once (500), never silently without the protocol the app asked for.
+        this.#emitSafe("wsClientError", Object.assign(new Error(`handleProtocols chose a subprotocol the client did not offer: ${chosen}`), { code: "unoffered-subprotocol" }), socket, req);
+        abortHandshake(socket, 500);
+        return;
+      }
     }
     if (socket.destroyed || !socket.writable || socket.readable === false) {
       socket.destroy(); // the client went away (or half-closed) while the request was decided
