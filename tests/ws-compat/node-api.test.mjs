@@ -390,3 +390,18 @@ test("followRedirects: redirect (url, request) is emitted; credentials are dropp
   redirector.close();
   await closeServer(target);
 });
+
+test("handleProtocols choosing an unoffered subprotocol fails the handshake (never answered without it)", { timeout: 10_000 }, async () => {
+  const wss = new WebSocketServer({ port: 0, host: "127.0.0.1", handleProtocols: () => "nope" });
+  await once(wss, "listening");
+  const refused = [];
+  wss.on("wsClientError", (err) => refused.push(err.code));
+  wss.on("connection", () => assert.fail("must not connect"));
+  const ws = new WebSocket(`ws://127.0.0.1:${wss.address().port}/`, ["a"]);
+  const errors = [];
+  ws.on("error", (err) => errors.push(err.message));
+  assert.equal(await closeOf(ws), 1006);
+  assert.deepEqual(errors, ["Unexpected server response: 500"]);
+  assert.deepEqual(refused, ["unoffered-subprotocol"]);
+  await closeServer(wss);
+});
