@@ -1253,6 +1253,8 @@ function abortHandshake(socket, status, message, headers) {
 
 /** A WebSocket server on a Node `http`/`https` server (its own, `options.server`, or `noServer`). */
 const RUNNING = 0, SERVER_CLOSING = 1, SERVER_CLOSED = 2;
+/** Sockets a handleUpgrade call has taken (weakly held). */
+const upgradedSockets = new WeakSet();
 
 export class WebSocketServer extends EventEmitter {
   #server = null;
@@ -1344,6 +1346,14 @@ export class WebSocketServer extends EventEmitter {
    * `verifyClient` chose (401 by default). Synchronous unless a predicate returns a Promise.
    */
   handleUpgrade(req, socket, head, callback) {
+    // Two servers answering one socket (a `server` option plus a manual handleUpgrade, say)
+    // would write two responses: a misconfiguration, thrown as ws does.
+    if (socket !== null && typeof socket === "object") {
+      if (upgradedSockets.has(socket)) {
+        throw new Error("server.handleUpgrade() was called more than once with the same socket, possibly due to a misconfiguration");
+      }
+      upgradedSockets.add(socket);
+    }
     if (this.#state !== RUNNING) {
       // ws 8: a closed server answers later upgrades 503.
       abortHandshake(socket, 503);
