@@ -1116,7 +1116,6 @@ export class WebSocket extends EventEmitter {
 
   #finish(code, reason) {
     if (this.#readyState === CLOSED && !this.#conn) return;
-    this.#dropQueue();
     this.#readyState = CLOSED;
     live.delete(this);
     clearTimeout(this.#closeTimer);
