@@ -883,8 +883,11 @@ export class WebSocket extends EventEmitter {
   _fail(err) {
     if (this.#readyState === CLOSED) return;
     this.#handshake = null;
-    this.#readyState = CLOSED;
+    // As ws: CLOSING while `error` is emitted, CLOSED from `close` on.
+    this.#readyState = CLOSING;
     this.#emitError(err);
+    if (this.#readyState === CLOSED) return; // an error listener's terminate() already closed it
+    this.#readyState = CLOSED;
     this._emit("close", 1006, Buffer.alloc(0));
   }
 
