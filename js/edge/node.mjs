@@ -792,6 +792,8 @@ export class WebSocket extends EventEmitter {
       this.#abortHandshake();
       return;
     }
+    // A failed or aborted opening handshake is already on its way to `close`.
+    if (this.#readyState === CLOSING && !this.#socket && !this.#handshake) return;
     this.#readyState = CLOSING;
     this.#dropQueue();
     if (this.#socket) this.#socket.destroy();
