@@ -792,6 +792,8 @@ export class WebSocket extends EventEmitter {
       this.#abortHandshake();
       return;
     }
+    // A failed or aborted opening handshake is already on its way to `close`.
+    if (this.#readyState === CLOSING && !this.#socket && !this.#handshake) return;
     this.#readyState = CLOSING;
     this.#dropQueue();
     if (this.#socket) this.#socket.destroy();
@@ -883,8 +885,11 @@ export class WebSocket extends EventEmitter {
   _fail(err) {
     if (this.#readyState === CLOSED) return;
     this.#handshake = null;
-    this.#readyState = CLOSED;
+    // As ws: CLOSING while `error` is emitted, CLOSED from `close` on.
+    this.#readyState = CLOSING;
     this.#emitError(err);
+    if (this.#readyState === CLOSED) return; // an error listener's terminate() already closed it
+    this.#readyState = CLOSED;
     this._emit("close", 1006, Buffer.alloc(0));
   }
 
@@ -1116,7 +1121,6 @@ export class WebSocket extends EventEmitter {
 
   #finish(code, reason) {
     if (this.#readyState === CLOSED && !this.#conn) return;
-    this.#dropQueue();
     this.#readyState = CLOSED;
     live.delete(this);
     clearTimeout(this.#closeTimer);
@@ -1253,6 +1257,8 @@ function abortHandshake(socket, status, message, headers) {
 
 /** A WebSocket server on a Node `http`/`https` server (its own, `options.server`, or `noServer`). */
 const RUNNING = 0, SERVER_CLOSING = 1, SERVER_CLOSED = 2;
+/** Sockets a handleUpgrade call has taken (weakly held). */
+const upgradedSockets = new WeakSet();
 
 export class WebSocketServer extends EventEmitter {
   #server = null;
@@ -1344,6 +1350,14 @@ export class WebSocketServer extends EventEmitter {
    * `verifyClient` chose (401 by default). Synchronous unless a predicate returns a Promise.
    */
   handleUpgrade(req, socket, head, callback) {
+    // Two servers answering one socket (a `server` option plus a manual handleUpgrade, say)
+    // would write two responses: a misconfiguration, thrown as ws does.
+    if (socket !== null && typeof socket === "object") {
+      if (upgradedSockets.has(socket)) {
+        throw new Error("server.handleUpgrade() was called more than once with the same socket, possibly due to a misconfiguration");
+      }
+      upgradedSockets.add(socket);
+    }
     if (this.#state !== RUNNING) {
       // ws 8: a closed server answers later upgrades 503.
       abortHandshake(socket, 503);

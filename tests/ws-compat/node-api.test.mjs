@@ -405,3 +405,24 @@ test("handleProtocols choosing an unoffered subprotocol fails the handshake (nev
   assert.deepEqual(refused, ["unoffered-subprotocol"]);
   await closeServer(wss);
 });
+
+test("handleUpgrade twice with one socket throws ws's misconfiguration error", { timeout: 10_000 }, async () => {
+  const server = http.createServer();
+  const wss = new WebSocketServer({ noServer: true });
+  const thrown = [];
+  server.on("upgrade", (req, socket, head) => {
+    wss.handleUpgrade(req, socket, head, (ws) => ws.close());
+    try {
+      wss.handleUpgrade(req, socket, head, () => assert.fail("second answer"));
+    } catch (err) {
+      thrown.push(err.message);
+    }
+  });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const ws = new WebSocket(`ws://127.0.0.1:${server.address().port}/`);
+  await closeOf(ws);
+  assert.deepEqual(thrown, ["server.handleUpgrade() was called more than once with the same socket, possibly due to a misconfiguration"]);
+  wss.close();
+  server.close();
+});
