@@ -9,6 +9,7 @@ import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import net from "node:net";
+import { rawServer } from "../support/process.mjs";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const cli = process.env.WS101_CLI ?? join(root, "pkg/cli.mjs");
@@ -49,29 +50,6 @@ function frame(opcode, payload) {
   return Buffer.concat([head, payload]);
 }
 
-/** A raw TCP server: `onRequest(socket, head)` once a request head has arrived. */
-async function rawServer(onRequest) {
-  const sockets = new Set();
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-    socket.on("error", () => {});
-    let buf = "";
-    const onData = (chunk) => {
-      buf += chunk.toString("latin1");
-      if (buf.includes("\r\n\r\n")) {
-        socket.off("data", onData);
-        onRequest(socket, buf);
-      }
-    };
-    socket.on("data", onData);
-  });
-  await new Promise((r) => server.listen(0, "127.0.0.1", r));
-  return {
-    url: `ws://127.0.0.1:${server.address().port}/`,
-    close: () => new Promise((r) => { for (const s of sockets) s.destroy(); server.close(r); }),
-  };
-}
 
 /** Answers the 101, then writes `block` as fast as the socket takes it, forever; reads (and drops) or not. */
 function floodServer(block, { read = true } = {}) {

@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 import net from "node:net";
 import https from "node:https";
 import { WebSocketServer as WSServer } from "ws";
-import { freePort, start, waitForHttp } from "../support/process.mjs";
+import { freePort, rawServer, start, waitForHttp } from "../support/process.mjs";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const cli = join(root, "pkg/cli.mjs");
@@ -55,29 +55,6 @@ function assertHealthy(report, { echo = true } = {}) {
   assert.ok(report.timings.connectMs >= 0 && report.timings.handshakeMs >= 0);
 }
 
-/** A raw TCP server: `onRequest(socket, head)` once a request head (up to CRLFCRLF) has arrived. */
-async function rawServer(onRequest) {
-  const sockets = new Set();
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-    socket.on("error", () => {});
-    let buf = "";
-    const onData = (chunk) => {
-      buf += chunk.toString("latin1");
-      if (buf.includes("\r\n\r\n")) {
-        socket.off("data", onData);
-        onRequest(socket, buf);
-      }
-    };
-    socket.on("data", onData);
-  });
-  await new Promise((r) => server.listen(0, "127.0.0.1", r));
-  return {
-    url: `ws://127.0.0.1:${server.address().port}/`,
-    close: () => new Promise((r) => { for (const s of sockets) s.destroy(); server.close(r); }),
-  };
-}
 
 const acceptFor = (head) => createHash("sha1").update(/sec-websocket-key:\s*(\S+)/i.exec(head)[1] + GUID).digest("base64");
 

@@ -47,3 +47,27 @@ export async function waitForHttp(url, timeoutMs = 20000, proc) {
     }
   }
 }
+
+/** A raw TCP server: `onRequest(socket, head)` once a request head (up to CRLFCRLF) has arrived. */
+export async function rawServer(onRequest) {
+  const sockets = new Set();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+    socket.on("error", () => {});
+    let buf = "";
+    const onData = (chunk) => {
+      buf += chunk.toString("latin1");
+      if (buf.includes("\r\n\r\n")) {
+        socket.off("data", onData);
+        onRequest(socket, buf);
+      }
+    };
+    socket.on("data", onData);
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  return {
+    url: `ws://127.0.0.1:${server.address().port}/`,
+    close: () => new Promise((r) => { for (const s of sockets) s.destroy(); server.close(r); }),
+  };
+}

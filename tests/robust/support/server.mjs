@@ -7,7 +7,7 @@
 //   startEcho({ impl, path: "/chat" })  → tests/robust/support/echo-server.mjs --impl … --path /chat
 import { spawn } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
+import { freePort } from "../../support/process.mjs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -18,17 +18,8 @@ export const KiB = 1024;
 export const MiB = 1024 * 1024;
 export const GiB = 1024 * MiB;
 
-/** A free TCP port on 127.0.0.1 (echo.mjs needs a concrete PORT: 0 would print "listening on …:0"). */
-export async function freePort() {
-  return await new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
+// A free TCP port on 127.0.0.1 (echo.mjs needs a concrete PORT: 0 would print "listening on …:0").
+export { freePort };
 
 /** VmRSS and VmHWM (peak RSS) of a process in bytes, or null once it is gone. */
 export function memoryOf(pid) {
