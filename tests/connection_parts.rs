@@ -163,7 +163,8 @@ fn control_frames_wait_for_a_streamed_frame_to_end() {
     c.receive_in_place(&mut ping, &mut events);
     assert_eq!(c.output(), b"\x82\x0412");
     c.send_message_part(b"34", true).unwrap();
-    assert_eq!(c.take_output(), b"\x82\x041234\x89\x01p\x8a\x01q");
+    // The pong owed (only the latest) first, then our own control frames in order.
+    assert_eq!(c.take_output(), b"\x82\x041234\x8a\x01q\x89\x01p");
     // Compressed messages are framed part by part, so control frames go between fragments.
     let deflate = Config::default()
         .with_deflate(Some(DeflateParams::default()))
@@ -176,6 +177,69 @@ fn control_frames_wait_for_a_streamed_frame_to_end() {
     let out = c.take_output();
     assert_eq!(out[0], 0x41, "first fragment: RSV1, text, no FIN");
     assert!(out.windows(3).any(|w| w == b"\x89\x01p"));
+}
+
+#[test]
+fn a_close_during_a_streamed_frame_waits_for_its_end() {
+    // Found in review: the peer's Close (answered, so our state is Closed) arrives while a
+    // frame is half sent: the frame is still finished, then our Close follows.
+    let mut c = Connection::new(Role::Server, Config::default());
+    c.begin_message(Opcode::Binary, 4).unwrap();
+    c.send_message_part(b"12", false).unwrap();
+    let mut close = vec![];
+    ws101::frame::encode_frame(
+        &mut close,
+        Opcode::Close,
+        true,
+        false,
+        b"\x03\xe8",
+        Some([1, 2, 3, 4]),
+    );
+    let mut events = vec![];
+    c.receive_in_place(&mut close, &mut events);
+    assert!(!c.should_close_transport(), "not before the frame is whole");
+    for _ in 0..1000 {
+        // A ping flood meanwhile keeps one pong, not a thousand.
+        let mut ping = vec![];
+        ws101::frame::encode_frame(
+            &mut ping,
+            Opcode::Ping,
+            true,
+            false,
+            b"p",
+            Some([1, 2, 3, 4]),
+        );
+        c.receive_in_place(&mut ping, &mut events);
+    }
+    c.send_message_part(b"34", true).unwrap();
+    assert_eq!(c.take_output(), b"\x82\x041234\x88\x02\x03\xe8");
+    assert!(c.should_close_transport());
+
+    // With defer_close, a Close released mid-frame goes after the frame too.
+    let mut c = Connection::new(Role::Server, Config::default().with_defer_close(true));
+    let mut wire = vec![];
+    ws101::frame::encode_frame(
+        &mut wire,
+        Opcode::Binary,
+        true,
+        false,
+        b"hi",
+        Some([1, 2, 3, 4]),
+    );
+    ws101::frame::encode_frame(
+        &mut wire,
+        Opcode::Close,
+        true,
+        false,
+        b"\x03\xe8",
+        Some([1, 2, 3, 4]),
+    );
+    c.receive_in_place(&mut wire, &mut events);
+    c.begin_message(Opcode::Binary, 2).unwrap();
+    c.send_message_part(b"a", false).unwrap();
+    c.release_close();
+    c.send_message_part(b"b", true).unwrap();
+    assert_eq!(c.take_output(), b"\x82\x02ab\x88\x02\x03\xe8");
 }
 
 #[test]

@@ -73,8 +73,10 @@ pub struct Connection {
     resuming: bool,
     /// A message being sent in parts ([`Connection::begin_message`]).
     sending: Option<Box<Sending>>,
-    /// Control frames queued while a data frame's payload is still being sent in parts.
+    /// Control frames queued while a data frame's payload is still being sent in parts, and
+    /// the latest pong owed meanwhile.
     held_control: Vec<u8>,
+    held_pong: Vec<u8>,
 }
 
 /// Whether a receive loop goes on after delivering a message.
@@ -141,6 +143,7 @@ impl Connection {
             resuming: false,
             sending: None,
             held_control: Vec::new(),
+            held_pong: Vec::new(),
         }
     }
 
@@ -195,6 +198,8 @@ impl Connection {
     pub fn should_close_transport(&self) -> bool {
         self.state == State::Closed
             && self.deferred_close.is_empty()
+            && self.held_control.is_empty()
+            && !self.in_streamed_frame()
             && (self.role == Role::Server || self.failed || !self.clean)
     }
 
@@ -208,7 +213,12 @@ impl Connection {
     /// from then on nothing more can be sent (RFC 6455 §5.5.1). No-op when none is held.
     pub fn release_close(&mut self) {
         if !self.deferred_close.is_empty() {
-            self.output.append(&mut self.deferred_close);
+            // Never inside the payload of a frame being sent in parts: after it (§5.4).
+            if self.in_streamed_frame() {
+                self.held_control.append(&mut self.deferred_close);
+            } else {
+                self.output.append(&mut self.deferred_close);
+            }
         }
     }
 
@@ -809,8 +819,15 @@ impl Connection {
             Role::Server => None,
         };
         if opcode.is_control() && self.in_streamed_frame() {
-            // Not inside a data frame's payload (RFC 6455 §5.4): after it.
-            encode_frame(&mut self.held_control, opcode, fin, rsv1, payload, mask);
+            // Not inside a data frame's payload (RFC 6455 §5.4): after it. Of the pongs owed
+            // meanwhile only the latest is kept (§5.5.3 allows answering only the most recent
+            // ping), so a ping flood cannot grow this.
+            if opcode == Opcode::Pong {
+                self.held_pong.clear();
+                encode_frame(&mut self.held_pong, opcode, fin, rsv1, payload, mask);
+            } else {
+                encode_frame(&mut self.held_control, opcode, fin, rsv1, payload, mask);
+            }
             return Ok(());
         }
         encode_frame(&mut self.output, opcode, fin, rsv1, payload, mask);

@@ -99,7 +99,10 @@ impl Connection {
     }
 
     fn write_part(&mut self, s: &mut Sending, payload: &[u8], fin: bool) -> Result<(), UsageError> {
-        if !self.can_send() {
+        // A frame already under way is finished even after a Close was queued or received:
+        // the Close waits behind it (held), and a cut frame would corrupt the stream.
+        let frame_under_way = s.single.is_some() && !s.first_frame;
+        if !self.can_send() && !frame_under_way {
             return Err(UsageError::AlreadyClosed);
         }
         let sent = s.sent.saturating_add(payload.len() as u64);
@@ -246,9 +249,8 @@ impl Connection {
 
     /// Control frames held while a frame was streamed go out after it.
     fn release_held_control(&mut self) {
-        if !self.held_control.is_empty() {
-            self.output.append(&mut self.held_control);
-        }
+        self.output.append(&mut self.held_pong);
+        self.output.append(&mut self.held_control);
     }
 
     /// A message that cannot be finished: no more data may follow it on the wire.
@@ -258,6 +260,7 @@ impl Connection {
         }
         // A frame cut short: nothing valid can follow it, not even a Close.
         self.held_control.clear();
+        self.held_pong.clear();
         self.state = State::Closed;
         self.failed = true;
     }
