@@ -590,17 +590,8 @@ impl Connection {
     /// [`Connection::send_binary`] / [`Connection::send_text`] instead. For text the caller
     /// guarantees the payload is UTF-8 (RFC 6455 §5.6).
     pub fn send_header_only(&mut self, opcode: Opcode, len: usize) -> Result<bool, UsageError> {
-        if !matches!(opcode, Opcode::Text | Opcode::Binary) {
-            return Err(UsageError::NotADataOpcode);
-        }
-        if !self.can_send() {
-            return Err(UsageError::AlreadyClosed);
-        }
-        if self.sending.is_some() {
-            return Err(UsageError::MessageInProgress);
-        }
-        let compressed = self.deflate.is_some() && len >= self.config.deflate_threshold;
-        let fragmented = matches!(self.config.fragment_size, Some(size) if size > 0 && len > size);
+        self.check_new_message(opcode)?;
+        let (compressed, fragmented) = self.framing(len as u64);
         if self.role == Role::Client || compressed || fragmented {
             return Ok(false);
         }
@@ -615,6 +606,31 @@ impl Connection {
         }
         .encode(&mut self.output);
         Ok(true)
+    }
+
+    /// Whether a new data message may start now (RFC 6455 §5.6, §5.4, §5.5.1).
+    fn check_new_message(&self, opcode: Opcode) -> Result<(), UsageError> {
+        if !matches!(opcode, Opcode::Text | Opcode::Binary) {
+            return Err(UsageError::NotADataOpcode);
+        }
+        if !self.can_send() {
+            return Err(UsageError::AlreadyClosed);
+        }
+        if self.sending.is_some() {
+            return Err(UsageError::MessageInProgress);
+        }
+        Ok(())
+    }
+
+    /// How a message of `len` bytes goes on the wire: compressed (at least
+    /// [`Config::deflate_threshold`] with permessage-deflate, RFC 7692 §7.2.1), and split into
+    /// frames by [`Config::fragment_size`] (RFC 6455 §5.4).
+    fn framing(&self, len: u64) -> (bool, bool) {
+        let threshold = u64::try_from(self.config.deflate_threshold).unwrap_or(u64::MAX);
+        let compressed = self.deflate.is_some() && len >= threshold;
+        let fragmented =
+            matches!(self.config.fragment_size, Some(size) if size > 0 && len > size as u64);
+        (compressed, fragmented)
     }
 
     /// Sends a binary message (RFC 6455 §5.6), fragmented per [`Config::fragment_size`] (§5.4).

@@ -40,19 +40,8 @@ impl Connection {
     /// Starts a `Text` or `Binary` message of `len` bytes to be given in parts with
     /// [`Connection::send_message_part`]. Nothing is written yet.
     pub fn begin_message(&mut self, opcode: Opcode, len: u64) -> Result<(), UsageError> {
-        if !matches!(opcode, Opcode::Text | Opcode::Binary) {
-            return Err(UsageError::NotADataOpcode);
-        }
-        if !self.can_send() {
-            return Err(UsageError::AlreadyClosed);
-        }
-        if self.sending.is_some() {
-            return Err(UsageError::MessageInProgress);
-        }
-        let threshold = u64::try_from(self.config.deflate_threshold).unwrap_or(u64::MAX);
-        let compress = self.deflate.is_some() && len >= threshold;
-        let split =
-            matches!(self.config.fragment_size, Some(size) if size > 0 && len > size as u64);
+        self.check_new_message(opcode)?;
+        let (compress, split) = self.framing(len);
         self.sending = Some(Box::new(Sending {
             opcode,
             announced: len,
