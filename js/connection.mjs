@@ -51,6 +51,19 @@ function shapeOwned(bytes, binaryType) {
   return bytes;
 }
 
+/** `n` uninitialised bytes: a Buffer in Node (as `ws` hands out), else a Uint8Array. */
+const bytesLike = NodeBuffer ? (n) => NodeBuffer.allocUnsafe(n) : (n) => new Uint8Array(n);
+
+/** `chunks` (of `total` bytes, counted when omitted) as one buffer; one chunk is returned as is. */
+function join(chunks, total) {
+  if (chunks.length === 1) return chunks[0];
+  total ??= chunks.reduce((sum, c) => sum + c.byteLength, 0);
+  const out = bytesLike(total);
+  let at = 0;
+  for (const c of chunks) { out.set(c, at); at += c.byteLength; }
+  return out;
+}
+
 /** The bytes of any BufferSource, as a Uint8Array over the same memory (no copy). */
 function bytesOf(data, what) {
   if (data instanceof Uint8Array) return data;
@@ -230,11 +243,11 @@ export class Connection {
   /** @param {string | Uint8Array} text */
   sendText(text) {
     if (typeof text === "string") {
-      if (text.length > WINDOW / 3) return this.#concat(this.#sendParts(encodeUtf8(text), false));
+      if (text.length > WINDOW / 3) return join(this.#sendParts(encodeUtf8(text), false));
       this.#raw.sendText(text);
     } else {
       const bytes = bytesOf(text, "sendText(text)");
-      if (bytes.byteLength > WINDOW) return this.#concat(this.#sendParts(bytes, false));
+      if (bytes.byteLength > WINDOW) return join(this.#sendParts(bytes, false));
       this.#raw.sendTextBytes(bytes);
     }
     return this.#copyOutput();
@@ -265,7 +278,7 @@ export class Connection {
   /** @param {Uint8Array | ArrayBufferView | ArrayBuffer} data */
   sendBinary(data) {
     const bytes = bytesOf(data, "sendBinary(data)");
-    if (bytes.byteLength > WINDOW) return this.#concat(this.#sendParts(bytes, true));
+    if (bytes.byteLength > WINDOW) return join(this.#sendParts(bytes, true));
     this.#raw.sendBinary(bytes);
     return this.#copyOutput();
   }
@@ -321,21 +334,11 @@ export class Connection {
     return chunks;
   }
 
-  #concat(chunks) {
-    if (chunks.length === 1) return chunks[0];
-    let total = 0;
-    for (const c of chunks) total += c.byteLength;
-    const out = NodeBuffer ? NodeBuffer.allocUnsafe(total) : new Uint8Array(total);
-    let at = 0;
-    for (const c of chunks) { out.set(c, at); at += c.byteLength; }
-    return out;
-  }
-
   /** The waiting output copied out of wasm memory; the core keeps its buffer for reuse. */
   #copyOutput() {
     const len = this.#raw.outputLength();
     const view = new Uint8Array(this.#memory.buffer, this.#raw.outputPointer(), len);
-    const copy = NodeBuffer ? NodeBuffer.allocUnsafe(len) : new Uint8Array(len);
+    const copy = bytesLike(len);
     copy.set(view);
     this.#raw.clearOutput();
     return copy;
@@ -412,7 +415,7 @@ export class Connection {
 
   /** Copies one part out of wasm memory; returns the joined message after the last part, else null. */
   #part(view, fin) {
-    const copy = NodeBuffer ? NodeBuffer.allocUnsafe(view.length) : new Uint8Array(view.length);
+    const copy = bytesLike(view.length);
     copy.set(view);
     if (fin && this.#parts.length === 0) return copy;
     if (copy.length > 0) {
@@ -420,10 +423,7 @@ export class Connection {
       this.#partsLength += copy.length;
     }
     if (!fin) return null;
-    const parts = this.#parts;
-    const joined = NodeBuffer ? NodeBuffer.allocUnsafe(this.#partsLength) : new Uint8Array(this.#partsLength);
-    let at = 0;
-    for (const p of parts) { joined.set(p, at); at += p.length; }
+    const joined = join(this.#parts, this.#partsLength);
     this.#parts = [];
     this.#partsLength = 0;
     return joined;
