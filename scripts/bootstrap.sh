@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Idempotent set-up for ws101 on a bare Debian machine with rustup, Node and Python.
 # Installs only what is missing: the wasm32 target, the wasm-bindgen CLI matching Cargo.lock,
-# wasm-pack, geckodriver, Debian's Chromium + chromedriver and Firefox ESR, npm dev packages
+# wasm-pack, geckodriver, Debian's Chromium + chromedriver, Firefox ESR, redis-server and
+# prometheus (+ promtool), npm dev packages
 # from package-lock.json and the Python peers used by interop tests.
 # Usage: scripts/bootstrap.sh [--no-browsers]
 set -euo pipefail
@@ -39,9 +40,14 @@ install_cargo_tools() {
 
 install_apt() {
   local want=()
-  command -v chromium >/dev/null || want+=(chromium)
-  command -v chromedriver >/dev/null || want+=(chromium-driver)
-  command -v firefox-esr >/dev/null || command -v firefox >/dev/null || want+=(firefox-esr)
+  if [ "$browsers" = 1 ]; then
+    command -v chromium >/dev/null || want+=(chromium)
+    command -v chromedriver >/dev/null || want+=(chromium-driver)
+    command -v firefox-esr >/dev/null || command -v firefox >/dev/null || want+=(firefox-esr)
+  fi
+  # real servers the tests start on 127.0.0.1: Redis (app pub/sub), Prometheus + promtool (exporter)
+  command -v redis-server >/dev/null || want+=(redis-server)
+  command -v prometheus >/dev/null || want+=(prometheus)
   if [ ${#want[@]} -gt 0 ]; then
     log "apt-get install ${want[*]}"
     local sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
@@ -65,10 +71,14 @@ install_pip() {
     log "pip install websockets"
     python3 -m pip install -q --disable-pip-version-check 'websockets>=13,<18'
   fi
+  if ! python3 -c 'import h2' 2>/dev/null; then   # an independent RFC 8441 (HTTP/2 extended CONNECT) peer
+    log "pip install h2"
+    python3 -m pip install -q --disable-pip-version-check 'h2>=4.1,<5'
+  fi
 }
 
 # Network-bound installs run beside the CPU-bound cargo builds.
-if [ "$browsers" = 1 ]; then install_apt & pids+=($!); fi
+install_apt & pids+=($!)
 install_npm & pids+=($!)
 install_pip & pids+=($!)
 install_cargo_tools
