@@ -37,6 +37,12 @@ if [ "${BENCH_E2E:-1}" != 0 ]; then
     e2e="(skipped: benches/loadgen did not build)"
   fi
 fi
+native="(skipped: benches/native did not build)"
+# The native receive benchmark: the crate as an rlib beside tungstenite and fastwebsockets.
+if cargo build --quiet --release --manifest-path benches/native/Cargo.toml 2>/dev/null \
+   || cargo build --quiet --release --offline --manifest-path benches/native/Cargo.toml; then
+  native=$(benches/native/target/release/ws101-native-bench --json target/bench/native.json)
+fi
 node benches/node/handshake-equivalence.mjs >&2
 handshake=$(node benches/node/handshake.mjs --json target/bench/handshake.json)
 tables=$(node benches/node/frames.mjs --time "$time_ms" --json target/bench/frames.json)
@@ -59,6 +65,17 @@ tables=$(node benches/node/frames.mjs --time "$time_ms" --json target/bench/fram
   echo "Measured: ${e2e_secs} s per case after 1 s of warm-up."
   echo
   echo "$e2e"
+  echo
+  echo "## Native (Rust): receiving beside tungstenite and fastwebsockets"
+  echo
+  echo "Command: \`cargo run --release --manifest-path benches/native/Cargo.toml\`. The server side of a stream of"
+  echo "masked binary frames (32 MiB per pass), handed over from memory in 64 KiB reads as a socket would;"
+  echo "every library must deliver every message whole (ws101: \`Connection::receive_in_place\` into one reused"
+  echo "read buffer, spanning messages assembled in a buffer handed back with \`Connection::recycle\`;"
+  echo "tungstenite \`WebSocket::read\`; fastwebsockets \`FragmentCollector::read_frame\`). Default allocator."
+  echo "Payload MB/s, best of 3 runs; the ratio is against the better of the two in the same run."
+  echo
+  echo "$native"
   echo
   echo "## Handshake"
   echo

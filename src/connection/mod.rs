@@ -177,6 +177,13 @@ impl Connection {
         self.state
     }
 
+    /// Hands back the buffer of a delivered [`Payload::Owned`] message once the caller is done
+    /// with it: the next message that spans reads is assembled in it instead of a fresh
+    /// allocation (up to [`crate::message::assembler::RECYCLE_MAX`] bytes are kept).
+    pub fn recycle(&mut self, buffer: Vec<u8>) {
+        self.assembler.recycle(buffer);
+    }
+
     /// Whether RSV1 is accepted on first data frames: the hook for permessage-deflate once it
     /// is negotiated (RFC 7692 §6).
     pub fn set_rsv1_allowed(&mut self, allowed: bool) {

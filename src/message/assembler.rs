@@ -47,6 +47,10 @@ enum Kind {
     Binary,
 }
 
+/// The largest payload buffer [`Assembler::recycle`] keeps between messages (1 MiB: the most a
+/// message's first frame reserves up front).
+pub const RECYCLE_MAX: usize = 1 << 20;
+
 /// Reassembles messages from decoder pieces (RFC 6455 §5.4).
 #[derive(Debug, Clone)]
 pub struct Assembler {
@@ -55,6 +59,9 @@ pub struct Assembler {
     compressed: bool,
     message_len: u64,
     buffer: Vec<u8>,
+    /// An emptied payload buffer handed back by the caller ([`Assembler::recycle`]), used for
+    /// the next message that spans chunks instead of a fresh allocation.
+    spare: Vec<u8>,
     utf8: Utf8Validator,
     held_offset: u64,
     control: Vec<u8>,
@@ -70,6 +77,7 @@ impl Assembler {
             compressed: false,
             message_len: 0,
             buffer: Vec::new(),
+            spare: Vec::new(),
             utf8: Utf8Validator::new(),
             held_offset: 0,
             control: Vec::new(),
@@ -92,6 +100,17 @@ impl Assembler {
     /// True while a fragmented message (or a frame spanning chunks) is unfinished.
     pub fn in_message(&self) -> bool {
         self.kind.is_some()
+    }
+
+    /// Keeps `buffer` (the payload of a delivered [`Payload::Owned`] message the caller is
+    /// done with) to assemble the next message in, so a stream of large messages reuses one
+    /// allocation. Buffers larger than [`RECYCLE_MAX`] are dropped: what a connection keeps
+    /// between messages stays bounded.
+    pub fn recycle(&mut self, mut buffer: Vec<u8>) {
+        if buffer.capacity() <= RECYCLE_MAX && buffer.capacity() > self.spare.capacity() {
+            buffer.clear();
+            self.spare = buffer;
+        }
     }
 
     /// Takes one decoder piece. `chunk` is the buffer the piece's range refers to, `base` the
@@ -216,7 +235,7 @@ impl Assembler {
                 }
                 self.kind = Some(kind);
                 self.utf8.reset();
-                self.buffer = Vec::new();
+                self.buffer = core::mem::take(&mut self.spare);
             }
         }
         self.message_len = self.message_len.saturating_add(header.payload_len);

@@ -1,0 +1,219 @@
+//! Native receive throughput: the server side of RFC 6455 §5 (masked binary frames from a
+//! client) read from memory in 64 KiB reads, as a socket would hand them over. Each library
+//! gets the same bytes and must deliver every message whole; the figure is payload MB/s.
+//!
+//!   cargo run --release --manifest-path benches/native/Cargo.toml -- [--json FILE] [--secs S]
+//!
+//! Three runs per case, the best kept (the machine is shared); ratios are against the better of
+//! tungstenite and fastwebsockets in the same run. Default allocator everywhere.
+
+use std::io::{self, Read, Write};
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
+
+const READ: usize = 64 << 10;
+const STREAM_BYTES: usize = 32 << 20;
+
+/// Masked binary frames of `size` bytes each, about `STREAM_BYTES` in all (RFC 6455 §5.2, §5.3).
+fn client_stream(size: usize) -> (Vec<u8>, usize) {
+    let count = (STREAM_BYTES / size).max(4);
+    let payload: Vec<u8> = (0..size).map(|i| (i * 31 + 7) as u8).collect();
+    let mut out = Vec::with_capacity(count * (size + 14));
+    for n in 0..count {
+        let mask = (n as u32).wrapping_mul(0x9E37_79B9).to_be_bytes();
+        ws101::frame::encode_frame(
+            &mut out,
+            ws101::frame::Opcode::Binary,
+            true,
+            false,
+            &payload,
+            Some(mask),
+        );
+    }
+    (out, count)
+}
+
+/// ws101's sans-IO `Connection`: each read is copied into one reused buffer and decoded there.
+fn ws101_run(stream: &[u8], count: usize) -> usize {
+    use ws101::connection::{Config, Connection, Event};
+    let config = Config::default()
+        .with_max_message_size(1 << 30)
+        .with_max_frame_size(1 << 30);
+    let mut conn = Connection::new(ws101::frame::Role::Server, config);
+    let mut events = Vec::new();
+    let mut buf = vec![0u8; READ];
+    let (mut seen, mut bytes) = (0, 0);
+    for piece in stream.chunks(READ) {
+        let read = &mut buf[..piece.len()];
+        read.copy_from_slice(piece);
+        conn.receive_in_place(read, &mut events);
+        for event in events.drain(..) {
+            if let Event::Binary { payload, .. } = event {
+                bytes += payload.bytes(read).len();
+                seen += 1;
+                if let ws101::message::Payload::Owned(buffer) = payload {
+                    conn.recycle(buffer); // done with it: the next large message reuses it
+                }
+            }
+        }
+    }
+    assert_eq!(seen, count, "ws101 delivered every message");
+    bytes
+}
+
+/// A socket stand-in that hands out at most 64 KiB per read and swallows writes.
+struct Reads<'a> {
+    data: &'a [u8],
+    pos: usize,
+}
+
+impl Read for Reads<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = buf.len().min(READ).min(self.data.len() - self.pos);
+        buf[..n].copy_from_slice(&self.data[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
+impl Write for Reads<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl tokio::io::AsyncRead for Reads<'_> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let n = buf.remaining().min(READ).min(self.data.len() - self.pos);
+        let pos = self.pos;
+        buf.put_slice(&self.data[pos..pos + n]);
+        self.pos += n;
+        Poll::Ready(Ok(()))
+    }
+}
+
+impl tokio::io::AsyncWrite for Reads<'_> {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Poll::Ready(Ok(buf.len()))
+    }
+    fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+    fn poll_shutdown(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+}
+
+fn tungstenite_run(stream: &[u8], count: usize) -> usize {
+    use tungstenite::protocol::{Role, WebSocket, WebSocketConfig};
+    let config = WebSocketConfig::default()
+        .max_message_size(Some(1 << 30))
+        .max_frame_size(Some(1 << 30));
+    let reads = Reads {
+        data: stream,
+        pos: 0,
+    };
+    let mut ws = WebSocket::from_raw_socket(reads, Role::Server, Some(config));
+    let (mut seen, mut bytes) = (0, 0);
+    while seen < count {
+        match ws.read().expect("tungstenite read") {
+            tungstenite::Message::Binary(payload) => {
+                bytes += payload.len();
+                seen += 1;
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    bytes
+}
+
+fn fastwebsockets_run(runtime: &tokio::runtime::Runtime, stream: &[u8], count: usize) -> usize {
+    use fastwebsockets::{FragmentCollector, OpCode, Role, WebSocket};
+    runtime.block_on(async {
+        let mut ws = WebSocket::after_handshake(
+            Reads {
+                data: stream,
+                pos: 0,
+            },
+            Role::Server,
+        );
+        ws.set_max_message_size(1 << 30);
+        ws.set_auto_close(false);
+        ws.set_auto_pong(false);
+        let mut ws = FragmentCollector::new(ws);
+        let (mut seen, mut bytes) = (0, 0);
+        while seen < count {
+            let frame = ws.read_frame().await.expect("fastwebsockets read");
+            assert_eq!(frame.opcode, OpCode::Binary);
+            bytes += frame.payload.len();
+            seen += 1;
+        }
+        bytes
+    })
+}
+
+/// Best MB/s of three runs of `run`, each repeated for about `secs` seconds.
+fn measure(secs: f64, mut run: impl FnMut() -> usize) -> f64 {
+    let mut best: f64 = 0.0;
+    for _ in 0..3 {
+        let start = Instant::now();
+        let mut bytes = 0usize;
+        while start.elapsed() < Duration::from_secs_f64(secs) {
+            bytes += run();
+        }
+        best = best.max(bytes as f64 / start.elapsed().as_secs_f64() / 1e6);
+    }
+    best
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let (mut json, mut secs) = (None, 0.5);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--json" => json = args.next(),
+            "--secs" => secs = args.next().and_then(|s| s.parse().ok()).unwrap_or(secs),
+            other => {
+                eprintln!("unknown argument {other}; usage: [--json FILE] [--secs S]");
+                std::process::exit(2);
+            }
+        }
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    println!("| message | ws101 MB/s | tungstenite MB/s | fastwebsockets MB/s | ws101 ÷ better |");
+    println!("|---|--:|--:|--:|--:|");
+    let mut rows = Vec::new();
+    for (label, size) in [
+        ("125 B", 125),
+        ("4 KiB", 4 << 10),
+        ("64 KiB", 64 << 10),
+        ("1 MiB", 1 << 20),
+    ] {
+        let (stream, count) = client_stream(size);
+        let ours = measure(secs, || ws101_run(&stream, count));
+        let tung = measure(secs, || tungstenite_run(&stream, count));
+        let fast = measure(secs, || fastwebsockets_run(&runtime, &stream, count));
+        let ratio = ours / tung.max(fast);
+        println!("| {label} | {ours:.0} | {tung:.0} | {fast:.0} | {ratio:.2}× |");
+        rows.push(format!(
+            "{{\"message\":\"{label}\",\"ws101\":{ours:.1},\"tungstenite\":{tung:.1},\"fastwebsockets\":{fast:.1},\"ratio\":{ratio:.3}}}"
+        ));
+    }
+    if let Some(path) = json {
+        std::fs::write(path, format!("[{}]\n", rows.join(","))).expect("write --json file");
+    }
+}
