@@ -157,6 +157,7 @@ impl Connection {
         let ended = inf.ended;
         let produced = inf.produced;
         let complete = inf.utf8.is_complete();
+        let tail = inf.utf8.held() as u64;
         let ok = self
             .deflate
             .as_mut()
@@ -165,8 +166,8 @@ impl Connection {
             return self.inflate_failed(DeflateError::InvalidCompressedData { offset }, out);
         }
         if opcode == Opcode::Text && !complete {
-            // The text ends inside a code point (RFC 6455 §8.1).
-            let index = produced.saturating_sub(1);
+            // The text ends inside a code point (RFC 6455 §8.1): index its first byte.
+            let index = produced.saturating_sub(tail);
             return self.inflate_failed(DeflateError::InvalidUtf8 { offset, index }, out);
         }
         self.inflating = None;

@@ -107,7 +107,12 @@ impl Connection {
         if s.opcode == Opcode::Text {
             let held = utf8.held();
             let complete = utf8.feed(payload).and_then(|()| match fin {
-                true => utf8.finish().map_err(|_| held + payload.len()),
+                // Ends inside a code point: point at the byte where that code point starts.
+                true => {
+                    let tail = utf8.held();
+                    utf8.finish()
+                        .map_err(|_| (held + payload.len()).saturating_sub(tail))
+                }
                 false => Ok(()),
             });
             if let Err(at) = complete {
