@@ -138,10 +138,18 @@ impl RawConnection {
     /// Processes the first `len` bytes of the input buffer. Returns the number of events, with
     /// bit 31 set when the call stopped early (read the events, then call [`Self::resume`])
     /// and bit 30 when JS must call [`Self::release`] after reading them.
-    pub fn receive(&mut self, len: usize) -> u32 {
+    pub fn receive(&mut self, len: f64) -> Result<u32, JsValue> {
+        let len = length(len, "receive(len)")?;
+        let size = with_input(|input| input.len()).unwrap_or(0);
+        if len > size {
+            // Past the window there is nothing to read: refuse, never report "more" forever.
+            return Err(range_error(&format!(
+                "receive(len): {len} is beyond the input buffer ({size} bytes)"
+            )));
+        }
         self.input_len = len;
         self.input_pos = 0;
-        self.step()
+        Ok(self.step())
     }
 
     /// Goes on where the last [`Self::receive`] or `resume` stopped (same return value).

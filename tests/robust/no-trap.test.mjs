@@ -350,6 +350,19 @@ test("RawConnection: allocation failures are RangeErrors, not traps", () => {
   assert.ok(calls > 0);
 });
 
+test("RawConnection.receive: a length past the input buffer is a RangeError, not 'more' forever", () => {
+  const raw = new RawConnection(true, {});
+  const ptr = raw.inputBuffer(4);
+  new Uint8Array(wasmMemory().buffer, ptr, 4).set([0x82, 0x80, 1, 2]); // a masked binary frame, key cut short
+  const size = 256 * 1024; // the shared input window
+  for (const n of [size + 1, 2 ** 31, -1, NaN]) {
+    assert.throws(() => raw.receive(n), RangeError, `receive(${n})`);
+  }
+  const MORE = 2 ** 31;
+  assert.equal(raw.receive(4) & MORE, 0, "a length inside the buffer is read to its end");
+  raw.free();
+});
+
 // ---- the hostile sweep ------------------------------------------------------------------------
 // A JS exception that unwinds through wasm frames skips Rust's stack-pointer restore: each one
 // leaks stack, and after ~1,000 of them every call fails with "memory access out of bounds". So
