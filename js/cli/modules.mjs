@@ -99,7 +99,7 @@ export function parseModules(text, file = "config") {
   }
   if (doc === null || doc === undefined) doc = {};
   if (!isMap(doc)) fail(file, "must be a map with a `modules` key");
-  known(doc, ["modules"], file);
+  for (const key of Object.keys(doc)) if (key !== "modules") fail(`${file}: ${key}`, "unknown key (known: modules)");
   const modules = new Map();
   if (doc.modules !== undefined && doc.modules !== null) {
     if (!isMap(doc.modules)) fail(`${file}: modules`, "must be a map of module name to settings");
