@@ -3,22 +3,13 @@
 // compute accept values, print frames. The protocol is ws101's wasm core (buildRequest/
 // parseResponse, Connection, acceptKey, encodeFrame); the files in cli/ only drive sockets, timers
 // and output. Exit codes: 0 healthy, 1 a check failed, 2 could not connect or no response, 3 usage.
-import { readFileSync } from "node:fs";
 import { cmdAccept } from "./cli/accept.mjs";
 import { cmdExporter } from "./cli/exporter.mjs";
 import { cmdFrame } from "./cli/frame.mjs";
 import { HELP } from "./cli/help.mjs";
 import { cmdProbe } from "./cli/probe-command.mjs";
 import { err_, escapeText, out } from "./cli/text.mjs";
-import { EXIT_OK, EXIT_USAGE, UsageError } from "./cli/usage.mjs";
-
-function version() {
-  try {
-    return JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8")).version;
-  } catch {
-    return "unknown (no package.json beside the CLI)";
-  }
-}
+import { EXIT_OK, EXIT_USAGE, packageVersion, UsageError } from "./cli/usage.mjs";
 
 async function main(argv) {
   const [command, ...rest] = argv;
@@ -33,7 +24,7 @@ async function main(argv) {
       case "-V":
       case "--version":
       case "version":
-        out(`ws101 ${version()}`);
+        out(`ws101 ${packageVersion()}`);
         return EXIT_OK;
       case "help":
         if (rest[0] && !HELP[rest[0]]) throw new UsageError(`no command ${JSON.stringify(rest[0])}`);

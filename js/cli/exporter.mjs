@@ -4,7 +4,6 @@
 // (Prometheus' X-Prometheus-Scrape-Timeout-Seconds less half a second, or --timeout) that counts
 // the wait for a slot too, so a slow target costs one slot until its deadline and never more.
 import http from "node:http";
-import { readFileSync } from "node:fs";
 import { HELP } from "./help.mjs";
 import { DEFAULT_EXPORTER_LISTEN, DEFAULT_MAX_CONCURRENT, DEFAULT_PROBE_DEADLINE, MAX_QUEUED } from "./limits.mjs";
 import { CONTENT_TYPE, Exposition, probeMetrics } from "./metrics.mjs";
@@ -14,7 +13,7 @@ import { wholeNumber } from "./probe-command.mjs";
 import { humanReport } from "./report.mjs";
 import { makeSpec } from "./spec.mjs";
 import { err_, out } from "./text.mjs";
-import { EXIT_OK, parse, parseDuration, UsageError } from "./usage.mjs";
+import { EXIT_OK, packageVersion, parse, parseDuration, UsageError } from "./usage.mjs";
 
 const SCRAPE_OFFSET_MS = 500; // left for Prometheus to receive the answer (blackbox: --timeout-offset)
 
@@ -50,10 +49,6 @@ function hostPort(text) {
   return { host: m[1] ?? (m[2] || "0.0.0.0"), port };
 }
 
-function version() {
-  try { return JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")).version; } catch { return "unknown"; }
-}
-
 export async function cmdExporter(args) {
   const { values, positionals } = parse(args, {
     listen: { type: "string" },
@@ -67,7 +62,7 @@ export async function cmdExporter(args) {
   const modules = loadModules(values.config);
   const slots = new Slots(values["max-concurrent"] === undefined ? DEFAULT_MAX_CONCURRENT : wholeNumber(values["max-concurrent"], "--max-concurrent", 1, 10000));
   const fallbackDeadline = values.timeout === undefined ? DEFAULT_PROBE_DEADLINE : parseDuration(values.timeout, "--timeout");
-  const stats = { probes: new Map(), unknownModule: 0, badTarget: 0, rejected: 0, started: Date.now() / 1000, ver: version() };
+  const stats = { probes: new Map(), unknownModule: 0, badTarget: 0, rejected: 0, started: Date.now() / 1000, ver: packageVersion() };
   const count = (module, result) => {
     const key = `${module}\0${result}`;
     stats.probes.set(key, (stats.probes.get(key) ?? 0) + 1);

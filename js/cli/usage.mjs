@@ -1,5 +1,6 @@
 // Command-line parsing shared by every `ws101` command: exit codes, usage errors with clean
 // messages, durations with units, hex arguments, ws101's typed errors as one line.
+import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 
 export const EXIT_OK = 0, EXIT_CHECK = 1, EXIT_CONNECT = 2, EXIT_USAGE = 3;
@@ -86,4 +87,13 @@ export function parseHex(text, what) {
 export function typedError(err) {
   const where = [err.rfc, err.header].filter(Boolean).join(", ");
   return `${err.code}${where ? ` (${where})` : ""}: ${err.message}`;
+}
+
+/** The installed package's version (pkg/package.json beside the CLI). */
+export function packageVersion() {
+  try {
+    return JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")).version;
+  } catch {
+    return "unknown (no package.json beside the CLI)";
+  }
 }

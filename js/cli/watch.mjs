@@ -26,6 +26,7 @@ export async function watch(spec, everyMs, { json = null, stream = process.stdou
   };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
+  stream.on("error", stop); // the reader went away (EPIPE: `… --every 1s | head`): stop quietly
   if (!lines) write(`ws101 probe ${spec.url} every ${formatDuration(everyMs)} (Ctrl-C stops)`);
 
   while (!stopping) {
@@ -53,6 +54,7 @@ export async function watch(spec, everyMs, { json = null, stream = process.stdou
   }
   process.off("SIGINT", stop);
   process.off("SIGTERM", stop);
+  if (stream.destroyed || stream.writableEnded) return stats.failed === 0 && stats.runs > 0 ? EXIT_OK : EXIT_CHECK;
 
   const sorted = [...stats.totals].sort((a, b) => a - b);
   const summary = {
