@@ -13,7 +13,7 @@ import { wholeNumber } from "./probe-command.mjs";
 import { humanReport } from "./report.mjs";
 import { makeSpec } from "./spec.mjs";
 import { err_, out } from "./text.mjs";
-import { EXIT_OK, packageVersion, parse, parseDuration, UsageError } from "./usage.mjs";
+import { EXIT_OK, formatDuration, packageVersion, parse, parseDuration, UsageError } from "./usage.mjs";
 
 const SCRAPE_OFFSET_MS = 500; // left for Prometheus to receive the answer (blackbox: --timeout-offset)
 
@@ -87,18 +87,23 @@ export async function cmdExporter(args) {
       return plain(400, `Bad target ${JSON.stringify(target)}: ${err.message}`);
     }
     const scrape = Number(req.headers["x-prometheus-scrape-timeout-seconds"]);
-    const deadline = Number.isFinite(scrape) && scrape > 0 ? Math.max(scrape * 1000 - SCRAPE_OFFSET_MS, 100) : fallbackDeadline;
-    const signal = AbortSignal.timeout(deadline);
+    const fromScrape = Number.isFinite(scrape) && scrape > 0;
+    const deadline = fromScrape ? Math.max(scrape * 1000 - SCRAPE_OFFSET_MS, 100) : fallbackDeadline;
+    const limit = new AbortController();
+    const why = fromScrape ? `${formatDuration(deadline)}: the scrape timeout ${formatDuration(scrape * 1000)} less ${SCRAPE_OFFSET_MS} ms` : `--timeout ${formatDuration(deadline)}`;
+    const timer = setTimeout(() => limit.abort(new Error(why)), deadline);
+    const signal = limit.signal;
     // The client went away (Prometheus gave up): stop probing for it.
     const gone = new AbortController();
     res.on("close", () => { if (!res.writableFinished) gone.abort(new Error("the scrape was cancelled")); });
     const both = AbortSignal.any([signal, gone.signal]);
+    const queuedAt = Date.now();
     const release = await slots.acquire(both);
     let report;
     if (!release) {
       if (!both.aborted) stats.rejected++;
-      const why = both.aborted ? `no probe slot free within the deadline (${deadline} ms; --max-concurrent ${slots.max})` : `too many probes waiting (${MAX_QUEUED})`;
-      report = { ok: false, exitCode: 2, timings: { totalMs: deadline }, checks: [], response: null, echo: null, pings: null, close: null, tls: null, httpVersion: null, error: { code: "probe-deadline", message: why } };
+      const message = both.aborted ? `no probe slot free within the deadline (${why}; --max-concurrent ${slots.max})` : `too many probes waiting (${MAX_QUEUED})`;
+      report = { ok: false, exitCode: 2, timings: { totalMs: Date.now() - queuedAt }, checks: [], response: null, echo: null, pings: null, close: null, tls: null, httpVersion: null, error: { code: both.aborted ? "probe-deadline" : "too-many-waiting", message } };
     } else {
       try {
         report = await runProbe({ ...spec, timeoutLabel: `module ${name} timeout` }, { signal: both });
@@ -106,6 +111,7 @@ export async function cmdExporter(args) {
         release();
       }
     }
+    clearTimeout(timer);
     count(name, report.ok ? "success" : "failure");
     if (res.destroyed) return;
     if (url.searchParams.get("debug") === "true") {

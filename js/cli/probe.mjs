@@ -108,6 +108,9 @@ async function probeWith(cfg, request, timeout, label, signal) {
   if (signal?.aborted) return connectFailure("connect", deadlineError());
   const tcp = net.connect({ host: request.host, port: request.port });
   live = tcp;
+  // Each wait below listens for errors itself; this keeps an error between waits (our deadline's
+  // destroy during the body preview, a late reset) from becoming an uncaught exception.
+  tcp.on("error", () => {});
   tcp.on("lookup", (err, address) => { if (!err) report.timings.dnsMs = since(start); report.target.address = address ?? null; });
   tcp.setNoDelay(true);
   try {
@@ -131,6 +134,7 @@ async function probeWith(cfg, request, timeout, label, signal) {
       ca: cfg.ca,
     });
     live = socket;
+    socket.on("error", () => {});
     try {
       await step(socket, "secureConnect", left(), "TLS handshake", label);
     } catch (err) {
