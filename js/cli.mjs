@@ -4,7 +4,6 @@
 // parseResponse, Connection, acceptKey, encodeFrame); the files in cli/ only drive sockets, timers
 // and output. Exit codes: 0 healthy, 1 a check failed, 2 could not connect or no response, 3 usage.
 import { cmdAccept } from "./cli/accept.mjs";
-import { cmdExporter } from "./cli/exporter.mjs";
 import { cmdFrame } from "./cli/frame.mjs";
 import { HELP } from "./cli/help.mjs";
 import { cmdProbe } from "./cli/probe-command.mjs";
@@ -31,7 +30,7 @@ async function main(argv) {
         out(HELP[rest[0] ?? "main"]);
         return EXIT_OK;
       case "probe": return await cmdProbe(rest);
-      case "exporter": return await cmdExporter(rest);
+      case "exporter": return await (await import("./cli/exporter.mjs")).cmdExporter(rest); // loads `yaml` only here
       case "accept": return cmdAccept(rest);
       case "frame": return cmdFrame(rest);
       default: throw new UsageError(`unknown command ${JSON.stringify(command)}`);

@@ -140,6 +140,21 @@ describe("usage", () => {
     }
   });
 
+  test("help names the new commands and options; exporter --help exits 0", async () => {
+    const main = await ws101(["--help"]);
+    assert.match(main.stdout, /ws101 exporter \[--listen H:P\] \[--config F\]/);
+    assert.match(main.stdout, /--every 30s/);
+    for (const args of [["exporter", "--help"], ["help", "exporter"]]) {
+      const r = await ws101(args);
+      assert.equal(r.code, 0);
+      assert.match(r.stdout, /GET \/probe\?target=/);
+      assert.match(r.stdout, /--max-concurrent N/);
+    }
+    const bad = await ws101(["exporter", "--listen", "nowhere"]);
+    assert.equal(bad.code, 3);
+    assert.match(bad.stderr, /^ws101 exporter: --listen must be HOST:PORT/);
+  });
+
   test("http:// and https:// are refused with the ws:// / wss:// to use", async () => {
     const http = await ws101(["probe", "http://127.0.0.1:1/chat"]);
     assert.equal(http.code, 3);
