@@ -27,7 +27,7 @@ const PROBE_OPTIONS = {
 };
 
 /** `--json` (one line) or `--json=pretty`; `--json` given as the wrong form is a usage error. */
-export function jsonMode(args) {
+function jsonMode(args) {
   let mode = null;
   const rest = args.map((a) => {
     const m = /^--json(?:=(.*))?$/.exec(a);
@@ -47,7 +47,7 @@ export function wholeNumber(text, what, min, max) {
 }
 
 /** Splits 'Name: value' header flags. */
-export function headerPairs(lines, what) {
+function headerPairs(lines, what) {
   return lines.map((line) => {
     const colon = line.indexOf(":");
     if (colon <= 0) throw new UsageError(`${what} must look like 'Name: value', got ${JSON.stringify(line)}`);
