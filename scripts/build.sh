@@ -17,6 +17,7 @@ wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sig
   pkg/ws101_bg.wasm -o pkg/ws101_bg.wasm
 cp js/*.mjs js/*.d.ts pkg/
 chmod +x pkg/cli.mjs   # the `ws101` bin (pkg.json "bin")
+mkdir -p pkg/cli && cp js/cli/*.mjs pkg/cli/   # the CLI's parts (probe, watch, exporter, …)
 mkdir -p pkg/edge && cp js/edge/* pkg/edge/
 cp README.md pkg/ 2>/dev/null || true
 node -e '

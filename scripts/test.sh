@@ -5,7 +5,8 @@
 #         · js (node --test of the built package) · workerd · interop (ws, undici, Python websockets)
 #         · browser (Chromium + Firefox pages, Vite) · explainer (www/ in workerd, driven in Chromium)
 #         · runtimes (Deno, Bun) · fuzz (every cargo-fuzz target, 20 s each)
-#         · cli (the `ws101` command run as a child process against real servers)
+#         · cli (the `ws101` command run as a child process against real servers; the exporter
+#           scraped by a real Prometheus, its rules through promtool)
 #         · conformance (the Autobahn case groups as our own table: echo server, Connection, ws control)
 #         · robust (no wasm trap from any JS input, limits before allocating, load and faults)
 #         · wscompat (ws101/node against ws 8's documented API; tests/ws-compat/run-ws-suite.sh is the manual yardstick)
