@@ -1,6 +1,6 @@
 // Proof with real parts: the scrape config and the alert rules are taken from the README, checked
 // by `promtool check rules` / `promtool test rules`, then Debian's `prometheus` (started here on a
-// free port, scrape_interval 1s) scrapes `ws101 exporter` probing ws101's echo server (healthy) and
+// free port, scrape_interval 2s) scrapes `ws101 exporter` probing ws101's echo server (healthy) and
 // a server that answers 101 with a wrong accept (broken); the test reads probe_success 1 and 0 and
 // the alert's state back through Prometheus' HTTP API.
 import { test, before, after, describe } from "node:test";
@@ -74,7 +74,7 @@ describe("a real Prometheus scrapes the exporter (README scrape config)", () => 
     for (const r of rules.groups[0].rules) r.for = "0s";
     writeFileSync(join(dir, "rules.yml"), YAML.stringify(rules));
     writeFileSync(join(dir, "prometheus.yml"), YAML.stringify({
-      global: { scrape_interval: "1s", scrape_timeout: "1s", evaluation_interval: "1s" },
+      global: { scrape_interval: "2s", scrape_timeout: "2s", evaluation_interval: "1s" },
       rule_files: [join(dir, "rules.yml")],
       ...scrape,
     }));
