@@ -54,7 +54,8 @@ export function denoAdapter(app, options = {}) {
     socket.addEventListener("error", (event) => callHook(app, "error", peer, event.error ?? new Error(event.message ?? "WebSocket error")));
     socket.addEventListener("close", ({ code, reason, wasClean }) => {
       topics.unsubscribeAll(member);
-      callHook(app, "close", peer, { code, reason, wasClean });
+      // Deno reports a connection lost without a Close frame as code 0; the Web API's is 1006 (RFC 6455 §7.1.5)
+      callHook(app, "close", peer, { code: code === 0 && !wasClean ? 1006 : code, reason, wasClean });
     });
     return response;
   }
