@@ -7,7 +7,7 @@ import { client, fieldValues, rawUpgrade } from "./clients.mjs";
 import { RUNTIMES, startRuntime } from "./runtimes.mjs";
 
 for (const name of RUNTIMES) {
-  test(`${name}: examples/chat`, async (t) => {
+  test(`${name}: examples/chat`, { timeout: 120_000 }, async (t) => {
     const server = await startRuntime(name, "examples/chat");
     t.after(() => server.stop());
 

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { client } from "./clients.mjs";
 import { startRuntime } from "./runtimes.mjs";
 
-test("workerd: context and topics survive the room object's eviction (hibernation)", async (t) => {
+test("workerd: context and topics survive the room object's eviction (hibernation)", { timeout: 120_000 }, async (t) => {
   const server = await startRuntime("workerd", "tests/app/fixture");
   t.after(() => server.stop());
   const url = `${server.ws}/chat/hibernate-${process.pid}`;

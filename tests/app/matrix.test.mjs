@@ -30,7 +30,7 @@ let rooms = 0;
 const room = (name) => `${name}-${process.pid}-${++rooms}`;
 
 for (const name of RUNTIMES) {
-  test(`${name}: the app's contract`, async (t) => {
+  test(`${name}: the app's contract`, { timeout: 180_000 }, async (t) => {
     const server = await startRuntime(name, "tests/app/fixture");
     t.after(() => server.stop());
     const url = (r) => `${server.ws}/chat/${r}`;

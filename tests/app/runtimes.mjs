@@ -14,11 +14,15 @@ const bin = {
 };
 export const RUNTIMES = Object.keys(bin);
 
-/** @param {"node"|"bun"|"deno"|"workerd"} name @param {string} dir  relative to the repository root */
-export async function startRuntime(name, dir) {
+/**
+ * @param {"node"|"bun"|"deno"|"workerd"} name
+ * @param {string} dir  relative to the repository root
+ * @param {Record<string, string>} [extraEnv]
+ */
+export async function startRuntime(name, dir, extraEnv = {}) {
   assert.ok(existsSync(bin[name]), `${name} missing: run scripts/bootstrap.sh`);
   const port = await freePort();
-  const env = { ...process.env, PORT: String(port), DENO_NO_UPDATE_CHECK: "1" };
+  const env = { ...process.env, ...extraEnv, PORT: String(port), DENO_NO_UPDATE_CHECK: "1" };
   const commands = {
     node: [["node.mjs"], `${root}${dir}`],
     bun: [["run", "bun.ts"], `${root}${dir}`],
