@@ -52,11 +52,11 @@ export function durableRoom(app, { autoResponse } = {}) {
       const opened = callHook(app, "open", peer);
       state.tags = state.topics.slice(0, MAX_TAGS);
       this.ctx.acceptWebSocket(server, state.tags);
-      save(server, peer, state);
+      save(app, server, peer, state);
       const pending = later.splice(0);
       for (const op of pending) op();
       later.ready = true;
-      if (opened) this.ctx.waitUntil(opened.then(() => save(server, peer, state)));
+      if (opened) this.ctx.waitUntil(opened.then(() => save(app, server, peer, state)));
       const response = new Headers(switchingHeaders(outcome));
       for (const [name, value] of headers) response.append(name, value);
       return new Response(null, { status: 101, webSocket: client, headers: response });
@@ -95,7 +95,7 @@ export function durableRoom(app, { autoResponse } = {}) {
       if (!state) return; // not one of ours
       const peer = this.#peer(ws, state, { ready: true });
       await callHook(app, hook, peer, arg);
-      if (hook !== "close") save(ws, peer, state);
+      if (hook !== "close") save(app, ws, peer, state);
     }
 
     #peer(ws, state, later) {
@@ -107,11 +107,11 @@ export function durableRoom(app, { autoResponse } = {}) {
         bufferedAmount: () => 0, // not exposed by Workers
         subscribe: (topic) => {
           if (!state.topics.includes(topic)) state.topics.push(topic);
-          if (later.ready) save(ws, null, state);
+          if (later.ready) save(app, ws, null, state);
         },
         unsubscribe: (topic) => {
           state.topics = state.topics.filter((t) => t !== topic);
-          if (later.ready) save(ws, null, state);
+          if (later.ready) save(app, ws, null, state);
         },
         publish: (topic, data, binary, excludeSelf) => {
           this.#publish(topic, data, binary, ws);
@@ -134,10 +134,18 @@ export function durableRoom(app, { autoResponse } = {}) {
   };
 }
 
-/** Keeps the peer's context and topics with its socket (they survive hibernation). */
-function save(ws, peer, state) {
+/**
+ * Keeps the peer's context and topics with its socket (they survive hibernation). A context the
+ * runtime refuses (not structured-cloneable, or beyond its attachment size limit) goes to the
+ * error hook; the previous attachment stays.
+ */
+function save(app, ws, peer, state) {
   if (peer) state.context = peer.context;
-  ws.serializeAttachment(state);
+  try {
+    ws.serializeAttachment(state);
+  } catch (error) {
+    callHook(app, "error", peer, error);
+  }
 }
 
 function deliver(ws, data, binary) {

@@ -49,6 +49,12 @@ test("workerd: context and topics survive the room object's eviction (hibernatio
     b.send("to the room");
     assert.deepEqual(await a.nextOwn(), { data: "to the room", isBinary: false }, "the room's tag still reaches the peer");
   });
+
+  await t.test("a context the attachment cannot hold (workerd: 16 KiB) goes to the error hook; the saved one stays", async () => {
+    a.send(`!set big ${"x".repeat(17_000)}`);
+    assert.match((await a.nextOwn()).data, /^error: .*attachment.*16384 bytes/);
+    assert.deepEqual((await info()).context, before.context);
+  });
   a.close();
   b.close();
 });
