@@ -95,6 +95,8 @@ for (const name of RUNTIMES) {
       assert.deepEqual(info.context, { room: r, offered: "chat" });
       assert.deepEqual(info.topics, [r]);
       assert.equal(new URL(info.url).pathname, `/chat/${r}`);
+      if (name === "workerd") assert.equal(info.remoteAddress, null, "no CF-Connecting-IP in local workerd");
+      else assert.match(info.remoteAddress, /^(::ffff:)?127\.0\.0\.1$/);
       a.send("!leave");
       a.send("!info");
       assert.deepEqual(JSON.parse((await a.nextOwn()).data).topics, []);
