@@ -44,7 +44,8 @@ export function bunAdapter(app) {
     return init.peer;
   }
 
-  return {
+  // fetch and websocket are the enumerable keys, so `Bun.serve({ ...bunAdapter(app) })` passes only them
+  const adapter = {
     fetch,
     websocket: {
       open: (ws) => callHook(app, "open", peerOf(ws)),
@@ -56,8 +57,10 @@ export function bunAdapter(app) {
       close: (ws, code, reason) => callHook(app, "close", peerOf(ws), { code, reason: reason ?? "", wasClean: code !== 1006 }),
       drain: (ws) => callHook(app, "drain", peerOf(ws)),
     },
-    publish: (topic, data) => app.publish(topic, data),
-    /** Detaches the app from this adapter. */
-    close() { app[engines].delete(engine); },
   };
+  return Object.defineProperties(adapter, {
+    publish: { value: (topic, data) => app.publish(topic, data) },
+    /** Detaches the app from this adapter. */
+    close: { value: () => app[engines].delete(engine) },
+  });
 }
