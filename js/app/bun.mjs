@@ -32,7 +32,8 @@ export function bunAdapter(app) {
     const init = ws.data;
     init.peer ??= new Peer({ ...init, extensions: ws.extensions ?? "", remoteAddress: ws.remoteAddress ?? null }, {
       send: (data, binary) => ws.send(binary ? data : String(data)),
-      close: (code, reason) => ws.close(code, reason),
+      // Bun's close() with no code sends 1000; close(1005) sends a Close without a body (seen on the wire, Bun 1.4.5)
+      close: (code, reason) => (code === undefined ? ws.close(1005) : ws.close(code, reason)),
       terminate: () => ws.terminate(),
       bufferedAmount: () => ws.getBufferedAmount(),
       subscribe: (topic) => ws.subscribe(topic),

@@ -38,7 +38,7 @@ export function denoAdapter(app, options = {}) {
       context,
     }, {
       send: (data, binary) => send(socket, data, binary),
-      close: (code, reason) => socket.close(code, reason),
+      close: (code, reason) => (code === undefined ? socket.close() : socket.close(code, reason)),
       terminate: () => socket.close(), // Deno has no abortive close: the closing handshake, bounded by idleTimeout
       bufferedAmount: () => socket.bufferedAmount,
       subscribe: (topic) => topics.subscribe(member, topic),

@@ -53,7 +53,7 @@ export function nodeAdapter(app, options = {}) {
       context,
     }, {
       send: (data, binary) => ws.send(data, { binary }),
-      close: (code, reason) => ws.close(code, reason),
+      close: (code, reason) => (code === undefined ? ws.close() : ws.close(code, reason)),
       terminate: () => ws.terminate(),
       bufferedAmount: () => ws.bufferedAmount,
       subscribe: (topic) => topics.subscribe(member, topic),

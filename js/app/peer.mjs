@@ -1,6 +1,6 @@
 // One connected WebSocket as the app's hooks see it, the same on every runtime. The runtime
 // adapter supplies a `link` that does the work:
-//   send(data, binary) · close(code, reason) · terminate() · bufferedAmount() ·
+//   send(data, binary) · close(code, reason) (both undefined: no code) · terminate() · bufferedAmount() ·
 //   subscribe(topic) · unsubscribe(topic) · publish(topic, data, binary, excludeSelf) · topics()
 //   and saveContext() (Durable Objects persist `context` in the socket's attachment).
 import { outgoing } from "./message.mjs";
@@ -50,9 +50,15 @@ export class Peer {
     const { data: payload, binary } = outgoing(data);
     return this.#link.send(payload, binary);
   }
-  /** Starts the closing handshake (RFC 6455 §7.1.2). */
-  close(code, reason = "") {
+  /** Starts the closing handshake (RFC 6455 §7.1.2); no code: a Close without a body (the peer sees 1005). */
+  close(code, reason) {
     checkCloseCode(code);
+    if (code === undefined) {
+      if (reason !== undefined) throw new TypeError("a close reason needs a close code (RFC 6455 §5.5.1: the reason follows the code)");
+      this.#link.close(undefined, undefined);
+      return;
+    }
+    reason ??= "";
     if (typeof reason !== "string") throw new TypeError("a close reason is a string");
     if (new TextEncoder().encode(reason).byteLength > 123) throw new TypeError("a close reason is at most 123 bytes of UTF-8 (RFC 6455 §5.5)");
     this.#link.close(code, reason);

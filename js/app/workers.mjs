@@ -102,7 +102,7 @@ export function durableRoom(app, { autoResponse } = {}) {
       const now = (op) => (later.ready ? op() : later.push(op));
       return new Peer({ ...state, request: new Request(state.url) }, {
         send: (data, binary) => now(() => deliver(ws, data, binary)),
-        close: (code, reason) => now(() => ws.close(code, reason)),
+        close: (code, reason) => now(() => (code === undefined ? ws.close() : ws.close(code, reason))),
         terminate: () => now(() => ws.close(1011, "terminated")), // Workers have no abortive close
         bufferedAmount: () => 0, // not exposed by Workers
         subscribe: (topic) => {

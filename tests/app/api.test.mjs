@@ -52,6 +52,7 @@ test("peer methods refuse what RFC 6455 forbids and data that is not a message",
   assert.throws(() => peer.close(1006), TypeError);
   assert.throws(() => peer.close(2999), TypeError);
   assert.throws(() => peer.close(1000, "x".repeat(124)), { message: /123 bytes/ });
+  assert.throws(() => peer.close(undefined, "why"), { name: "TypeError", message: /needs a close code \(RFC 6455 §5\.5\.1/ });
   assert.throws(() => peer.subscribe(""), { name: "TypeError", message: /topic/ });
   assert.throws(() => peer.publish(7, "x"), TypeError);
   peer.send(new DataView(new Uint8Array([9]).buffer));

@@ -127,6 +127,10 @@ for (const name of RUNTIMES) {
       c.send("!close 4002 server bye");
       assert.deepEqual(await c.closed, { code: 4002, reason: "server bye", wasClean: true });
       assert.deepEqual(pick(await report()), { code: 4002, reason: "server bye", wasClean: true });
+      const e = await client(url(r));
+      e.send("!close");
+      assert.deepEqual(await e.closed, { code: 1005, reason: "", wasClean: true }, "peer.close() with no code: a Close without a body");
+      assert.deepEqual(pick(await report()), { code: 1005, reason: "", wasClean: true });
       const d = await client(url(r));
       d.terminate();
       const gone = pick(await report());
