@@ -52,7 +52,12 @@ export function durableRoom(app, { autoResponse } = {}) {
       const opened = callHook(app, "open", peer);
       state.tags = state.topics.slice(0, MAX_TAGS);
       this.ctx.acceptWebSocket(server, state.tags);
-      save(app, server, peer, state);
+      if (!save(app, server, peer, state)) {
+        // without an attachment no later event could find this peer: end it now (RFC 6455 §7.4.1, 1011)
+        state.context = {};
+        save(app, server, null, state);
+        later.splice(0, later.length, () => server.close(1011, "context not storable"));
+      }
       const pending = later.splice(0);
       for (const op of pending) op();
       later.ready = true;
@@ -143,8 +148,10 @@ function save(app, ws, peer, state) {
   if (peer) state.context = peer.context;
   try {
     ws.serializeAttachment(state);
+    return true;
   } catch (error) {
     callHook(app, "error", peer, error);
+    return false;
   }
 }
 

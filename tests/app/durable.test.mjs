@@ -55,6 +55,11 @@ test("workerd: context and topics survive the room object's eviction (hibernatio
     assert.match((await a.nextOwn()).data, /^error: .*attachment.*16384 bytes/);
     assert.deepEqual((await info()).context, before.context);
   });
+
+  await t.test("a context from the upgrade hook that no attachment can hold ends the connection with 1011", async () => {
+    const big = await client(`${url}?big`);
+    assert.deepEqual(await big.closed, { code: 1011, reason: "context not storable", wasClean: true });
+  });
   a.close();
   b.close();
 });
