@@ -5,9 +5,10 @@
 // Nothing about a peer lives in the object's memory: each event rebuilds the peer from its
 // socket's attachment (serializeAttachment: id, context, topics, the request's URL, …).
 // Topics known when `open` returns become the socket's tags (acceptWebSocket, up to 10), so
-// publish finds them with getWebSockets(topic); topics subscribed later are found by a scan of
-// the object's sockets. Ping/pong at the frame level is the runtime's; `autoResponse` adds an
-// application-level pair (setWebSocketAutoResponse) answered without waking the object.
+// publish finds them with getWebSockets(topic); a topic some peer subscribed to later is found
+// by a scan of the object's sockets (only such topics pay for it). Ping/pong at the frame level
+// is the runtime's; `autoResponse` adds an application-level pair (setWebSocketAutoResponse)
+// answered without waking the object.
 import { DurableObject } from "cloudflare:workers";
 import { validateRequest } from "../workerd.mjs";
 import { runtimePolicy, switchingHeaders } from "../edge/fetch.mjs";
@@ -25,6 +26,10 @@ const MAX_TAGS = 10; // acceptWebSocket's limit
  */
 export function durableRoom(app, { autoResponse } = {}) {
   return class Room extends DurableObject {
+    // topic → ids of peers that subscribed to it after open (not a tag): a cache built from the
+    // attachments on first use after every wake, so publish scans all sockets only for such topics
+    #late = null;
+
     constructor(ctx, env) {
       super(ctx, env);
       if (autoResponse) ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(autoResponse.request, autoResponse.response));
@@ -101,6 +106,24 @@ export function durableRoom(app, { autoResponse } = {}) {
       const peer = this.#peer(ws, state, { ready: true });
       await callHook(app, hook, peer, arg);
       if (hook !== "close") save(app, ws, peer, state);
+      else for (const topic of state.topics) this.#markLate(topic, state.id, false);
+    }
+
+    #lateIndex() {
+      if (!this.#late) {
+        this.#late = new Map();
+        for (const ws of this.ctx.getWebSockets()) {
+          const state = ws.deserializeAttachment();
+          for (const topic of state?.topics ?? []) if (!state.tags.includes(topic)) this.#markLate(topic, state.id, true);
+        }
+      }
+      return this.#late;
+    }
+
+    #markLate(topic, id, subscribed) {
+      const index = this.#lateIndex();
+      if (subscribed) index.set(topic, (index.get(topic) ?? new Set()).add(id));
+      else index.get(topic)?.delete(id);
     }
 
     #peer(ws, state, later) {
@@ -112,11 +135,15 @@ export function durableRoom(app, { autoResponse } = {}) {
         bufferedAmount: () => 0, // not exposed by Workers
         subscribe: (topic) => {
           if (!state.topics.includes(topic)) state.topics.push(topic);
-          if (later.ready) save(app, ws, null, state);
+          if (!later.ready) return; // still opening: it becomes a tag
+          if (!state.tags.includes(topic)) this.#markLate(topic, state.id, true);
+          save(app, ws, null, state);
         },
         unsubscribe: (topic) => {
           state.topics = state.topics.filter((t) => t !== topic);
-          if (later.ready) save(app, ws, null, state);
+          if (!later.ready) return;
+          this.#markLate(topic, state.id, false);
+          save(app, ws, null, state);
         },
         publish: (topic, data, binary, excludeSelf) => {
           this.#publish(topic, data, binary, ws);
@@ -126,11 +153,13 @@ export function durableRoom(app, { autoResponse } = {}) {
       });
     }
 
-    // Every subscriber but `except`, once: tagged sockets first, then late subscribers.
+    // Every subscriber but `except`, once: the sockets tagged with the topic (those still
+    // subscribed), then, only if some peer subscribed to it after open, a scan for those.
     #publish(topic, data, binary, except) {
       for (const ws of this.ctx.getWebSockets(topic)) {
         if (ws !== except && ws.deserializeAttachment()?.topics.includes(topic)) deliver(ws, data, binary);
       }
+      if (!this.#lateIndex().get(topic)?.size) return;
       for (const ws of this.ctx.getWebSockets()) {
         const state = ws === except ? null : ws.deserializeAttachment();
         if (state && !state.tags.includes(topic) && state.topics.includes(topic)) deliver(ws, data, binary);
