@@ -78,7 +78,7 @@ export interface AppDefinition<Context = Record<string, unknown>> {
   close?(peer: Peer<Context>, details: CloseDetails): void | Promise<void>;
   /** `peer` is null for errors outside a connection (the upgrade hook, a broker). */
   error?(peer: Peer<Context> | null, error: unknown): void | Promise<void>;
-  /** Output that waited (backpressure) has gone out (Node, Bun; never called on Deno and Workers). */
+  /** Output that waited (backpressure) has gone out (Node, Bun, Deno; never called on Workers). */
   drain?(peer: Peer<Context>): void | Promise<void>;
 }
 

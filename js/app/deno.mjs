@@ -1,7 +1,8 @@
 // An app on Deno: `Deno.serve(denoAdapter(app).fetch)`. ws101's core decides the handshake, the
 // app's upgrade hook may refuse or add headers and a context, `Deno.upgradeWebSocket` answers
 // 101 with the subprotocol ws101 chose. Topics are in-process (a broker may share them).
-// Deno's WebSocket has no drain event: `drain` is never called here (bufferedAmount still works).
+// Deno's WebSocket has no drain event but keeps `bufferedAmount`: after a send leaves output
+// waiting, the adapter looks at it every DRAIN_POLL_MS and calls `drain` once it is 0.
 import { validateRequest } from "../deno.mjs";
 import { denoUpgrade } from "../edge/deno.mjs";
 import { runtimePolicy } from "../edge/fetch.mjs";
@@ -12,6 +13,7 @@ import { Peer } from "./peer.mjs";
 import { Topics } from "./topics.mjs";
 
 const OPTIONS = ["broker", "idleTimeout"];
+const DRAIN_POLL_MS = 10;
 
 /** @param {{ broker?: object, idleTimeout?: number }} [options] */
 export function denoAdapter(app, options = {}) {
@@ -28,7 +30,18 @@ export function denoAdapter(app, options = {}) {
     const { socket, response } = denoUpgrade(request, outcome, options.idleTimeout);
     for (const [name, value] of headers) response.headers.append(name, value);
     socket.binaryType = "arraybuffer";
-    const member = { deliver: (data, binary) => send(socket, data, binary) };
+    let watching = null; // the drain poll, while output waits
+    const sendAndWatch = (data, binary) => {
+      send(socket, data, binary);
+      if (!app.hooks.drain || watching || socket.bufferedAmount === 0) return;
+      watching = setInterval(() => {
+        if (socket.bufferedAmount > 0 && socket.readyState === WebSocket.OPEN) return;
+        clearInterval(watching);
+        watching = null;
+        if (socket.readyState === WebSocket.OPEN) callHook(app, "drain", peer);
+      }, DRAIN_POLL_MS);
+    };
+    const member = { deliver: sendAndWatch };
     const peer = new Peer({
       id: crypto.randomUUID(),
       request,
@@ -37,7 +50,7 @@ export function denoAdapter(app, options = {}) {
       remoteAddress,
       context,
     }, {
-      send: (data, binary) => send(socket, data, binary),
+      send: sendAndWatch,
       close: (code, reason) => (code === undefined ? socket.close() : socket.close(code, reason)),
       terminate: () => socket.close(), // Deno has no abortive close: the closing handshake, bounded by idleTimeout
       bufferedAmount: () => socket.bufferedAmount,

@@ -12,9 +12,9 @@ import { RUNTIMES, root, startRuntime } from "./runtimes.mjs";
 const run = promisify(execFile);
 const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
   "--disable-component-update", "--disable-sync", "--no-first-run"];
-// Where `drain` exists: Node (the socket's 'drain') and Bun (its websocket.drain). Deno's and
-// Workers' WebSocket have no such event: the hook is never called there (documented).
-const HAS_DRAIN = new Set(["node", "bun"]);
+// Where `drain` exists: Node (the socket's 'drain'), Bun (its websocket.drain), Deno (its
+// bufferedAmount, watched by the adapter). Workers expose no buffered amount: never called there.
+const HAS_DRAIN = new Set(["node", "bun", "deno"]);
 // peer.terminate(): an abortive close where the runtime has one; Workers have none (1011 instead).
 const TERMINATE = { node: 1006, bun: 1006, deno: null, workerd: 1011 };
 
