@@ -19,6 +19,7 @@ cp js/*.mjs js/*.d.ts pkg/
 chmod +x pkg/cli.mjs   # the `ws101` bin (pkg.json "bin")
 mkdir -p pkg/cli && cp js/cli/*.mjs pkg/cli/   # the CLI's parts (probe, watch, exporter, …)
 mkdir -p pkg/edge && cp js/edge/* pkg/edge/
+mkdir -p pkg/app && cp js/app/* pkg/app/   # ws101/app: one app on every runtime
 cp README.md pkg/ 2>/dev/null || true
 node -e '
   const fs = require("fs");

@@ -10,6 +10,7 @@
 #         · conformance (the Autobahn case groups as our own table: echo server, Connection, ws control)
 #         · robust (no wasm trap from any JS input, limits before allocating, load and faults)
 #         · wscompat (ws101/node against ws 8's documented API; tests/ws-compat/run-ws-suite.sh is the manual yardstick)
+#         · app (ws101/app: one app on Node, Bun, Deno and workerd; ws, Chromium and Python clients; Durable Objects; Redis)
 # Usage: scripts/test.sh [job ...]   (default: all)
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -101,6 +102,9 @@ if sel conformance; then
 fi
 if sel wscompat; then
   job wscompat node node --test --test-concurrency=1 tests/ws-compat/
+fi
+if sel app; then
+  job app node node --test --test-concurrency=1 tests/app/
 fi
 if sel robust; then
   job robust node node --test --test-concurrency=1 tests/robust/

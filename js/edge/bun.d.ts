@@ -9,3 +9,5 @@ export declare function upgrade(
   server: { upgrade(request: Request, options?: { headers?: Record<string, string>; data?: unknown }): boolean },
   options?: BunUpgradeOptions,
 ): { response: Response | undefined; outcome: ServerOutcome };
+/** The 101 fields Bun must be told: the chosen subprotocol, or "" for none (Bun then sends none instead of echoing the first offer). */
+export declare function bunHeaders(outcome: ServerOutcome): { "Sec-WebSocket-Protocol": string };

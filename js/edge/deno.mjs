@@ -6,17 +6,21 @@ import { rejectionResponse, runtimePolicy } from "./fetch.mjs";
 export function upgrade(request, options = {}) {
   const outcome = validateRequest(request, runtimePolicy(options));
   if (!outcome.ok) return { response: rejectionResponse(outcome), outcome };
-  let upgraded;
+  const { socket, response } = denoUpgrade(request, outcome, options.idleTimeout);
+  if (options.onConnection) socket.addEventListener("open", () => options.onConnection(socket, outcome));
+  return { response, socket, outcome };
+}
+
+/** `Deno.upgradeWebSocket` answering with the subprotocol ws101 chose (`outcome.protocol`), or none. */
+export function denoUpgrade(request, outcome, idleTimeout) {
   try {
-    upgraded = Deno.upgradeWebSocket(request, { protocol: outcome.protocol ?? undefined, idleTimeout: options.idleTimeout });
+    return Deno.upgradeWebSocket(request, { protocol: outcome.protocol ?? undefined, idleTimeout });
   } catch (error) {
     // Deno splits Sec-WebSocket-Protocol on ", " only, so an offer written "a,b" (as `ws` sends
     // it) hides the protocol ws101 chose: upgrade without it and add the header ourselves.
     if (!outcome.protocol) throw error;
-    upgraded = Deno.upgradeWebSocket(request, { idleTimeout: options.idleTimeout });
+    const upgraded = Deno.upgradeWebSocket(request, { idleTimeout });
     upgraded.response.headers.set("Sec-WebSocket-Protocol", outcome.protocol);
+    return upgraded;
   }
-  const { socket, response } = upgraded;
-  if (options.onConnection) socket.addEventListener("open", () => options.onConnection(socket, outcome));
-  return { response, socket, outcome };
 }

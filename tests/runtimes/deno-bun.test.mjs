@@ -71,6 +71,20 @@ for (const name of Object.keys(runtimes)) {
         assert.match(res, /^HTTP\/1\.1 426 /);
         assert.match(res, /\r\nsec-websocket-version: 13\r\n/i);
       });
+      await t.test(`${name}: a client offering only unsupported subprotocols gets a 101 with no Sec-WebSocket-Protocol (RFC 6455 §4.2.2)`, async () => {
+        // Bun echoed the first offer ("nope") when the adapter passed no header; the raw head shows what went on the wire
+        for (const offer of ["nope", "nope, other", "nope,other"]) {
+          const res = await rawRequest(port, `GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: ${offer}\r\n\r\n`);
+          assert.match(res, /^HTTP\/1\.1 101 /);
+          assert.doesNotMatch(res, /sec-websocket-protocol/i, `offer ${offer}`);
+        }
+        const none = await rawRequest(port, "GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+        assert.match(none, /^HTTP\/1\.1 101 /);
+        assert.doesNotMatch(none, /sec-websocket-protocol/i);
+        const chosen = await rawRequest(port, "GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: nope, echo\r\n\r\n");
+        assert.equal(chosen.match(/\r\nsec-websocket-protocol: ([^\r]*)\r\n/gi)?.length, 1);
+        assert.match(chosen, /\r\nsec-websocket-protocol: echo\r\n/i);
+      });
       await t.test(`${name}: a missing key gets 400`, async () => {
         const res = await rawRequest(port, "GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n\r\n");
         assert.match(res, /^HTTP\/1\.1 400 /);

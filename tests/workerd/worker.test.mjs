@@ -130,6 +130,17 @@ test("workerd: a Durable Object chat room fans messages out to everyone in the r
   b.close();
 });
 
+test("workerd: a client offering only unsupported subprotocols gets a 101 with no Sec-WebSocket-Protocol (RFC 6455 §4.2.2)", async () => {
+  for (const offer of ["nope", "nope, other"]) {
+    const head = (await rawUpgrade(`Sec-WebSocket-Protocol: ${offer}\r\n`)).head.split("\r\n\r\n")[0]; // the echo's first message may follow
+    assert.match(head, /^HTTP\/1\.1 101 /);
+    assert.doesNotMatch(head, /sec-websocket-protocol/i, `offer ${offer}`);
+  }
+  const head = (await rawUpgrade("Sec-WebSocket-Protocol: nope, echo\r\n")).head.split("\r\n\r\n")[0] + "\r\n";
+  assert.equal(head.match(/\r\nsec-websocket-protocol: [^\r]*\r\n/gi)?.length, 1);
+  assert.match(head, /\r\nsec-websocket-protocol: echo\r\n/i);
+});
+
 test("workerd: serves the explainer page and the package's .wasm with its MIME type", async () => {
   const page = await fetch(`${base}/`);
   assert.equal(page.status, 200);
