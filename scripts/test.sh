@@ -9,6 +9,8 @@
 #         · conformance (the Autobahn case groups as our own table: echo server, Connection, ws control)
 #         · robust (no wasm trap from any JS input, limits before allocating, load and faults)
 #         · wscompat (ws101/node against ws 8's documented API; tests/ws-compat/run-ws-suite.sh is the manual yardstick)
+#         · package (the npm pack file list, metadata, publint, arethetypeswrong, CJS types)
+#         · bundler (apps built from the packed tarball with esbuild, Rollup, webpack, Vite, wrangler, then run)
 # Usage: scripts/test.sh [job ...]   (default: all)
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -97,6 +99,9 @@ if sel explainer; then
 fi
 if sel conformance; then
   job conformance node node --test tests/conformance/
+fi
+if sel package; then
+  job package node node --test tests/package/
 fi
 if sel wscompat; then
   job wscompat node node --test --test-concurrency=1 tests/ws-compat/
