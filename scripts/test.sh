@@ -103,6 +103,9 @@ fi
 if sel package; then
   job package node node --test tests/package/
 fi
+if sel bundler; then
+  job bundler node node --test --test-concurrency=1 tests/bundler/
+fi
 if sel wscompat; then
   job wscompat node node --test --test-concurrency=1 tests/ws-compat/
 fi
