@@ -8,14 +8,9 @@ import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
 import { installedApp, root } from "../support/tarball.mjs";
 import { serveStatic } from "../support/static.mjs";
-import { freePort, start, waitForHttp } from "../support/process.mjs";
-import { nodeFor } from "../support/node-versions.mjs";
-
-const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-  "--disable-component-update", "--disable-sync", "--no-first-run"];
+import { launchChromium, openPage, serveWorkerd, wranglerBundle } from "../support/app-runners.mjs";
 const ACCEPT = "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="; // RFC 6455 §1.3
 const EXPECTED = { accept: ACCEPT, echo: "hi" };
 
@@ -37,7 +32,7 @@ before(async () => {
   app = installedApp("bundler");
   writeFileSync(join(app.dir, "main.mjs"), appSource("ws101"));
   writeFileSync(join(app.dir, "inline.mjs"), appSource("ws101/inline"));
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
+  browser = await launchChromium();
   server = await serveStatic(app.dir);
 });
 
@@ -54,19 +49,12 @@ const copyWasm = (dir) => copyFileSync(join(app.dir, "node_modules/ws101/ws101_b
 async function runInChromium(name, script = "main.js") {
   const dir = out(name);
   writeFileSync(join(dir, "index.html"), `<!doctype html><meta charset="utf-8"><script type="module" src="./${script}"></script>`);
-  const page = await browser.newPage();
-  const errors = [];
-  page.on("pageerror", (e) => errors.push(e.message));
-  try {
-    await page.goto(`${server.url}/dist/${name}/index.html`);
-    const result = await page
-      .waitForFunction(() => window.ws101Result, null, { timeout: 10000 })
-      .then((h) => h.jsonValue())
-      .catch(() => null);
-    return { result, errors };
-  } finally {
-    await page.close();
-  }
+  return await runPage(`${server.url}/dist/${name}/index.html`);
+}
+
+async function runPage(url) {
+  const { value, errors } = await openPage(browser, url, () => window.ws101Result);
+  return { result: value, errors };
 }
 
 /** Runs a Node bundle: `{ status, stdout, stderr }`. */
@@ -167,16 +155,7 @@ test("Vite: copies the .wasm by itself and works", async () => {
   await build({ root: app.dir, base: "./", configFile: false, logLevel: "error", build: { outDir: out("vite"), target: "es2022", emptyOutDir: true, rollupOptions: { input: join(app.dir, "vite/index.html") } } });
   const assets = readdirSync(join(out("vite"), "assets"));
   assert.ok(assets.some((f) => f.endsWith(".wasm")), `Vite emitted the .wasm: ${assets}`);
-  const page = await browser.newPage();
-  const errors = [];
-  page.on("pageerror", (e) => errors.push(e.message));
-  try {
-    await page.goto(`${server.url}/dist/vite/vite/index.html`);
-    const result = await page.waitForFunction(() => window.ws101Result, null, { timeout: 10000 }).then((h) => h.jsonValue());
-    assert.deepEqual({ result, errors }, { result: EXPECTED, errors: [] });
-  } finally {
-    await page.close();
-  }
+  assert.deepEqual(await runPage(`${server.url}/dist/vite/vite/index.html`), { result: EXPECTED, errors: [] });
 });
 
 test("wrangler deploy --dry-run bundles a worker importing ws101; the output runs in workerd", async () => {
@@ -186,38 +165,13 @@ test("wrangler deploy --dry-run bundles a worker importing ws101; the output run
 export default { fetch: (request) => new Response(acceptKey(new URL(request.url).searchParams.get("key"))) };
 `);
   writeFileSync(join(dir, "wrangler.toml"), 'name = "ws101-bundler-test"\nmain = "worker.mjs"\ncompatibility_date = "2026-11-17"\n');
-  // wrangler 4 needs Node ≥ 22: a Node from scripts/bootstrap.sh's cache, else Bun (reports a newer Node)
-  const node = nodeFor(24);
-  const runner = node ?? join(root, "node_modules/bun/bin/bun.exe");
-  execFileSync(runner, [join(root, "node_modules/wrangler/bin/wrangler.js"), "deploy", "--dry-run", "--outdir", out("wrangler")], {
-    cwd: dir,
-    encoding: "utf8",
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true", WRANGLER_LOG_PATH: out("wrangler-logs") },
-  });
-  const files = readdirSync(out("wrangler"));
-  const wasm = files.filter((f) => f.endsWith(".wasm"));
-  assert.equal(wasm.length, 1, `one .wasm in ${files}`);
-  writeFileSync(
-    join(out("wrangler"), "workerd.capnp"),
-    `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [ (name = "main", worker = .worker) ],
-  sockets = [ (name = "http", address = "127.0.0.1:0", http = (), service = "main") ],
-);
-const worker :Workerd.Worker = (
-  modules = [ (name = "worker.js", esModule = embed "worker.js"), (name = "${wasm[0]}", wasm = embed "${wasm[0]}") ],
-  compatibilityDate = "2026-11-17",
-);
-`,
-  );
-  const port = await freePort();
-  const proc = start(join(root, "node_modules/.bin/workerd"), ["serve", "workerd.capnp", "--socket-addr", `http=127.0.0.1:${port}`], { cwd: out("wrangler") });
+  const wasm = wranglerBundle(dir, out("wrangler"));
+  const workerd = await serveWorkerd(out("wrangler"), wasm);
   try {
-    await waitForHttp(`http://127.0.0.1:${port}/`, 20000, proc);
-    const response = await fetch(`http://127.0.0.1:${port}/?key=dGhlIHNhbXBsZSBub25jZQ==`);
+    const response = await fetch(`${workerd.url}/?key=dGhlIHNhbXBsZSBub25jZQ==`);
     assert.equal(await response.text(), ACCEPT);
   } finally {
-    await proc.stop();
+    await workerd.stop();
   }
 });
 
