@@ -8,9 +8,8 @@ import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { installedApp, root } from "../support/tarball.mjs";
-import { serveStatic } from "../support/static.mjs";
-import { launchChromium, openPage, serveWorkerd, wranglerBundle } from "../support/app-runners.mjs";
+import { root } from "../support/tarball.mjs";
+import { appWithBrowser, openPage, serveWorkerd, wranglerBundle } from "../support/app-runners.mjs";
 const ACCEPT = "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="; // RFC 6455 §1.3
 const EXPECTED = { accept: ACCEPT, echo: "hi" };
 
@@ -24,23 +23,19 @@ if (typeof window === "undefined") console.log(JSON.stringify(result));
 else window.ws101Result = result;
 `;
 
+let fixture;
 let app;
 let browser;
 let server;
 
 before(async () => {
-  app = installedApp("bundler");
+  fixture = await appWithBrowser("bundler");
+  ({ app, browser, server } = fixture);
   writeFileSync(join(app.dir, "main.mjs"), appSource("ws101"));
   writeFileSync(join(app.dir, "inline.mjs"), appSource("ws101/inline"));
-  browser = await launchChromium();
-  server = await serveStatic(app.dir);
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  app?.cleanup();
-});
+after(() => fixture?.close());
 
 const out = (name) => join(app.dir, "dist", name);
 const copyWasm = (dir) => copyFileSync(join(app.dir, "node_modules/ws101/ws101_bg.wasm"), join(dir, "ws101_bg.wasm"));

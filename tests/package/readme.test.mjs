@@ -9,9 +9,8 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import WebSocket from "ws";
-import { installedApp, root } from "../support/tarball.mjs";
-import { serveStatic } from "../support/static.mjs";
-import { launchChromium, openPage, serveWorkerd, wranglerBundle } from "../support/app-runners.mjs";
+import { root } from "../support/tarball.mjs";
+import { appWithBrowser, openPage, serveWorkerd, wranglerBundle } from "../support/app-runners.mjs";
 
 const readme = readFileSync(join(root, "js/README.md"), "utf8");
 const blocks = [...readme.matchAll(/<!-- runnable: ([\w-]+)(?: expect="([^"]*)")? -->\n```(\w+)\n([\s\S]*?)\n```/g)].map(
@@ -19,21 +18,17 @@ const blocks = [...readme.matchAll(/<!-- runnable: ([\w-]+)(?: expect="([^"]*)")
 );
 const KINDS = ["node", "node-cjs", "deno", "bun", "browser", "vite", "workers"];
 
+let fixture;
 let app;
 let browser;
 let server;
 
 before(async () => {
-  app = installedApp("readme");
-  browser = await launchChromium();
-  server = await serveStatic(app.dir);
+  fixture = await appWithBrowser("readme");
+  ({ app, browser, server } = fixture);
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  app?.cleanup();
-});
+after(() => fixture?.close());
 
 test("the README has a runnable example for every runtime, each with what it must show", () => {
   assert.deepEqual([...new Set(blocks.map((b) => b.kind))].sort(), [...KINDS].sort());

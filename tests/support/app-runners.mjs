@@ -6,10 +6,33 @@ import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { freePort, start, waitForHttp } from "./process.mjs";
 import { nodeFor } from "./node-versions.mjs";
-import { root } from "./tarball.mjs";
+import { installedApp, root } from "./tarball.mjs";
+import { serveStatic } from "./static.mjs";
 
 const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
   "--disable-component-update", "--disable-sync", "--no-first-run"];
+
+/**
+ * The packed package installed into a fresh app folder, that folder served over HTTP, and Chromium:
+ * `{ app, server, browser, close() }`.
+ */
+export async function appWithBrowser(label) {
+  const app = installedApp(label);
+  const fixture = { app, server: null, browser: null };
+  fixture.close = async () => {
+    await fixture.browser?.close();
+    await fixture.server?.close();
+    app.cleanup();
+  };
+  try {
+    fixture.server = await serveStatic(app.dir);
+    fixture.browser = await launchChromium();
+  } catch (e) {
+    await fixture.close();
+    throw e;
+  }
+  return fixture;
+}
 
 export function launchChromium() {
   return chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
