@@ -49,7 +49,7 @@ job() { # job NAME KIND command...
     [ "$fail" -eq 0 ] && fail=1
   fi
   total_pass=$((total_pass + pass)) total_fail=$((total_fail + fail))
-  summary+=("$(printf '%-14s %5d passed %3d failed  %4ss  (exit %s)' "$name" "$pass" "$fail" "$secs" "$rc")")
+  summary+=("$(printf '%-18s %5d passed %3d failed  %4ss  (exit %s)' "$name" "$pass" "$fail" "$secs" "$rc")")
 }
 
 plain() { # a check without a test count (fmt, clippy): fails the run on non-zero exit
@@ -61,12 +61,14 @@ plain() { # a check without a test count (fmt, clippy): fails the run on non-zer
 selected="$*"
 sel() { [ -z "$selected" ] || [[ " $selected " == *" $1 "* ]]; }
 
-# The js jobs import `ws101` from the packed tarball installed into a fresh folder, as npm users get
-# it (tests/support/installed-hooks.mjs redirects the name there; tests/js/installed.test.mjs checks).
+# The js, interop, cli and conformance jobs import `ws101` (and run the `ws101` command) from the packed
+# tarball installed into a fresh folder, as npm users get it (tests/support/installed-hooks.mjs
+# redirects the name there, also in the servers the tests start; tests/js/installed.test.mjs checks).
 installed=""
 tarball_env() {
   [ -n "$installed" ] || installed=$(node tests/support/install-app.mjs) || { echo "npm pack / install of pkg/ failed"; exit 1; }
-  on_tarball=(env WS101_INSTALLED_APP="$installed" NODE_OPTIONS="--import=$PWD/tests/support/installed-hooks.mjs")
+  on_tarball=(env WS101_INSTALLED_APP="$installed" NODE_OPTIONS="--import=$PWD/tests/support/installed-hooks.mjs"
+    WS101_CLI="$installed/node_modules/ws101/cli.mjs")
 }
 
 if sel rust; then
@@ -94,13 +96,15 @@ if sel workerd; then
   job workerd node node --test tests/workerd/
 fi
 if sel interop; then
-  job interop node node --test --test-concurrency=1 tests/interop/
+  tarball_env
+  job interop node "${on_tarball[@]}" node --test --test-concurrency=1 tests/interop/
 fi
 if sel runtimes; then
   job runtimes node node --test tests/runtimes/
 fi
 if sel cli; then
-  job cli node node --test tests/cli/
+  tarball_env
+  job cli node "${on_tarball[@]}" node --test tests/cli/
 fi
 if sel browser; then
   job browser node node --test tests/browser/
@@ -109,7 +113,8 @@ if sel explainer; then
   job explainer node node --test tests/explainer/
 fi
 if sel conformance; then
-  job conformance node node --test tests/conformance/
+  tarball_env
+  job conformance node "${on_tarball[@]}" node --test tests/conformance/
 fi
 if sel package; then
   job package node node --test tests/package/
@@ -134,13 +139,16 @@ for major in ${WS101_NODE_MAJORS:-22 24 26}; do
     job "js-node$major" node "${on_tarball[@]}" "${on_node[@]}" node --test --test-reporter=tap --test-concurrency=1 "tests/js/**/*.test.mjs"
   fi
   if sel "interop-node$major" || sel nodes; then
-    job "interop-node$major" node "${on_node[@]}" node --test --test-reporter=tap --test-concurrency=1 "tests/interop/**/*.test.mjs"
+    tarball_env
+    job "interop-node$major" node "${on_tarball[@]}" "${on_node[@]}" node --test --test-reporter=tap --test-concurrency=1 "tests/interop/**/*.test.mjs"
   fi
   if sel "cli-node$major" || sel nodes; then
-    job "cli-node$major" node "${on_node[@]}" node --test --test-reporter=tap "tests/cli/**/*.test.mjs"
+    tarball_env
+    job "cli-node$major" node "${on_tarball[@]}" "${on_node[@]}" node --test --test-reporter=tap "tests/cli/**/*.test.mjs"
   fi
   if sel "conformance-node$major" || sel nodes; then
-    job "conformance-node$major" node "${on_node[@]}" WS101_CONFORMANCE_REPORT=0 node --test --test-reporter=tap "tests/conformance/**/*.test.mjs"
+    tarball_env
+    job "conformance-node$major" node "${on_tarball[@]}" "${on_node[@]}" WS101_CONFORMANCE_REPORT=0 node --test --test-reporter=tap "tests/conformance/**/*.test.mjs"
   fi
 done
 if sel fuzz; then
