@@ -1,7 +1,7 @@
 // The Cloudflare deployment files: `wrangler deploy --dry-run` bundles examples/workers with
 // wrangler.toml (ws101 resolved through its workerd condition, the .wasm as a module, the
-// Durable Object and the assets binding), without deploying. Wrangler 4 needs Node ≥ 22, so it
-// runs under Bun (npm `bun`), which reports a newer Node.
+// Durable Object and the assets binding), without deploying. Wrangler 4 needs Node ≥ 22: it runs on
+// Node 24 from scripts/bootstrap.sh's cache, or else under Bun (npm `bun`), which reports a newer Node.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -9,13 +9,14 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { nodeFor } from "../support/node-versions.mjs";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 
 test("wrangler deploy --dry-run bundles the example worker, its Durable Object and the one .wasm", () => {
   const out = mkdtempSync(join(tmpdir(), "ws101-wrangler-"));
   try {
-    const log = execFileSync(`${root}node_modules/bun/bin/bun.exe`, [`${root}node_modules/wrangler/bin/wrangler.js`, "deploy", "--dry-run", "--outdir", out], {
+    const log = execFileSync(nodeFor(24) ?? `${root}node_modules/bun/bin/bun.exe`, [`${root}node_modules/wrangler/bin/wrangler.js`, "deploy", "--dry-run", "--outdir", out], {
       cwd: `${root}examples/workers`,
       encoding: "utf8",
       env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true", WRANGLER_LOG_PATH: out },
