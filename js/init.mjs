@@ -4,13 +4,24 @@
 // URL, bytes or a Module for that (a Response can be read only once).
 import initAsync, { initSync as initGlueSync } from "./ws101.js";
 import { configure, expectInit } from "./instance.mjs";
+import { wasmMissing } from "./wasm-missing.mjs";
 
 expectInit();
 
 /** @param {{ module_or_path?: any } | undefined} source */
 export async function init(source) {
-  const given = source ?? { module_or_path: new URL("./ws101_bg.wasm", import.meta.url) };
-  await initAsync(given);
+  let given = source;
+  if (given === undefined) {
+    // The .wasm beside this file; a bundler that did not copy it gets an error saying so.
+    try {
+      given = { module_or_path: new URL("./ws101_bg.wasm", import.meta.url) };
+      await initAsync(given);
+    } catch (e) {
+      throw wasmMissing(given?.module_or_path?.href ?? "beside ws101/init (import.meta.url is missing)", e);
+    }
+  } else {
+    await initAsync(given);
+  }
   configure({ instantiate: (glue) => glue.default(given) });
 }
 

@@ -4,9 +4,27 @@
 import { readFileSync } from "node:fs";
 import { initSync } from "./ws101.js";
 import { configure } from "./instance.mjs";
+import { wasmMissing } from "./wasm-missing.mjs";
 
-const module = new WebAssembly.Module(readFileSync(new URL("./ws101_bg.wasm", import.meta.url)));
+const module = new WebAssembly.Module(readWasm());
 initSync({ module });
 configure({ instantiate: (glue) => glue.initSync({ module }) });
+
+/** The .wasm beside this file; in a CommonJS bundle (no import.meta.url), beside the bundle. */
+function readWasm() {
+  let where = "beside ws101's entry (import.meta.url and __dirname are both missing)";
+  try {
+    const url = import.meta.url
+      ? new URL("./ws101_bg.wasm", import.meta.url)
+      : typeof __dirname === "string"
+        ? `${__dirname}/ws101_bg.wasm`
+        : null;
+    if (url === null) throw new Error("no location to read it from");
+    where = String(url);
+    return readFileSync(url);
+  } catch (e) {
+    throw wasmMissing(where, e);
+  }
+}
 
 export * from "./api.mjs";

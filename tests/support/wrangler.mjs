@@ -1,10 +1,12 @@
 // `wrangler deploy --dry-run` of a directory with a wrangler.toml, into a temporary outdir (no
-// network, nothing deployed). Wrangler 4 needs Node ≥ 22, so it runs under Bun (npm `bun`).
+// network, nothing deployed). Wrangler 4 needs Node ≥ 22: it runs on Node 24 from
+// scripts/bootstrap.sh's cache, or else under Bun (npm `bun`), which reports a newer Node.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { nodeFor } from "./node-versions.mjs";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -12,7 +14,7 @@ const root = fileURLToPath(new URL("../../", import.meta.url));
 export function wranglerDryRun(cwd, check) {
   const out = mkdtempSync(join(tmpdir(), "ws101-wrangler-"));
   try {
-    const log = execFileSync(`${root}node_modules/bun/bin/bun.exe`, [`${root}node_modules/wrangler/bin/wrangler.js`, "deploy", "--dry-run", "--outdir", out], {
+    const log = execFileSync(nodeFor(24) ?? `${root}node_modules/bun/bin/bun.exe`, [`${root}node_modules/wrangler/bin/wrangler.js`, "deploy", "--dry-run", "--outdir", out], {
       cwd,
       encoding: "utf8",
       env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true", WRANGLER_LOG_PATH: out },

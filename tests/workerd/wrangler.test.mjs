@@ -1,7 +1,7 @@
 // The Cloudflare deployment files: `wrangler deploy --dry-run` bundles examples/workers with
 // wrangler.toml (ws101 resolved through its workerd condition, the .wasm as a module, the
-// Durable Object and the assets binding), without deploying. Wrangler 4 needs Node ≥ 22, so it
-// runs under Bun (npm `bun`), which reports a newer Node.
+// Durable Object and the assets binding), without deploying. Wrangler 4 needs Node ≥ 22: it runs on
+// Node 24 from scripts/bootstrap.sh's cache, or else under Bun (npm `bun`), which reports a newer Node.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
