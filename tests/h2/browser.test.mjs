@@ -103,10 +103,8 @@ test("chromium: a page over h2 opens its WebSocket as an extended CONNECT", asyn
 
 test("firefox: a page over h2 opens its WebSocket as an extended CONNECT", async (t) => {
   const from = server.connections.length;
-  const browser = await openBrowser("firefox", {
-    acceptInsecureCerts: true,
-    "moz:firefoxOptions": { prefs: { "network.http.http2.websockets": true } },
-  });
+  // Firefox 153 ESR uses RFC 8441 by default (network.http.http2.websockets is true): no pref set.
+  const browser = await openBrowser("firefox", { acceptInsecureCerts: true });
   try {
     await browser.navigate(`${server.url}/`);
     const results = await browser.waitFor("window.__results", 120000);
