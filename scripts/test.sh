@@ -9,6 +9,7 @@
 #         · conformance (the Autobahn case groups as our own table: echo server, Connection, ws control)
 #         · robust (no wasm trap from any JS input, limits before allocating, load and faults)
 #         · wscompat (ws101/node against ws 8's documented API; tests/ws-compat/run-ws-suite.sh is the manual yardstick)
+#         · h2 (WebSockets over HTTP/2, RFC 8441: ws101/node server + client, Python h2, Chromium, Firefox)
 # Usage: scripts/test.sh [job ...]   (default: all)
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -97,6 +98,11 @@ if sel explainer; then
 fi
 if sel conformance; then
   job conformance node node --test tests/conformance/
+fi
+if sel h2; then
+  # WebSockets over HTTP/2 (RFC 8441): ws101/node server and client, examples/node/echo-h2.mjs driven by
+  # Python h2, Chromium (Playwright) and Firefox (WebDriver) opening wss:// over h2
+  job h2 node node --test --test-concurrency=1 tests/h2/
 fi
 if sel wscompat; then
   job wscompat node node --test --test-concurrency=1 tests/ws-compat/

@@ -323,9 +323,10 @@ export function connectHttp2(ws, address, target, protocols, options, hooks) {
   const open = () => {
     if (settled) return;
     stream = session.request(fields, { endStream: false });
-    stream.on("error", (err) => fail(err));
+    const reset = (cause) => Object.assign(new Error(`The server reset the stream before answering (RST_STREAM ${stream.rstCode})`), { code: "stream-reset", rstCode: stream.rstCode, cause });
+    stream.on("error", (err) => fail(err?.code === "ERR_HTTP2_STREAM_ERROR" ? reset(err) : err));
     stream.on("response", (headers, _flags, rawHeaders) => guard(() => onResponse(headers, rawHeaders)));
-    stream.on("close", () => fail(Object.assign(new Error(`The server closed the stream before answering (RST_STREAM ${stream.rstCode})`), { code: "stream-reset", rstCode: stream.rstCode })));
+    stream.on("close", () => fail(reset()));
     if (own) stream.on("close", () => session.close());
   };
   const notOffered = () => Object.assign(
