@@ -9,6 +9,7 @@
 import http2 from "node:http2";
 import { readFileSync } from "node:fs";
 import { WebSocketServer } from "ws101/node";
+import { echo, echoOptions } from "./echo-contract.mjs";
 
 const port = Number(process.env.PORT ?? 8443);
 const server = http2.createSecureServer({
@@ -30,18 +31,7 @@ const server = http2.createSecureServer({
   res.writeHead(426, headers);
   res.end(body);
 });
-const wss = new WebSocketServer({
-  server,
-  protocols: ["echo"],
-  requireProtocol: false,
-  perMessageDeflate: true,
-  maxPayload: 64 * 1024 * 1024,
-});
-
-wss.on("connection", (ws) => {
-  ws.on("message", (data, isBinary) => ws.send(data, { binary: isBinary }));
-  ws.on("error", () => {}); // the close frame with the right code is already on its way
-});
+echo(new WebSocketServer({ server, ...echoOptions }));
 server.on("sessionError", () => {}); // a broken HTTP/2 peer ends its own session only
 server.listen(port, "127.0.0.1", () => console.log(`listening on https://127.0.0.1:${port}`));
 server.on("error", (err) => {
