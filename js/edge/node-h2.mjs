@@ -10,6 +10,7 @@
 //   RST_STREAM or the session's end is a 1006.
 // - Client: an extended CONNECT on a new or given ClientHttp2Session once the server's SETTINGS
 //   offered the protocol.
+import { STATUS_CODES } from "node:http";
 import http2 from "node:http2";
 import { validateExtendedConnect, validateResponse } from "../node.mjs";
 
@@ -149,7 +150,7 @@ export function streamTransport(stream, headers, rawHeaders) {
     /** A status the server chose itself (path mismatch, verifyClient, 503 after close()). */
     abort(status, message, extra) {
       if (!Number.isInteger(status) || status < 300 || status > 599) status = 401;
-      const body = typeof message === "string" && message ? message : http2.constants[`HTTP_STATUS_${status}`] ?? String(status);
+      const body = typeof message === "string" && message ? message : STATUS_CODES[status] ?? String(status);
       const base = { ":status": status, "content-type": "text/html" };
       const fields = { ...base };
       if (extra && typeof extra === "object") {
@@ -187,7 +188,7 @@ export function streamTransport(stream, headers, rawHeaders) {
           if (colon <= 0) continue;
           const name = String(line).slice(0, colon).trim().toLowerCase();
           const value = String(line).slice(colon + 1).trim();
-          if (name in fields) continue; // the core's fields stay as it built them
+          if (Object.hasOwn(fields, name)) continue; // the core's fields stay as it built them
           fields[name] = value;
         }
       }
