@@ -82,8 +82,8 @@ async function check(t, name, results, from) {
   assert.deepEqual(await conn.closedPromise, { code: 1000, reason: "done" });
 }
 
-test("chromium: a page over h2 opens its WebSocket as an extended CONNECT", async (t) => {
-  const from = server.connections.length;
+/** Loads `url` in headless Chromium (self-signed certificate accepted) and returns the page's results. */
+async function chromiumResults(url) {
   const browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
     args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--ignore-certificate-errors"],
@@ -91,13 +91,39 @@ test("chromium: a page over h2 opens its WebSocket as an extended CONNECT", asyn
   try {
     const context = await browser.newContext({ ignoreHTTPSErrors: true });
     const page = await context.newPage();
-    await page.goto(`${server.url}/`);
+    await page.goto(url);
     await page.waitForFunction(() => window.__results, null, { timeout: 120000 });
-    const results = await page.evaluate(() => window.__results);
-    assert.equal(pages.at(-1), "2.0", "the page itself came over h2");
-    await check(t, "chromium", results, from);
+    return await page.evaluate(() => window.__results);
   } finally {
     await browser.close();
+  }
+}
+
+test("chromium: a page over h2 opens its WebSocket as an extended CONNECT", async (t) => {
+  const from = server.connections.length;
+  const results = await chromiumResults(`${server.url}/`);
+  assert.equal(pages.at(-1), "2.0", "the page itself came over h2");
+  await check(t, "chromium", results, from);
+});
+
+test("chromium: without SETTINGS_ENABLE_CONNECT_PROTOCOL the same server answers the 101 on a second connection", async () => {
+  const versions = [];
+  const fallback = await echoServer({
+    onRequest(req, res) {
+      versions.push(req.httpVersion);
+      res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+      res.end(PAGE);
+    },
+  });
+  try {
+    fallback.server.updateSettings({ enableConnectProtocol: false });
+    const results = await chromiumResults(`${fallback.url}/`);
+    assert.deepEqual(results.filter((r) => !r.ok), []);
+    assert.ok(versions.length > 0 && versions.every((v) => v === "2.0"), `the page (and favicon) came over h2: ${versions}`);
+    assert.deepEqual(fallback.connections.map((c) => [c.httpVersion, c.method]), [["1.1", "GET"]]);
+    assert.match(fallback.connections[0].extensions, /^permessage-deflate/);
+  } finally {
+    await fallback.close();
   }
 });
 
