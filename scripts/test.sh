@@ -15,6 +15,7 @@
 #         · bundler (apps built from the packed tarball with esbuild, Rollup, webpack, Vite, wrangler, then run)
 #         · js-node22 … conformance-node26: the js, interop, cli and conformance jobs again on Node 22, 24
 #           and 26 (from scripts/bootstrap.sh's .cache/node; WS101_NODE_MAJORS="24" for fewer; `nodes` = all)
+#         · h2 (WebSockets over HTTP/2, RFC 8441: ws101/node server + client, Python h2, Chromium, Firefox)
 # Usage: scripts/test.sh [job ...]   (default: all)
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -123,6 +124,11 @@ if sel package; then
 fi
 if sel bundler; then
   job bundler node node --test --test-concurrency=1 tests/bundler/
+fi
+if sel h2; then
+  # WebSockets over HTTP/2 (RFC 8441): ws101/node server and client, examples/node/echo-h2.mjs driven by
+  # Python h2, Chromium (Playwright) and Firefox (WebDriver) opening wss:// over h2
+  job h2 node node --test --test-concurrency=1 tests/h2/
 fi
 if sel wscompat; then
   job wscompat node node --test --test-concurrency=1 tests/ws-compat/

@@ -4,21 +4,11 @@
 // the subprotocol `echo` only when the client offers it, accepts permessage-deflate offers,
 // accepts messages up to 64 MiB, and answers protocol violations with the close code RFC 6455 names.
 import { WebSocketServer } from "ws101/node";
+import { echo, echoOptions } from "./echo-contract.mjs";
 
 const port = Number(process.env.PORT ?? 8080);
-const wss = new WebSocketServer({
-  host: "127.0.0.1",
-  port,
-  protocols: ["echo"],
-  requireProtocol: false,
-  perMessageDeflate: true,
-  maxPayload: 64 * 1024 * 1024,
-});
-
-wss.on("connection", (ws) => {
-  ws.on("message", (data, isBinary) => ws.send(data, { binary: isBinary }));
-  ws.on("error", () => {}); // the close frame with the right code is already on its way
-});
+const wss = new WebSocketServer({ host: "127.0.0.1", port, ...echoOptions });
+echo(wss);
 wss.on("listening", () => console.log(`listening on http://127.0.0.1:${port}`));
 wss.on("error", (err) => {
   console.error(err.message);

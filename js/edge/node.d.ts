@@ -4,6 +4,7 @@ import type { LookupFunction, Socket } from "node:net";
 import type { ConnectionOptions, SecureContextOptions } from "node:tls";
 import type { Duplex as DuplexStream, DuplexOptions } from "node:stream";
 import type { Server as HttpsServer } from "node:https";
+import type { ClientHttp2Session, Http2SecureServer, Http2Server, Http2Stream, IncomingHttpHeaders as Http2Headers } from "node:http2";
 import type { Duplex } from "node:stream";
 import type { BinaryType, DeflateOptions, ServerOptions, ClientOptions } from "../index.js";
 
@@ -89,6 +90,14 @@ export interface ClientConnectOptions extends Omit<ClientOptions, "perMessageDef
   maxRedirects?: number;
   /** Only 13 (RFC 6455). */
   protocolVersion?: 13;
+  /**
+   * WebSockets over HTTP/2 (RFC 8441): `true` opens a session of its own (TLS with ALPN h2 for
+   * wss:, cleartext h2c with prior knowledge for ws:; closed with the WebSocket), or pass a
+   * ClientHttp2Session to open the WebSocket as one more stream on it (it stays open). The
+   * server's SETTINGS must carry SETTINGS_ENABLE_CONNECT_PROTOCOL = 1, else the handshake fails
+   * with code "connect-protocol-not-offered". Not with agent, socketPath, auth or followRedirects.
+   */
+  http2?: boolean | ClientHttp2Session;
 }
 
 /** The WHATWG event shapes a WebSocket's EventTarget face delivers (read-only attributes). */
@@ -142,12 +151,14 @@ export declare class WebSocket extends EventEmitter {
   readonly protocol: string;
   readonly extensions: string;
   readonly url: string;
+  /** The HTTP version that carried the opening handshake: "1.1" (a 101 upgrade) or "2" (an RFC 8441 extended CONNECT stream). */
+  readonly httpVersion: "1.1" | "2";
   /** Bytes queued on the socket, plus those of sends refused after the closing handshake began (as ws counts). */
   readonly bufferedAmount: number;
   /** Whether pause() stopped the delivery of messages. */
   readonly isPaused: boolean;
-  /** The underlying socket (ws's `_socket`); null while CONNECTING. */
-  readonly _socket: Socket | Duplex | null;
+  /** The underlying socket (ws's `_socket`), or the Http2Stream over HTTP/2; null while CONNECTING. */
+  readonly _socket: Socket | Duplex | Http2Stream | null;
   /** "nodebuffer" (default), "arraybuffer", "fragments" (an array of Buffers), "blob", or ws101's "uint8array". */
   binaryType: BinaryType | "fragments" | "blob";
   onopen: ((this: WebSocket, event: Event) => void) | null;
@@ -192,7 +203,30 @@ export declare class WebSocket extends EventEmitter {
 export interface VerifyClientInfo {
   origin: string | undefined;
   secure: boolean;
-  req: IncomingMessage;
+  req: IncomingMessage | Http2ConnectRequest;
+}
+
+/**
+ * What `connection`, verifyClient and handleProtocols get for a WebSocket that arrived over
+ * HTTP/2: the extended CONNECT stream's fields (RFC 8441 §4) in IncomingMessage's names.
+ */
+export interface Http2ConnectRequest {
+  httpVersion: "2.0";
+  httpVersionMajor: 2;
+  httpVersionMinor: 0;
+  /** "CONNECT". */
+  method: string;
+  /** `:path`. */
+  url: string;
+  authority: string;
+  scheme: string;
+  /** node:http2's field object, pseudo-headers included. */
+  headers: Http2Headers;
+  /** The fields in wire order as `[name, value, …]`. */
+  rawHeaders: string[];
+  stream: Http2Stream;
+  /** The session's socket (node:http2's proxy of it). */
+  socket: Socket | null;
 }
 
 export interface WebSocketServerOptions extends Omit<ServerOptions, "origins" | "perMessageDeflate">, WebSocketOptions {
@@ -200,7 +234,13 @@ export interface WebSocketServerOptions extends Omit<ServerOptions, "origins" | 
   port?: number;
   host?: string;
   backlog?: number;
-  server?: HttpServer | HttpsServer;
+  /**
+   * An http/https server (101 upgrades), or a node:http2 server: Http2SecureServer (with
+   * `allowHTTP1`, both on one port) or a cleartext Http2Server (h2c). On an HTTP/2 server
+   * SETTINGS_ENABLE_CONNECT_PROTOCOL is turned on (updateSettings) and extended CONNECT streams
+   * with `:protocol websocket` become WebSockets (RFC 8441); other streams stay the application's.
+   */
+  server?: HttpServer | HttpsServer | Http2SecureServer | Http2Server;
   noServer?: boolean;
   /**
    * Accept only requests whose target is origin-form ("/…") with exactly this path before "?";
@@ -226,7 +266,7 @@ export interface WebSocketServerOptions extends Omit<ServerOptions, "origins" | 
    * `protocols`). Return one of them, or false for none; a Promise is awaited. The core still
    * refuses to answer a protocol that was not offered.
    */
-  handleProtocols?: (protocols: Set<string>, request: IncomingMessage) => string | false | Promise<string | false>;
+  handleProtocols?: (protocols: Set<string>, request: IncomingMessage | Http2ConnectRequest) => string | false | Promise<string | false>;
   /** The class of the server's WebSockets: ws101's WebSocket or a subclass. */
   WebSocket?: typeof WebSocket;
   /**
@@ -247,8 +287,15 @@ export declare class WebSocketServer extends EventEmitter {
   /** Throws in noServer mode; null after close(). */
   address(): ReturnType<HttpServer["address"]> | null;
   /** Whether `path` (if set) matches the request's origin-form target; unmatched requests get 400. */
-  shouldHandle(req: IncomingMessage): boolean | Promise<boolean>;
+  shouldHandle(req: IncomingMessage | Http2ConnectRequest): boolean | Promise<boolean>;
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, callback: (ws: WebSocket, req: IncomingMessage) => void): void;
+  /**
+   * Answers an HTTP/2 extended CONNECT stream (RFC 8441) as handleUpgrade answers an upgrade: the
+   * core's checks, `:status 200` (then `callback`, `ws.httpVersion` "2") or the core's rejection.
+   * For noServer use, from the node:http2 server's `stream` event (enable `enableConnectProtocol`).
+   */
+  handleStream(stream: Http2Stream, headers: Http2Headers, rawHeaders: string[] | undefined, callback: (ws: WebSocket, req: Http2ConnectRequest) => void): void;
+  handleStream(stream: Http2Stream, headers: Http2Headers, callback: (ws: WebSocket, req: Http2ConnectRequest) => void): void;
   /**
    * As ws 8: stops accepting (later handleUpgrade calls are answered 503), removes its listeners
    * from a shared `server`, closes the server it made itself; open WebSockets stay open. `close`
@@ -258,15 +305,16 @@ export declare class WebSocketServer extends EventEmitter {
   close(callback?: (err?: Error) => void): void;
   on(event: "close", listener: () => void): this;
   /** The 101's head as lines (status line first), before it is written; lines pushed are added. */
-  on(event: "headers", listener: (headers: string[], request: IncomingMessage) => void): this;
-  on(event: "connection", listener: (ws: WebSocket, req: IncomingMessage) => void): this;
+  on(event: "headers", listener: (headers: string[], request: IncomingMessage | Http2ConnectRequest) => void): this;
+  /** One event for both HTTP versions; `ws.httpVersion` and `req.httpVersion` say which carried it. */
+  on(event: "connection", listener: (ws: WebSocket, req: IncomingMessage | Http2ConnectRequest) => void): this;
   on(event: "listening", listener: () => void): this;
   on(event: "error", listener: (error: Error) => void): this;
   /**
    * A handshake the core refused, with ws's message (and ws101's code, rfc, status, problems,
    * response); with a listener the socket is the listener's to answer, as in ws.
    */
-  on(event: "wsClientError", listener: (error: Error & { code?: string; rfc?: string; status?: number }, socket: Duplex, req: IncomingMessage) => void): this;
+  on(event: "wsClientError", listener: (error: Error & { code?: string; rfc?: string; status?: number }, socket: Duplex | Http2Stream, req: IncomingMessage | Http2ConnectRequest) => void): this;
   on(event: string | symbol, listener: (...args: any[]) => void): this;
 }
 

@@ -20,6 +20,7 @@ import net from "node:net";
 import tls from "node:tls";
 import { Connection, validateRequest, buildRequest, validateResponse } from "../node.mjs";
 import * as instance from "../instance.mjs";
+import { isHttp2Server, serveHttp2, streamTransport, connectHttp2, checkHttp2Option } from "./node-h2.mjs";
 
 const CONNECTING = 0, OPEN = 1, CLOSING = 2, CLOSED = 3;
 /** Output waiting for a peer beyond which reading from it pauses until it drains. */
@@ -29,6 +30,8 @@ const CLOSE_TIMEOUT_MS = 30_000;
 const HANDSHAKE_TIMEOUT_MS = 10_000;
 /** A Close frame with code 1011 (unmasked, server to client): what a server sends when its core is lost. */
 const CLOSE_1011 = Buffer.from([0x88, 0x02, 0x03, 0xf3]);
+/** Transport errors that only mean "the peer went away" (TCP reset; HTTP/2 RST_STREAM or session teardown). */
+const RESET_CODES = new Set(["ECONNRESET", "EPIPE", "ERR_HTTP2_STREAM_ERROR", "ERR_HTTP2_STREAM_CANCEL", "ERR_HTTP2_SESSION_ERROR", "ERR_HTTP2_GOAWAY_SESSION"]);
 
 // ---------------------------------------------------------------------------------------------
 // Trap containment. `instance.mjs` owns the wasm instance: `generation()`, `isTrap(err)`,
@@ -126,7 +129,7 @@ const CLIENT_TRANSPORT_OPTIONS = [
 const CLIENT_OPTIONS = new Set([
   ...SOCKET_OPTIONS, ...CLIENT_TRANSPORT_OPTIONS,
   "protocols", "origin", "headers", "maxHeaderBytes", "maxHeaders", "handshakeTimeout",
-  "followRedirects", "maxRedirects", "protocolVersion",
+  "followRedirects", "maxRedirects", "protocolVersion", "http2",
 ]);
 const UNSUPPORTED = {
   maxPendingAutoPongs: "ws101 stops reading from a peer that does not read its pongs",
@@ -259,6 +262,7 @@ function checkClientOptions(options) {
     throw Object.assign(new RangeError(`Unsupported protocol version: ${options.protocolVersion} (supported versions: 13)`), { code: "invalid-option", option: "protocolVersion" });
   }
   checkNumber(options, "maxRedirects");
+  checkHttp2Option(options);
 }
 
 function toBuffer(data) {
@@ -464,6 +468,8 @@ export class WebSocket extends EventEmitter {
   #handshake = null;
   /** Sends waiting for a Blob to be read (ws keeps the order of sends around a Blob). */
   #sendQueue = null;
+  /** "1.1" (a 101 upgrade, RFC 6455 §4) or "2" (an extended CONNECT stream, RFC 8441). */
+  #httpVersion = "1.1";
 
   /**
    * Client: `new WebSocket("ws://host:port/path", ["proto"], options)`.
@@ -488,7 +494,9 @@ export class WebSocket extends EventEmitter {
       const target = clientTarget(url);
       this.#url = target.socketPath === undefined ? target.href : url instanceof URL ? url.href : String(url);
       list ??= this.#options.protocols ?? [];
-      this.#handshake = connectClient(this, url, target, list, this.#options);
+      this.#handshake = this.#options.http2
+        ? connectHttp2(this, url, target, list, this.#options, http2Hooks)
+        : connectClient(this, url, target, list, this.#options);
     }
   }
 
@@ -556,6 +564,8 @@ export class WebSocket extends EventEmitter {
   get protocol() { return this.#protocol; }
   get extensions() { return this.#extensions; }
   get url() { return this.#url; }
+  /** The HTTP version that carried the opening handshake: "1.1" (101 upgrade) or "2" (RFC 8441 extended CONNECT). */
+  get httpVersion() { return this.#httpVersion; }
   get bufferedAmount() { return (this.#socket ? this.#socket.writableLength : 0) + this.#bufferedAfterClose; }
   get binaryType() { return this.#binaryType; }
   set binaryType(value) {
@@ -571,12 +581,13 @@ export class WebSocket extends EventEmitter {
   }
 
   /** @internal Takes over a socket after a successful handshake. */
-  _attach(socket, head, { role, protocol, extensions, deflate, options }) {
+  _attach(socket, head, { role, protocol, extensions, deflate, options, httpVersion }) {
     const opts = { ...this.#options, ...options };
     this.#options = opts;
     this.#socket = socket;
     this.#handshake = null;
     this.#role = role;
+    this.#httpVersion = httpVersion ?? "1.1";
     this.#protocol = protocol ?? "";
     this.#extensions = extensions ?? "";
     this.#conn = new Connection({
@@ -1100,7 +1111,9 @@ export class WebSocket extends EventEmitter {
   }
 
   #onSocketError(err) {
-    if (err?.code !== "ECONNRESET" && err?.code !== "EPIPE") this.#emitError(err);
+    // A reset is not an error of this WebSocket: `close` says 1006. Over HTTP/2 a reset is the
+    // peer's RST_STREAM or the end of its session (a GOAWAY with an error, a lost connection).
+    if (!RESET_CODES.has(err?.code)) this.#emitError(err);
   }
 
   #onSocketClose() {
@@ -1199,7 +1212,7 @@ for (const type of ["open", "message", "close", "error"]) {
     set(handler) { this._attributeSet(type, handler); },
   });
 }
-for (const name of ["binaryType", "bufferedAmount", "extensions", "isPaused", "protocol", "readyState", "url"]) {
+for (const name of ["binaryType", "bufferedAmount", "extensions", "httpVersion", "isPaused", "protocol", "readyState", "url"]) {
   Object.defineProperty(WebSocket.prototype, name, { ...Object.getOwnPropertyDescriptor(WebSocket.prototype, name), enumerable: true });
 }
 
@@ -1259,6 +1272,40 @@ function abortHandshake(socket, status, message, headers) {
   socket.end(Buffer.concat([Buffer.from(lines.join("\r\n") + "\r\n\r\n", "latin1"), body]));
 }
 
+/**
+ * An HTTP/1.1 upgrade as WebSocketServer answers it (RFC 6455 §4.2): the core's verdict on the
+ * request, the 101 or rejection bytes it built, then the socket itself carries the frames.
+ * `streamTransport` (node-h2.mjs) is the same shape for an HTTP/2 extended CONNECT stream.
+ */
+function upgradeTransport(req, socket, head) {
+  return {
+    socket,
+    head,
+    httpVersion: "1.1",
+    validate: (policy) => validateRequest(req, policy),
+    reject(outcome) {
+      if (!socket.destroyed) socket.end(Buffer.from(outcome.response.bytes));
+    },
+    abort: (status, message, headers) => abortHandshake(socket, status, message, headers),
+    gone: () => socket.destroyed || !socket.writable || socket.readable === false,
+    /** Writes the core's 101; `onHeaders(lines)` is ws's 'headers' event, whose additions follow the core's lines. */
+    accept(outcome, onHeaders) {
+      let responseBytes = Buffer.from(outcome.response.bytes);
+      if (onHeaders) {
+        const lines = responseBytes.toString("latin1").split("\r\n").filter(Boolean);
+        const original = lines.length;
+        onHeaders(lines);
+        if (lines.length !== original) {
+          const added = lines.slice(original).map(String).filter((l) => !/[\r\n]/.test(l));
+          responseBytes = Buffer.from(lines.slice(0, original).concat(added).join("\r\n") + "\r\n\r\n", "latin1");
+        }
+      }
+      socket.write(responseBytes);
+    },
+    destroy: () => socket.destroy(),
+  };
+}
+
 /** A WebSocket server on a Node `http`/`https` server (its own, `options.server`, or `noServer`). */
 const RUNNING = 0, SERVER_CLOSING = 1, SERVER_CLOSED = 2;
 /** Sockets a handleUpgrade call has taken (weakly held). */
@@ -1316,10 +1363,17 @@ export class WebSocketServer extends EventEmitter {
     server.on("listening", onListening);
     server.on("error", onError);
     server.on("upgrade", onUpgrade);
+    // A node:http2 server (h2, h2c, or h2 with allowHTTP1): extended CONNECT streams too (RFC 8441).
+    const detachHttp2 = isHttp2Server(server)
+      ? serveHttp2(server, (stream, headers, rawHeaders) => {
+          this.handleStream(stream, headers, rawHeaders, (ws, req) => this.emit("connection", ws, req));
+        })
+      : null;
     this.#detach = () => {
       server.removeListener("listening", onListening);
       server.removeListener("error", onError);
       server.removeListener("upgrade", onUpgrade);
+      detachHttp2?.();
     };
     if (callback) this.once("listening", callback);
   }
@@ -1362,27 +1416,50 @@ export class WebSocketServer extends EventEmitter {
       }
       upgradedSockets.add(socket);
     }
+    this.#handle(req, upgradeTransport(req, socket, head), callback);
+  }
+
+  /**
+   * Answers an HTTP/2 extended CONNECT stream (RFC 8441 §4) the way handleUpgrade answers an
+   * HTTP/1.1 upgrade: the core's checks, `:status 200` (then `callback(ws, req)`, `ws.httpVersion`
+   * "2") or the exact rejection. `headers` and `rawHeaders` are the `stream` event's; `req` is an
+   * IncomingMessage-like view of the stream (`httpVersion` "2.0", `method` CONNECT, `url` = :path).
+   */
+  handleStream(stream, headers, rawHeaders, callback) {
+    if (typeof rawHeaders === "function") {
+      callback = rawHeaders;
+      rawHeaders = undefined;
+    }
+    if (stream !== null && typeof stream === "object") {
+      if (upgradedSockets.has(stream)) throw new Error("server.handleStream() was called more than once with the same stream, possibly due to a misconfiguration");
+      upgradedSockets.add(stream);
+    }
+    const t = streamTransport(stream, headers, rawHeaders);
+    this.#handle(t.req, t, callback);
+  }
+
+  #handle(req, t, callback) {
     if (this.#state !== RUNNING) {
       // ws 8: a closed server answers later upgrades 503.
-      abortHandshake(socket, 503);
+      t.abort(503);
       return;
     }
-    const onError = () => socket.destroy();
-    socket.on("error", onError);
+    const onError = () => t.destroy();
+    t.socket.on("error", onError);
     let pending;
     try {
-      pending = this.#upgrade(req, socket, head, callback, onError);
+      pending = this.#decide(req, t, callback, onError);
     } catch (err) {
       pending = Promise.reject(err);
     }
     pending.catch((err) => {
       if (isTrap(err)) containTrap(err);
-      socket.destroy();
-      this.#emitSafe("wsClientError", err, socket, req);
+      t.destroy();
+      this.#emitSafe("wsClientError", err, t.socket, req);
     });
   }
 
-  async #upgrade(req, socket, head, callback, onError) {
+  async #decide(req, t, callback, onError) {
     if (recovering) await recovering;
     const options = this.#options;
     let handles;
@@ -1393,7 +1470,7 @@ export class WebSocketServer extends EventEmitter {
       handles = false;
     }
     if (!handles) {
-      abortHandshake(socket, 400);
+      t.abort(400);
       return;
     }
     const policy = policyOf(options);
@@ -1421,9 +1498,9 @@ export class WebSocketServer extends EventEmitter {
     // (the server's preference list) replaces that default when given.
     const handleProtocols = options.handleProtocols ?? (options.protocols === undefined ? firstOffered : undefined);
     const first = handleProtocols ? { ...policy, protocols: [], requireProtocol: false } : policy;
-    let outcome = validateRequest(req, first);
+    let outcome = t.validate(first);
     if (!outcome.ok) {
-      this.#reject(outcome, socket, req);
+      this.#reject(outcome, t, req);
       return;
     }
     if (typeof options.verifyClient === "function") {
@@ -1440,85 +1517,74 @@ export class WebSocketServer extends EventEmitter {
           verdict = { result };
         }
       } catch (err) {
-        this.#emitSafe("wsClientError", err, socket, req);
-        abortHandshake(socket, 500);
+        this.#emitSafe("wsClientError", err, t.socket, req);
+        t.abort(500);
         return;
       }
       if (!verdict.result) {
-        abortHandshake(socket, verdict.code || 401, verdict.message, verdict.headers);
+        t.abort(verdict.code || 401, verdict.message, verdict.headers);
         return;
       }
     }
     if (handleProtocols) {
       // The core validated the offer's token list above; the app picks from it, and the core
       // decides again with that single choice (it never answers a protocol that was not offered).
-      const offered = new Set(headerValues(req, "sec-websocket-protocol").flatMap((v) => v.split(",")).map((t) => t.trim()).filter(Boolean));
+      const offered = new Set(headerValues(req, "sec-websocket-protocol").flatMap((v) => v.split(",")).map((token) => token.trim()).filter(Boolean));
       let chosen = false;
       if (offered.size > 0) {
         try {
           chosen = handleProtocols(offered, req);
           if (isThenable(chosen)) chosen = await chosen;
         } catch (err) {
-          this.#emitSafe("wsClientError", err, socket, req);
-          abortHandshake(socket, 500);
+          this.#emitSafe("wsClientError", err, t.socket, req);
+          t.abort(500);
           return;
         }
       }
-      outcome = validateRequest(req, { ...policy, protocols: typeof chosen === "string" && chosen ? [chosen] : [] });
+      outcome = t.validate({ ...policy, protocols: typeof chosen === "string" && chosen ? [chosen] : [] });
       if (!outcome.ok) {
-        this.#reject(outcome, socket, req);
+        this.#reject(outcome, t, req);
         return;
       }
       if (typeof chosen === "string" && chosen && outcome.protocol !== chosen) {
         // The app chose a protocol the core will not answer (the client did not offer it). ws
         // would send it and the client would fail the connection; here the handshake fails
         // at once (500), never silently without the protocol the app asked for.
-        this.#emitSafe("wsClientError", Object.assign(new Error(`handleProtocols chose a subprotocol the client did not offer: ${chosen}`), { code: "unoffered-subprotocol" }), socket, req);
-        abortHandshake(socket, 500);
+        this.#emitSafe("wsClientError", Object.assign(new Error(`handleProtocols chose a subprotocol the client did not offer: ${chosen}`), { code: "unoffered-subprotocol" }), t.socket, req);
+        t.abort(500);
         return;
       }
     }
-    if (socket.destroyed || !socket.writable || socket.readable === false) {
-      socket.destroy(); // the client went away (or half-closed) while the request was decided
+    if (t.gone()) {
+      t.destroy(); // the client went away (or half-closed) while the request was decided
       return;
     }
     if (recovering) {
       // The instance was lost while this request was decided: its answer may come from it.
       await recovering;
-      if (socket.destroyed) return;
+      if (t.gone()) return;
     }
     if (this.#state !== RUNNING) {
-      abortHandshake(socket, 503);
+      t.abort(503);
       return;
     }
-    // ws's 'headers' event: the response head as lines (status line first), which a listener may
-    // extend; the core's lines are written as it built them, then what the listener added.
-    let responseBytes = Buffer.from(outcome.response.bytes);
-    if (this.listenerCount("headers") > 0) {
-      const lines = responseBytes.toString("latin1").split("\r\n").filter(Boolean);
-      const original = lines.length;
-      this.#emitSafe("headers", lines, req);
-      if (lines.length !== original) {
-        const added = lines.slice(original).map(String).filter((l) => !/[\r\n]/.test(l));
-        responseBytes = Buffer.from(lines.slice(0, original).concat(added).join("\r\n") + "\r\n\r\n", "latin1");
-      }
-    }
-    socket.write(responseBytes);
-    socket.off("error", onError);
+    t.accept(outcome, this.listenerCount("headers") > 0 ? (lines) => this.#emitSafe("headers", lines, req) : null);
+    t.socket.off("error", onError);
     const Ctor = options.WebSocket ?? WebSocket;
     const ws = new Ctor(null, undefined, options);
     try {
-      ws._attach(socket, head, {
+      ws._attach(t.socket, t.head, {
         role: "server",
         protocol: outcome.protocol,
         extensions: outcome.extensionsHeader ?? "",
         deflate: outcome.deflate,
         options,
+        httpVersion: t.httpVersion,
       });
     } catch (err) {
       if (isTrap(err)) containTrap(err);
-      socket.destroy();
-      this.#emitSafe("wsClientError", err, socket, req);
+      t.destroy();
+      this.#emitSafe("wsClientError", err, t.socket, req);
       return;
     }
     if (this.clients) {
@@ -1548,16 +1614,16 @@ export class WebSocketServer extends EventEmitter {
    * A handshake refused by the core: `wsClientError(err, socket, req)` when someone listens (the
    * listener then owns the socket, as in ws), else the core's response (400/403/426/431…).
    */
-  #reject(outcome, socket, req) {
+  #reject(outcome, t, req) {
     if (this.listenerCount("wsClientError") > 0) {
       const first = outcome.problems?.[0] ?? {};
       const err = Object.assign(new Error(requestErrorMessage(first.code) ?? first.explanation ?? first.message ?? `handshake refused: ${outcome.status ?? 400}`), {
         code: first.code, rfc: first.rfc, status: outcome.status ?? outcome.response?.status, problems: outcome.problems, response: outcome.response,
       });
-      this.#emitSafe("wsClientError", err, socket, req);
+      this.#emitSafe("wsClientError", err, t.socket, req);
       return;
     }
-    if (!socket.destroyed) socket.end(Buffer.from(outcome.response.bytes));
+    t.reject(outcome);
   }
 
   #emitClose() {
@@ -1655,13 +1721,8 @@ function clientTarget(address) {
   return { href: `ws://localhost${path.startsWith("/") ? "" : "/"}${path}`, socketPath, auth };
 }
 
-/**
- * Starts a client's opening handshake over node:http / node:https (so `agent`, `createConnection`,
- * `lookup`, `socketPath` and the TLS options are Node's own); the core builds the request's
- * headers and judges the response. Throws synchronously for a bad URL or subprotocol list.
- * Returns `{ abort(err) }` for close()/terminate() while CONNECTING.
- */
-function connectClient(ws, address, target, protocols, options) {
+/** The core's client request for `target` (RFC 6455 §4.1); bad subprotocols or URLs are SyntaxErrors, as in ws. */
+function buildClientRequest(address, target, protocols, options) {
   for (const p of protocols) {
     if (typeof p !== "string" || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(p) || protocols.indexOf(p) !== protocols.lastIndexOf(p)) {
       throw new SyntaxError("An invalid or duplicated subprotocol was specified");
@@ -1693,6 +1754,17 @@ function connectClient(ws, address, target, protocols, options) {
     if (/url|scheme|port/.test(err?.code ?? "")) throw Object.assign(new SyntaxError(`Invalid URL: ${address}`), { code: err.code, cause: err });
     throw err;
   }
+  return request;
+}
+
+/**
+ * Starts a client's opening handshake over node:http / node:https (so `agent`, `createConnection`,
+ * `lookup`, `socketPath` and the TLS options are Node's own); the core builds the request's
+ * headers and judges the response. Throws synchronously for a bad URL or subprotocol list.
+ * Returns `{ abort(err) }` for close()/terminate() while CONNECTING.
+ */
+function connectClient(ws, address, target, protocols, options) {
+  const request = buildClientRequest(address, target, protocols, options);
   const headers = {};
   for (const { name, value } of request.headers) {
     const key = name.toLowerCase() === "host" && target.socketPath ? null : name;
@@ -1805,7 +1877,7 @@ function connectClient(ws, address, target, protocols, options) {
       ws._attach(socket, head, {
         role: "client",
         protocol: result.protocol,
-        extensions: (result.extensions ?? []).map((e) => [e.name, ...e.params.map((p) => (p.value == null ? p.name : `${p.name}=${p.value}`))].join("; ")).join(", "),
+        extensions: extensionsHeader(result),
         deflate: result.deflate,
         options,
       });
@@ -1820,6 +1892,14 @@ function connectClient(ws, address, target, protocols, options) {
   req.end();
   return { abort, request: req };
 }
+
+/** The extensions a client's handshake agreed, as a Sec-WebSocket-Extensions value (ws's `extensions`). */
+function extensionsHeader(result) {
+  return (result.extensions ?? []).map((e) => [e.name, ...e.params.map((p) => (p.value == null ? p.name : `${p.name}=${p.value}`))].join("; ")).join(", ");
+}
+
+/** What the HTTP/2 client (node-h2.mjs) shares with the HTTP/1.1 one. */
+const http2Hooks = { buildClientRequest, responseError, extensionsHeader, isTrap, containTrap };
 
 /**
  * A Duplex over a WebSocket (ws's `createWebSocketStream`): each message is a chunk read, each

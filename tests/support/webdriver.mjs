@@ -40,8 +40,11 @@ async function call(base, method, path, body) {
   return json.value;
 }
 
-/** Starts the driver and a browser session; returns { navigate, execute, close }. */
-export async function openBrowser(name) {
+/**
+ * Starts the driver and a browser session; returns { navigate, execute, close }. `extra` is
+ * merged into the session's capabilities (e.g. `acceptInsecureCerts`, Firefox `prefs`).
+ */
+export async function openBrowser(name, extra = {}) {
   const spec = browsers[name];
   const driverPath = spec.driver();
   if (!driverPath) throw new Error(`no WebDriver for ${name}: run scripts/bootstrap.sh`);
@@ -61,7 +64,11 @@ export async function openBrowser(name) {
   }
   let session;
   try {
-    session = await call(base, "POST", "/session", { capabilities: { alwaysMatch: spec.capabilities() } });
+    const capabilities = spec.capabilities();
+    for (const [key, value] of Object.entries(extra)) {
+      capabilities[key] = value !== null && typeof value === "object" && !Array.isArray(value) ? { ...capabilities[key], ...value } : value;
+    }
+    session = await call(base, "POST", "/session", { capabilities: { alwaysMatch: capabilities } });
   } catch (e) {
     await driver.stop();
     throw e;

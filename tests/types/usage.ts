@@ -53,3 +53,20 @@ const w = workersUpgrade(req, { protocols: ["chat"], accept: false });
 const d = denoUpgrade(req, { protocols: ["chat"] });
 const b = bunUpgrade(req, { upgrade: () => true }, { protocols: ["chat"] });
 void w.response, d.response, b.outcome, accept;
+
+// WebSockets over HTTP/2 (RFC 8441): an http2 server with allowHTTP1, one connection event for both.
+import http2 from "node:http2";
+const h2server = http2.createSecureServer({ allowHTTP1: true, settings: { enableConnectProtocol: true } });
+const h2wss = new WebSocketServer({ server: h2server, perMessageDeflate: true });
+h2wss.on("connection", (ws, req) => {
+  const version: "1.1" | "2" = ws.httpVersion;
+  const viaH2: boolean = req.httpVersion === "2.0";
+  void version;
+  void viaH2;
+});
+new WebSocketServer({ server: http2.createServer() });
+new WebSocketServer({ noServer: true }).handleStream({} as http2.Http2Stream, {}, (ws) => ws.close());
+connect("wss://example.com/chat", { http2: true });
+connect("wss://example.com/chat", { http2: http2.connect("https://example.com") });
+// @ts-expect-error http2 is true or a ClientHttp2Session
+connect("wss://example.com/chat", { http2: "yes" });
