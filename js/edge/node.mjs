@@ -1568,8 +1568,8 @@ export class WebSocketServer extends EventEmitter {
       t.abort(503);
       return;
     }
-    t.accept(outcome, this.listenerCount("headers") > 0 ? (lines) => this.#emitSafe("headers", lines, req) : null);
-    t.socket.off("error", onError);
+    // The connection is made before the 101 goes out: when wasm memory is nearly full (a
+    // RangeError from the core) the client gets a 503 it can retry, not a 101 and a reset.
     const Ctor = options.WebSocket ?? WebSocket;
     const ws = new Ctor(null, undefined, options);
     try {
@@ -1583,10 +1583,13 @@ export class WebSocketServer extends EventEmitter {
       });
     } catch (err) {
       if (isTrap(err)) containTrap(err);
-      t.destroy();
+      if (err instanceof RangeError && !t.gone()) t.abort(503);
+      else t.destroy();
       this.#emitSafe("wsClientError", err, t.socket, req);
       return;
     }
+    t.accept(outcome, this.listenerCount("headers") > 0 ? (lines) => this.#emitSafe("headers", lines, req) : null);
+    t.socket.off("error", onError);
     if (this.clients) {
       this.clients.add(ws);
       ws.on("close", () => {
