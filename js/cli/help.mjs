@@ -43,6 +43,8 @@ Options:
                       step (echo, each ping, close); ${DURATION}; default ${DEFAULT_TIMEOUT / 1000}s
   --insecure          wss: do not verify the server's certificate
   --ca FILE           wss: trust the CA certificate(s) in FILE (PEM)
+  --http2             open the WebSocket over HTTP/2 (RFC 8441 extended CONNECT; wss: ALPN h2,
+                      ws: cleartext h2c): checks SETTINGS_ENABLE_CONNECT_PROTOCOL and the 2xx
   --json              print the report as one JSON line (schema in the README, "CLI: ws101 probe");
                       --json=pretty indents it for people
   --every T           watch mode: probe every T (${DURATION}); on a terminal one line per run,

@@ -15,6 +15,7 @@
 //       expect: '"type":"pong"'     # …or a text message matching this regex
 //       pings: 3                    # pings sent, pongs expected (RTTs reported)
 //       close_code: 1000            # the code the closing handshake must carry
+//       http2: false                # the handshake as an RFC 8441 extended CONNECT over HTTP/2
 //       tls: { ca_file: ca.pem, insecure_skip_verify: false }
 import { readFileSync } from "node:fs";
 import YAML from "yaml";
@@ -54,6 +55,7 @@ const FIELDS = {
   },
   pings: (v, path) => ({ pings: int(v, path, 0, 100) }),
   close_code: (v, path) => ({ closeCode: int(v, path, 1000, 4999) }),
+  http2: (v, path) => ({ http2: bool(v, path) }),
   tls: (v, path) => {
     if (!isMap(v)) fail(path, "must be a map (ca_file, insecure_skip_verify)");
     known(v, ["ca_file", "insecure_skip_verify"], path);

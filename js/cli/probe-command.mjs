@@ -21,6 +21,7 @@ const PROBE_OPTIONS = {
   deflate: { type: "boolean" },
   "require-deflate": { type: "boolean" },
   insecure: { type: "boolean" },
+  http2: { type: "boolean" },
   ca: { type: "string" },
   json: { type: "boolean" },
   every: { type: "string" },
@@ -78,6 +79,7 @@ function probeConfig(argv) {
     closeCode: values["close-code"] === undefined ? null : wholeNumber(values["close-code"], "--close-code", 1000, 4999),
     timeout: values.timeout === undefined ? undefined : parseDuration(values.timeout, "--timeout"),
     insecure: values.insecure,
+    http2: values.http2,
     ca: values.ca,
   });
   const every = values.every === undefined ? null : parseDuration(values.every, "--every");

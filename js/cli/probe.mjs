@@ -8,6 +8,7 @@ import { performance } from "node:perf_hooks";
 import { Connection, isWs101Error } from "../node.mjs";
 import { BODY_PREVIEW, EXPECT_MAX, MAX_MESSAGE, SKIPPED_CHARS, SKIPPED_MAX, WRITE_HIGH } from "./limits.mjs";
 import { certificateInfo } from "./certificate.mjs";
+import { extendedConnect, judgeFields, openSession } from "./probe-h2.mjs";
 import { Session } from "./session.mjs";
 import { newRequest } from "./spec.mjs";
 import { quote, round, since, utf8 } from "./text.mjs";
@@ -85,8 +86,10 @@ async function probeWith(cfg, request, timeout, label, signal) {
   const deadlineError = () => Object.assign(new Error(`the probe's deadline passed (${signal.reason?.message ?? "aborted"})`), { code: "probe-deadline" });
   const onAbort = () => live?.destroy(deadlineError());
   signal?.addEventListener("abort", onAbort, { once: true });
+  let h2 = null; // the HTTP/2 session of --http2, closed when the probe ends
   const finish = (code) => {
     signal?.removeEventListener("abort", onAbort);
+    h2?.destroy();
     if (signal?.aborted && code !== EXIT_OK) report.error = { code: "probe-deadline", message: deadlineError().message };
     if (code !== EXIT_OK && !report.error) {
       // Every failure says why (the first failed check), never "error": null.
@@ -132,6 +135,9 @@ async function probeWith(cfg, request, timeout, label, signal) {
       servername: net.isIP(request.host) ? undefined : request.host,
       rejectUnauthorized: !cfg.insecure,
       ca: cfg.ca,
+      // RFC 9113 §3.2: h2 is chosen by ALPN; http/1.1 also offered so a server without h2 still
+      // completes TLS and is reported as such (the alpn check), not as a TLS alert.
+      ALPNProtocols: cfg.http2 ? ["h2", "http/1.1"] : undefined,
     });
     live = socket;
     socket.on("error", () => {});
@@ -155,7 +161,9 @@ async function probeWith(cfg, request, timeout, label, signal) {
     check("tls", true, `${report.tls.protocol} ${report.tls.cipher}, ${verified}${certNote}`);
   }
 
-  // 3. The opening handshake
+  // 3. The opening handshake: a 101 upgrade (RFC 6455 §4), or with --http2 an extended CONNECT
+  // stream (RFC 8441) whose 2xx and negotiated fields the core judges.
+  if (cfg.http2) return probeHttp2();
   const sentAt = performance.now();
   let buffered = Buffer.alloc(0);
   let result;
@@ -234,6 +242,68 @@ async function probeWith(cfg, request, timeout, label, signal) {
     socket.destroy();
     return finish(EXIT_CHECK);
   }
+  return converse(socket, result, buffered.subarray(result.consumed));
+
+  async function probeHttp2() {
+    const sentAt = performance.now();
+    report.httpVersion = "2";
+    report.accept = null; // HTTP/2 has no Sec-WebSocket-Accept (RFC 8441 §5)
+    if (request.secure && socket.alpnProtocol !== "h2") {
+      check("alpn", false, `the server did not choose h2 in TLS ALPN (chose ${socket.alpnProtocol || "nothing"}); no HTTP/2 on this port`, { rfc: "RFC 9113 §3.2" });
+      report.error = { code: "no-http2", message: "alpn: the server does not speak HTTP/2 (ALPN h2) on this port" };
+      socket.destroy();
+      return finish(EXIT_CHECK);
+    }
+    let opened;
+    try {
+      opened = await openSession(socket, request, left());
+    } catch (err) {
+      socket.destroy();
+      return connectFailure("settings", err);
+    }
+    h2 = opened.session;
+    live = h2.socket ?? socket;
+    const offered = opened.settings.enableConnectProtocol === true;
+    check("settings", offered, offered
+      ? "SETTINGS_ENABLE_CONNECT_PROTOCOL = 1: the server accepts WebSockets over HTTP/2"
+      : "the server's SETTINGS lack SETTINGS_ENABLE_CONNECT_PROTOCOL = 1: no WebSockets over HTTP/2 here", { rfc: "RFC 8441 §3" });
+    if (!offered) {
+      report.error = { code: "connect-protocol-not-offered", message: "settings: the server does not offer WebSockets over HTTP/2 (RFC 8441 §3)" };
+      return finish(EXIT_CHECK);
+    }
+    let answer;
+    try {
+      answer = await extendedConnect(h2, request, left());
+    } catch (err) {
+      return connectFailure("response", err);
+    }
+    report.timings.handshakeMs = since(sentAt);
+    const { stream, status, headers } = answer;
+    report.response = { status, version: "HTTP/2", reason: "", headers, body: null };
+    const accepted = status >= 200 && status <= 299;
+    check("response", accepted, `HTTP/2 ${status}`);
+    check("status", accepted, accepted ? "a 2xx answers the extended CONNECT" : `expected a 2xx, got ${status}`, { rfc: "RFC 8441 §5" });
+    if (!accepted) {
+      report.error = { code: "unexpected-status", message: `status: the server refused the extended CONNECT with ${status}` };
+      return finish(EXIT_CHECK);
+    }
+    const result = judgeFields(request, headers);
+    report.problems = result.problems;
+    for (const v of result.verdicts) {
+      if (v.check !== "extensions" && v.check !== "subprotocol") continue; // the others stand for the 2xx
+      const detail = v.passed ? v.rule : result.problems.filter((p) => v.codes.includes(p.code)).map((p) => p.explanation).join(" ") || v.rule;
+      check(v.check, v.passed, detail, { rfc: v.rfc });
+    }
+    if (!result.ok) {
+      report.error = { code: result.problems[0]?.code ?? "handshake-failed", message: result.problems.map((p) => p.explanation).join(" ") };
+      return finish(EXIT_CHECK);
+    }
+    stream.pause();
+    return converse(stream, result, Buffer.alloc(0));
+  }
+
+  /** Steps 4 and 5 over `socket` (the TCP/TLS socket, or the HTTP/2 stream) once `result` accepted. */
+  async function converse(socket, result, leftover) {
   report.protocol = result.protocol;
   report.extensions = result.extensions;
   report.deflate = result.deflate;
@@ -253,8 +323,7 @@ async function probeWith(cfg, request, timeout, label, signal) {
   // 4. The WebSocket session. Payloads are views into wasm memory (no copy per message); each step
   // copies only what it checks.
   const conn = new Connection({ role: "client", deflate: result.deflate, maxPayload: MAX_MESSAGE, views: true, textAsBytes: true });
-  const session = new Session(socket, conn, buffered.subarray(result.consumed), { keepMessages: cfg.send !== null });
-  buffered = null;
+  const session = new Session(socket, conn, leftover, { keepMessages: cfg.send !== null });
   report.traffic = session.traffic;
   socket.resume();
   const stalled = () => (session.unsent > WRITE_HIGH ? ` (the server is not reading: ${session.unsent} bytes of ours unsent)` : "");
@@ -376,6 +445,7 @@ async function probeWith(cfg, request, timeout, label, signal) {
   if (session.flood) report.error = { code: "too-much-data", message: session.flood.message };
   try { conn.free(); } catch { /* the core already gave up on it */ }
   return finish(report.checks.every((c) => c.ok) ? EXIT_OK : EXIT_CHECK);
+  }
 }
 
 /** A head-size problem reworded for a response: the server sent too much, no 431 is involved. */

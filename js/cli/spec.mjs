@@ -21,6 +21,7 @@ import { typedError, UsageError } from "./usage.mjs";
  * @param {number|null} [o.closeCode] the close code the closing handshake must carry
  * @param {number} [o.timeout]       ms: to the 101, and for each later step
  * @param {boolean} [o.insecure]
+ * @param {boolean} [o.http2]        the handshake as an RFC 8441 extended CONNECT over HTTP/2
  * @param {string|Buffer} [o.ca]     a PEM file name, or its bytes
  * @param {string} what              how errors name the source ("--ca", "module chat: tls.ca_file")
  */
@@ -54,6 +55,7 @@ export function makeSpec(o, what = {}) {
     closeCode: o.closeCode ?? null,
     timeout: o.timeout ?? DEFAULT_TIMEOUT,
     insecure: o.insecure === true,
+    http2: o.http2 === true,
     ca,
   };
   newRequest(spec).free?.(); // the core checks the URL and the headers now, not at the first run

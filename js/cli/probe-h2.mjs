@@ -1,0 +1,78 @@
+// `ws101 probe --http2`: the opening handshake as an RFC 8441 extended CONNECT on an HTTP/2
+// connection over the probe's own TCP/TLS socket. The server's SETTINGS must carry
+// SETTINGS_ENABLE_CONNECT_PROTOCOL = 1 (§3); a 2xx answers the CONNECT (§5) and stands for the
+// 101 and the accept key, which HTTP/2 does not use, so the core judges the server's
+// Sec-WebSocket-Protocol/-Extensions fields as those of the 101 it replaces. The WebSocket then
+// runs over the stream (an Http2Stream is a Duplex, like the socket).
+import http2 from "node:http2";
+import { validateResponse } from "../node.mjs";
+import { formatDuration } from "./usage.mjs";
+
+/** Request fields HTTP/2 has no place for (RFC 9113 §8.2.2; RFC 8441 §4: no key, no accept). */
+const NOT_IN_HTTP2 = new Set(["host", "upgrade", "connection", "sec-websocket-key"]);
+
+/** Resolves with what `wire(resolve, reject)` resolves with, or rejects after `ms` with `timeout()`. */
+function within(ms, timeout, wire) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(timeout()), Math.max(0, ms));
+    wire((v) => { clearTimeout(timer); resolve(v); }, (e) => { clearTimeout(timer); reject(e); });
+  });
+}
+
+/**
+ * Opens the HTTP/2 connection on `socket` and waits for the server's SETTINGS (within `ms`).
+ * Returns `{ session, settings }`; the caller destroys the session when the probe ends.
+ */
+export async function openSession(socket, request, ms) {
+  const authority = request.headers.find((h) => h.name.toLowerCase() === "host")?.value ?? request.host;
+  const session = http2.connect(`${request.secure ? "https" : "http"}://${authority}`, { createConnection: () => socket });
+  session.on("error", () => {});
+  try {
+    const settings = await within(ms,
+      () => Object.assign(new Error(`no HTTP/2 SETTINGS from the server within ${formatDuration(ms)}`), { code: "timeout" }),
+      (resolve, reject) => {
+        session.once("remoteSettings", resolve);
+        session.once("close", () => reject(Object.assign(new Error("the server closed the connection before its HTTP/2 SETTINGS (does it speak HTTP/2 here?)"), { code: "closed-before-response" })));
+      });
+    return { session, settings };
+  } catch (err) {
+    session.destroy();
+    throw err;
+  }
+}
+
+/**
+ * Sends the extended CONNECT for `request` (built by the core) on `session` and waits for the
+ * response head (within `ms`). Returns `{ stream, status, headers }`, `headers` as [name, value]
+ * pairs without the pseudo-headers.
+ */
+export async function extendedConnect(session, request, ms) {
+  const fields = { ":method": "CONNECT", ":protocol": "websocket", ":scheme": request.secure ? "https" : "http", ":path": request.resource };
+  for (const { name, value } of request.headers) {
+    const lower = name.toLowerCase();
+    if (lower === "host") fields[":authority"] = value;
+    else if (!NOT_IN_HTTP2.has(lower)) fields[lower] = fields[lower] === undefined ? value : `${fields[lower]}, ${value}`;
+  }
+  const stream = session.request(fields, { endStream: false });
+  stream.on("error", () => {});
+  const { head, raw } = await within(ms,
+    () => Object.assign(new Error(`no response to the extended CONNECT within ${formatDuration(ms)}`), { code: "timeout" }),
+    (resolve, reject) => {
+      stream.once("response", (head, _flags, raw) => resolve({ head, raw }));
+      stream.once("close", () => reject(Object.assign(new Error(`the server reset the stream before answering (RST_STREAM ${stream.rstCode})`), { code: "stream-reset", rstCode: stream.rstCode })));
+    });
+  const headers = [];
+  const list = Array.isArray(raw) ? raw : Object.entries(head).flatMap(([k, v]) => [k, String(v)]);
+  for (let i = 0; i + 1 < list.length; i += 2) if (!String(list[i]).startsWith(":")) headers.push([String(list[i]), String(list[i + 1])]);
+  return { stream, status: Number(head[":status"]), headers };
+}
+
+/** The core's verdicts on the negotiated fields of a 2xx, judged as the 101 it stands for. */
+export function judgeFields(request, headers) {
+  const lines = ["Upgrade", "websocket", "Connection", "Upgrade", "Sec-WebSocket-Accept", request.expectedAccept];
+  for (const [name, value] of headers) {
+    const lower = name.toLowerCase();
+    if (lower === "sec-websocket-protocol" || lower === "sec-websocket-extensions") lines.push(name, value);
+  }
+  return validateResponse(request, 101, lines);
+}
