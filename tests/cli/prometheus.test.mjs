@@ -1,8 +1,8 @@
-// Proof with real parts: the scrape config and the alert rules are taken from the README, checked
-// by `promtool check rules` / `promtool test rules`, then Debian's `prometheus` (started here on a
-// free port, scrape_interval 2s) scrapes `ws101 exporter` probing ws101's echo server (healthy) and
-// a server that answers 101 with a wrong accept (broken); the test reads probe_success 1 and 0 and
-// the alert's state back through Prometheus' HTTP API.
+// Proof with real parts: the scrape config and the alert rules are taken from the package README
+// (js/README.md, what npm shows), checked by `promtool check rules` / `promtool test rules`, then
+// Debian's `prometheus` (started here on a free port, scrape_interval 2s) scrapes `ws101 exporter`
+// probing ws101's echo server (healthy) and a server that answers 101 with a wrong accept (broken);
+// the test reads probe_success 1 and 0 and the alert's state back through Prometheus' HTTP API.
 import { test, before, after, describe } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
@@ -13,9 +13,9 @@ import YAML from "yaml";
 import { freePort, rawServer, start, waitForHttp } from "../support/process.mjs";
 import { echoServer, exporter, root } from "./helpers.mjs";
 
-/** The ```yaml block after `<!-- name -->` in the README. */
+/** The ```yaml block after `<!-- name -->` in the package README. */
 function readmeBlock(name) {
-  const readme = readFileSync(join(root, "README.md"), "utf8");
+  const readme = readFileSync(join(root, "js/README.md"), "utf8");
   const m = new RegExp(`<!-- ${name.replace(/\./g, "\\.")} -->\\n\`\`\`yaml\\n([\\s\\S]*?)\`\`\``).exec(readme);
   assert.ok(m, `README block ${name}`);
   return m[1];
