@@ -25,28 +25,52 @@ export { classifyUpgradeHead } from "./ws101.js";
 export type { FrameHeaderField, EncodeFrameOptions, EncodedFrame, DecodedFrame, DecodedFrames, DecodeFramesOptions } from "./ws101.js";
 import type { DecodedFrames, DecodeFramesOptions } from "./ws101.js";
 
-/** Stable machine codes carried by `Ws101Error.code` (see the README for the full table). */
+/**
+ * Every code a `Ws101Error` or a `Problem` carries: exactly the core's table (`errorCodes()`;
+ * tests/js/error-codes.test.mjs fails when the two differ).
+ */
 export type Ws101ErrorCode =
-  | "bad-key-base64" | "bad-key-length" | "entropy-unavailable"
-  | "method-not-get" | "http-version-too-old" | "missing-host" | "duplicate-header" | "missing-upgrade"
+  | "head-too-large" | "too-many-headers" | "malformed-head" | "illegal-header-byte" | "invalid-header-name"
+  | "bad-key-base64" | "bad-key-length" | "method-not-get" | "http-version-too-old" | "upgrade-over-http2"
+  | "missing-host" | "invalid-host" | "request-body" | "duplicate-header" | "missing-upgrade"
   | "invalid-upgrade-header" | "upgrade-not-websocket" | "missing-connection" | "connection-not-upgrade"
-  | "missing-key" | "missing-version" | "unsupported-version" | "invalid-subprotocol" | "duplicate-subprotocol"
-  | "no-common-subprotocol" | "invalid-extension-header" | "invalid-deflate-param" | "malformed-head"
-  | "illegal-header-byte" | "invalid-header-name" | "origin-not-allowed" | "missing-origin"
-  | "head-too-large" | "too-many-headers" | "unexpected-status" | "missing-accept" | "accept-mismatch"
-  | "unoffered-subprotocol" | "unoffered-extension" | "duplicate-extension" | "invalid-url"
-  | "unsupported-scheme" | "url-fragment" | "invalid-port" | "forbidden-header"
-  | "non-minimal-length" | "length-msb-set" | "reserved-opcode" | "reserved-bits" | "unmasked-frame"
-  | "masked-frame" | "control-frame-too-long" | "fragmented-control-frame" | "frame-too-large"
-  | "unexpected-continuation" | "expected-continuation" | "message-too-large" | "invalid-utf8"
-  | "bad-close-payload" | "invalid-close-code" | "invalid-close-reason"
-  | "already-closed" | "control-payload-too-long" | "close-reason-too-long" | "close-reason-without-code"
-  | "message-in-progress" | "message-length-mismatch"
-  | (string & {});
+  | "missing-key" | "missing-version" | "unsupported-version" | "missing-origin" | "origin-not-allowed"
+  | "invalid-subprotocol" | "duplicate-subprotocol" | "no-common-subprotocol" | "invalid-extension-header"
+  | "invalid-deflate-param" | "unexpected-status" | "missing-accept" | "accept-mismatch"
+  | "unoffered-subprotocol" | "unoffered-extension" | "duplicate-extension" | "method-not-connect"
+  | "missing-pseudo-header" | "invalid-pseudo-header" | "protocol-not-websocket" | "key-in-extended-connect"
+  | "connection-specific-header" | "uppercase-header-name" | "missing-http2-settings"
+  | "invalid-http2-settings" | "invalid-url" | "unsupported-scheme" | "url-fragment" | "invalid-port"
+  | "forbidden-header" | "invalid-option" | "non-minimal-length" | "length-msb-set" | "reserved-opcode"
+  | "reserved-bits" | "unmasked-frame" | "masked-frame" | "control-frame-too-long"
+  | "fragmented-control-frame" | "frame-too-large" | "unexpected-continuation" | "expected-continuation"
+  | "message-too-large" | "invalid-utf8" | "bad-close-payload" | "invalid-close-code"
+  | "invalid-close-reason" | "invalid-compressed-data" | "already-closed" | "control-payload-too-long"
+  | "send-invalid-close-code" | "close-reason-too-long" | "close-reason-without-code" | "not-a-data-opcode"
+  | "send-invalid-utf8" | "message-in-progress" | "message-length-mismatch" | "entropy-unavailable";
+
+/** Who broke the rule: the peer (protocol fault), the caller (API misuse), or this endpoint's platform. */
+export type Ws101Blame = "peer" | "caller" | "local";
+
+/** One row of the core's error table. */
+export interface Ws101ErrorCodeEntry {
+  code: Ws101ErrorCode;
+  /** The RFC section of the rule (an error may name a more specific one). */
+  rfc: string;
+  /** HTTP status a server answers a request with this fault with. */
+  status: number | null;
+  /** Close code the peer receives when a connection fails with this fault. */
+  closeCode: number | null;
+  blame: Ws101Blame;
+}
+
+/** The core's table of error codes, one row per code. */
+export declare function errorCodes(): Ws101ErrorCodeEntry[];
 
 /**
- * Every error ws101 throws: a JS `Error` carrying the core's diagnostic fields.
- * `e instanceof Ws101Error` holds for all of them.
+ * Every error ws101 throws: a JS `Error` carrying the core's diagnostic fields (a `RangeError`
+ * when `blame` is `"caller"`). `e instanceof Ws101Error` holds for all of them. The sentence is
+ * `message`.
  */
 export declare class Ws101Error extends Error {
   name: "Ws101Error";
@@ -64,6 +88,8 @@ export declare class Ws101Error extends Error {
   status: number | null;
   /** Close code the peer must receive (RFC 6455 §7.4.1), for wire-format errors. */
   closeCode: number | null;
+  /** Who broke the rule. */
+  blame: Ws101Blame;
 }
 
 /** True when `value` is an error thrown by ws101. */
@@ -73,7 +99,11 @@ export declare function isWs101Error(value: unknown): value is Ws101Error;
 export interface Problem {
   code: Ws101ErrorCode;
   rfc: string;
+  /** One sentence a person can act on (the same text a thrown `Ws101Error` has as `message`). */
+  message: string;
+  /** @deprecated The same text as `message`; kept for the CLI's documented JSON report. */
   explanation: string;
+  blame: Ws101Blame;
   header: string | null;
   value: string | null;
   offset: number | null;

@@ -4,7 +4,7 @@
 use alloc::string::String;
 
 use crate::deflate::DeflateError;
-use crate::error::Diagnostic;
+use crate::error::{Diagnostic, ErrorCode};
 use crate::frame::FrameError;
 use crate::message::MessageError;
 
@@ -31,23 +31,20 @@ impl ProtocolError {
 }
 
 impl Diagnostic for ProtocolError {
-    fn code(&self) -> &'static str {
-        self.inner().code()
+    fn error_code(&self) -> ErrorCode {
+        self.inner().error_code()
     }
     fn rfc(&self) -> &'static str {
         self.inner().rfc()
     }
-    fn explanation(&self) -> String {
-        self.inner().explanation()
+    fn message(&self) -> String {
+        self.inner().message()
     }
     fn value(&self) -> Option<String> {
         self.inner().value()
     }
     fn offset(&self) -> Option<u64> {
         self.inner().offset()
-    }
-    fn close_code(&self) -> Option<u16> {
-        self.inner().close_code()
     }
 }
 
@@ -83,35 +80,21 @@ pub enum UsageError {
 }
 
 impl Diagnostic for UsageError {
-    fn code(&self) -> &'static str {
+    fn error_code(&self) -> ErrorCode {
         match self {
-            UsageError::AlreadyClosed => "already-closed",
-            UsageError::ControlPayloadTooLong { .. } => "control-payload-too-long",
-            UsageError::InvalidCloseCode { .. } => "invalid-close-code",
-            UsageError::CloseReasonTooLong { .. } => "close-reason-too-long",
-            UsageError::ReasonWithoutCode => "close-reason-without-code",
-            UsageError::EntropyUnavailable => "entropy-unavailable",
-            UsageError::NotADataOpcode => "not-a-data-opcode",
-            UsageError::InvalidUtf8 { .. } => "invalid-utf8",
-            UsageError::MessageInProgress => "message-in-progress",
-            UsageError::MessageLengthMismatch { .. } => "message-length-mismatch",
+            UsageError::AlreadyClosed => ErrorCode::AlreadyClosed,
+            UsageError::ControlPayloadTooLong { .. } => ErrorCode::ControlPayloadTooLong,
+            UsageError::InvalidCloseCode { .. } => ErrorCode::SendInvalidCloseCode,
+            UsageError::CloseReasonTooLong { .. } => ErrorCode::CloseReasonTooLong,
+            UsageError::ReasonWithoutCode => ErrorCode::CloseReasonWithoutCode,
+            UsageError::EntropyUnavailable => ErrorCode::EntropyUnavailable,
+            UsageError::NotADataOpcode => ErrorCode::NotADataOpcode,
+            UsageError::InvalidUtf8 { .. } => ErrorCode::SendInvalidUtf8,
+            UsageError::MessageInProgress => ErrorCode::MessageInProgress,
+            UsageError::MessageLengthMismatch { .. } => ErrorCode::MessageLengthMismatch,
         }
     }
-    fn rfc(&self) -> &'static str {
-        match self {
-            UsageError::AlreadyClosed => "RFC 6455 §5.5.1",
-            UsageError::ControlPayloadTooLong { .. } => "RFC 6455 §5.5",
-            UsageError::InvalidCloseCode { .. } => "RFC 6455 §7.4",
-            UsageError::CloseReasonTooLong { .. } | UsageError::ReasonWithoutCode => {
-                "RFC 6455 §5.5.1"
-            }
-            UsageError::EntropyUnavailable => "RFC 6455 §5.3",
-            UsageError::NotADataOpcode | UsageError::InvalidUtf8 { .. } => "RFC 6455 §5.6",
-            UsageError::MessageInProgress => "RFC 6455 §5.4",
-            UsageError::MessageLengthMismatch { .. } => "RFC 6455 §5.2",
-        }
-    }
-    fn explanation(&self) -> String {
+    fn message(&self) -> String {
         String::from(match self {
             UsageError::AlreadyClosed => {
                 "The connection is closing or closed: no more messages can be sent."
@@ -161,3 +144,5 @@ impl Diagnostic for UsageError {
         }
     }
 }
+
+crate::error::diagnostic_display!(ProtocolError, UsageError);

@@ -2,7 +2,7 @@
 
 use alloc::string::String;
 
-use crate::error::Diagnostic;
+use crate::error::{Diagnostic, ErrorCode};
 
 /// The peer sent a compressed message we cannot accept; the connection fails (RFC 7692 §8:
 /// "the receiving endpoint MUST _Fail the WebSocket Connection_"). `offset` is the stream
@@ -22,21 +22,14 @@ pub enum DeflateError {
 }
 
 impl Diagnostic for DeflateError {
-    fn code(&self) -> &'static str {
+    fn error_code(&self) -> ErrorCode {
         match self {
-            DeflateError::InvalidCompressedData { .. } => "invalid-compressed-data",
-            DeflateError::MessageTooLarge { .. } => "message-too-large",
-            DeflateError::InvalidUtf8 { .. } => "invalid-utf8",
+            DeflateError::InvalidCompressedData { .. } => ErrorCode::InvalidCompressedData,
+            DeflateError::MessageTooLarge { .. } => ErrorCode::MessageTooLarge,
+            DeflateError::InvalidUtf8 { .. } => ErrorCode::InvalidUtf8,
         }
     }
-    fn rfc(&self) -> &'static str {
-        match self {
-            DeflateError::InvalidCompressedData { .. } => "RFC 7692 §7.2.2",
-            DeflateError::MessageTooLarge { .. } => "RFC 6455 §10.4",
-            DeflateError::InvalidUtf8 { .. } => "RFC 6455 §8.1",
-        }
-    }
-    fn explanation(&self) -> String {
+    fn message(&self) -> String {
         String::from(match self {
             DeflateError::InvalidCompressedData { .. } => {
                 "A message marked compressed (RSV1) does not decompress as DEFLATE data."
@@ -64,10 +57,6 @@ impl Diagnostic for DeflateError {
             | DeflateError::InvalidUtf8 { offset, .. } => Some(*offset),
         }
     }
-    fn close_code(&self) -> Option<u16> {
-        Some(match self {
-            DeflateError::MessageTooLarge { .. } => 1009,
-            DeflateError::InvalidCompressedData { .. } | DeflateError::InvalidUtf8 { .. } => 1007,
-        })
-    }
 }
+
+crate::error::diagnostic_display!(DeflateError);

@@ -2,7 +2,7 @@
 
 use alloc::string::String;
 
-use crate::error::Diagnostic;
+use crate::error::{Diagnostic, ErrorCode};
 
 /// A peer broke a per-frame rule of RFC 6455 §5. Every variant carries the stream offset of
 /// the frame's first byte (`offset`), so a diagnostic can point at the exact frame.
@@ -32,33 +32,20 @@ pub enum FrameError {
 }
 
 impl Diagnostic for FrameError {
-    fn code(&self) -> &'static str {
+    fn error_code(&self) -> ErrorCode {
         match self {
-            FrameError::NonMinimalLength { .. } => "non-minimal-length",
-            FrameError::LengthMsbSet { .. } => "length-msb-set",
-            FrameError::ReservedOpcode { .. } => "reserved-opcode",
-            FrameError::ReservedBits { .. } => "reserved-bits",
-            FrameError::UnmaskedFrame { .. } => "unmasked-frame",
-            FrameError::MaskedFrame { .. } => "masked-frame",
-            FrameError::ControlFrameTooLong { .. } => "control-frame-too-long",
-            FrameError::FragmentedControlFrame { .. } => "fragmented-control-frame",
-            FrameError::FrameTooLarge { .. } => "frame-too-large",
+            FrameError::NonMinimalLength { .. } => ErrorCode::NonMinimalLength,
+            FrameError::LengthMsbSet { .. } => ErrorCode::LengthMsbSet,
+            FrameError::ReservedOpcode { .. } => ErrorCode::ReservedOpcode,
+            FrameError::ReservedBits { .. } => ErrorCode::ReservedBits,
+            FrameError::UnmaskedFrame { .. } => ErrorCode::UnmaskedFrame,
+            FrameError::MaskedFrame { .. } => ErrorCode::MaskedFrame,
+            FrameError::ControlFrameTooLong { .. } => ErrorCode::ControlFrameTooLong,
+            FrameError::FragmentedControlFrame { .. } => ErrorCode::FragmentedControlFrame,
+            FrameError::FrameTooLarge { .. } => ErrorCode::FrameTooLarge,
         }
     }
-    fn rfc(&self) -> &'static str {
-        match self {
-            FrameError::NonMinimalLength { .. }
-            | FrameError::LengthMsbSet { .. }
-            | FrameError::ReservedOpcode { .. }
-            | FrameError::ReservedBits { .. } => "RFC 6455 §5.2",
-            FrameError::UnmaskedFrame { .. } | FrameError::MaskedFrame { .. } => "RFC 6455 §5.1",
-            FrameError::ControlFrameTooLong { .. } | FrameError::FragmentedControlFrame { .. } => {
-                "RFC 6455 §5.5"
-            }
-            FrameError::FrameTooLarge { .. } => "RFC 6455 §10.4",
-        }
-    }
-    fn explanation(&self) -> String {
+    fn message(&self) -> String {
         String::from(match self {
             FrameError::NonMinimalLength { .. } => {
                 "The payload length was not written with the minimal number of bytes: 0-125 fit the 7-bit field and 126-65535 the 16-bit field."
@@ -109,12 +96,6 @@ impl Diagnostic for FrameError {
             | FrameError::FrameTooLarge { offset, .. } => Some(*offset),
         }
     }
-    fn close_code(&self) -> Option<u16> {
-        match self {
-            FrameError::FrameTooLarge { .. } => Some(1009),
-            _ => Some(1002),
-        }
-    }
 }
 
 impl FrameError {
@@ -136,3 +117,5 @@ impl FrameError {
         e
     }
 }
+
+crate::error::diagnostic_display!(FrameError);

@@ -7,7 +7,7 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use sha1::{Digest, Sha1};
 
-use crate::error::{truncate_for_display, Diagnostic};
+use crate::error::{truncate_for_display, Diagnostic, ErrorCode};
 
 /// The GUID appended to the key before hashing (RFC 6455 §1.3, §4.2.2 step 5.4).
 pub const GUID: &str = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
@@ -28,20 +28,14 @@ pub enum KeyError {
 }
 
 impl Diagnostic for KeyError {
-    fn code(&self) -> &'static str {
+    fn error_code(&self) -> ErrorCode {
         match self {
-            KeyError::NotBase64 { .. } => "bad-key-base64",
-            KeyError::BadLength { .. } => "bad-key-length",
-            KeyError::EntropyUnavailable => "entropy-unavailable",
+            KeyError::NotBase64 { .. } => ErrorCode::BadKeyBase64,
+            KeyError::BadLength { .. } => ErrorCode::BadKeyLength,
+            KeyError::EntropyUnavailable => ErrorCode::EntropyUnavailable,
         }
     }
-    fn rfc(&self) -> &'static str {
-        match self {
-            KeyError::EntropyUnavailable => "RFC 6455 §4.1",
-            _ => "RFC 6455 §4.2.1",
-        }
-    }
-    fn explanation(&self) -> String {
+    fn message(&self) -> String {
         let text = match self {
             KeyError::NotBase64 { .. } => {
                 "Sec-WebSocket-Key must be the base64 encoding (RFC 4648) of a 16-byte nonce; this value is not valid base64."
@@ -73,12 +67,6 @@ impl Diagnostic for KeyError {
         match self {
             KeyError::NotBase64 { offset, .. } => Some(*offset as u64),
             _ => None,
-        }
-    }
-    fn status(&self) -> Option<u16> {
-        match self {
-            KeyError::EntropyUnavailable => None,
-            _ => Some(400),
         }
     }
 }
@@ -299,6 +287,8 @@ pub fn generate_key() -> Result<String, KeyError> {
 fn is_base64_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || b == b'='
 }
+
+crate::error::diagnostic_display!(KeyError);
 
 #[cfg(test)]
 mod tests {

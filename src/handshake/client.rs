@@ -200,7 +200,7 @@ pub fn build_request(opts: &ClientOptions) -> Result<ClientRequest, Vec<Handshak
     let key = match &opts.key {
         Some(k) => validate_key(k)
             .map(|_| k.clone())
-            .map_err(|e| errors.push(HandshakeError::Key(e)))
+            .map_err(|e| errors.push(HandshakeError::Key(e).in_option("key")))
             .ok(),
         None => generate_key()
             .map_err(|e| errors.push(HandshakeError::Key(e)))
@@ -208,16 +208,18 @@ pub fn build_request(opts: &ClientOptions) -> Result<ClientRequest, Vec<Handshak
     };
     for (i, p) in opts.protocols.iter().enumerate() {
         if let Err(e) = validate_subprotocol(p, Side::Request) {
-            errors.push(e);
+            errors.push(e.in_option("protocols"));
         } else if opts.protocols.get(..i).is_some_and(|prev| prev.contains(p)) {
-            errors.push(HandshakeError::DuplicateSubprotocol { value: p.clone() });
+            errors.push(
+                HandshakeError::DuplicateSubprotocol { value: p.clone() }.in_option("protocols"),
+            );
         }
     }
     let mut extensions: Vec<Extension> = Vec::new();
     for offer in &opts.deflate {
         match offer.validate() {
             Ok(()) => extensions.push(offer.to_extension()),
-            Err(e) => errors.push(e),
+            Err(e) => errors.push(e.in_option("deflate")),
         }
     }
     extensions.extend(opts.extensions.iter().cloned());
@@ -225,16 +227,19 @@ pub fn build_request(opts: &ClientOptions) -> Result<ClientRequest, Vec<Handshak
     if !extensions.is_empty()
         && super::extensions::parse_extensions(&ext_value).as_ref() != Ok(&extensions)
     {
-        errors.push(HandshakeError::InvalidExtensionHeader {
-            value: ext_value.clone(),
-            offset: 0,
-            expected: "extension names and parameters that are tokens",
-            side: Side::Request,
-        });
+        errors.push(
+            HandshakeError::InvalidExtensionHeader {
+                value: ext_value.clone(),
+                offset: 0,
+                expected: "extension names and parameters that are tokens",
+                side: Side::Request,
+            }
+            .in_option("extensions"),
+        );
     }
     if let Some(origin) = &opts.origin {
         if let Err(e) = check_field("Origin", origin) {
-            errors.push(HandshakeError::Http(e));
+            errors.push(HandshakeError::Http(e).in_option("origin"));
         }
     }
     for (name, value) in &opts.headers {
@@ -244,7 +249,7 @@ pub fn build_request(opts: &ClientOptions) -> Result<ClientRequest, Vec<Handshak
         {
             errors.push(HandshakeError::ForbiddenHeader { name: name.clone() });
         } else if let Err(e) = check_field(name, value) {
-            errors.push(HandshakeError::Http(e));
+            errors.push(HandshakeError::Http(e).in_option("headers"));
         }
     }
     let (Some(url), Some(key)) = (url, key) else {
@@ -272,7 +277,7 @@ pub fn build_request(opts: &ClientOptions) -> Result<ClientRequest, Vec<Handshak
         headers.push(name, value);
     }
     let bytes = write_request_head("GET", &url.resource, &headers)
-        .map_err(|e| alloc::vec![HandshakeError::Http(e)])?;
+        .map_err(|e| alloc::vec![HandshakeError::Http(e).in_option("headers")])?;
     Ok(ClientRequest {
         expected_accept: accept_key(&key),
         url,
@@ -632,21 +637,28 @@ mod tests {
             ],
             ..Default::default()
         };
-        let codes: Vec<_> = build_request(&opts)
+        // every fault is the caller's: `invalid-option` names the option and the rule broken
+        let faults: Vec<_> = build_request(&opts)
             .unwrap_err()
             .iter()
-            .map(|e| e.code())
+            .map(|e| match e {
+                HandshakeError::InvalidOption { option, cause } => (*option, cause.code()),
+                e => ("", e.code()),
+            })
             .collect();
         assert_eq!(
-            codes,
+            faults,
             [
-                "bad-key-base64",
-                "invalid-subprotocol",
-                "duplicate-subprotocol",
-                "forbidden-header",
-                "illegal-header-byte"
+                ("key", "bad-key-base64"),
+                ("protocols", "invalid-subprotocol"),
+                ("protocols", "duplicate-subprotocol"),
+                ("", "forbidden-header"),
+                ("headers", "illegal-header-byte")
             ]
         );
+        let e = &build_request(&opts).unwrap_err()[0];
+        assert_eq!(e.blame(), crate::error::Blame::Caller);
+        assert_eq!((e.status(), e.header()), (None, Some("Sec-WebSocket-Key")));
         assert!(build_request(&ClientOptions {
             url: "ws://h/".into(),
             ..Default::default()

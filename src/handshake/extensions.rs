@@ -213,6 +213,14 @@ pub fn format_extensions(extensions: &[Extension]) -> String {
     out
 }
 
+impl core::fmt::Display for ExtensionSyntaxError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "expected {} at byte {}", self.expected, self.offset)
+    }
+}
+
+impl std::error::Error for ExtensionSyntaxError {}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -224,7 +224,7 @@ pub fn validate_extended_connect(fields: &HeaderList, policy: &ServerPolicy) -> 
             "{} ({}): {}\n",
             e.code(),
             e.rfc(),
-            e.explanation()
+            e.message()
         ));
     }
     headers.push(":status", &alloc::format!("{status}"));

@@ -87,7 +87,7 @@ pub fn rejection_with_status(status: u16, errors: &[HandshakeError]) -> HttpResp
             "{} ({}): {}\n",
             e.code(),
             e.rfc(),
-            e.explanation()
+            e.message()
         ));
     }
     let mut headers = HeaderList::new();

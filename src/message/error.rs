@@ -2,7 +2,7 @@
 
 use alloc::string::String;
 
-use crate::error::Diagnostic;
+use crate::error::{Diagnostic, ErrorCode};
 
 /// A peer broke a message-level rule. `offset` is a stream offset: the first byte of the
 /// offending frame, or for UTF-8 the first byte of the invalid sequence as far as it is known.
@@ -29,30 +29,18 @@ pub enum MessageError {
 }
 
 impl Diagnostic for MessageError {
-    fn code(&self) -> &'static str {
+    fn error_code(&self) -> ErrorCode {
         match self {
-            MessageError::UnexpectedContinuation { .. } => "unexpected-continuation",
-            MessageError::ExpectedContinuation { .. } => "expected-continuation",
-            MessageError::MessageTooLarge { .. } => "message-too-large",
-            MessageError::InvalidUtf8 { .. } => "invalid-utf8",
-            MessageError::BadClosePayload { .. } => "bad-close-payload",
-            MessageError::InvalidCloseCode { .. } => "invalid-close-code",
-            MessageError::InvalidCloseReason { .. } => "invalid-close-reason",
+            MessageError::UnexpectedContinuation { .. } => ErrorCode::UnexpectedContinuation,
+            MessageError::ExpectedContinuation { .. } => ErrorCode::ExpectedContinuation,
+            MessageError::MessageTooLarge { .. } => ErrorCode::MessageTooLarge,
+            MessageError::InvalidUtf8 { .. } => ErrorCode::InvalidUtf8,
+            MessageError::BadClosePayload { .. } => ErrorCode::BadClosePayload,
+            MessageError::InvalidCloseCode { .. } => ErrorCode::InvalidCloseCode,
+            MessageError::InvalidCloseReason { .. } => ErrorCode::InvalidCloseReason,
         }
     }
-    fn rfc(&self) -> &'static str {
-        match self {
-            MessageError::UnexpectedContinuation { .. }
-            | MessageError::ExpectedContinuation { .. } => "RFC 6455 §5.4",
-            MessageError::MessageTooLarge { .. } => "RFC 6455 §10.4",
-            MessageError::InvalidUtf8 { .. } => "RFC 6455 §8.1",
-            MessageError::BadClosePayload { .. } | MessageError::InvalidCloseReason { .. } => {
-                "RFC 6455 §5.5.1"
-            }
-            MessageError::InvalidCloseCode { .. } => "RFC 6455 §7.4",
-        }
-    }
-    fn explanation(&self) -> String {
+    fn message(&self) -> String {
         String::from(match self {
             MessageError::UnexpectedContinuation { .. } => {
                 "A continuation frame arrived but no fragmented message had been started."
@@ -94,13 +82,6 @@ impl Diagnostic for MessageError {
             | MessageError::InvalidCloseReason { offset } => Some(*offset),
         }
     }
-    fn close_code(&self) -> Option<u16> {
-        match self {
-            MessageError::MessageTooLarge { .. } => Some(1009),
-            MessageError::InvalidUtf8 { .. } | MessageError::InvalidCloseReason { .. } => {
-                Some(1007)
-            }
-            _ => Some(1002),
-        }
-    }
 }
+
+crate::error::diagnostic_display!(MessageError);
