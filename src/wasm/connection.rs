@@ -335,6 +335,7 @@ impl RawConnection {
     }
 
     /// The typed error of an error record (its `extra` word is the index).
+    #[wasm_bindgen(unchecked_return_type = "Ws101Error")]
     pub fn error(&self, index: usize) -> JsValue {
         match self.errors.get(index) {
             Some(e) => to_js_error(e),

@@ -55,18 +55,6 @@ pub fn to_js_error(diagnostic: &dyn Diagnostic) -> JsValue {
     error.into()
 }
 
-#[wasm_bindgen(typescript_custom_section)]
-const TS_ERROR_CODES: &'static str = r#"
-/** One row of the core's error table. */
-export interface Ws101ErrorCodeEntry {
-  code: string;
-  rfc: string;
-  status: number | null;
-  closeCode: number | null;
-  blame: "peer" | "caller" | "local";
-}
-"#;
-
 /// The core's table of error codes ([`ERROR_CODES`]): `{ code, rfc, status, closeCode, blame }`
 /// for every code, in table order.
 #[wasm_bindgen(js_name = errorCodes, unchecked_return_type = "Ws101ErrorCodeEntry[]")]
