@@ -56,11 +56,20 @@ pub enum UsageError {
     /// frame after the connection closed.
     AlreadyClosed,
     /// A ping, pong or close payload over 125 bytes (RFC 6455 §5.5).
-    ControlPayloadTooLong { len: usize },
+    ControlPayloadTooLong {
+        /// The length found, in bytes.
+        len: usize,
+    },
     /// A close code that may not be sent: 1005, 1006, 1015 or outside 1000–4999 (RFC 6455 §7.4).
-    InvalidCloseCode { code: u16 },
+    InvalidCloseCode {
+        /// The close code given.
+        code: u16,
+    },
     /// A close reason over 123 bytes (RFC 6455 §5.5.1, §5.5).
-    CloseReasonTooLong { len: usize },
+    CloseReasonTooLong {
+        /// The length found, in bytes.
+        len: usize,
+    },
     /// A close reason without a code (RFC 6455 §5.5.1: the reason follows the code).
     ReasonWithoutCode,
     /// The masking-key source failed (RFC 6455 §5.3).
@@ -69,14 +78,22 @@ pub enum UsageError {
     NotADataOpcode,
     /// A text message given as bytes that are not UTF-8 (RFC 6455 §5.6); `offset` is the
     /// first invalid byte.
-    InvalidUtf8 { offset: usize },
+    InvalidUtf8 {
+        /// Byte offset of the fault (a stream offset for frames and messages).
+        offset: usize,
+    },
     /// A message was started or sent while another sent in parts is unfinished (RFC 6455
     /// §5.4: the fragments of one message are not interleaved with another's), or a part
     /// was sent with no message started.
     MessageInProgress,
     /// The parts of a message sent in parts do not add up to the length it was started
     /// with (RFC 6455 §5.2: the payload length is announced in the header).
-    MessageLengthMismatch { announced: u64, sent: u64 },
+    MessageLengthMismatch {
+        /// The length the message was started with.
+        announced: u64,
+        /// Bytes given so far.
+        sent: u64,
+    },
 }
 
 impl Diagnostic for UsageError {

@@ -48,7 +48,7 @@ pub struct Connection {
     decoder: FrameDecoder,
     assembler: Assembler,
     output: Vec<u8>,
-    mask: Box<dyn MaskSource>,
+    mask: Box<dyn MaskSource + Send>,
     stream_offset: u64,
     receiving: bool,
     clean: bool,
@@ -108,7 +108,11 @@ impl Connection {
 
     /// An open connection with an injected source of masking keys (RFC 6455 §5.3); a server
     /// never asks it.
-    pub fn with_mask_source(role: Role, mut config: Config, mask: Box<dyn MaskSource>) -> Self {
+    pub fn with_mask_source(
+        role: Role,
+        mut config: Config,
+        mask: Box<dyn MaskSource + Send>,
+    ) -> Self {
         let deflate = config
             .deflate
             .map(|p| Box::new(PerMessageDeflate::new(&p, role, config.deflate_level)));

@@ -12,13 +12,26 @@ use crate::error::{Diagnostic, ErrorCode};
 pub enum DeflateError {
     /// The payload plus `00 00 ff ff` is not valid DEFLATE data (RFC 7692 §7.2.2, §8; close
     /// 1007 "inconsistent with the type of the message", as `ws` does).
-    InvalidCompressedData { offset: u64 },
+    InvalidCompressedData {
+        /// Byte offset of the fault (a stream offset for frames and messages).
+        offset: u64,
+    },
     /// The *decompressed* message exceeds `max_message_size` (RFC 6455 §10.4; close 1009),
     /// detected while inflating, before more than the limit was produced.
-    MessageTooLarge { offset: u64, max: u64 },
+    MessageTooLarge {
+        /// Byte offset of the fault (a stream offset for frames and messages).
+        offset: u64,
+        /// The configured limit.
+        max: u64,
+    },
     /// The decompressed text is not valid UTF-8 (RFC 6455 §8.1; close 1007). `index` is the
     /// position of the invalid sequence in the decompressed text.
-    InvalidUtf8 { offset: u64, index: u64 },
+    InvalidUtf8 {
+        /// Byte offset of the fault (a stream offset for frames and messages).
+        offset: u64,
+        /// Position of the invalid sequence in the decompressed text.
+        index: u64,
+    },
 }
 
 impl Diagnostic for DeflateError {

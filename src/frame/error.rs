@@ -11,24 +11,63 @@ use crate::error::{Diagnostic, ErrorCode};
 pub enum FrameError {
     /// The 16- or 64-bit length could have been written in fewer bytes (RFC 6455 §5.2:
     /// "the minimal number of bytes MUST be used to encode the length").
-    NonMinimalLength { offset: u64, len: u64 },
+    NonMinimalLength {
+        /// Byte offset of the fault (a stream offset for frames and messages).
+        offset: u64,
+        /// The length found, in bytes.
+        len: u64,
+    },
     /// The 64-bit length has its most significant bit set (RFC 6455 §5.2).
-    LengthMsbSet { offset: u64 },
+    LengthMsbSet {
+        /// Byte offset of the fault (a stream offset for frames and messages).
+        offset: u64,
+    },
     /// Opcode %x3–%x7 or %xB–%xF (RFC 6455 §5.2: "MUST _Fail the WebSocket Connection_").
-    ReservedOpcode { offset: u64, opcode: u8 },
+    ReservedOpcode {
+        /// Byte offset of the fault (a stream offset for frames and messages).
+        offset: u64,
+        /// The opcode found.
+        opcode: u8,
+    },
     /// RSV1–RSV3 set without an extension that defines them (RFC 6455 §5.2), or RSV1 on a
     /// control frame or continuation frame under permessage-deflate (RFC 7692 §6).
-    ReservedBits { offset: u64, bits: u8 },
+    ReservedBits {
+        /// Byte offset of the fault (a stream offset for frames and messages).
+        offset: u64,
+        /// The RSV bits that are set.
+        bits: u8,
+    },
     /// A server received an unmasked frame (RFC 6455 §5.1).
-    UnmaskedFrame { offset: u64 },
+    UnmaskedFrame {
+        /// Byte offset of the fault (a stream offset for frames and messages).
+        offset: u64,
+    },
     /// A client received a masked frame (RFC 6455 §5.1).
-    MaskedFrame { offset: u64 },
+    MaskedFrame {
+        /// Byte offset of the fault (a stream offset for frames and messages).
+        offset: u64,
+    },
     /// A control frame with more than 125 payload bytes (RFC 6455 §5.5).
-    ControlFrameTooLong { offset: u64, len: u64 },
+    ControlFrameTooLong {
+        /// Byte offset of the fault (a stream offset for frames and messages).
+        offset: u64,
+        /// The length found, in bytes.
+        len: u64,
+    },
     /// A control frame without FIN (RFC 6455 §5.5: "MUST NOT be fragmented").
-    FragmentedControlFrame { offset: u64 },
+    FragmentedControlFrame {
+        /// Byte offset of the fault (a stream offset for frames and messages).
+        offset: u64,
+    },
     /// The frame is longer than the configured `max_frame_size` (RFC 6455 §10.4, close 1009).
-    FrameTooLarge { offset: u64, len: u64, max: u64 },
+    FrameTooLarge {
+        /// Byte offset of the fault (a stream offset for frames and messages).
+        offset: u64,
+        /// The length found, in bytes.
+        len: u64,
+        /// The configured limit.
+        max: u64,
+    },
 }
 
 impl Diagnostic for FrameError {

@@ -13,15 +13,7 @@ pub const MAX_HEADER_LEN: usize = 14;
 /// Largest payload a control frame may carry (RFC 6455 §5.5).
 pub const MAX_CONTROL_PAYLOAD: usize = 125;
 
-/// Outcome of a parser that may need more bytes (STYLE §3): `Partial` consumed nothing and is
-/// never an error; `Complete` says how many bytes were used.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status<T> {
-    /// Parsed; the value and the number of input bytes it used.
-    Complete(T),
-    /// More input is needed; nothing was consumed.
-    Partial,
-}
+pub use crate::status::Status;
 
 /// A decoded frame header (RFC 6455 §5.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -20,9 +20,19 @@ pub const NONCE_LEN: usize = 16;
 #[non_exhaustive]
 pub enum KeyError {
     /// Not base64 (RFC 4648 §4): `offset` is the first byte that is not.
-    NotBase64 { value: String, offset: usize },
+    NotBase64 {
+        /// The offending value.
+        value: String,
+        /// Byte offset of the fault (a stream offset for frames and messages).
+        offset: usize,
+    },
     /// Base64, but it decodes to `len` bytes instead of 16.
-    BadLength { value: String, len: usize },
+    BadLength {
+        /// The offending value.
+        value: String,
+        /// The length found, in bytes.
+        len: usize,
+    },
     /// The platform CSPRNG could not be read while generating a key.
     EntropyUnavailable,
 }
@@ -71,10 +81,9 @@ impl Diagnostic for KeyError {
     }
 }
 
-/// The `Sec-WebSocket-Accept` value for a key as sent: base64(SHA-1(key ‖ GUID)) (RFC 6455 §4.2.2 5.4).
-///
-/// Computes over any string; use [`validate_key`] first where the key must be checked.
-pub fn accept_key(key: &str) -> String {
+/// base64(SHA-1(key ‖ GUID)) for any string, without checking the key (RFC 6455 §4.2.2 5.4):
+/// for a key already validated, and for teaching and testing. JS: `acceptKeyUnchecked`.
+pub fn accept_key_unchecked(key: &str) -> String {
     let mut out = [0u8; ACCEPT_LEN];
     accept_key_into(key.as_bytes(), &mut out);
     // base64 is ASCII: one allocation of the right size
@@ -264,10 +273,18 @@ pub fn validate_key(key: &str) -> Result<[u8; NONCE_LEN], KeyError> {
     })
 }
 
-/// [`validate_key`] then [`accept_key`]: the server's computation for a request's key.
-pub fn accept_key_checked(key: &str) -> Result<String, KeyError> {
+/// The `Sec-WebSocket-Accept` value for a client's `Sec-WebSocket-Key` (RFC 6455 §4.2.2 5.4):
+/// [`validate_key`], then base64(SHA-1(key ‖ GUID)). A [`KeyError`] unless the key is base64
+/// of 16 bytes. JS: `acceptKey`, the same function.
+///
+/// ```
+/// assert_eq!(ws101::accept_key("dGhlIHNhbXBsZSBub25jZQ==").unwrap(), "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+/// assert_eq!(ws101::accept_key("c2hvcnQ=").unwrap_err().code(), "bad-key-length"); // 5 bytes
+/// # use ws101::Diagnostic as _;
+/// ```
+pub fn accept_key(key: &str) -> Result<String, KeyError> {
     validate_key(key)?;
-    Ok(accept_key(key))
+    Ok(accept_key_unchecked(key))
 }
 
 /// Encodes a 16-byte nonce as a `Sec-WebSocket-Key` value (RFC 6455 §4.1 item 7).
@@ -308,7 +325,7 @@ mod tests {
             accept_key_into(key.as_bytes(), &mut out);
             assert_eq!(
                 core::str::from_utf8(&out).unwrap(),
-                accept_key(&key),
+                accept_key_unchecked(&key),
                 "key {n}"
             );
             assert!(is_canonical_key(key.as_bytes()));
@@ -317,7 +334,10 @@ mod tests {
         // Other lengths take the crate's path.
         let mut out = [0u8; ACCEPT_LEN];
         accept_key_into(b"short", &mut out);
-        assert_eq!(core::str::from_utf8(&out).unwrap(), accept_key("short"));
+        assert_eq!(
+            core::str::from_utf8(&out).unwrap(),
+            accept_key_unchecked("short")
+        );
     }
 
     #[test]
@@ -350,11 +370,11 @@ mod tests {
     fn rfc6455_section_1_3_example() {
         // RFC 6455 §1.3: "dGhlIHNhbXBsZSBub25jZQ==" -> "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="
         assert_eq!(
-            accept_key("dGhlIHNhbXBsZSBub25jZQ=="),
+            accept_key_unchecked("dGhlIHNhbXBsZSBub25jZQ=="),
             "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="
         );
         assert_eq!(
-            accept_key_checked("dGhlIHNhbXBsZSBub25jZQ==").unwrap(),
+            accept_key("dGhlIHNhbXBsZSBub25jZQ==").unwrap(),
             "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="
         );
         assert_eq!(

@@ -11,7 +11,7 @@ use crate::http::{
     HeaderList, Status,
 };
 
-use super::accept_key::{accept_key, generate_key, validate_key};
+use super::accept_key::{accept_key_unchecked, generate_key, validate_key};
 use super::deflate::{check_deflate_response, DeflateOffer, DeflateParams, PERMESSAGE_DEFLATE};
 use super::error::{problems, record, HandshakeError, Problem, Side, Verdict};
 use super::extensions::{format_extensions, parse_extension_headers, Extension};
@@ -279,7 +279,7 @@ pub fn build_request(opts: &ClientOptions) -> Result<ClientRequest, Vec<Handshak
     let bytes = write_request_head("GET", &url.resource, &headers)
         .map_err(|e| alloc::vec![HandshakeError::Http(e).in_option("headers")])?;
     Ok(ClientRequest {
-        expected_accept: accept_key(&key),
+        expected_accept: accept_key_unchecked(&key),
         url,
         key,
         protocols: opts.protocols.clone(),

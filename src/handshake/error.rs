@@ -32,111 +32,246 @@ pub enum HandshakeError {
     /// `Sec-WebSocket-Key` is not base64 of 16 bytes (RFC 6455 §4.2.1 item 5).
     Key(KeyError),
     /// The method is not GET (RFC 6455 §4.2.1 item 1).
-    MethodNotGet { method: String },
+    MethodNotGet {
+        /// The method found.
+        method: String,
+    },
     /// The request is older than HTTP/1.1 (RFC 6455 §4.2.1 item 1).
-    HttpVersionTooOld { version: HttpVersion },
+    HttpVersionTooOld {
+        /// The HTTP version of the request.
+        version: HttpVersion,
+    },
     /// An HTTP/2 or HTTP/3 request asked for an HTTP/1.1 upgrade: those versions have no
     /// `Upgrade` and no 101; a WebSocket is opened by extended CONNECT (RFC 9113 §8.2.2, §8.6;
     /// RFC 8441, RFC 9220).
-    UpgradeOverHttp2 { version: HttpVersion },
+    UpgradeOverHttp2 {
+        /// The HTTP version of the request.
+        version: HttpVersion,
+    },
     /// No `Host` header (RFC 6455 §4.2.1 item 2, RFC 9112 §3.2).
     MissingHost,
     /// `Host` is not `uri-host [ ":" port ]` (RFC 9112 §3.2: answer 400).
-    InvalidHost { value: String },
+    InvalidHost {
+        /// The offending value.
+        value: String,
+    },
     /// The upgrade request announces a body (`Content-Length` other than 0, or
     /// `Transfer-Encoding`): its bytes would be read as frames (RFC 9112 §6.3, RFC 6455 §4.1).
-    RequestBody { header: &'static str, value: String },
+    RequestBody {
+        /// The header concerned.
+        header: &'static str,
+        /// The offending value.
+        value: String,
+    },
     /// A header that must appear at most once appears `count` times (RFC 6455 §11.3, RFC 9112 §3.2).
     DuplicateHeader {
+        /// The header concerned.
         header: &'static str,
+
+        /// How many times it appears.
         count: usize,
+
+        /// Which message the fault is in.
         side: Side,
     },
     /// No `Upgrade` header (RFC 6455 §4.2.1 item 3, §4.1).
-    MissingUpgrade { side: Side },
+    MissingUpgrade {
+        /// Which message the fault is in.
+        side: Side,
+    },
     /// `Upgrade` is not a list of `protocol-name[/protocol-version]` (RFC 9110 §7.8).
-    InvalidUpgradeHeader { value: String, offset: usize },
+    InvalidUpgradeHeader {
+        /// The offending value.
+        value: String,
+        /// Byte offset of the fault (a stream offset for frames and messages).
+        offset: usize,
+    },
     /// `Upgrade` does not list `websocket` (RFC 6455 §4.2.1 item 3, §4.1).
-    UpgradeNotWebsocket { value: String, side: Side },
+    UpgradeNotWebsocket {
+        /// The offending value.
+        value: String,
+        /// Which message the fault is in.
+        side: Side,
+    },
     /// No `Connection` header (RFC 6455 §4.2.1 item 4, §4.1).
-    MissingConnection { side: Side },
+    MissingConnection {
+        /// Which message the fault is in.
+        side: Side,
+    },
     /// `Connection` does not list the `Upgrade` option (RFC 6455 §4.2.1 item 4, §4.1).
-    ConnectionNotUpgrade { value: String, side: Side },
+    ConnectionNotUpgrade {
+        /// The offending value.
+        value: String,
+        /// Which message the fault is in.
+        side: Side,
+    },
     /// No `Sec-WebSocket-Key` (RFC 6455 §4.2.1 item 5).
     MissingKey,
     /// No `Sec-WebSocket-Version` (RFC 6455 §4.2.1 item 6).
     MissingVersion,
     /// `Sec-WebSocket-Version` is not 13 (RFC 6455 §4.2.2, §4.4): answered with 426.
-    UnsupportedVersion { value: String },
+    UnsupportedVersion {
+        /// The offending value.
+        value: String,
+    },
     /// The policy requires an `Origin` header and there is none (RFC 6455 §4.2.2, §10.2).
     MissingOrigin,
     /// `Origin` is not allowed by the server's policy (RFC 6455 §4.2.2, §10.2): answered with 403.
-    OriginNotAllowed { origin: String },
+    OriginNotAllowed {
+        /// The origin received.
+        origin: String,
+    },
     /// An element of `Sec-WebSocket-Protocol` is not a token (RFC 6455 §4.1 item 10, §11.3.4).
     InvalidSubprotocol {
+        /// The offending value.
         value: String,
+
+        /// Byte offset of the fault (a stream offset for frames and messages).
         offset: usize,
+
+        /// Which message the fault is in.
         side: Side,
     },
     /// The client offers the same subprotocol twice (RFC 6455 §4.1 item 10: "each being unique").
-    DuplicateSubprotocol { value: String },
+    DuplicateSubprotocol {
+        /// The offending value.
+        value: String,
+    },
     /// The server requires a subprotocol and none offered is supported (RFC 6455 §4.2.2 /subprotocol/).
-    NoCommonSubprotocol { offered: Vec<String> },
+    NoCommonSubprotocol {
+        /// The subprotocols offered.
+        offered: Vec<String>,
+    },
     /// `Sec-WebSocket-Extensions` does not follow the §9.1 grammar (RFC 6455 §9.1).
     InvalidExtensionHeader {
+        /// The offending value.
         value: String,
+
+        /// Byte offset of the fault (a stream offset for frames and messages).
         offset: usize,
+
+        /// What the grammar expected there.
         expected: &'static str,
+
+        /// Which message the fault is in.
         side: Side,
     },
     /// The server answered with a status other than 101 (RFC 6455 §4.1).
-    UnexpectedStatus { status: u16, reason: String },
+    UnexpectedStatus {
+        /// The status received.
+        status: u16,
+        /// The status line's reason phrase.
+        reason: String,
+    },
     /// The response lacks `Sec-WebSocket-Accept` (RFC 6455 §4.1, client check 4).
     MissingAccept,
     /// `Sec-WebSocket-Accept` is not the value derived from the key sent (RFC 6455 §4.1, §4.2.2).
-    AcceptMismatch { expected: String, received: String },
+    AcceptMismatch {
+        /// What the grammar expected there.
+        expected: String,
+        /// The value received.
+        received: String,
+    },
     /// The server chose a subprotocol the client did not offer (RFC 6455 §4.1, client check 6).
-    UnofferedSubprotocol { value: String },
+    UnofferedSubprotocol {
+        /// The offending value.
+        value: String,
+    },
     /// The server accepted an extension the client did not offer (RFC 6455 §4.1, client check 5).
-    UnofferedExtension { name: String },
+    UnofferedExtension {
+        /// The name concerned.
+        name: String,
+    },
     /// The response lists an extension twice (RFC 7692 §7, RFC 6455 §9.1).
-    DuplicateExtension { name: String },
+    DuplicateExtension {
+        /// The name concerned.
+        name: String,
+    },
     /// A `permessage-deflate` parameter is unknown, repeated, or has a bad value (RFC 7692 §7.1).
     InvalidDeflateParam {
+        /// The parameter name.
         param: String,
+
+        /// The offending value.
         value: Option<String>,
+
+        /// Why, in a few words.
         reason: &'static str,
+
+        /// Which message the fault is in.
         side: Side,
     },
     /// The URL is not a WebSocket URI (RFC 6455 §3).
-    InvalidUrl { url: String, reason: &'static str },
+    InvalidUrl {
+        /// The URL given.
+        url: String,
+        /// Why, in a few words.
+        reason: &'static str,
+    },
     /// The URL scheme is not `ws`, `wss`, `http` or `https` (RFC 6455 §3).
-    UnsupportedScheme { scheme: String },
+    UnsupportedScheme {
+        /// The scheme given.
+        scheme: String,
+    },
     /// The URL has a fragment, which WebSocket URIs must not (RFC 6455 §3).
-    UrlFragment { url: String },
+    UrlFragment {
+        /// The URL given.
+        url: String,
+    },
     /// The URL port is not a number in 1..=65535 (RFC 6455 §3, RFC 3986 §3.2.3).
-    InvalidPort { port: String },
+    InvalidPort {
+        /// The port given.
+        port: String,
+    },
     /// An extra header would override a header the handshake sets itself (RFC 6455 §4.1).
-    ForbiddenHeader { name: String },
+    ForbiddenHeader {
+        /// The name concerned.
+        name: String,
+    },
     /// Extended CONNECT: `:method` is not CONNECT (RFC 8441 §4).
-    MethodNotConnect { method: String },
+    MethodNotConnect {
+        /// The method found.
+        method: String,
+    },
     /// Extended CONNECT: a required pseudo-header is missing (RFC 8441 §4, RFC 9113 §8.3.1).
-    MissingPseudoHeader { name: &'static str },
+    MissingPseudoHeader {
+        /// The name concerned.
+        name: &'static str,
+    },
     /// A pseudo-header is unknown, repeated, after a regular field, or empty (RFC 9113 §8.3).
-    InvalidPseudoHeader { name: String, reason: &'static str },
+    InvalidPseudoHeader {
+        /// The name concerned.
+        name: String,
+        /// Why, in a few words.
+        reason: &'static str,
+    },
     /// Extended CONNECT: `:protocol` is not `websocket` (RFC 8441 §4, RFC 9220 §3).
-    ProtocolNotWebsocket { value: String },
+    ProtocolNotWebsocket {
+        /// The offending value.
+        value: String,
+    },
     /// Extended CONNECT carries `Sec-WebSocket-Key`, superseded by `:protocol` (RFC 8441 §5).
     KeyInExtendedConnect,
     /// A connection-specific header in HTTP/2 or HTTP/3 (RFC 9113 §8.2.2).
-    ConnectionSpecificHeader { name: String },
+    ConnectionSpecificHeader {
+        /// The name concerned.
+        name: String,
+    },
     /// An uppercase field name in HTTP/2 or HTTP/3 (RFC 9113 §8.2.1).
-    UppercaseHeaderName { name: String },
+    UppercaseHeaderName {
+        /// The name concerned.
+        name: String,
+    },
     /// h2c upgrade without exactly one `HTTP2-Settings` (RFC 7540 §3.2.1).
     MissingHttp2Settings,
     /// `HTTP2-Settings` is not base64url of whole SETTINGS entries with valid values (RFC 7540 §3.2.1,
     /// RFC 9113 §6.5.2).
-    InvalidHttp2Settings { value: String, reason: &'static str },
+    InvalidHttp2Settings {
+        /// The offending value.
+        value: String,
+        /// Why, in a few words.
+        reason: &'static str,
+    },
     /// A client option breaks the rule a server would check it against (the key, a
     /// subprotocol, an extension offer, the origin or an extra header): the caller's fault,
     /// reported with the option's name and the rule (`cause`).

@@ -13,7 +13,7 @@ pub mod subprotocol;
 pub mod upgrade;
 
 pub use accept_key::{
-    accept_digest, accept_key, accept_key_checked, generate_key, key_from_nonce, validate_key,
+    accept_digest, accept_key, accept_key_unchecked, generate_key, key_from_nonce, validate_key,
     KeyError, GUID,
 };
 pub use client::{build_request, parse_ws_url, ClientOptions, ClientOutcome, ClientRequest, WsUrl};

@@ -5,8 +5,8 @@
 //! wildcard over subdomains (`https://*.example.com`, which does not match `example.com` itself);
 //! a caller may also plug in any predicate, e.g. a JavaScript callback.
 
-use alloc::rc::Rc;
 use alloc::string::String;
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::fmt;
 
@@ -118,9 +118,9 @@ pub enum OriginPolicy {
     Any,
     /// Only origins matching one of the patterns.
     List(Vec<OriginPattern>),
-    /// Whatever the predicate accepts (it receives the raw `Origin` value). `Rc` so a wasm
-    /// binding can wrap a JS function, which is not `Send`.
-    Predicate(Rc<dyn Fn(&str) -> bool>),
+    /// Whatever the predicate accepts (it receives the raw `Origin` value). Shared, so a policy
+    /// can serve every thread of a server.
+    Predicate(Arc<dyn Fn(&str) -> bool + Send + Sync>),
 }
 
 impl fmt::Debug for OriginPolicy {
@@ -147,8 +147,8 @@ impl OriginPolicy {
     }
 
     /// A predicate policy.
-    pub fn predicate(f: impl Fn(&str) -> bool + 'static) -> Self {
-        OriginPolicy::Predicate(Rc::new(f))
+    pub fn predicate(f: impl Fn(&str) -> bool + Send + Sync + 'static) -> Self {
+        OriginPolicy::Predicate(Arc::new(f))
     }
 
     /// Whether `origin` is acceptable.

@@ -14,7 +14,7 @@ use crate::http::{
     HttpVersion, Status,
 };
 
-use super::accept_key::{accept_key, is_canonical_key, validate_key};
+use super::accept_key::{accept_key_unchecked, is_canonical_key, validate_key};
 use super::deflate::{negotiate_deflate, DeflateConfig, DeflateParams};
 use super::error::{problems, record, HandshakeError, Problem, Side, Verdict};
 use super::extensions::{format_extensions, parse_extension_headers, Extension};
@@ -538,7 +538,7 @@ fn validate_parts(
 
     match key {
         Some(key) if errors.is_empty() => {
-            let accept = accept_key(key);
+            let accept = accept_key_unchecked(key); // validated above
             let extensions_header = if negotiated.extensions.is_empty() {
                 None
             } else {

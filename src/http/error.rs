@@ -11,22 +11,41 @@ use super::headers::canonical_name;
 #[non_exhaustive]
 pub enum HttpError {
     /// The head is longer than the configured limit, or still incomplete past it (RFC 6585 §5).
-    HeadTooLarge { len: usize, max: usize },
+    HeadTooLarge {
+        /// The length found, in bytes.
+        len: usize,
+        /// The configured limit.
+        max: usize,
+    },
     /// More header lines than the configured limit (RFC 6585 §5).
-    TooManyHeaders { max: usize },
+    TooManyHeaders {
+        /// The configured limit.
+        max: usize,
+    },
     /// The start line or framing is not HTTP/1.x syntax (RFC 9112 §2.2, §3, §4).
     Malformed {
+        /// Which part of the head is malformed.
         what: &'static str,
+
+        /// Byte offset of the fault (a stream offset for frames and messages).
         offset: Option<usize>,
     },
     /// A field value holds CR, LF, NUL or another control byte (RFC 9110 §5.5).
     IllegalHeaderByte {
+        /// The name concerned.
         name: String,
+
+        /// The offending value.
         value: String,
+
+        /// Byte offset of the fault (a stream offset for frames and messages).
         offset: usize,
     },
     /// A field name is not a token (RFC 9110 §5.1).
-    InvalidHeaderName { name: String },
+    InvalidHeaderName {
+        /// The name concerned.
+        name: String,
+    },
 }
 
 impl Diagnostic for HttpError {

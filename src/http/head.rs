@@ -14,28 +14,7 @@ use serde::Serialize;
 use super::error::HttpError;
 use super::headers::{field_value_error_offset, is_valid_field_name, HeaderList};
 
-/// Outcome of feeding bytes to a push parser: done, or more bytes needed (httparse's `Status`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Status<T> {
-    /// Parsed; the value says how many bytes were used where that applies.
-    Complete(T),
-    /// The input ends before the head does; nothing was consumed.
-    Partial,
-}
-
-impl<T> Status<T> {
-    /// Whether more bytes are needed.
-    pub fn is_partial(&self) -> bool {
-        matches!(self, Status::Partial)
-    }
-    /// The complete value, if any.
-    pub fn complete(self) -> Option<T> {
-        match self {
-            Status::Complete(t) => Some(t),
-            Status::Partial => None,
-        }
-    }
-}
+pub use crate::status::Status;
 
 /// Limits on a head read from the network (RFC 9112 §2.3 leaves them to the implementation;
 /// RFC 6585 §5 defines the 431 answer).
