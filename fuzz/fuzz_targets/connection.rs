@@ -47,7 +47,9 @@ fuzz_target!(|data: &[u8]| {
     let mask = {
         let (entropy, counter) = (entropy.clone(), counter.clone());
         move || {
-            let n = counter.fetch_add(0x9e37_79b9, Relaxed).wrapping_add(0x9e37_79b9);
+            let n = counter
+                .fetch_add(0x9e37_79b9, Relaxed)
+                .wrapping_add(0x9e37_79b9);
             entropy.load(Relaxed).then(|| n.to_le_bytes())
         }
     };
@@ -182,7 +184,9 @@ fuzz_target!(|data: &[u8]| {
                 peer.feed(&spare);
             }
             12 => conn.set_rsv1_allowed(b.bool()),
-            13 => { entropy.fetch_xor(true, Relaxed); },
+            13 => {
+                entropy.fetch_xor(true, Relaxed);
+            }
             14 => {
                 // Queries must be consistent.
                 let _ = conn.should_close_transport();

@@ -9,6 +9,7 @@ use crate::message::Payload;
 
 /// One thing that happened on the connection.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Event {
     /// A complete text message (RFC 6455 §5.6); valid UTF-8 unless `compressed`.
     ///

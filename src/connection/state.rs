@@ -1,11 +1,10 @@
 //! Connection states of the closing handshake (RFC 6455 §7.1.2–§7.1.5).
 
-use serde::{Deserialize, Serialize};
-
 /// Where the connection is in its life (RFC 6455 §4.1 "_The WebSocket Connection is
 /// Established_" through §7.1.4 "_The WebSocket Connection is Closed_").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(ws101_serde, derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(ws101_serde, serde(rename_all = "camelCase"))]
 pub enum State {
     /// Messages flow both ways.
     Open,

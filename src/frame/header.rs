@@ -2,8 +2,6 @@
 
 use alloc::vec::Vec;
 
-use serde::{Deserialize, Serialize};
-
 use super::error::FrameError;
 use super::opcode::Opcode;
 
@@ -16,7 +14,8 @@ pub const MAX_CONTROL_PAYLOAD: usize = 125;
 pub use crate::status::Status;
 
 /// A decoded frame header (RFC 6455 §5.2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(ws101_serde, derive(serde::Serialize, serde::Deserialize))]
 pub struct FrameHeader {
     /// FIN: this is the final fragment of a message (RFC 6455 §5.2, §5.4).
     pub fin: bool,

@@ -103,6 +103,7 @@ pub fn encode_any_frame(out: &mut Vec<u8>, header: FrameHeader, payload: &[u8]) 
 
 /// One frame found by [`inspect_frames`].
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct InspectedFrame {
     /// Offset of the frame's first byte in the input.
     pub offset: usize,
@@ -122,6 +123,7 @@ pub struct InspectedFrame {
 
 /// What [`inspect_frames`] found.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct FrameListing {
     /// The frames, in order; the last may be incomplete.
     pub frames: Vec<InspectedFrame>,

@@ -4,8 +4,6 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use serde::Serialize;
-
 use crate::http::{
     check_field, list_contains_token, parse_response_head, write_request_head, HeadLimits,
     HeaderList, Status,
@@ -18,8 +16,10 @@ use super::extensions::{format_extensions, parse_extension_headers, Extension};
 use super::subprotocol::{check_selected_subprotocol, validate_subprotocol};
 
 /// A parsed `ws`/`wss` URI (RFC 6455 §3). `http`/`https` are accepted as aliases.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(ws101_serde, derive(serde::Serialize))]
+#[cfg_attr(ws101_serde, serde(rename_all = "camelCase"))]
+#[non_exhaustive]
 pub struct WsUrl {
     /// `wss`/`https`: TLS is required.
     pub secure: bool,
@@ -137,8 +137,10 @@ pub fn parse_ws_url(url: &str) -> Result<WsUrl, HandshakeError> {
     })
 }
 
-/// What the client wants to open (RFC 6455 §4.1).
+/// What the client wants to open (RFC 6455 §4.1). Start from [`ClientOptions::new`] and the
+/// `with_*` setters (fields will grow).
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct ClientOptions {
     /// `ws://`, `wss://`, `http://` or `https://` URL.
     pub url: String,
@@ -154,6 +156,47 @@ pub struct ClientOptions {
     pub origin: Option<String>,
     /// Extra headers (cookies, authorisation…); may not override the handshake's own.
     pub headers: Vec<(String, String)>,
+}
+
+impl ClientOptions {
+    /// Options to open `url` (`ws://`, `wss://`, `http://` or `https://`, RFC 6455 §3), with a
+    /// fresh key and nothing offered.
+    pub fn new(url: impl Into<String>) -> Self {
+        ClientOptions {
+            url: url.into(),
+            ..Default::default()
+        }
+    }
+    /// A fixed `Sec-WebSocket-Key` (tests); it must be base64 of 16 bytes.
+    pub fn with_key(mut self, key: impl Into<String>) -> Self {
+        self.key = Some(key.into());
+        self
+    }
+    /// The subprotocols to offer, in preference order (RFC 6455 §4.1 item 10).
+    pub fn with_protocols<S: AsRef<str>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
+        self.protocols = names.into_iter().map(|n| n.as_ref().into()).collect();
+        self
+    }
+    /// The `permessage-deflate` offers, in preference order (RFC 7692 §5.1).
+    pub fn with_deflate(mut self, offers: impl IntoIterator<Item = DeflateOffer>) -> Self {
+        self.deflate = offers.into_iter().collect();
+        self
+    }
+    /// Other extension offers, sent after the deflate offers (RFC 6455 §9.1).
+    pub fn with_extensions(mut self, offers: impl IntoIterator<Item = Extension>) -> Self {
+        self.extensions = offers.into_iter().collect();
+        self
+    }
+    /// The `Origin` to send (RFC 6455 §4.1 item 8).
+    pub fn with_origin(mut self, origin: impl Into<String>) -> Self {
+        self.origin = Some(origin.into());
+        self
+    }
+    /// One more header line (cookies, authorisation…); it may not replace the handshake's own.
+    pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
 }
 
 /// Headers the handshake sets itself, which extra headers may not override (RFC 6455 §4.1).
@@ -172,8 +215,10 @@ pub const RESERVED_HEADERS: &[&str] = &[
 ];
 
 /// A built upgrade request, and what is needed to check its response (RFC 6455 §4.1).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(ws101_serde, derive(serde::Serialize))]
+#[cfg_attr(ws101_serde, serde(rename_all = "camelCase"))]
+#[non_exhaustive]
 pub struct ClientRequest {
     /// The parsed URL.
     pub url: WsUrl,
@@ -291,8 +336,10 @@ pub fn build_request(opts: &ClientOptions) -> Result<ClientRequest, Vec<Handshak
 }
 
 /// The client's verdict on the server's response (RFC 6455 §4.1).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(ws101_serde, derive(serde::Serialize))]
+#[cfg_attr(ws101_serde, serde(rename_all = "camelCase"))]
+#[non_exhaustive]
 pub struct ClientOutcome {
     /// Whether the connection is established.
     pub accepted: bool,
@@ -307,7 +354,7 @@ pub struct ClientOutcome {
     /// Every problem, flattened.
     pub problems: Vec<Problem>,
     /// Every problem, typed.
-    #[serde(skip)]
+    #[cfg_attr(ws101_serde, serde(skip))]
     pub errors: Vec<HandshakeError>,
     /// One verdict per check.
     pub verdicts: Vec<Verdict>,

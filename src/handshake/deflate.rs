@@ -8,8 +8,6 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use serde::{Deserialize, Serialize};
-
 use super::error::{HandshakeError, Side};
 use super::extensions::Extension;
 
@@ -22,8 +20,9 @@ const CMWB: &str = "client_max_window_bits";
 
 /// `client_max_window_bits` in an offer: absent, present without value, or a limit
 /// (RFC 7692 §7.1.2.2).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[cfg_attr(ws101_serde, derive(serde::Serialize))]
+#[cfg_attr(ws101_serde, serde(rename_all = "camelCase"))]
 pub enum ClientMaxWindowBits {
     /// Not offered: the server must not limit the client's window.
     #[default]
@@ -35,8 +34,9 @@ pub enum ClientMaxWindowBits {
 }
 
 /// A `permessage-deflate` offer (RFC 7692 §7.1), as a client sends it or a server reads it.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[cfg_attr(ws101_serde, derive(serde::Serialize))]
+#[cfg_attr(ws101_serde, serde(rename_all = "camelCase"))]
 pub struct DeflateOffer {
     /// Ask the server not to reuse its LZ77 window across messages (RFC 7692 §7.1.1.1).
     pub server_no_context_takeover: bool,
@@ -52,8 +52,9 @@ pub struct DeflateOffer {
 /// (RFC 7692 §7.1). Window bits are 8..=15; 15 means "no limit" (32 KiB). Deserializable so
 /// a caller can hand the handshake's result straight to a connection's `Config::deflate`;
 /// missing fields take the defaults.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(ws101_serde, derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(ws101_serde, serde(default, rename_all = "camelCase"))]
 pub struct DeflateParams {
     /// The server resets its compressor after each message (RFC 7692 §7.1.1.1).
     pub server_no_context_takeover: bool,
@@ -77,8 +78,9 @@ impl Default for DeflateParams {
 }
 
 /// What a server is willing to do for `permessage-deflate` (RFC 7692 §7.1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(ws101_serde, derive(serde::Serialize))]
+#[cfg_attr(ws101_serde, serde(rename_all = "camelCase"))]
 pub struct DeflateConfig {
     /// Always answer with `server_no_context_takeover` (RFC 7692 §7.1.1.1 allows it unrequested).
     pub server_no_context_takeover: bool,
@@ -253,8 +255,10 @@ impl DeflateOffer {
 }
 
 /// The server's choice: agreed parameters and the extension element to answer with.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(ws101_serde, derive(serde::Serialize))]
+#[cfg_attr(ws101_serde, serde(rename_all = "camelCase"))]
+#[non_exhaustive]
 pub struct DeflateAgreement {
     /// What the codec uses.
     pub params: DeflateParams,

@@ -4,8 +4,6 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use serde::Serialize;
-
 use crate::error::{truncate_for_display, Diagnostic, ErrorCode};
 use crate::http::{HttpError, HttpVersion};
 
@@ -13,8 +11,9 @@ use super::accept_key::KeyError;
 
 /// Which message a rule applies to: the client's request or the server's response (RFC 6455 §4.1,
 /// §4.2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(ws101_serde, derive(serde::Serialize))]
+#[cfg_attr(ws101_serde, serde(rename_all = "camelCase"))]
 pub enum Side {
     /// The client's upgrade request, checked by the server (RFC 6455 §4.2.1).
     Request,
@@ -645,8 +644,10 @@ crate::error::diagnostic_display!(HandshakeError);
 
 /// A diagnostic flattened to plain data for the explainer and the JS layer (see
 /// [`Diagnostic`]); built from any error of any layer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(ws101_serde, derive(serde::Serialize))]
+#[cfg_attr(ws101_serde, serde(rename_all = "camelCase"))]
+#[non_exhaustive]
 pub struct Problem {
     /// Stable kebab-case code.
     pub code: &'static str,
@@ -694,8 +695,10 @@ pub fn problems(errors: &[HandshakeError]) -> Vec<Problem> {
 
 /// One line of the explainer's checklist: a named rule and whether the message passed it
 /// (RFC 6455 §4.1, §4.2.1).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(ws101_serde, derive(serde::Serialize))]
+#[cfg_attr(ws101_serde, serde(rename_all = "camelCase"))]
+#[non_exhaustive]
 pub struct Verdict {
     /// Short stable name of the check (`"method"`, `"upgrade"`, `"key"`, …).
     pub check: &'static str,

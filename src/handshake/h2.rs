@@ -7,8 +7,6 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use serde::Serialize;
-
 use crate::error::Diagnostic;
 use crate::http::{check_field, HeaderList};
 
@@ -19,8 +17,10 @@ use super::request::{negotiate, ServerPolicy};
 use super::response::rejection_status;
 
 /// The server's decision on an extended CONNECT request (RFC 8441 §5, RFC 9220 §3).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(ws101_serde, derive(serde::Serialize))]
+#[cfg_attr(ws101_serde, serde(rename_all = "camelCase"))]
+#[non_exhaustive]
 pub struct H2Outcome {
     /// Whether the stream becomes a WebSocket.
     pub accepted: bool,
@@ -38,7 +38,7 @@ pub struct H2Outcome {
     /// Every problem, flattened.
     pub problems: Vec<Problem>,
     /// Every problem, typed.
-    #[serde(skip)]
+    #[cfg_attr(ws101_serde, serde(skip))]
     pub errors: Vec<HandshakeError>,
     /// Extension offers declined (not fatal).
     pub declined: Vec<Problem>,

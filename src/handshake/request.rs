@@ -7,8 +7,6 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use serde::Serialize;
-
 use crate::http::{
     check_field, list_contains_token, parse_request_head, HeadLimits, HeaderList, HttpError,
     HttpVersion, Status,
@@ -24,8 +22,9 @@ use super::subprotocol::{parse_offered_subprotocols, select_subprotocol};
 use super::upgrade::parse_upgrade;
 
 /// What a server accepts (RFC 6455 §4.2.2). The default accepts any origin, no subprotocol, no
-/// extension, and heads up to 16 KiB.
+/// extension, and heads up to 16 KiB; change it with the `with_*` setters (fields will grow).
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct ServerPolicy {
     /// Allowed origins (RFC 6455 §10.2).
     pub origins: OriginPolicy,
@@ -61,12 +60,30 @@ impl ServerPolicy {
         self.deflate = Some(config);
         self
     }
+    /// Refuse requests without `Origin` (403; RFC 6455 §4.2.2, §10.2).
+    pub fn with_require_origin(mut self, on: bool) -> Self {
+        self.require_origin = on;
+        self
+    }
+    /// Refuse (400) a client that offers none of the subprotocols, instead of accepting it
+    /// without one (RFC 6455 §4.2.2 /subprotocol/).
+    pub fn with_require_subprotocol(mut self, on: bool) -> Self {
+        self.require_subprotocol = on;
+        self
+    }
+    /// Limits on the request head (431 beyond; RFC 6585 §5).
+    pub fn with_limits(mut self, limits: HeadLimits) -> Self {
+        self.limits = limits;
+        self
+    }
 }
 
 /// The handshake was accepted: everything needed to answer and to start the connection
 /// (RFC 6455 §4.2.2 step 5).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(ws101_serde, derive(serde::Serialize))]
+#[cfg_attr(ws101_serde, serde(rename_all = "camelCase"))]
+#[non_exhaustive]
 pub struct Accepted {
     /// `Sec-WebSocket-Accept` value.
     pub accept_key: String,
@@ -90,15 +107,17 @@ pub struct Accepted {
 
 /// The handshake was refused: the exact response to send and every problem found
 /// (RFC 6455 §4.2.2).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(ws101_serde, derive(serde::Serialize))]
+#[cfg_attr(ws101_serde, serde(rename_all = "camelCase"))]
+#[non_exhaustive]
 pub struct Rejected {
     /// The response to send (400, 403, 426 or 431) before closing.
     pub response: HttpResponse,
     /// Every problem, flattened.
     pub problems: Vec<Problem>,
     /// Every problem, typed.
-    #[serde(skip)]
+    #[cfg_attr(ws101_serde, serde(skip))]
     pub errors: Vec<HandshakeError>,
     /// Bytes used by the request head, when it could be delimited.
     pub consumed: Option<usize>,
@@ -107,8 +126,9 @@ pub struct Rejected {
 }
 
 /// The server's decision on an upgrade request (RFC 6455 §4.2.2).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "outcome", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(ws101_serde, derive(serde::Serialize))]
+#[cfg_attr(ws101_serde, serde(tag = "outcome", rename_all = "camelCase"))]
 pub enum ServerOutcome {
     /// Send `response` (101) and switch to frames.
     Accept(Accepted),

@@ -3,8 +3,6 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use serde::Serialize;
-
 use crate::error::Diagnostic;
 use crate::http::{reason_phrase, write_response, HeaderList};
 
@@ -12,8 +10,10 @@ use super::error::HandshakeError;
 
 /// A complete HTTP/1.1 response: status line and headers as data, and the same as bytes ready to
 /// write (RFC 9112 §4).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(ws101_serde, derive(serde::Serialize))]
+#[cfg_attr(ws101_serde, serde(rename_all = "camelCase"))]
+#[non_exhaustive]
 pub struct HttpResponse {
     /// Status code.
     pub status: u16,
