@@ -41,6 +41,21 @@ impl Opcode {
     pub fn is_reserved(self) -> bool {
         matches!(self, Opcode::ReservedData(_) | Opcode::ReservedControl(_))
     }
+
+    /// The RFC 6455 §11.8 name: `continuation`, `text`, `binary`, `close`, `ping`, `pong`, or
+    /// `reserved` (non-control or control).
+    pub fn name(self) -> &'static str {
+        match self {
+            Opcode::Continuation => "continuation",
+            Opcode::Text => "text",
+            Opcode::Binary => "binary",
+            Opcode::Close => "close",
+            Opcode::Ping => "ping",
+            Opcode::Pong => "pong",
+            Opcode::ReservedData(_) => "reserved (non-control)",
+            Opcode::ReservedControl(_) => "reserved (control)",
+        }
+    }
 }
 
 impl From<u8> for Opcode {

@@ -7,14 +7,13 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use crate::error::Diagnostic;
 use crate::http::{check_field, HeaderList};
 
 use super::deflate::DeflateParams;
 use super::error::{problems, record, HandshakeError, Problem, Verdict};
 use super::extensions::format_extensions;
 use super::request::{negotiate, ServerPolicy};
-use super::response::rejection_status;
+use super::response::{names_the_version, rejection_body, rejection_status};
 
 /// The server's decision on an extended CONNECT request (RFC 8441 §5, RFC 9220 §3).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -218,23 +217,10 @@ pub fn validate_extended_connect(fields: &HeaderList, policy: &ServerPolicy) -> 
         426 => 400,
         s => s,
     };
-    let mut body = alloc::format!("{status} {}\n", crate::http::reason_phrase(status));
-    for e in &errors {
-        body.push_str(&alloc::format!(
-            "{} ({}): {}\n",
-            e.code(),
-            e.rfc(),
-            e.message()
-        ));
-    }
+    let body = rejection_body(status, &errors);
     headers.push(":status", &alloc::format!("{status}"));
     headers.push("content-type", "text/plain; charset=utf-8");
-    if errors.iter().any(|e| {
-        matches!(
-            e,
-            HandshakeError::UnsupportedVersion { .. } | HandshakeError::MissingVersion
-        )
-    }) {
+    if names_the_version(&errors) {
         headers.push("sec-websocket-version", "13");
     }
     headers.push("content-length", &alloc::format!("{}", body.len()));
