@@ -5,8 +5,8 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::http::{
-    check_field, list_contains_token, parse_response_head, write_request_head, HeadLimits,
-    HeaderList, Status,
+    check_field, list_contains_token, parse_authority, parse_response_head, write_request_head,
+    AuthorityError, HeadLimits, HeaderList, Status,
 };
 
 use super::accept_key::{accept_key_unchecked, generate_key, validate_key};
@@ -71,43 +71,30 @@ pub fn parse_ws_url(url: &str) -> Result<WsUrl, HandshakeError> {
     if authority.contains('@') {
         return Err(url_err(url, "userinfo (user@) is not allowed"));
     }
-    let (host, port_text) = if let Some(v6) = authority.strip_prefix('[') {
-        let (inner, after) = v6
-            .split_once(']')
-            .ok_or_else(|| url_err(url, "the IPv6 literal is not closed"))?;
-        if !inner.contains(':')
-            || !inner
-                .bytes()
-                .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
-        {
-            return Err(url_err(url, "the IPv6 literal is malformed"));
-        }
-        let port = match after.strip_prefix(':') {
-            Some(p) => Some(p),
-            None if after.is_empty() => None,
-            None => return Err(url_err(url, "unexpected text after the IPv6 literal")),
-        };
-        (alloc::format!("[{}]", inner.to_ascii_lowercase()), port)
-    } else {
-        match authority.split_once(':') {
-            Some((h, p)) => (h.to_ascii_lowercase(), Some(p)),
-            None => (authority.to_ascii_lowercase(), None),
-        }
-    };
-    if host.is_empty() {
+    let parts = parse_authority(authority).map_err(|e| match e {
+        AuthorityError::BadPort => HandshakeError::InvalidPort {
+            // the text after the host: after `]:` for a literal, else after the first `:`
+            port: String::from(match authority.rsplit_once("]:") {
+                Some((_, p)) => p,
+                None => authority.split_once(':').map_or("", |(_, p)| p),
+            }),
+        },
+        e => url_err(url, e.reason()),
+    })?;
+    if parts.host.is_empty() {
         return Err(url_err(url, "the host is empty"));
     }
-    let reg_name_byte = |b: u8| b.is_ascii_alphanumeric() || b"-._~%!$&'()*+,;=".contains(&b);
-    if !host.starts_with('[') && !host.bytes().all(reg_name_byte) {
-        return Err(url_err(url, "the host has characters a host name cannot"));
+    if parts.host.starts_with("[v") || parts.host.starts_with("[V") {
+        return Err(url_err(url, "the IPv6 literal is malformed"));
     }
-    let port = match port_text {
+    let host = parts.host.to_ascii_lowercase();
+    let port = match parts.port {
         None | Some("") => default_port,
         Some(p) => {
             let invalid = || HandshakeError::InvalidPort {
                 port: String::from(p),
             };
-            if p.len() > 5 || !p.bytes().all(|b| b.is_ascii_digit()) {
+            if p.len() > 5 {
                 return Err(invalid());
             }
             match p.parse::<u16>() {

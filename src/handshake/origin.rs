@@ -10,7 +10,7 @@ use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::fmt;
 
-use crate::http::HeaderList;
+use crate::http::{parse_authority, AuthorityError, HeaderList};
 
 use super::error::{HandshakeError, Side};
 
@@ -48,37 +48,19 @@ impl OriginPattern {
             Some(r) => (true, r),
             None => (false, rest),
         };
-        let (host, port) = if let Some(v6) = rest.strip_prefix('[') {
-            let (inner, after) = v6.split_once(']').ok_or("unclosed IPv6 literal")?;
-            if inner.is_empty()
-                || !inner
-                    .bytes()
-                    .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
-            {
-                return Err("bad IPv6 literal");
-            }
-            (alloc::format!("[{inner}]"), after)
-        } else {
-            let end = rest.find(':').unwrap_or(rest.len());
-            let (h, after) = rest.split_at(end);
-            (String::from(h), after)
-        };
-        if host.is_empty()
-            || !host
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"-._[]:".contains(&b))
-        {
+        let parts = parse_authority(rest).map_err(|e| match e {
+            AuthorityError::BadPort => "bad port",
+            AuthorityError::BadHost => "bad host",
+            _ => "bad IPv6 literal",
+        })?;
+        if parts.host.is_empty() {
             return Err("bad host");
         }
-        let port = match port.strip_prefix(':') {
-            None if port.is_empty() => None,
-            None => return Err("unexpected text after host"),
-            Some(p) => {
-                if p.is_empty() || p.len() > 5 || !p.bytes().all(|b| b.is_ascii_digit()) {
-                    return Err("bad port");
-                }
-                Some(p.parse::<u16>().map_err(|_| "bad port")?)
-            }
+        let host = parts.host;
+        let port = match parts.port {
+            None => None,
+            Some(p) if p.is_empty() || p.len() > 5 => return Err("bad port"),
+            Some(p) => Some(p.parse::<u16>().map_err(|_| "bad port")?),
         };
         let port = match port {
             Some(p) if Some(p) == default_port(&scheme) => None,

@@ -270,55 +270,10 @@ fn single<'a>(
     }
 }
 
-/// `Host = uri-host [ ":" port ]` (RFC 9112 §3.2, RFC 3986 §3.2.2): a reg-name, an IPv4
-/// address or a bracketed IP literal, then an optional port. An empty value is allowed (§3.2).
+/// `Host = uri-host [ ":" port ]` (RFC 9112 §3.2, RFC 3986 §3.2.2): the shared authority
+/// grammar; an empty value is allowed (§3.2).
 fn is_valid_host(value: &str) -> bool {
-    let (host, port) = match value.strip_prefix('[') {
-        Some(rest) => match rest.split_once(']') {
-            Some((literal, after)) => {
-                let ok = !literal.is_empty()
-                    && literal
-                        .bytes()
-                        .all(|b| b.is_ascii_hexdigit() || matches!(b, b':' | b'.' | b'v' | b'V'));
-                if !ok {
-                    return false;
-                }
-                ("x", after)
-            }
-            None => return false,
-        },
-        None => match value.rfind(':') {
-            Some(i) => (&value[..i], &value[i..]),
-            None => (value, ""),
-        },
-    };
-    let port_ok = match port.strip_prefix(':') {
-        Some(digits) => digits.bytes().all(|b| b.is_ascii_digit()),
-        None => port.is_empty(),
-    };
-    // reg-name = *( unreserved / pct-encoded / sub-delims )
-    let host_ok = host.bytes().all(|b| {
-        b.is_ascii_alphanumeric()
-            || matches!(
-                b,
-                b'-' | b'.'
-                    | b'_'
-                    | b'~'
-                    | b'%'
-                    | b'!'
-                    | b'$'
-                    | b'&'
-                    | b'\''
-                    | b'('
-                    | b')'
-                    | b'*'
-                    | b'+'
-                    | b','
-                    | b';'
-                    | b'='
-            )
-    });
-    port_ok && host_ok
+    crate::http::parse_authority(value).is_ok()
 }
 
 /// A request with a body cannot be an upgrade: its body bytes would be taken for frames
