@@ -138,73 +138,69 @@ fn no_value(side: Side, p: &super::extensions::ExtensionParam) -> Result<(), Han
     }
 }
 
-impl DeflateOffer {
-    /// Reads an offer from a parsed extension element (RFC 7692 §7.1). Errors mean the server
-    /// must decline this offer.
-    pub fn from_extension(ext: &Extension) -> Result<Self, HandshakeError> {
-        let side = Side::Request;
-        let mut offer = DeflateOffer::default();
-        let mut seen: Vec<&str> = Vec::new();
-        for p in &ext.params {
-            if seen.iter().any(|s| s.eq_ignore_ascii_case(&p.name)) {
-                return Err(param_error(
-                    side,
-                    &p.name,
-                    p.value.as_deref(),
-                    "the parameter appears twice",
-                ));
-            }
-            seen.push(&p.name);
-            match p.name.as_str() {
-                SNCT => {
-                    no_value(side, p)?;
-                    offer.server_no_context_takeover = true;
-                }
-                CNCT => {
-                    no_value(side, p)?;
-                    offer.client_no_context_takeover = true;
-                }
-                SMWB => {
-                    let bits = p
-                        .value
-                        .as_deref()
-                        .and_then(parse_window_bits)
-                        .ok_or_else(|| {
-                            param_error(
-                                side,
-                                &p.name,
-                                p.value.as_deref(),
-                                "the value must be 8 to 15 without leading zeros",
-                            )
-                        })?;
-                    offer.server_max_window_bits = Some(bits);
-                }
-                CMWB => {
-                    offer.client_max_window_bits = match p.value.as_deref() {
-                        None => ClientMaxWindowBits::Supported,
-                        Some(v) => {
-                            ClientMaxWindowBits::Limit(parse_window_bits(v).ok_or_else(|| {
-                                param_error(
-                                    side,
-                                    &p.name,
-                                    Some(v),
-                                    "the value must be 8 to 15 without leading zeros",
-                                )
-                            })?)
-                        }
-                    };
-                }
-                _ => {
-                    return Err(param_error(
+/// Reads the parameters of one `permessage-deflate` element (RFC 7692 §7.1): the one loop for
+/// a client's offer (`Side::Request`) and a server's answer (`Side::Response`, where
+/// `client_max_window_bits` needs a value, §7.1.2.2). Every fault, in order.
+fn read_params(ext: &Extension, side: Side) -> (DeflateOffer, Vec<HandshakeError>) {
+    let mut params = DeflateOffer::default();
+    let mut errors = Vec::new();
+    let mut seen: Vec<&str> = Vec::new();
+    for p in &ext.params {
+        if seen.iter().any(|s| s.eq_ignore_ascii_case(&p.name)) {
+            errors.push(param_error(
+                side,
+                &p.name,
+                p.value.as_deref(),
+                "the parameter appears twice",
+            ));
+            continue;
+        }
+        seen.push(&p.name);
+        let bits = || {
+            p.value
+                .as_deref()
+                .and_then(parse_window_bits)
+                .ok_or_else(|| {
+                    param_error(
                         side,
                         &p.name,
                         p.value.as_deref(),
-                        "unknown parameter",
-                    ))
-                }
+                        "the value must be 8 to 15 without leading zeros",
+                    )
+                })
+        };
+        let result = match p.name.as_str() {
+            SNCT => no_value(side, p).map(|_| params.server_no_context_takeover = true),
+            CNCT => no_value(side, p).map(|_| params.client_no_context_takeover = true),
+            SMWB => bits().map(|b| params.server_max_window_bits = Some(b)),
+            CMWB if side == Side::Request && p.value.is_none() => {
+                params.client_max_window_bits = ClientMaxWindowBits::Supported;
+                Ok(())
             }
+            CMWB => bits().map(|b| params.client_max_window_bits = ClientMaxWindowBits::Limit(b)),
+            _ => Err(param_error(
+                side,
+                &p.name,
+                p.value.as_deref(),
+                "unknown parameter",
+            )),
+        };
+        if let Err(e) = result {
+            errors.push(e);
         }
-        Ok(offer)
+    }
+    (params, errors)
+}
+
+impl DeflateOffer {
+    /// Reads an offer from a parsed extension element (RFC 7692 §7.1). An error (the first
+    /// fault) means the server must decline this offer.
+    pub fn from_extension(ext: &Extension) -> Result<Self, HandshakeError> {
+        let (offer, errors) = read_params(ext, Side::Request);
+        match errors.into_iter().next() {
+            Some(e) => Err(e),
+            None => Ok(offer),
+        }
     }
 
     /// The offer as an extension element (RFC 7692 §7.1).
@@ -333,55 +329,19 @@ struct DeflateAnswer {
 }
 
 fn parse_answer(ext: &Extension) -> Result<DeflateAnswer, Vec<HandshakeError>> {
-    let side = Side::Response;
-    let mut a = DeflateAnswer::default();
-    let mut errors = Vec::new();
-    let mut seen: Vec<&str> = Vec::new();
-    for p in &ext.params {
-        if seen.iter().any(|s| s.eq_ignore_ascii_case(&p.name)) {
-            errors.push(param_error(
-                side,
-                &p.name,
-                p.value.as_deref(),
-                "the parameter appears twice",
-            ));
-            continue;
-        }
-        seen.push(&p.name);
-        let bits = || {
-            p.value
-                .as_deref()
-                .and_then(parse_window_bits)
-                .ok_or_else(|| {
-                    param_error(
-                        side,
-                        &p.name,
-                        p.value.as_deref(),
-                        "the value must be 8 to 15 without leading zeros",
-                    )
-                })
-        };
-        let result = match p.name.as_str() {
-            SNCT => no_value(side, p).map(|_| a.snct = true),
-            CNCT => no_value(side, p).map(|_| a.cnct = true),
-            SMWB => bits().map(|b| a.smwb = Some(b)),
-            CMWB => bits().map(|b| a.cmwb = Some(b)),
-            _ => Err(param_error(
-                side,
-                &p.name,
-                p.value.as_deref(),
-                "unknown parameter",
-            )),
-        };
-        if let Err(e) = result {
-            errors.push(e);
-        }
+    let (read, errors) = read_params(ext, Side::Response);
+    if !errors.is_empty() {
+        return Err(errors);
     }
-    if errors.is_empty() {
-        Ok(a)
-    } else {
-        Err(errors)
-    }
+    Ok(DeflateAnswer {
+        snct: read.server_no_context_takeover,
+        cnct: read.client_no_context_takeover,
+        smwb: read.server_max_window_bits,
+        cmwb: match read.client_max_window_bits {
+            ClientMaxWindowBits::Limit(b) => Some(b),
+            ClientMaxWindowBits::Absent | ClientMaxWindowBits::Supported => None,
+        },
+    })
 }
 
 fn answer_matches(a: &DeflateAnswer, offer: &DeflateOffer) -> Vec<HandshakeError> {
