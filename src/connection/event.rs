@@ -38,13 +38,10 @@ pub enum Event {
     Part {
         /// `Text` or `Binary`.
         opcode: Opcode,
-
         /// The payload.
         payload: Payload,
-
         /// Whether the payload is still compressed (RSV1 allowed without the deflate parameters).
         compressed: bool,
-
         /// This is the last part of the message.
         fin: bool,
     },
@@ -58,10 +55,8 @@ pub enum Event {
     Close {
         /// The close code, when the Close frame had one.
         code: Option<u16>,
-
-        /// Why, in a few words.
+        /// The close reason.
         reason: String,
-
         /// Whether the closing handshake completed (RFC 6455 §7.1.4).
         was_clean: bool,
     },

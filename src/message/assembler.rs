@@ -21,16 +21,16 @@ use crate::frame::{FrameHeader, FramePiece, Opcode};
 pub enum Message {
     /// A text message (RFC 6455 §5.6). Valid UTF-8 unless `compressed`.
     Text {
-        /// The payload.
+        /// The bytes, in the chunk or copied out.
         payload: Payload,
-        /// Whether the payload is still compressed (RSV1 allowed without the deflate parameters).
+        /// RSV1 was set and is allowed, and this layer does not inflate: still compressed.
         compressed: bool,
     },
     /// A binary message (RFC 6455 §5.6).
     Binary {
-        /// The payload.
+        /// The bytes, in the chunk or copied out.
         payload: Payload,
-        /// Whether the payload is still compressed (RSV1 allowed without the deflate parameters).
+        /// RSV1 was set and is allowed, and this layer does not inflate: still compressed.
         compressed: bool,
     },
     /// A ping (RFC 6455 §5.5.2).
@@ -41,7 +41,7 @@ pub enum Message {
     Close {
         /// The close code, when the Close frame had one.
         code: Option<u16>,
-        /// Why, in a few words.
+        /// The close reason (UTF-8, checked).
         reason: String,
     },
     /// When streaming: the next piece of a data message that does not lie whole in one chunk
@@ -51,13 +51,10 @@ pub enum Message {
     Part {
         /// `Text` or `Binary`.
         opcode: Opcode,
-
-        /// The payload.
+        /// The bytes, in the chunk or copied out.
         payload: Payload,
-
-        /// Whether the payload is still compressed (RSV1 allowed without the deflate parameters).
+        /// RSV1 was set and is allowed, and this layer does not inflate: still compressed.
         compressed: bool,
-
         /// This is the last part of the message.
         fin: bool,
     },
