@@ -59,6 +59,12 @@ impl CloseCode {
     /// 1015 TLS handshake failure; never on the wire (RFC 6455 §7.4.1).
     pub const TLS_HANDSHAKE: CloseCode = CloseCode(1015);
 
+    /// _The WebSocket Connection Close Code_ of a received Close frame's code (RFC 6455 §7.1.5):
+    /// the code, or 1005 when the frame had none.
+    pub fn received(code: Option<u16>) -> CloseCode {
+        code.map_or(CloseCode::NO_STATUS, CloseCode)
+    }
+
     /// The range a code belongs to (RFC 6455 §7.4.2, IANA registry).
     pub fn class(self) -> CloseCodeClass {
         match self.0 {

@@ -16,7 +16,7 @@ use wasm_bindgen::prelude::*;
 
 use super::error::{string_arg, to_js_error};
 use crate::connection::{Config, Connection, Event, ProtocolError, State};
-use crate::frame::{Opcode, Role};
+use crate::frame::{CloseCode, Opcode, Role};
 use crate::message::Payload;
 
 const KIND_TEXT: u32 = 1;
@@ -525,8 +525,7 @@ impl RawConnection {
                     reason,
                     was_clean,
                 } => {
-                    // RFC 6455 §7.1.5: a Close without a code means 1005.
-                    let code = u32::from(code.unwrap_or(1005));
+                    let code = u32::from(CloseCode::received(*code).0);
                     (
                         KIND_CLOSE,
                         reason.as_bytes(),
