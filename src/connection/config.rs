@@ -1,6 +1,6 @@
 //! Connection settings, with RFC-justified defaults (RFC 6455 §5.4, §5.5.2, §10.4).
 
-use crate::handshake::deflate::DeflateParams;
+use crate::deflate::negotiation::DeflateParams;
 
 /// Default limit for one message and one frame: 64 MiB (RFC 6455 §10.4 leaves it to us;
 /// tungstenite uses the same message default).

@@ -26,13 +26,13 @@ pub use mask_source::{FixedMask, MaskSource, RandomMask};
 pub use state::State;
 use state::{Ending, Phase};
 
+use crate::deflate::negotiation::DeflateParams;
 use crate::deflate::{DeflateError, InflateError, PerMessageDeflate};
 use crate::error::Diagnostic;
 use crate::frame::{
     encode_frame, CloseCode, DecoderConfig, FrameDecoder, FrameHeader, Opcode, Role,
     MAX_CONTROL_PAYLOAD,
 };
-use crate::handshake::deflate::DeflateParams;
 use crate::message::{
     encode_close_payload, validate_utf8, Assembler, Message, Payload, MAX_CLOSE_REASON,
 };

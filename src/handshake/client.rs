@@ -10,10 +10,12 @@ use crate::http::{
 };
 
 use super::accept_key::{accept_key_unchecked, generate_key, validate_key};
-use super::deflate::{check_deflate_response, DeflateOffer, DeflateParams, PERMESSAGE_DEFLATE};
 use super::error::{problems, record, HandshakeError, Problem, Side, Verdict};
 use super::extensions::{format_extensions, parse_extension_headers, Extension};
 use super::subprotocol::{check_selected_subprotocol, validate_subprotocol};
+use crate::deflate::negotiation::{
+    check_deflate_response, DeflateOffer, DeflateParams, PERMESSAGE_DEFLATE,
+};
 
 /// A parsed `ws`/`wss` URI (RFC 6455 §3). `http`/`https` are accepted as aliases.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -9,11 +9,11 @@ use alloc::vec::Vec;
 
 use crate::http::{check_field, HeaderList};
 
-use super::deflate::DeflateParams;
 use super::error::{problems, record, HandshakeError, Problem, Verdict};
 use super::extensions::format_extensions;
 use super::request::{negotiate, ServerPolicy};
 use super::response::{names_the_version, rejection_body, rejection_status};
+use crate::deflate::negotiation::DeflateParams;
 
 /// The server's decision on an extended CONNECT request (RFC 8441 §5, RFC 9220 §3).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,7 +2,8 @@
 
 pub mod accept_key;
 pub mod client;
-pub mod deflate;
+/// RFC 7692 negotiation lives with the rest of permessage-deflate; this path stays for callers.
+pub use crate::deflate::negotiation as deflate;
 pub mod error;
 pub mod extensions;
 pub mod h2;

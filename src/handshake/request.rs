@@ -13,13 +13,13 @@ use crate::http::{
 };
 
 use super::accept_key::{accept_key_unchecked, is_canonical_key, validate_key};
-use super::deflate::{negotiate_deflate, DeflateConfig, DeflateParams};
 use super::error::{problems, record, HandshakeError, Problem, Side, Verdict};
 use super::extensions::{format_extensions, parse_extension_headers, Extension};
 use super::origin::{check_origin, OriginPolicy};
 use super::response::{rejection, switching_protocols, HttpResponse};
 use super::subprotocol::{parse_offered_subprotocols, select_subprotocol};
 use super::upgrade::parse_upgrade;
+use crate::deflate::negotiation::{negotiate_deflate, DeflateConfig, DeflateParams};
 
 /// What a server accepts (RFC 6455 §4.2.2). The default accepts any origin, no subprotocol, no
 /// extension, and heads up to 16 KiB; change it with the `with_*` setters (fields will grow).

@@ -8,8 +8,8 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::error::{HandshakeError, Side};
-use super::extensions::Extension;
+use crate::handshake::error::{HandshakeError, Side};
+use crate::handshake::extensions::{Extension, ExtensionParam};
 
 /// The extension token (RFC 7692 §7).
 pub const PERMESSAGE_DEFLATE: &str = "permessage-deflate";
@@ -126,7 +126,7 @@ pub fn parse_window_bits(value: &str) -> Option<u8> {
     }
 }
 
-fn no_value(side: Side, p: &super::extensions::ExtensionParam) -> Result<(), HandshakeError> {
+fn no_value(side: Side, p: &ExtensionParam) -> Result<(), HandshakeError> {
     match &p.value {
         None => Ok(()),
         Some(v) => Err(param_error(
