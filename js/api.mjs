@@ -629,6 +629,21 @@ export function websocketGuid() {
   }
 }
 
+let codeTable = null;
+
+/**
+ * The core's table of error codes: `{ code, rfc, status, closeCode, blame }` for every code a
+ * `Ws101Error` or a problem can carry (a fresh copy per call).
+ */
+export function errorCodes() {
+  try {
+    codeTable ??= instance.glue.errorCodes();
+  } catch (e) {
+    throw trapped(e);
+  }
+  return codeTable.map((row) => ({ ...row }));
+}
+
 /** The current instance's linear memory (views over it are detached when it grows or is rebuilt). */
 export function wasmMemory() {
   return instance.glue.wasmMemory();

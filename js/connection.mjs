@@ -87,12 +87,21 @@ function describe(value) {
   return typeof value;
 }
 
+/** A number option: a TypeError when it is not a number, a RangeError when it is out of range. */
 function integer(value, name, min, max) {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
-    throw new TypeError(`${name} must be an integer from ${min} to ${max}, got ${typeof value === "number" ? value : describe(value)}`);
+  if (typeof value !== "number") throw new TypeError(`${name} must be a number, got ${describe(value)}`);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(`${name} must be an integer from ${min} to ${max}, got ${value}`);
   }
   return value;
 }
+
+/** Stands in for the wasm side after free(): any use is a TypeError naming the call. */
+const FREED = new Proxy({}, {
+  get(_, name) {
+    throw new TypeError(`Connection used after free() (${String(name)}): this connection was released`);
+  },
+});
 
 function boolean(value, name) {
   if (typeof value !== "boolean") throw new TypeError(`${name} must be a boolean, got ${describe(value)}`);
@@ -105,10 +114,12 @@ function coreConfig(options) {
   for (const key of Object.keys(options)) {
     if (!OPTIONS.has(key)) throw new TypeError(`unknown Connection option "${key}"`);
   }
-  const size = (key, value) => { if (value !== undefined && value !== null) config[key] = integer(value, key, 0, Number.MAX_SAFE_INTEGER); };
+  const size = (key, value) => { if (value !== undefined && value !== null) config[key === "maxPayload" ? "maxMessageSize" : key] = integer(value, key, 0, Number.MAX_SAFE_INTEGER); };
   const flag = (key, value) => { if (value !== undefined && value !== null) config[key] = boolean(value, key); };
   size("maxFrameSize", options.maxFrameSize);
-  size("maxMessageSize", options.maxMessageSize ?? options.maxPayload);
+  // maxPayload is `ws`'s name for the same limit: errors name the option the caller set
+  if (options.maxMessageSize !== undefined && options.maxMessageSize !== null) size("maxMessageSize", options.maxMessageSize);
+  else size("maxPayload", options.maxPayload);
   flag("autoPong", options.autoPong);
   flag("autoClose", options.autoClose);
   if (options.fragmentSize !== undefined && options.fragmentSize !== null) config.fragmentSize = integer(options.fragmentSize, "fragmentSize", 0, 2 ** 32 - 1);
@@ -116,6 +127,9 @@ function coreConfig(options) {
   if (deflate !== undefined && deflate !== null && deflate !== false) {
     if (typeof deflate !== "object") throw new TypeError(`deflate must be the negotiated parameters object, got ${describe(deflate)}`);
     const params = {};
+    for (const key of Object.keys(deflate)) {
+      if (!Object.hasOwn(DEFLATE_FIELDS, key)) throw new TypeError(`unknown deflate parameter "${key}" (known: ${Object.keys(DEFLATE_FIELDS).join(", ")})`);
+    }
     for (const [key, type] of Object.entries(DEFLATE_FIELDS)) {
       const value = deflate[key];
       if (value === undefined || value === null) continue;
@@ -306,8 +320,8 @@ export class Connection {
   /** Frees the wasm side now instead of at garbage collection. */
   free() {
     // Idempotent; any later call is a TypeError (not wasm-bindgen's "null pointer passed to rust").
-    this.#raw?.free();
-    this.#raw = null;
+    if (this.#raw !== FREED) this.#raw.free();
+    this.#raw = FREED;
   }
 
   /**

@@ -125,7 +125,7 @@ fn misuse_is_refused() {
     c.begin_message(Opcode::Text, 6).unwrap();
     c.send_message_part("é".as_bytes(), false).unwrap();
     let e = c.send_message_part(b"\xff\xfe\xfd\xfc", true).unwrap_err();
-    assert_eq!((e.code(), e.offset()), ("invalid-utf8", Some(2)));
+    assert_eq!((e.code(), e.offset()), ("send-invalid-utf8", Some(2)));
     assert!(!c.can_send());
     assert_eq!(c.take_output(), b"\x81\x06\xc3\xa9");
 }
@@ -140,7 +140,7 @@ fn a_refused_part_leaves_the_text_check_as_it_was() {
     let e = c.send_message_part(b"\xa9\xa9\xa9", true).unwrap_err();
     assert_eq!(e.code(), "message-length-mismatch");
     let e = c.send_message_part(b"AB", true).unwrap_err();
-    assert_eq!(e.code(), "invalid-utf8");
+    assert_eq!(e.code(), "send-invalid-utf8");
 }
 
 #[test]

@@ -142,6 +142,7 @@ fn convert(event: &Event, chunk: &[u8]) -> Ev {
         Event::Pong(p) => Ev::Pong(p.bytes(chunk).to_vec()),
         Event::Close { code, reason, .. } => Ev::Close(*code, reason.clone()),
         Event::Error(e) => panic!("valid stream failed: {e:?}"),
+        _ => panic!("an event this test does not know: {event:?}"),
     }
 }
 

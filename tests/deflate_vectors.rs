@@ -317,6 +317,7 @@ fn tail_constant() {
     assert_eq!(TAIL, [0, 0, 0xff, 0xff]);
 }
 
+#[cfg(feature = "serde")] // cargo test --features serde
 #[test]
 fn config_serde_names() {
     let json = r#"{"deflate":{"serverNoContextTakeover":true,"clientMaxWindowBits":10},"deflateLevel":6,"deflateThreshold":0}"#;

@@ -33,3 +33,11 @@ fn validity_table() {
         assert_eq!(CloseCode(code).class(), class, "{code}");
     }
 }
+
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+fn a_close_without_a_code_is_reported_as_1005() {
+    // RFC 6455 §7.1.5: the connection close code is the Close frame's, or 1005 without one.
+    assert_eq!(CloseCode::received(None), CloseCode(1005));
+    assert_eq!(CloseCode::received(Some(4000)), CloseCode(4000));
+}

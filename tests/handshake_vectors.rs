@@ -261,7 +261,7 @@ server!(
     accept
 );
 server!(missing_required_origin, get(&[], &[]),
-    ServerPolicy { require_origin: true, ..default_policy() }, reject 403, ["missing-origin"]);
+    default_policy().with_require_origin(true), reject 403, ["missing-origin"]);
 server!(two_origins, get(&[], &["Origin: https://a", "Origin: https://b"]), default_policy(), reject 400, ["duplicate-header"]);
 server!(version_8_and_bad_origin, get(&["Sec-WebSocket-Version"], &["Sec-WebSocket-Version: 8", "Origin: https://evil"]),
     default_policy().with_origins(OriginPolicy::allow(["https://example.com"]).unwrap()), reject 426, ["unsupported-version", "origin-not-allowed"]);
@@ -322,9 +322,9 @@ server!(
     }
 );
 server!(protocol_no_common_required, get(&[], &["Sec-WebSocket-Protocol: a"]),
-    ServerPolicy { require_subprotocol: true, ..default_policy().with_subprotocols(["z"]) }, reject 400, ["no-common-subprotocol"]);
+    default_policy().with_subprotocols(["z"]).with_require_subprotocol(true), reject 400, ["no-common-subprotocol"]);
 server!(protocol_required_none_offered, get(&[], &[]),
-    ServerPolicy { require_subprotocol: true, ..default_policy().with_subprotocols(["z"]) }, reject 400, ["no-common-subprotocol"]);
+    default_policy().with_subprotocols(["z"]).with_require_subprotocol(true), reject 400, ["no-common-subprotocol"]);
 server!(
     protocol_no_common_optional,
     get(&[], &["Sec-WebSocket-Protocol: a"]),
@@ -453,13 +453,10 @@ fn frame_bytes_after_head_are_not_consumed() {
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn small_head_limit_gives_431_on_partial() {
-    let policy = ServerPolicy {
-        limits: HeadLimits {
-            max_head_bytes: 32,
-            max_headers: 64,
-        },
-        ..default_policy()
-    };
+    let policy = default_policy().with_limits(HeadLimits {
+        max_head_bytes: 32,
+        max_headers: 64,
+    });
     let raw = get(&[], &[]);
     let Status::Complete(outcome) = parse_request(&raw[..40], &policy) else {
         panic!()
@@ -497,17 +494,14 @@ structured!(structured_empty, "GET", HttpVersion::HTTP_11, [], reject 400,
 // ---- client -------------------------------------------------------------------------------
 
 fn client_opts() -> ClientOptions {
-    ClientOptions {
-        url: "ws://server.example.com/chat".into(),
-        key: Some(KEY.into()),
-        protocols: vec!["chat".into(), "superchat".into()],
-        deflate: vec![DeflateOffer {
+    ClientOptions::new("ws://server.example.com/chat")
+        .with_key(KEY)
+        .with_protocols(["chat", "superchat"])
+        .with_deflate([DeflateOffer {
             client_max_window_bits: ClientMaxWindowBits::Supported,
             ..Default::default()
-        }],
-        origin: Some("http://example.com".into()),
-        ..Default::default()
-    }
+        }])
+        .with_origin("http://example.com")
 }
 
 fn resp(status_line: &str, drop: &[&str], extra: &[&str]) -> Vec<u8> {
@@ -653,10 +647,7 @@ client!(
 );
 client!(
     client_protocol_none_offered,
-    ClientOptions {
-        protocols: vec![],
-        ..client_opts()
-    },
+    client_opts().with_protocols(Vec::<String>::new()),
     ok101(&[], &["Sec-WebSocket-Protocol: chat"]),
     fail["unoffered-subprotocol"]
 );
@@ -701,10 +692,7 @@ client!(
 );
 client!(
     client_cmwb_not_offered,
-    ClientOptions {
-        deflate: vec![DeflateOffer::default()],
-        ..client_opts()
-    },
+    client_opts().with_deflate([DeflateOffer::default()]),
     ok101(
         &[],
         &["Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits=10"]
@@ -724,10 +712,7 @@ client!(
 );
 client!(
     client_deflate_not_offered,
-    ClientOptions {
-        deflate: vec![],
-        ..client_opts()
-    },
+    client_opts().with_deflate([]),
     ok101(&[], &["Sec-WebSocket-Extensions: permessage-deflate"]),
     fail["unoffered-extension"]
 );

@@ -9,8 +9,8 @@
 //! `Ok`, in order.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use std::cell::Cell;
-use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering::Relaxed};
+use std::sync::Arc;
 use ws101::connection::{Config, Connection, Event, State};
 use ws101::frame::{Opcode, Role};
 use ws101_fuzz::{config_from, Bytes};
@@ -41,13 +41,16 @@ fuzz_target!(|data: &[u8]| {
         Role::Client
     };
     let config = config_from(b.u8(), b.u8());
-    let entropy = Rc::new(Cell::new(true));
-    let counter = Rc::new(Cell::new(0u32));
+    // shared with the closure: a Connection's mask source is Send
+    let entropy = Arc::new(AtomicBool::new(true));
+    let counter = Arc::new(AtomicU32::new(0));
     let mask = {
         let (entropy, counter) = (entropy.clone(), counter.clone());
         move || {
-            counter.set(counter.get().wrapping_add(0x9e37_79b9));
-            entropy.get().then(|| counter.get().to_le_bytes())
+            let n = counter
+                .fetch_add(0x9e37_79b9, Relaxed)
+                .wrapping_add(0x9e37_79b9);
+            entropy.load(Relaxed).then(|| n.to_le_bytes())
         }
     };
     let mut conn = Connection::with_mask_source(role, config, Box::new(mask));
@@ -181,7 +184,9 @@ fuzz_target!(|data: &[u8]| {
                 peer.feed(&spare);
             }
             12 => conn.set_rsv1_allowed(b.bool()),
-            13 => entropy.set(!entropy.get()),
+            13 => {
+                entropy.fetch_xor(true, Relaxed);
+            }
             14 => {
                 // Queries must be consistent.
                 let _ = conn.should_close_transport();

@@ -14,11 +14,8 @@ use ws101_fuzz::Bytes;
 fn requests() -> &'static [ClientRequest] {
     static REQUESTS: OnceLock<Vec<ClientRequest>> = OnceLock::new();
     REQUESTS.get_or_init(|| {
-        let base = ClientOptions {
-            url: "ws://server.example.com/chat".into(),
-            key: Some("dGhlIHNhbXBsZSBub25jZQ==".into()),
-            ..ClientOptions::default()
-        };
+        let base =
+            ClientOptions::new("ws://server.example.com/chat").with_key("dGhlIHNhbXBsZSBub25jZQ==");
         let protocols = vec!["chat".to_string(), "superchat".to_string()];
         let deflate = vec![
             DeflateOffer {
@@ -34,19 +31,9 @@ fn requests() -> &'static [ClientRequest] {
         ];
         let variants = [
             base.clone(),
-            ClientOptions {
-                protocols: protocols.clone(),
-                ..base.clone()
-            },
-            ClientOptions {
-                deflate: deflate.clone(),
-                ..base.clone()
-            },
-            ClientOptions {
-                protocols,
-                deflate,
-                ..base
-            },
+            base.clone().with_protocols(&protocols),
+            base.clone().with_deflate(deflate.clone()),
+            base.with_protocols(&protocols).with_deflate(deflate),
         ];
         variants
             .iter()

@@ -25,11 +25,7 @@ fuzz_target!(|data: &[u8]| {
         "re-parse of {again:?}"
     );
 
-    let opts = ClientOptions {
-        url: url.to_string(),
-        key: Some("dGhlIHNhbXBsZSBub25jZQ==".into()),
-        ..ClientOptions::default()
-    };
+    let opts = ClientOptions::new(url).with_key("dGhlIHNhbXBsZSBub25jZQ==");
     let request = match build_request(&opts) {
         Ok(r) => r,
         Err(e) => panic!("parsed URL {url:?} but cannot build a request: {e:?}"),

@@ -1,8 +1,6 @@
 //! Connection settings, with RFC-justified defaults (RFC 6455 §5.4, §5.5.2, §10.4).
 
-use serde::{Deserialize, Serialize};
-
-use crate::handshake::deflate::DeflateParams;
+use crate::deflate::negotiation::DeflateParams;
 
 /// Default limit for one message and one frame: 64 MiB (RFC 6455 §10.4 leaves it to us;
 /// tungstenite uses the same message default).
@@ -19,8 +17,9 @@ pub const DEFAULT_DEFLATE_THRESHOLD: usize = 1024;
 /// Settings of a [`Connection`](super::Connection). Strict by default: everything that relaxes
 /// a rule is opt-in. Start from `Config::default()` and change fields or use the `with_*`
 /// setters.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(ws101_serde, derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(ws101_serde, serde(default, rename_all = "camelCase"))]
 #[non_exhaustive]
 pub struct Config {
     /// Largest accepted payload of a single frame; larger frames fail with 1009 as soon as their

@@ -4,7 +4,7 @@
 use alloc::string::String;
 
 use crate::deflate::DeflateError;
-use crate::error::Diagnostic;
+use crate::error::{Diagnostic, ErrorCode};
 use crate::frame::FrameError;
 use crate::message::MessageError;
 
@@ -31,23 +31,20 @@ impl ProtocolError {
 }
 
 impl Diagnostic for ProtocolError {
-    fn code(&self) -> &'static str {
-        self.inner().code()
+    fn error_code(&self) -> ErrorCode {
+        self.inner().error_code()
     }
     fn rfc(&self) -> &'static str {
         self.inner().rfc()
     }
-    fn explanation(&self) -> String {
-        self.inner().explanation()
+    fn message(&self) -> String {
+        self.inner().message()
     }
     fn value(&self) -> Option<String> {
         self.inner().value()
     }
     fn offset(&self) -> Option<u64> {
         self.inner().offset()
-    }
-    fn close_code(&self) -> Option<u16> {
-        self.inner().close_code()
     }
 }
 
@@ -59,11 +56,20 @@ pub enum UsageError {
     /// frame after the connection closed.
     AlreadyClosed,
     /// A ping, pong or close payload over 125 bytes (RFC 6455 §5.5).
-    ControlPayloadTooLong { len: usize },
+    ControlPayloadTooLong {
+        /// The length found, in bytes.
+        len: usize,
+    },
     /// A close code that may not be sent: 1005, 1006, 1015 or outside 1000–4999 (RFC 6455 §7.4).
-    InvalidCloseCode { code: u16 },
+    InvalidCloseCode {
+        /// The close code given.
+        code: u16,
+    },
     /// A close reason over 123 bytes (RFC 6455 §5.5.1, §5.5).
-    CloseReasonTooLong { len: usize },
+    CloseReasonTooLong {
+        /// The length found, in bytes.
+        len: usize,
+    },
     /// A close reason without a code (RFC 6455 §5.5.1: the reason follows the code).
     ReasonWithoutCode,
     /// The masking-key source failed (RFC 6455 §5.3).
@@ -72,46 +78,40 @@ pub enum UsageError {
     NotADataOpcode,
     /// A text message given as bytes that are not UTF-8 (RFC 6455 §5.6); `offset` is the
     /// first invalid byte.
-    InvalidUtf8 { offset: usize },
+    InvalidUtf8 {
+        /// Byte offset of the fault (a stream offset for frames and messages).
+        offset: usize,
+    },
     /// A message was started or sent while another sent in parts is unfinished (RFC 6455
     /// §5.4: the fragments of one message are not interleaved with another's), or a part
     /// was sent with no message started.
     MessageInProgress,
     /// The parts of a message sent in parts do not add up to the length it was started
     /// with (RFC 6455 §5.2: the payload length is announced in the header).
-    MessageLengthMismatch { announced: u64, sent: u64 },
+    MessageLengthMismatch {
+        /// The length the message was started with.
+        announced: u64,
+        /// Bytes given so far.
+        sent: u64,
+    },
 }
 
 impl Diagnostic for UsageError {
-    fn code(&self) -> &'static str {
+    fn error_code(&self) -> ErrorCode {
         match self {
-            UsageError::AlreadyClosed => "already-closed",
-            UsageError::ControlPayloadTooLong { .. } => "control-payload-too-long",
-            UsageError::InvalidCloseCode { .. } => "invalid-close-code",
-            UsageError::CloseReasonTooLong { .. } => "close-reason-too-long",
-            UsageError::ReasonWithoutCode => "close-reason-without-code",
-            UsageError::EntropyUnavailable => "entropy-unavailable",
-            UsageError::NotADataOpcode => "not-a-data-opcode",
-            UsageError::InvalidUtf8 { .. } => "invalid-utf8",
-            UsageError::MessageInProgress => "message-in-progress",
-            UsageError::MessageLengthMismatch { .. } => "message-length-mismatch",
+            UsageError::AlreadyClosed => ErrorCode::AlreadyClosed,
+            UsageError::ControlPayloadTooLong { .. } => ErrorCode::ControlPayloadTooLong,
+            UsageError::InvalidCloseCode { .. } => ErrorCode::SendInvalidCloseCode,
+            UsageError::CloseReasonTooLong { .. } => ErrorCode::CloseReasonTooLong,
+            UsageError::ReasonWithoutCode => ErrorCode::CloseReasonWithoutCode,
+            UsageError::EntropyUnavailable => ErrorCode::EntropyUnavailable,
+            UsageError::NotADataOpcode => ErrorCode::NotADataOpcode,
+            UsageError::InvalidUtf8 { .. } => ErrorCode::SendInvalidUtf8,
+            UsageError::MessageInProgress => ErrorCode::MessageInProgress,
+            UsageError::MessageLengthMismatch { .. } => ErrorCode::MessageLengthMismatch,
         }
     }
-    fn rfc(&self) -> &'static str {
-        match self {
-            UsageError::AlreadyClosed => "RFC 6455 §5.5.1",
-            UsageError::ControlPayloadTooLong { .. } => "RFC 6455 §5.5",
-            UsageError::InvalidCloseCode { .. } => "RFC 6455 §7.4",
-            UsageError::CloseReasonTooLong { .. } | UsageError::ReasonWithoutCode => {
-                "RFC 6455 §5.5.1"
-            }
-            UsageError::EntropyUnavailable => "RFC 6455 §5.3",
-            UsageError::NotADataOpcode | UsageError::InvalidUtf8 { .. } => "RFC 6455 §5.6",
-            UsageError::MessageInProgress => "RFC 6455 §5.4",
-            UsageError::MessageLengthMismatch { .. } => "RFC 6455 §5.2",
-        }
-    }
-    fn explanation(&self) -> String {
+    fn message(&self) -> String {
         String::from(match self {
             UsageError::AlreadyClosed => {
                 "The connection is closing or closed: no more messages can be sent."
@@ -161,3 +161,5 @@ impl Diagnostic for UsageError {
         }
     }
 }
+
+crate::error::diagnostic_display!(ProtocolError, UsageError);

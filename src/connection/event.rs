@@ -9,6 +9,7 @@ use crate::message::Payload;
 
 /// One thing that happened on the connection.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Event {
     /// A complete text message (RFC 6455 §5.6); valid UTF-8 unless `compressed`.
     ///
@@ -16,18 +17,32 @@ pub enum Event {
     /// allowed it (`rsv1_allowed`) without giving the connection the deflate parameters. With
     /// `Config::deflate` set, the connection inflates (RFC 7692 §7.2.2) and UTF-8-checks
     /// compressed messages itself and reports them with `compressed: false`.
-    Text { payload: Payload, compressed: bool },
+    Text {
+        /// The payload.
+        payload: Payload,
+        /// Whether the payload is still compressed (RSV1 allowed without the deflate parameters).
+        compressed: bool,
+    },
     /// A complete binary message (RFC 6455 §5.6); `compressed` as for [`Event::Text`].
-    Binary { payload: Payload, compressed: bool },
+    Binary {
+        /// The payload.
+        payload: Payload,
+        /// Whether the payload is still compressed (RSV1 allowed without the deflate parameters).
+        compressed: bool,
+    },
     /// With [`Config::streaming`](super::Config::streaming): the next piece of a data message
     /// that did not arrive whole in one chunk, or of an inflated one (RFC 6455 §5.4, RFC 7692
     /// §7.2.2), in order; `fin` marks the last. Join the pieces to get the message: text is
     /// checked as it comes (§8.1) but a code point may span two pieces. `compressed` as for
     /// [`Event::Text`]; `opcode` is `Text` or `Binary`.
     Part {
+        /// `Text` or `Binary`.
         opcode: Opcode,
+        /// The payload.
         payload: Payload,
+        /// Whether the payload is still compressed (RSV1 allowed without the deflate parameters).
         compressed: bool,
+        /// This is the last part of the message.
         fin: bool,
     },
     /// A ping (RFC 6455 §5.5.2); with `auto_pong` the pong is already queued.
@@ -38,8 +53,11 @@ pub enum Event {
     /// reported as 1005 by browsers), or the transport ended first (`code` 1006,
     /// `was_clean` false; RFC 6455 §7.1.5, §7.4.1).
     Close {
+        /// The close code, when the Close frame had one.
         code: Option<u16>,
+        /// The close reason.
         reason: String,
+        /// Whether the closing handshake completed (RFC 6455 §7.1.4).
         was_clean: bool,
     },
     /// The peer broke the protocol: the connection failed (RFC 6455 §7.1.7), a Close frame

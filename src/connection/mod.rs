@@ -24,14 +24,15 @@ pub use error::{ProtocolError, UsageError};
 pub use event::Event;
 pub use mask_source::{FixedMask, MaskSource, RandomMask};
 pub use state::State;
+use state::{Ending, Phase};
 
+use crate::deflate::negotiation::DeflateParams;
 use crate::deflate::{DeflateError, InflateError, PerMessageDeflate};
 use crate::error::Diagnostic;
 use crate::frame::{
     encode_frame, CloseCode, DecoderConfig, FrameDecoder, FrameHeader, Opcode, Role,
     MAX_CONTROL_PAYLOAD,
 };
-use crate::handshake::deflate::DeflateParams;
 use crate::message::{
     encode_close_payload, validate_utf8, Assembler, Message, Payload, MAX_CLOSE_REASON,
 };
@@ -44,15 +45,13 @@ pub use sending::OUTPUT_KEEP;
 pub struct Connection {
     role: Role,
     config: Config,
-    state: State,
+    phase: Phase,
     decoder: FrameDecoder,
     assembler: Assembler,
     output: Vec<u8>,
-    mask: Box<dyn MaskSource>,
+    mask: Box<dyn MaskSource + Send>,
     stream_offset: u64,
     receiving: bool,
-    clean: bool,
-    failed: bool,
     scratch: Vec<u8>,
     /// permessage-deflate state when negotiated (RFC 7692).
     deflate: Option<Box<PerMessageDeflate>>,
@@ -93,7 +92,7 @@ impl core::fmt::Debug for Connection {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Connection")
             .field("role", &self.role)
-            .field("state", &self.state)
+            .field("phase", &self.phase)
             .field("output_len", &self.output.len())
             .finish_non_exhaustive()
     }
@@ -108,7 +107,11 @@ impl Connection {
 
     /// An open connection with an injected source of masking keys (RFC 6455 §5.3); a server
     /// never asks it.
-    pub fn with_mask_source(role: Role, mut config: Config, mask: Box<dyn MaskSource>) -> Self {
+    pub fn with_mask_source(
+        role: Role,
+        mut config: Config,
+        mask: Box<dyn MaskSource + Send>,
+    ) -> Self {
         let deflate = config
             .deflate
             .map(|p| Box::new(PerMessageDeflate::new(&p, role, config.deflate_level)));
@@ -123,15 +126,13 @@ impl Connection {
         Connection {
             role,
             config,
-            state: State::Open,
+            phase: Phase::Open,
             decoder,
             assembler,
             output: Vec::new(),
             mask,
             stream_offset: 0,
             receiving: true,
-            clean: false,
-            failed: false,
             scratch: Vec::new(),
             deflate,
             compressed: Vec::new(),
@@ -174,7 +175,7 @@ impl Connection {
 
     /// The closing-handshake state (RFC 6455 §7.1).
     pub fn state(&self) -> State {
-        self.state
+        self.phase.state()
     }
 
     /// Hands back the buffer of a delivered [`Payload::Owned`] message once the caller is done
@@ -196,24 +197,29 @@ impl Connection {
     /// `Some(true)` once both Close frames were exchanged, `Some(false)` if the connection
     /// failed or the transport ended first, `None` while not closed (RFC 6455 §7.1.4, §7.4.1).
     pub fn was_clean(&self) -> Option<bool> {
-        (self.state == State::Closed).then_some(self.clean)
+        match self.phase {
+            Phase::Closed(ending) => Some(ending == Ending::Clean),
+            _ => None,
+        }
     }
 
     /// Whether the caller should now close the TCP connection (after writing the output):
     /// the server does so first once closed (RFC 6455 §7.1.1); a client waits for the server,
     /// except after a failure (§7.1.7).
     pub fn should_close_transport(&self) -> bool {
-        self.state == State::Closed
-            && self.deferred_close.is_empty()
+        let Phase::Closed(ending) = self.phase else {
+            return false;
+        };
+        self.deferred_close.is_empty()
             && self.held_control.is_empty()
             && !self.in_streamed_frame()
-            && (self.role == Role::Server || self.failed || !self.clean)
+            && (self.role == Role::Server || ending != Ending::Clean)
     }
 
     /// Whether data messages may still be sent: the connection is open, or (with
     /// [`Config::defer_close`]) a Close is held back behind replies to this chunk's messages.
     pub fn can_send(&self) -> bool {
-        matches!(self.state, State::Open | State::RemoteClosing) || !self.deferred_close.is_empty()
+        self.phase.may_send() || !self.deferred_close.is_empty()
     }
 
     /// Queues the Close held back by [`Config::defer_close`] after everything sent so far;
@@ -356,9 +362,8 @@ impl Connection {
         self.receiving = false;
         self.resuming = false;
         self.abort_inflating();
-        if self.state != State::Closed {
-            self.state = State::Closed;
-            self.clean = false;
+        if !self.phase.is_closed() {
+            self.phase = Phase::Closed(Ending::Abnormal);
             out.push(Event::Close {
                 code: Some(CloseCode::ABNORMAL.0),
                 reason: String::new(),
@@ -475,8 +480,7 @@ impl Connection {
             } => return self.deliver_part(opcode, payload, compressed, fin, chunk, out),
             Message::Ping(payload) => {
                 // No pong once we sent our Close: nothing follows a Close (RFC 6455 §5.5.1).
-                if self.config.auto_pong && matches!(self.state, State::Open | State::RemoteClosing)
-                {
+                if self.config.auto_pong && self.phase.may_send() {
                     // RFC 6455 §5.5.2/§5.5.3: the pong echoes the ping's application data. An
                     // entropy failure drops the pong; the caller can still pong explicitly.
                     let _ = self.write_frame(Opcode::Pong, true, false, payload.bytes(chunk));
@@ -487,24 +491,20 @@ impl Connection {
             Message::Close { code, reason } => {
                 self.receiving = false;
                 self.abort_inflating();
-                match self.state {
-                    State::Open if self.config.auto_close => {
+                match self.phase {
+                    Phase::Open if self.config.auto_close => {
                         // RFC 6455 §5.5.1: reply with a Close, typically echoing the code; the
                         // reason is echoed too, as `ws` does, so both ends log the same words.
                         let mut body = Vec::with_capacity(2 + reason.len());
                         encode_close_payload(code, &reason, &mut body);
                         let _ = self.write_owed_close(&body);
-                        self.state = State::Closed;
-                        self.clean = true;
+                        self.phase = Phase::Closed(Ending::Clean);
                     }
-                    State::Open => self.state = State::RemoteClosing,
-                    State::LocalClosing => {
-                        self.state = State::Closed;
-                        self.clean = true;
-                    }
-                    State::RemoteClosing | State::Closed => {}
+                    Phase::Open => self.phase = Phase::RemoteClosing,
+                    Phase::LocalClosing => self.phase = Phase::Closed(Ending::Clean),
+                    Phase::RemoteClosing | Phase::Closed(_) => {}
                 }
-                let was_clean = self.state == State::Closed && self.clean;
+                let was_clean = self.phase == Phase::Closed(Ending::Clean);
                 out.push(Event::Close {
                     code,
                     reason,
@@ -560,13 +560,11 @@ impl Connection {
         self.receiving = false;
         self.resuming = false;
         self.abort_inflating();
-        if matches!(self.state, State::Open | State::RemoteClosing) {
+        if self.phase.may_send() {
             let code = error.close_code().unwrap_or(CloseCode::PROTOCOL_ERROR.0);
             let _ = self.write_owed_close(&code.to_be_bytes());
         }
-        self.state = State::Closed;
-        self.clean = false;
-        self.failed = true;
+        self.phase = Phase::Closed(Ending::Failed);
         out.push(Event::Error(error));
     }
 
@@ -719,7 +717,7 @@ impl Connection {
     /// handshake (RFC 6455 §5.5.1, §7.1.2). `code` must be valid on the wire (§7.4); a
     /// `reason` needs a code and fits in 123 bytes.
     pub fn close(&mut self, code: Option<u16>, reason: &str) -> Result<(), UsageError> {
-        if matches!(self.state, State::LocalClosing | State::Closed) {
+        if !self.phase.may_send() {
             return Err(UsageError::AlreadyClosed);
         }
         match code {
@@ -735,12 +733,10 @@ impl Connection {
         let mut body = Vec::with_capacity(2 + reason.len());
         encode_close_payload(code, reason, &mut body);
         self.write_frame(Opcode::Close, true, false, &body)?;
-        if self.state == State::RemoteClosing {
-            self.state = State::Closed;
-            self.clean = true;
-        } else {
-            self.state = State::LocalClosing;
-        }
+        self.phase = match self.phase {
+            Phase::RemoteClosing => Phase::Closed(Ending::Clean),
+            _ => Phase::LocalClosing,
+        };
         Ok(())
     }
 
@@ -807,7 +803,7 @@ impl Connection {
     }
 
     fn send_control(&mut self, opcode: Opcode, payload: &[u8]) -> Result<(), UsageError> {
-        if self.state == State::Closed && self.deferred_close.is_empty() {
+        if self.phase.is_closed() && self.deferred_close.is_empty() {
             return Err(UsageError::AlreadyClosed);
         }
         if payload.len() > MAX_CONTROL_PAYLOAD {

@@ -17,7 +17,8 @@
 
 use alloc::boxed::Box;
 
-use super::{Connection, State, UsageError};
+use super::state::{Ending, Phase};
+use super::{Connection, UsageError};
 use crate::frame::{apply_mask, next_phase, FrameHeader, Opcode, Role};
 use crate::message::Utf8Validator;
 
@@ -255,8 +256,7 @@ impl Connection {
         // A frame cut short: nothing valid can follow it, not even a Close.
         self.held_control.clear();
         self.held_pong.clear();
-        self.state = State::Closed;
-        self.failed = true;
+        self.phase = Phase::Closed(Ending::Failed);
     }
 }
 

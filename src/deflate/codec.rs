@@ -443,6 +443,30 @@ fn grow(out: &mut Vec<u8>, need: usize, start: usize, max: u64) {
     out.reserve_exact(target - out.len());
 }
 
+impl core::fmt::Display for CompressError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("the DEFLATE compressor failed; the message can be sent uncompressed")
+    }
+}
+
+impl std::error::Error for CompressError {}
+
+impl core::fmt::Display for InflateError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            InflateError::Corrupt => f.write_str("not a valid DEFLATE stream (RFC 1951)"),
+            InflateError::TooLarge { produced } => {
+                write!(
+                    f,
+                    "the decompressed data passed the limit ({produced} bytes produced)"
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for InflateError {}
+
 #[cfg(test)]
 mod tests {
     use super::*;

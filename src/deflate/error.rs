@@ -2,7 +2,7 @@
 
 use alloc::string::String;
 
-use crate::error::Diagnostic;
+use crate::error::{Diagnostic, ErrorCode};
 
 /// The peer sent a compressed message we cannot accept; the connection fails (RFC 7692 §8:
 /// "the receiving endpoint MUST _Fail the WebSocket Connection_"). `offset` is the stream
@@ -12,31 +12,37 @@ use crate::error::Diagnostic;
 pub enum DeflateError {
     /// The payload plus `00 00 ff ff` is not valid DEFLATE data (RFC 7692 §7.2.2, §8; close
     /// 1007 "inconsistent with the type of the message", as `ws` does).
-    InvalidCompressedData { offset: u64 },
+    InvalidCompressedData {
+        /// Byte offset of the fault (a stream offset for frames and messages).
+        offset: u64,
+    },
     /// The *decompressed* message exceeds `max_message_size` (RFC 6455 §10.4; close 1009),
     /// detected while inflating, before more than the limit was produced.
-    MessageTooLarge { offset: u64, max: u64 },
+    MessageTooLarge {
+        /// Byte offset of the fault (a stream offset for frames and messages).
+        offset: u64,
+        /// The configured limit.
+        max: u64,
+    },
     /// The decompressed text is not valid UTF-8 (RFC 6455 §8.1; close 1007). `index` is the
     /// position of the invalid sequence in the decompressed text.
-    InvalidUtf8 { offset: u64, index: u64 },
+    InvalidUtf8 {
+        /// Byte offset of the fault (a stream offset for frames and messages).
+        offset: u64,
+        /// Position of the invalid sequence in the decompressed text.
+        index: u64,
+    },
 }
 
 impl Diagnostic for DeflateError {
-    fn code(&self) -> &'static str {
+    fn error_code(&self) -> ErrorCode {
         match self {
-            DeflateError::InvalidCompressedData { .. } => "invalid-compressed-data",
-            DeflateError::MessageTooLarge { .. } => "message-too-large",
-            DeflateError::InvalidUtf8 { .. } => "invalid-utf8",
+            DeflateError::InvalidCompressedData { .. } => ErrorCode::InvalidCompressedData,
+            DeflateError::MessageTooLarge { .. } => ErrorCode::MessageTooLarge,
+            DeflateError::InvalidUtf8 { .. } => ErrorCode::InvalidUtf8,
         }
     }
-    fn rfc(&self) -> &'static str {
-        match self {
-            DeflateError::InvalidCompressedData { .. } => "RFC 7692 §7.2.2",
-            DeflateError::MessageTooLarge { .. } => "RFC 6455 §10.4",
-            DeflateError::InvalidUtf8 { .. } => "RFC 6455 §8.1",
-        }
-    }
-    fn explanation(&self) -> String {
+    fn message(&self) -> String {
         String::from(match self {
             DeflateError::InvalidCompressedData { .. } => {
                 "A message marked compressed (RSV1) does not decompress as DEFLATE data."
@@ -64,10 +70,6 @@ impl Diagnostic for DeflateError {
             | DeflateError::InvalidUtf8 { offset, .. } => Some(*offset),
         }
     }
-    fn close_code(&self) -> Option<u16> {
-        Some(match self {
-            DeflateError::MessageTooLarge { .. } => 1009,
-            DeflateError::InvalidCompressedData { .. } | DeflateError::InvalidUtf8 { .. } => 1007,
-        })
-    }
 }
+
+crate::error::diagnostic_display!(DeflateError);

@@ -1,17 +1,18 @@
-//! permessage-deflate (RFC 7692 §7): the per-message compression codec a [`Connection`]
-//! uses once the extension was negotiated (negotiation itself lives in
-//! [`crate::handshake::deflate`]).
+//! permessage-deflate (RFC 7692): its negotiation in the opening handshake and the
+//! per-message compression codec a [`Connection`] uses once it was agreed.
 //!
+//! - [`negotiation`] reads offers and answers and agrees the parameters (RFC 7692 §5, §7.1).
 //! - [`params`] maps the agreed [`DeflateParams`] and our role to per-direction settings.
 //! - [`codec`] compresses (sync flush, `00 00 ff ff` tail removed, RFC 7692 §7.2.1) and
 //!   decompresses (tail re-appended, inflated in bounded chunks under a size cap, §7.2.2).
 //! - [`error`] holds the receive-side faults ([`DeflateError`]).
 //!
 //! [`Connection`]: crate::connection::Connection
-//! [`DeflateParams`]: crate::handshake::deflate::DeflateParams
+//! [`DeflateParams`]: negotiation::DeflateParams
 
 pub mod codec;
 pub mod error;
+pub mod negotiation;
 pub mod params;
 pub mod spare;
 
@@ -22,7 +23,7 @@ pub use error::DeflateError;
 pub use params::{DirectionParams, WindowPolicy};
 
 use crate::frame::Role;
-use crate::handshake::deflate::DeflateParams;
+use negotiation::DeflateParams;
 
 /// Both directions of one connection's permessage-deflate state (RFC 7692 §7): our
 /// compressor for what we send, our decompressor for what the peer sends. Each is allocated

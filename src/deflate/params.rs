@@ -1,8 +1,8 @@
 //! The agreed `permessage-deflate` parameters seen from one end (RFC 7692 §7.1): which of
 //! them govern what we send and which govern what we receive.
 
+use crate::deflate::negotiation::DeflateParams;
 use crate::frame::Role;
-use crate::handshake::deflate::DeflateParams;
 
 /// The settings of one direction of the connection (RFC 7692 §7.1.1, §7.1.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,15 +1,15 @@
 //! Close status codes (RFC 6455 §7.4, IANA "WebSocket Close Code Number Registry").
 
-use serde::{Deserialize, Serialize};
-
 /// A close status code (RFC 6455 §7.4.1). Any `u16` converts; [`CloseCode::is_valid_on_wire`]
 /// says whether a peer may send it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(transparent)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(ws101_serde, derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(ws101_serde, serde(transparent))]
 pub struct CloseCode(pub u16);
 
 /// Where a close code sits in the RFC 6455 §7.4.2 ranges.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(ws101_serde, derive(serde::Serialize, serde::Deserialize))]
 pub enum CloseCodeClass {
     /// 0–999: "not used" (RFC 6455 §7.4.2).
     Unused,
@@ -58,6 +58,12 @@ impl CloseCode {
     pub const BAD_GATEWAY: CloseCode = CloseCode(1014);
     /// 1015 TLS handshake failure; never on the wire (RFC 6455 §7.4.1).
     pub const TLS_HANDSHAKE: CloseCode = CloseCode(1015);
+
+    /// _The WebSocket Connection Close Code_ of a received Close frame's code (RFC 6455 §7.1.5):
+    /// the code, or 1005 when the frame had none.
+    pub fn received(code: Option<u16>) -> CloseCode {
+        code.map_or(CloseCode::NO_STATUS, CloseCode)
+    }
 
     /// The range a code belongs to (RFC 6455 §7.4.2, IANA registry).
     pub fn class(self) -> CloseCodeClass {

@@ -2,7 +2,7 @@
 
 use alloc::string::String;
 
-use crate::error::Diagnostic;
+use crate::error::{Diagnostic, ErrorCode};
 
 /// A peer broke a per-frame rule of RFC 6455 §5. Every variant carries the stream offset of
 /// the frame's first byte (`offset`), so a diagnostic can point at the exact frame.
@@ -11,54 +11,80 @@ use crate::error::Diagnostic;
 pub enum FrameError {
     /// The 16- or 64-bit length could have been written in fewer bytes (RFC 6455 §5.2:
     /// "the minimal number of bytes MUST be used to encode the length").
-    NonMinimalLength { offset: u64, len: u64 },
+    NonMinimalLength {
+        /// Byte offset of the fault (a stream offset for frames and messages).
+        offset: u64,
+        /// The length found, in bytes.
+        len: u64,
+    },
     /// The 64-bit length has its most significant bit set (RFC 6455 §5.2).
-    LengthMsbSet { offset: u64 },
+    LengthMsbSet {
+        /// Byte offset of the fault (a stream offset for frames and messages).
+        offset: u64,
+    },
     /// Opcode %x3–%x7 or %xB–%xF (RFC 6455 §5.2: "MUST _Fail the WebSocket Connection_").
-    ReservedOpcode { offset: u64, opcode: u8 },
+    ReservedOpcode {
+        /// Byte offset of the fault (a stream offset for frames and messages).
+        offset: u64,
+        /// The opcode found.
+        opcode: u8,
+    },
     /// RSV1–RSV3 set without an extension that defines them (RFC 6455 §5.2), or RSV1 on a
     /// control frame or continuation frame under permessage-deflate (RFC 7692 §6).
-    ReservedBits { offset: u64, bits: u8 },
+    ReservedBits {
+        /// Byte offset of the fault (a stream offset for frames and messages).
+        offset: u64,
+        /// The RSV bits that are set.
+        bits: u8,
+    },
     /// A server received an unmasked frame (RFC 6455 §5.1).
-    UnmaskedFrame { offset: u64 },
+    UnmaskedFrame {
+        /// Byte offset of the fault (a stream offset for frames and messages).
+        offset: u64,
+    },
     /// A client received a masked frame (RFC 6455 §5.1).
-    MaskedFrame { offset: u64 },
+    MaskedFrame {
+        /// Byte offset of the fault (a stream offset for frames and messages).
+        offset: u64,
+    },
     /// A control frame with more than 125 payload bytes (RFC 6455 §5.5).
-    ControlFrameTooLong { offset: u64, len: u64 },
+    ControlFrameTooLong {
+        /// Byte offset of the fault (a stream offset for frames and messages).
+        offset: u64,
+        /// The length found, in bytes.
+        len: u64,
+    },
     /// A control frame without FIN (RFC 6455 §5.5: "MUST NOT be fragmented").
-    FragmentedControlFrame { offset: u64 },
+    FragmentedControlFrame {
+        /// Byte offset of the fault (a stream offset for frames and messages).
+        offset: u64,
+    },
     /// The frame is longer than the configured `max_frame_size` (RFC 6455 §10.4, close 1009).
-    FrameTooLarge { offset: u64, len: u64, max: u64 },
+    FrameTooLarge {
+        /// Byte offset of the fault (a stream offset for frames and messages).
+        offset: u64,
+        /// The length found, in bytes.
+        len: u64,
+        /// The configured limit.
+        max: u64,
+    },
 }
 
 impl Diagnostic for FrameError {
-    fn code(&self) -> &'static str {
+    fn error_code(&self) -> ErrorCode {
         match self {
-            FrameError::NonMinimalLength { .. } => "non-minimal-length",
-            FrameError::LengthMsbSet { .. } => "length-msb-set",
-            FrameError::ReservedOpcode { .. } => "reserved-opcode",
-            FrameError::ReservedBits { .. } => "reserved-bits",
-            FrameError::UnmaskedFrame { .. } => "unmasked-frame",
-            FrameError::MaskedFrame { .. } => "masked-frame",
-            FrameError::ControlFrameTooLong { .. } => "control-frame-too-long",
-            FrameError::FragmentedControlFrame { .. } => "fragmented-control-frame",
-            FrameError::FrameTooLarge { .. } => "frame-too-large",
+            FrameError::NonMinimalLength { .. } => ErrorCode::NonMinimalLength,
+            FrameError::LengthMsbSet { .. } => ErrorCode::LengthMsbSet,
+            FrameError::ReservedOpcode { .. } => ErrorCode::ReservedOpcode,
+            FrameError::ReservedBits { .. } => ErrorCode::ReservedBits,
+            FrameError::UnmaskedFrame { .. } => ErrorCode::UnmaskedFrame,
+            FrameError::MaskedFrame { .. } => ErrorCode::MaskedFrame,
+            FrameError::ControlFrameTooLong { .. } => ErrorCode::ControlFrameTooLong,
+            FrameError::FragmentedControlFrame { .. } => ErrorCode::FragmentedControlFrame,
+            FrameError::FrameTooLarge { .. } => ErrorCode::FrameTooLarge,
         }
     }
-    fn rfc(&self) -> &'static str {
-        match self {
-            FrameError::NonMinimalLength { .. }
-            | FrameError::LengthMsbSet { .. }
-            | FrameError::ReservedOpcode { .. }
-            | FrameError::ReservedBits { .. } => "RFC 6455 §5.2",
-            FrameError::UnmaskedFrame { .. } | FrameError::MaskedFrame { .. } => "RFC 6455 §5.1",
-            FrameError::ControlFrameTooLong { .. } | FrameError::FragmentedControlFrame { .. } => {
-                "RFC 6455 §5.5"
-            }
-            FrameError::FrameTooLarge { .. } => "RFC 6455 §10.4",
-        }
-    }
-    fn explanation(&self) -> String {
+    fn message(&self) -> String {
         String::from(match self {
             FrameError::NonMinimalLength { .. } => {
                 "The payload length was not written with the minimal number of bytes: 0-125 fit the 7-bit field and 126-65535 the 16-bit field."
@@ -109,12 +135,6 @@ impl Diagnostic for FrameError {
             | FrameError::FrameTooLarge { offset, .. } => Some(*offset),
         }
     }
-    fn close_code(&self) -> Option<u16> {
-        match self {
-            FrameError::FrameTooLarge { .. } => Some(1009),
-            _ => Some(1002),
-        }
-    }
 }
 
 impl FrameError {
@@ -136,3 +156,5 @@ impl FrameError {
         e
     }
 }
+
+crate::error::diagnostic_display!(FrameError);

@@ -2,8 +2,6 @@
 
 use alloc::vec::Vec;
 
-use serde::{Deserialize, Serialize};
-
 use super::error::FrameError;
 use super::opcode::Opcode;
 
@@ -13,18 +11,11 @@ pub const MAX_HEADER_LEN: usize = 14;
 /// Largest payload a control frame may carry (RFC 6455 §5.5).
 pub const MAX_CONTROL_PAYLOAD: usize = 125;
 
-/// Outcome of a parser that may need more bytes (STYLE §3): `Partial` consumed nothing and is
-/// never an error; `Complete` says how many bytes were used.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status<T> {
-    /// Parsed; the value and the number of input bytes it used.
-    Complete(T),
-    /// More input is needed; nothing was consumed.
-    Partial,
-}
+pub use crate::status::Status;
 
 /// A decoded frame header (RFC 6455 §5.2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(ws101_serde, derive(serde::Serialize, serde::Deserialize))]
 pub struct FrameHeader {
     /// FIN: this is the final fragment of a message (RFC 6455 §5.2, §5.4).
     pub fin: bool,

@@ -1,6 +1,6 @@
-//! Frames laid open for teaching and debugging (RFC 6455 §5.2): where every header field sits
-//! on the wire, a builder that writes any header (reserved bits and opcodes included), and a
-//! one-shot decoder that lists the frames in a capture with their offsets.
+//! Frames laid open for teaching and debugging (RFC 6455 §5.2): a builder that writes any header
+//! (reserved bits and opcodes included), and a one-shot decoder that lists the frames in a
+//! capture with their offsets (where each header field sits: `fields.rs`).
 
 use alloc::vec::Vec;
 
@@ -8,80 +8,7 @@ use super::decoder::{DecoderConfig, FrameDecoder};
 use super::error::FrameError;
 use super::header::{FrameHeader, Status};
 use super::mask::apply_mask;
-use super::opcode::Opcode;
 use super::role::Role;
-
-/// One field of the base framing header as drawn in RFC 6455 §5.2.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct HeaderField {
-    /// The RFC's name: `FIN`, `RSV1`, `RSV2`, `RSV3`, `opcode`, `MASK`, `payload len`,
-    /// `extended payload length`, `masking key`.
-    pub name: &'static str,
-    /// First bit of the field, counted from the most significant bit of the header's first byte.
-    pub bit_offset: u32,
-    /// Width in bits (1, 4, 7, 16, 32 or 64).
-    pub bit_length: u32,
-    /// The field's value (the masking key as a big-endian 32-bit number).
-    pub value: u64,
-}
-
-impl Opcode {
-    /// The RFC 6455 §11.8 name: `continuation`, `text`, `binary`, `close`, `ping`, `pong`, or
-    /// `reserved` (non-control or control).
-    pub fn name(self) -> &'static str {
-        match self {
-            Opcode::Continuation => "continuation",
-            Opcode::Text => "text",
-            Opcode::Binary => "binary",
-            Opcode::Close => "close",
-            Opcode::Ping => "ping",
-            Opcode::Pong => "pong",
-            Opcode::ReservedData(_) => "reserved (non-control)",
-            Opcode::ReservedControl(_) => "reserved (control)",
-        }
-    }
-}
-
-impl FrameHeader {
-    /// The header's fields in wire order with their bit positions (RFC 6455 §5.2): the 7-bit
-    /// `payload len` is the value on the wire (126 or 127 when an extended length follows).
-    pub fn fields(&self) -> Vec<HeaderField> {
-        let field = |name, bit_offset, bit_length, value| HeaderField {
-            name,
-            bit_offset,
-            bit_length,
-            value,
-        };
-        let len = self.payload_len.min(u64::MAX >> 1);
-        let (len7, extended_bits) = if len < 126 {
-            (len, 0)
-        } else if len <= 0xFFFF {
-            (126, 16)
-        } else {
-            (127, 64)
-        };
-        let mut fields = Vec::with_capacity(9);
-        fields.push(field("FIN", 0, 1, u64::from(self.fin)));
-        fields.push(field("RSV1", 1, 1, u64::from(self.rsv1)));
-        fields.push(field("RSV2", 2, 1, u64::from(self.rsv2)));
-        fields.push(field("RSV3", 3, 1, u64::from(self.rsv3)));
-        fields.push(field("opcode", 4, 4, u64::from(u8::from(self.opcode))));
-        fields.push(field("MASK", 8, 1, u64::from(self.mask.is_some())));
-        fields.push(field("payload len", 9, 7, len7));
-        if extended_bits > 0 {
-            fields.push(field("extended payload length", 16, extended_bits, len));
-        }
-        if let Some(key) = self.mask {
-            fields.push(field(
-                "masking key",
-                16 + extended_bits,
-                32,
-                u64::from(u32::from_be_bytes(key)),
-            ));
-        }
-        fields
-    }
-}
 
 /// Writes one frame exactly as described, with no rule checked: any RSV bits, any opcode, a
 /// control frame of any size (RFC 6455 §5.2). `header.payload_len` is taken from `payload`.
@@ -103,6 +30,7 @@ pub fn encode_any_frame(out: &mut Vec<u8>, header: FrameHeader, payload: &[u8]) 
 
 /// One frame found by [`inspect_frames`].
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct InspectedFrame {
     /// Offset of the frame's first byte in the input.
     pub offset: usize,
@@ -122,6 +50,7 @@ pub struct InspectedFrame {
 
 /// What [`inspect_frames`] found.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct FrameListing {
     /// The frames, in order; the last may be incomplete.
     pub frames: Vec<InspectedFrame>,
@@ -216,6 +145,7 @@ pub fn inspect_frames_limited(bytes: &[u8], role: Role, max_frames: usize) -> Fr
 
 #[cfg(test)]
 mod tests {
+    use super::super::opcode::Opcode;
     use super::*;
     use alloc::vec;
 

@@ -5,6 +5,7 @@ pub mod close_code;
 pub mod decoder;
 pub mod encoder;
 pub mod error;
+pub mod fields;
 pub mod header;
 pub mod inspect;
 pub mod mask;
@@ -15,10 +16,10 @@ pub use close_code::{CloseCode, CloseCodeClass};
 pub use decoder::{DecoderConfig, FrameDecoder, FramePiece};
 pub use encoder::encode_frame;
 pub use error::FrameError;
+pub use fields::HeaderField;
 pub use header::{header_len, FrameHeader, Status, MAX_CONTROL_PAYLOAD, MAX_HEADER_LEN};
 pub use inspect::{
-    encode_any_frame, inspect_frames, inspect_frames_limited, FrameListing, HeaderField,
-    InspectedFrame,
+    encode_any_frame, inspect_frames, inspect_frames_limited, FrameListing, InspectedFrame,
 };
 pub use mask::{apply_mask, apply_mask_reference, next_phase, rotate_key};
 pub use opcode::Opcode;

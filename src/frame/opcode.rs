@@ -1,10 +1,9 @@
 //! The frame opcode (RFC 6455 §5.2, §11.8).
 
-use serde::{Deserialize, Serialize};
-
 /// A frame's 4-bit opcode (RFC 6455 §5.2 "Opcode"). Conversion from a byte is total: it reads
 /// the low nibble and keeps unassigned values as reserved variants rather than failing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(ws101_serde, derive(serde::Serialize, serde::Deserialize))]
 pub enum Opcode {
     /// `%x0` continuation frame (RFC 6455 §5.4).
     Continuation,
@@ -41,6 +40,21 @@ impl Opcode {
     #[inline]
     pub fn is_reserved(self) -> bool {
         matches!(self, Opcode::ReservedData(_) | Opcode::ReservedControl(_))
+    }
+
+    /// The RFC 6455 §11.8 name: `continuation`, `text`, `binary`, `close`, `ping`, `pong`, or
+    /// `reserved` (non-control or control).
+    pub fn name(self) -> &'static str {
+        match self {
+            Opcode::Continuation => "continuation",
+            Opcode::Text => "text",
+            Opcode::Binary => "binary",
+            Opcode::Close => "close",
+            Opcode::Ping => "ping",
+            Opcode::Pong => "pong",
+            Opcode::ReservedData(_) => "reserved (non-control)",
+            Opcode::ReservedControl(_) => "reserved (control)",
+        }
     }
 }
 

@@ -1,11 +1,10 @@
 //! Which end of the connection we are: it decides the masking direction (RFC 6455 §5.1).
 
-use serde::{Deserialize, Serialize};
-
 /// The endpoint's role (RFC 6455 §5.1): a client masks every frame it sends and rejects masked
 /// frames; a server sends unmasked frames and rejects unmasked ones.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(ws101_serde, derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(ws101_serde, serde(rename_all = "camelCase"))]
 pub enum Role {
     /// Opened the connection; masks outgoing frames (RFC 6455 §5.3).
     Client,

@@ -7,7 +7,7 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use sha1::{Digest, Sha1};
 
-use crate::error::{truncate_for_display, Diagnostic};
+use crate::error::{truncate_for_display, Diagnostic, ErrorCode};
 
 /// The GUID appended to the key before hashing (RFC 6455 §1.3, §4.2.2 step 5.4).
 pub const GUID: &str = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
@@ -20,28 +20,32 @@ pub const NONCE_LEN: usize = 16;
 #[non_exhaustive]
 pub enum KeyError {
     /// Not base64 (RFC 4648 §4): `offset` is the first byte that is not.
-    NotBase64 { value: String, offset: usize },
+    NotBase64 {
+        /// The offending value.
+        value: String,
+        /// Byte offset of the fault (a stream offset for frames and messages).
+        offset: usize,
+    },
     /// Base64, but it decodes to `len` bytes instead of 16.
-    BadLength { value: String, len: usize },
+    BadLength {
+        /// The offending value.
+        value: String,
+        /// The length found, in bytes.
+        len: usize,
+    },
     /// The platform CSPRNG could not be read while generating a key.
     EntropyUnavailable,
 }
 
 impl Diagnostic for KeyError {
-    fn code(&self) -> &'static str {
+    fn error_code(&self) -> ErrorCode {
         match self {
-            KeyError::NotBase64 { .. } => "bad-key-base64",
-            KeyError::BadLength { .. } => "bad-key-length",
-            KeyError::EntropyUnavailable => "entropy-unavailable",
+            KeyError::NotBase64 { .. } => ErrorCode::BadKeyBase64,
+            KeyError::BadLength { .. } => ErrorCode::BadKeyLength,
+            KeyError::EntropyUnavailable => ErrorCode::EntropyUnavailable,
         }
     }
-    fn rfc(&self) -> &'static str {
-        match self {
-            KeyError::EntropyUnavailable => "RFC 6455 §4.1",
-            _ => "RFC 6455 §4.2.1",
-        }
-    }
-    fn explanation(&self) -> String {
+    fn message(&self) -> String {
         let text = match self {
             KeyError::NotBase64 { .. } => {
                 "Sec-WebSocket-Key must be the base64 encoding (RFC 4648) of a 16-byte nonce; this value is not valid base64."
@@ -75,18 +79,11 @@ impl Diagnostic for KeyError {
             _ => None,
         }
     }
-    fn status(&self) -> Option<u16> {
-        match self {
-            KeyError::EntropyUnavailable => None,
-            _ => Some(400),
-        }
-    }
 }
 
-/// The `Sec-WebSocket-Accept` value for a key as sent: base64(SHA-1(key ‖ GUID)) (RFC 6455 §4.2.2 5.4).
-///
-/// Computes over any string; use [`validate_key`] first where the key must be checked.
-pub fn accept_key(key: &str) -> String {
+/// base64(SHA-1(key ‖ GUID)) for any string, without checking the key (RFC 6455 §4.2.2 5.4):
+/// for a key already validated, and for teaching and testing. JS: `acceptKeyUnchecked`.
+pub fn accept_key_unchecked(key: &str) -> String {
     let mut out = [0u8; ACCEPT_LEN];
     accept_key_into(key.as_bytes(), &mut out);
     // base64 is ASCII: one allocation of the right size
@@ -276,10 +273,18 @@ pub fn validate_key(key: &str) -> Result<[u8; NONCE_LEN], KeyError> {
     })
 }
 
-/// [`validate_key`] then [`accept_key`]: the server's computation for a request's key.
-pub fn accept_key_checked(key: &str) -> Result<String, KeyError> {
+/// The `Sec-WebSocket-Accept` value for a client's `Sec-WebSocket-Key` (RFC 6455 §4.2.2 5.4):
+/// [`validate_key`], then base64(SHA-1(key ‖ GUID)). A [`KeyError`] unless the key is base64
+/// of 16 bytes. JS: `acceptKey`, the same function.
+///
+/// ```
+/// assert_eq!(ws101::accept_key("dGhlIHNhbXBsZSBub25jZQ==").unwrap(), "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+/// assert_eq!(ws101::accept_key("c2hvcnQ=").unwrap_err().code(), "bad-key-length"); // 5 bytes
+/// # use ws101::Diagnostic as _;
+/// ```
+pub fn accept_key(key: &str) -> Result<String, KeyError> {
     validate_key(key)?;
-    Ok(accept_key(key))
+    Ok(accept_key_unchecked(key))
 }
 
 /// Encodes a 16-byte nonce as a `Sec-WebSocket-Key` value (RFC 6455 §4.1 item 7).
@@ -300,6 +305,8 @@ fn is_base64_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || b == b'='
 }
 
+crate::error::diagnostic_display!(KeyError);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -318,7 +325,7 @@ mod tests {
             accept_key_into(key.as_bytes(), &mut out);
             assert_eq!(
                 core::str::from_utf8(&out).unwrap(),
-                accept_key(&key),
+                accept_key_unchecked(&key),
                 "key {n}"
             );
             assert!(is_canonical_key(key.as_bytes()));
@@ -327,7 +334,10 @@ mod tests {
         // Other lengths take the crate's path.
         let mut out = [0u8; ACCEPT_LEN];
         accept_key_into(b"short", &mut out);
-        assert_eq!(core::str::from_utf8(&out).unwrap(), accept_key("short"));
+        assert_eq!(
+            core::str::from_utf8(&out).unwrap(),
+            accept_key_unchecked("short")
+        );
     }
 
     #[test]
@@ -360,11 +370,11 @@ mod tests {
     fn rfc6455_section_1_3_example() {
         // RFC 6455 §1.3: "dGhlIHNhbXBsZSBub25jZQ==" -> "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="
         assert_eq!(
-            accept_key("dGhlIHNhbXBsZSBub25jZQ=="),
+            accept_key_unchecked("dGhlIHNhbXBsZSBub25jZQ=="),
             "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="
         );
         assert_eq!(
-            accept_key_checked("dGhlIHNhbXBsZSBub25jZQ==").unwrap(),
+            accept_key("dGhlIHNhbXBsZSBub25jZQ==").unwrap(),
             "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="
         );
         assert_eq!(

@@ -4,22 +4,24 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use serde::Serialize;
-
 use crate::http::{
-    check_field, list_contains_token, parse_response_head, write_request_head, HeadLimits,
-    HeaderList, Status,
+    check_field, list_contains_token, parse_authority, parse_response_head, write_request_head,
+    AuthorityError, HeadLimits, HeaderList, Status,
 };
 
-use super::accept_key::{accept_key, generate_key, validate_key};
-use super::deflate::{check_deflate_response, DeflateOffer, DeflateParams, PERMESSAGE_DEFLATE};
+use super::accept_key::{accept_key_unchecked, generate_key, validate_key};
 use super::error::{problems, record, HandshakeError, Problem, Side, Verdict};
 use super::extensions::{format_extensions, parse_extension_headers, Extension};
 use super::subprotocol::{check_selected_subprotocol, validate_subprotocol};
+use crate::deflate::negotiation::{
+    check_deflate_response, DeflateOffer, DeflateParams, PERMESSAGE_DEFLATE,
+};
 
 /// A parsed `ws`/`wss` URI (RFC 6455 §3). `http`/`https` are accepted as aliases.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(ws101_serde, derive(serde::Serialize))]
+#[cfg_attr(ws101_serde, serde(rename_all = "camelCase"))]
+#[non_exhaustive]
 pub struct WsUrl {
     /// `wss`/`https`: TLS is required.
     pub secure: bool,
@@ -71,43 +73,30 @@ pub fn parse_ws_url(url: &str) -> Result<WsUrl, HandshakeError> {
     if authority.contains('@') {
         return Err(url_err(url, "userinfo (user@) is not allowed"));
     }
-    let (host, port_text) = if let Some(v6) = authority.strip_prefix('[') {
-        let (inner, after) = v6
-            .split_once(']')
-            .ok_or_else(|| url_err(url, "the IPv6 literal is not closed"))?;
-        if !inner.contains(':')
-            || !inner
-                .bytes()
-                .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
-        {
-            return Err(url_err(url, "the IPv6 literal is malformed"));
-        }
-        let port = match after.strip_prefix(':') {
-            Some(p) => Some(p),
-            None if after.is_empty() => None,
-            None => return Err(url_err(url, "unexpected text after the IPv6 literal")),
-        };
-        (alloc::format!("[{}]", inner.to_ascii_lowercase()), port)
-    } else {
-        match authority.split_once(':') {
-            Some((h, p)) => (h.to_ascii_lowercase(), Some(p)),
-            None => (authority.to_ascii_lowercase(), None),
-        }
-    };
-    if host.is_empty() {
+    let parts = parse_authority(authority).map_err(|e| match e {
+        AuthorityError::BadPort => HandshakeError::InvalidPort {
+            // the text after the host: after `]:` for a literal, else after the first `:`
+            port: String::from(match authority.rsplit_once("]:") {
+                Some((_, p)) => p,
+                None => authority.split_once(':').map_or("", |(_, p)| p),
+            }),
+        },
+        e => url_err(url, e.reason()),
+    })?;
+    if parts.host.is_empty() {
         return Err(url_err(url, "the host is empty"));
     }
-    let reg_name_byte = |b: u8| b.is_ascii_alphanumeric() || b"-._~%!$&'()*+,;=".contains(&b);
-    if !host.starts_with('[') && !host.bytes().all(reg_name_byte) {
-        return Err(url_err(url, "the host has characters a host name cannot"));
+    if parts.host.starts_with("[v") || parts.host.starts_with("[V") {
+        return Err(url_err(url, "the IPv6 literal is malformed"));
     }
-    let port = match port_text {
+    let host = parts.host.to_ascii_lowercase();
+    let port = match parts.port {
         None | Some("") => default_port,
         Some(p) => {
             let invalid = || HandshakeError::InvalidPort {
                 port: String::from(p),
             };
-            if p.len() > 5 || !p.bytes().all(|b| b.is_ascii_digit()) {
+            if p.len() > 5 {
                 return Err(invalid());
             }
             match p.parse::<u16>() {
@@ -137,8 +126,10 @@ pub fn parse_ws_url(url: &str) -> Result<WsUrl, HandshakeError> {
     })
 }
 
-/// What the client wants to open (RFC 6455 §4.1).
+/// What the client wants to open (RFC 6455 §4.1). Start from [`ClientOptions::new`] and the
+/// `with_*` setters (fields will grow).
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct ClientOptions {
     /// `ws://`, `wss://`, `http://` or `https://` URL.
     pub url: String,
@@ -154,6 +145,47 @@ pub struct ClientOptions {
     pub origin: Option<String>,
     /// Extra headers (cookies, authorisation…); may not override the handshake's own.
     pub headers: Vec<(String, String)>,
+}
+
+impl ClientOptions {
+    /// Options to open `url` (`ws://`, `wss://`, `http://` or `https://`, RFC 6455 §3), with a
+    /// fresh key and nothing offered.
+    pub fn new(url: impl Into<String>) -> Self {
+        ClientOptions {
+            url: url.into(),
+            ..Default::default()
+        }
+    }
+    /// A fixed `Sec-WebSocket-Key` (tests); it must be base64 of 16 bytes.
+    pub fn with_key(mut self, key: impl Into<String>) -> Self {
+        self.key = Some(key.into());
+        self
+    }
+    /// The subprotocols to offer, in preference order (RFC 6455 §4.1 item 10).
+    pub fn with_protocols<S: AsRef<str>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
+        self.protocols = names.into_iter().map(|n| n.as_ref().into()).collect();
+        self
+    }
+    /// The `permessage-deflate` offers, in preference order (RFC 7692 §5.1).
+    pub fn with_deflate(mut self, offers: impl IntoIterator<Item = DeflateOffer>) -> Self {
+        self.deflate = offers.into_iter().collect();
+        self
+    }
+    /// Other extension offers, sent after the deflate offers (RFC 6455 §9.1).
+    pub fn with_extensions(mut self, offers: impl IntoIterator<Item = Extension>) -> Self {
+        self.extensions = offers.into_iter().collect();
+        self
+    }
+    /// The `Origin` to send (RFC 6455 §4.1 item 8).
+    pub fn with_origin(mut self, origin: impl Into<String>) -> Self {
+        self.origin = Some(origin.into());
+        self
+    }
+    /// One more header line (cookies, authorisation…); it may not replace the handshake's own.
+    pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
 }
 
 /// Headers the handshake sets itself, which extra headers may not override (RFC 6455 §4.1).
@@ -172,8 +204,10 @@ pub const RESERVED_HEADERS: &[&str] = &[
 ];
 
 /// A built upgrade request, and what is needed to check its response (RFC 6455 §4.1).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(ws101_serde, derive(serde::Serialize))]
+#[cfg_attr(ws101_serde, serde(rename_all = "camelCase"))]
+#[non_exhaustive]
 pub struct ClientRequest {
     /// The parsed URL.
     pub url: WsUrl,
@@ -200,7 +234,7 @@ pub fn build_request(opts: &ClientOptions) -> Result<ClientRequest, Vec<Handshak
     let key = match &opts.key {
         Some(k) => validate_key(k)
             .map(|_| k.clone())
-            .map_err(|e| errors.push(HandshakeError::Key(e)))
+            .map_err(|e| errors.push(HandshakeError::Key(e).in_option("key")))
             .ok(),
         None => generate_key()
             .map_err(|e| errors.push(HandshakeError::Key(e)))
@@ -208,16 +242,18 @@ pub fn build_request(opts: &ClientOptions) -> Result<ClientRequest, Vec<Handshak
     };
     for (i, p) in opts.protocols.iter().enumerate() {
         if let Err(e) = validate_subprotocol(p, Side::Request) {
-            errors.push(e);
+            errors.push(e.in_option("protocols"));
         } else if opts.protocols.get(..i).is_some_and(|prev| prev.contains(p)) {
-            errors.push(HandshakeError::DuplicateSubprotocol { value: p.clone() });
+            errors.push(
+                HandshakeError::DuplicateSubprotocol { value: p.clone() }.in_option("protocols"),
+            );
         }
     }
     let mut extensions: Vec<Extension> = Vec::new();
     for offer in &opts.deflate {
         match offer.validate() {
             Ok(()) => extensions.push(offer.to_extension()),
-            Err(e) => errors.push(e),
+            Err(e) => errors.push(e.in_option("deflate")),
         }
     }
     extensions.extend(opts.extensions.iter().cloned());
@@ -225,16 +261,19 @@ pub fn build_request(opts: &ClientOptions) -> Result<ClientRequest, Vec<Handshak
     if !extensions.is_empty()
         && super::extensions::parse_extensions(&ext_value).as_ref() != Ok(&extensions)
     {
-        errors.push(HandshakeError::InvalidExtensionHeader {
-            value: ext_value.clone(),
-            offset: 0,
-            expected: "extension names and parameters that are tokens",
-            side: Side::Request,
-        });
+        errors.push(
+            HandshakeError::InvalidExtensionHeader {
+                value: ext_value.clone(),
+                offset: 0,
+                expected: "extension names and parameters that are tokens",
+                side: Side::Request,
+            }
+            .in_option("extensions"),
+        );
     }
     if let Some(origin) = &opts.origin {
         if let Err(e) = check_field("Origin", origin) {
-            errors.push(HandshakeError::Http(e));
+            errors.push(HandshakeError::Http(e).in_option("origin"));
         }
     }
     for (name, value) in &opts.headers {
@@ -244,7 +283,7 @@ pub fn build_request(opts: &ClientOptions) -> Result<ClientRequest, Vec<Handshak
         {
             errors.push(HandshakeError::ForbiddenHeader { name: name.clone() });
         } else if let Err(e) = check_field(name, value) {
-            errors.push(HandshakeError::Http(e));
+            errors.push(HandshakeError::Http(e).in_option("headers"));
         }
     }
     let (Some(url), Some(key)) = (url, key) else {
@@ -272,9 +311,9 @@ pub fn build_request(opts: &ClientOptions) -> Result<ClientRequest, Vec<Handshak
         headers.push(name, value);
     }
     let bytes = write_request_head("GET", &url.resource, &headers)
-        .map_err(|e| alloc::vec![HandshakeError::Http(e)])?;
+        .map_err(|e| alloc::vec![HandshakeError::Http(e).in_option("headers")])?;
     Ok(ClientRequest {
-        expected_accept: accept_key(&key),
+        expected_accept: accept_key_unchecked(&key),
         url,
         key,
         protocols: opts.protocols.clone(),
@@ -286,8 +325,10 @@ pub fn build_request(opts: &ClientOptions) -> Result<ClientRequest, Vec<Handshak
 }
 
 /// The client's verdict on the server's response (RFC 6455 §4.1).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(ws101_serde, derive(serde::Serialize))]
+#[cfg_attr(ws101_serde, serde(rename_all = "camelCase"))]
+#[non_exhaustive]
 pub struct ClientOutcome {
     /// Whether the connection is established.
     pub accepted: bool,
@@ -302,7 +343,7 @@ pub struct ClientOutcome {
     /// Every problem, flattened.
     pub problems: Vec<Problem>,
     /// Every problem, typed.
-    #[serde(skip)]
+    #[cfg_attr(ws101_serde, serde(skip))]
     pub errors: Vec<HandshakeError>,
     /// One verdict per check.
     pub verdicts: Vec<Verdict>,
@@ -632,21 +673,28 @@ mod tests {
             ],
             ..Default::default()
         };
-        let codes: Vec<_> = build_request(&opts)
+        // every fault is the caller's: `invalid-option` names the option and the rule broken
+        let faults: Vec<_> = build_request(&opts)
             .unwrap_err()
             .iter()
-            .map(|e| e.code())
+            .map(|e| match e {
+                HandshakeError::InvalidOption { option, cause } => (*option, cause.code()),
+                e => ("", e.code()),
+            })
             .collect();
         assert_eq!(
-            codes,
+            faults,
             [
-                "bad-key-base64",
-                "invalid-subprotocol",
-                "duplicate-subprotocol",
-                "forbidden-header",
-                "illegal-header-byte"
+                ("key", "bad-key-base64"),
+                ("protocols", "invalid-subprotocol"),
+                ("protocols", "duplicate-subprotocol"),
+                ("", "forbidden-header"),
+                ("headers", "illegal-header-byte")
             ]
         );
+        let e = &build_request(&opts).unwrap_err()[0];
+        assert_eq!(e.blame(), crate::error::Blame::Caller);
+        assert_eq!((e.status(), e.header()), (None, Some("Sec-WebSocket-Key")));
         assert!(build_request(&ClientOptions {
             url: "ws://h/".into(),
             ..Default::default()

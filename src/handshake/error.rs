@@ -4,17 +4,16 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use serde::Serialize;
-
-use crate::error::{truncate_for_display, Diagnostic};
+use crate::error::{truncate_for_display, Diagnostic, ErrorCode};
 use crate::http::{HttpError, HttpVersion};
 
 use super::accept_key::KeyError;
 
 /// Which message a rule applies to: the client's request or the server's response (RFC 6455 §4.1,
 /// §4.2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(ws101_serde, derive(serde::Serialize))]
+#[cfg_attr(ws101_serde, serde(rename_all = "camelCase"))]
 pub enum Side {
     /// The client's upgrade request, checked by the server (RFC 6455 §4.2.1).
     Request,
@@ -32,111 +31,282 @@ pub enum HandshakeError {
     /// `Sec-WebSocket-Key` is not base64 of 16 bytes (RFC 6455 §4.2.1 item 5).
     Key(KeyError),
     /// The method is not GET (RFC 6455 §4.2.1 item 1).
-    MethodNotGet { method: String },
+    MethodNotGet {
+        /// The method found.
+        method: String,
+    },
     /// The request is older than HTTP/1.1 (RFC 6455 §4.2.1 item 1).
-    HttpVersionTooOld { version: HttpVersion },
+    HttpVersionTooOld {
+        /// The HTTP version of the request.
+        version: HttpVersion,
+    },
     /// An HTTP/2 or HTTP/3 request asked for an HTTP/1.1 upgrade: those versions have no
     /// `Upgrade` and no 101; a WebSocket is opened by extended CONNECT (RFC 9113 §8.2.2, §8.6;
     /// RFC 8441, RFC 9220).
-    UpgradeOverHttp2 { version: HttpVersion },
+    UpgradeOverHttp2 {
+        /// The HTTP version of the request.
+        version: HttpVersion,
+    },
     /// No `Host` header (RFC 6455 §4.2.1 item 2, RFC 9112 §3.2).
     MissingHost,
     /// `Host` is not `uri-host [ ":" port ]` (RFC 9112 §3.2: answer 400).
-    InvalidHost { value: String },
+    InvalidHost {
+        /// The offending value.
+        value: String,
+    },
     /// The upgrade request announces a body (`Content-Length` other than 0, or
     /// `Transfer-Encoding`): its bytes would be read as frames (RFC 9112 §6.3, RFC 6455 §4.1).
-    RequestBody { header: &'static str, value: String },
+    RequestBody {
+        /// The header concerned.
+        header: &'static str,
+        /// The offending value.
+        value: String,
+    },
     /// A header that must appear at most once appears `count` times (RFC 6455 §11.3, RFC 9112 §3.2).
     DuplicateHeader {
+        /// The header concerned.
         header: &'static str,
+
+        /// How many times it appears.
         count: usize,
+
+        /// Which message the fault is in.
         side: Side,
     },
     /// No `Upgrade` header (RFC 6455 §4.2.1 item 3, §4.1).
-    MissingUpgrade { side: Side },
+    MissingUpgrade {
+        /// Which message the fault is in.
+        side: Side,
+    },
     /// `Upgrade` is not a list of `protocol-name[/protocol-version]` (RFC 9110 §7.8).
-    InvalidUpgradeHeader { value: String, offset: usize },
+    InvalidUpgradeHeader {
+        /// The offending value.
+        value: String,
+        /// Byte offset of the fault (a stream offset for frames and messages).
+        offset: usize,
+    },
     /// `Upgrade` does not list `websocket` (RFC 6455 §4.2.1 item 3, §4.1).
-    UpgradeNotWebsocket { value: String, side: Side },
+    UpgradeNotWebsocket {
+        /// The offending value.
+        value: String,
+        /// Which message the fault is in.
+        side: Side,
+    },
     /// No `Connection` header (RFC 6455 §4.2.1 item 4, §4.1).
-    MissingConnection { side: Side },
+    MissingConnection {
+        /// Which message the fault is in.
+        side: Side,
+    },
     /// `Connection` does not list the `Upgrade` option (RFC 6455 §4.2.1 item 4, §4.1).
-    ConnectionNotUpgrade { value: String, side: Side },
+    ConnectionNotUpgrade {
+        /// The offending value.
+        value: String,
+        /// Which message the fault is in.
+        side: Side,
+    },
     /// No `Sec-WebSocket-Key` (RFC 6455 §4.2.1 item 5).
     MissingKey,
     /// No `Sec-WebSocket-Version` (RFC 6455 §4.2.1 item 6).
     MissingVersion,
     /// `Sec-WebSocket-Version` is not 13 (RFC 6455 §4.2.2, §4.4): answered with 426.
-    UnsupportedVersion { value: String },
+    UnsupportedVersion {
+        /// The offending value.
+        value: String,
+    },
     /// The policy requires an `Origin` header and there is none (RFC 6455 §4.2.2, §10.2).
     MissingOrigin,
     /// `Origin` is not allowed by the server's policy (RFC 6455 §4.2.2, §10.2): answered with 403.
-    OriginNotAllowed { origin: String },
+    OriginNotAllowed {
+        /// The origin received.
+        origin: String,
+    },
     /// An element of `Sec-WebSocket-Protocol` is not a token (RFC 6455 §4.1 item 10, §11.3.4).
     InvalidSubprotocol {
+        /// The offending value.
         value: String,
+
+        /// Byte offset of the fault (a stream offset for frames and messages).
         offset: usize,
+
+        /// Which message the fault is in.
         side: Side,
     },
     /// The client offers the same subprotocol twice (RFC 6455 §4.1 item 10: "each being unique").
-    DuplicateSubprotocol { value: String },
+    DuplicateSubprotocol {
+        /// The offending value.
+        value: String,
+    },
     /// The server requires a subprotocol and none offered is supported (RFC 6455 §4.2.2 /subprotocol/).
-    NoCommonSubprotocol { offered: Vec<String> },
+    NoCommonSubprotocol {
+        /// The subprotocols offered.
+        offered: Vec<String>,
+    },
     /// `Sec-WebSocket-Extensions` does not follow the §9.1 grammar (RFC 6455 §9.1).
     InvalidExtensionHeader {
+        /// The offending value.
         value: String,
+
+        /// Byte offset of the fault (a stream offset for frames and messages).
         offset: usize,
+
+        /// What the grammar expected there.
         expected: &'static str,
+
+        /// Which message the fault is in.
         side: Side,
     },
     /// The server answered with a status other than 101 (RFC 6455 §4.1).
-    UnexpectedStatus { status: u16, reason: String },
+    UnexpectedStatus {
+        /// The status received.
+        status: u16,
+        /// The status line's reason phrase.
+        reason: String,
+    },
     /// The response lacks `Sec-WebSocket-Accept` (RFC 6455 §4.1, client check 4).
     MissingAccept,
     /// `Sec-WebSocket-Accept` is not the value derived from the key sent (RFC 6455 §4.1, §4.2.2).
-    AcceptMismatch { expected: String, received: String },
+    AcceptMismatch {
+        /// What the grammar expected there.
+        expected: String,
+        /// The value received.
+        received: String,
+    },
     /// The server chose a subprotocol the client did not offer (RFC 6455 §4.1, client check 6).
-    UnofferedSubprotocol { value: String },
+    UnofferedSubprotocol {
+        /// The offending value.
+        value: String,
+    },
     /// The server accepted an extension the client did not offer (RFC 6455 §4.1, client check 5).
-    UnofferedExtension { name: String },
+    UnofferedExtension {
+        /// The name concerned.
+        name: String,
+    },
     /// The response lists an extension twice (RFC 7692 §7, RFC 6455 §9.1).
-    DuplicateExtension { name: String },
+    DuplicateExtension {
+        /// The name concerned.
+        name: String,
+    },
     /// A `permessage-deflate` parameter is unknown, repeated, or has a bad value (RFC 7692 §7.1).
     InvalidDeflateParam {
+        /// The parameter name.
         param: String,
+
+        /// The offending value.
         value: Option<String>,
+
+        /// Why, in a few words.
         reason: &'static str,
+
+        /// Which message the fault is in.
         side: Side,
     },
     /// The URL is not a WebSocket URI (RFC 6455 §3).
-    InvalidUrl { url: String, reason: &'static str },
+    InvalidUrl {
+        /// The URL given.
+        url: String,
+        /// Why, in a few words.
+        reason: &'static str,
+    },
     /// The URL scheme is not `ws`, `wss`, `http` or `https` (RFC 6455 §3).
-    UnsupportedScheme { scheme: String },
+    UnsupportedScheme {
+        /// The scheme given.
+        scheme: String,
+    },
     /// The URL has a fragment, which WebSocket URIs must not (RFC 6455 §3).
-    UrlFragment { url: String },
+    UrlFragment {
+        /// The URL given.
+        url: String,
+    },
     /// The URL port is not a number in 1..=65535 (RFC 6455 §3, RFC 3986 §3.2.3).
-    InvalidPort { port: String },
+    InvalidPort {
+        /// The port given.
+        port: String,
+    },
     /// An extra header would override a header the handshake sets itself (RFC 6455 §4.1).
-    ForbiddenHeader { name: String },
+    ForbiddenHeader {
+        /// The name concerned.
+        name: String,
+    },
     /// Extended CONNECT: `:method` is not CONNECT (RFC 8441 §4).
-    MethodNotConnect { method: String },
+    MethodNotConnect {
+        /// The method found.
+        method: String,
+    },
     /// Extended CONNECT: a required pseudo-header is missing (RFC 8441 §4, RFC 9113 §8.3.1).
-    MissingPseudoHeader { name: &'static str },
+    MissingPseudoHeader {
+        /// The name concerned.
+        name: &'static str,
+    },
     /// A pseudo-header is unknown, repeated, after a regular field, or empty (RFC 9113 §8.3).
-    InvalidPseudoHeader { name: String, reason: &'static str },
+    InvalidPseudoHeader {
+        /// The name concerned.
+        name: String,
+        /// Why, in a few words.
+        reason: &'static str,
+    },
     /// Extended CONNECT: `:protocol` is not `websocket` (RFC 8441 §4, RFC 9220 §3).
-    ProtocolNotWebsocket { value: String },
+    ProtocolNotWebsocket {
+        /// The offending value.
+        value: String,
+    },
     /// Extended CONNECT carries `Sec-WebSocket-Key`, superseded by `:protocol` (RFC 8441 §5).
     KeyInExtendedConnect,
     /// A connection-specific header in HTTP/2 or HTTP/3 (RFC 9113 §8.2.2).
-    ConnectionSpecificHeader { name: String },
+    ConnectionSpecificHeader {
+        /// The name concerned.
+        name: String,
+    },
     /// An uppercase field name in HTTP/2 or HTTP/3 (RFC 9113 §8.2.1).
-    UppercaseHeaderName { name: String },
+    UppercaseHeaderName {
+        /// The name concerned.
+        name: String,
+    },
     /// h2c upgrade without exactly one `HTTP2-Settings` (RFC 7540 §3.2.1).
     MissingHttp2Settings,
     /// `HTTP2-Settings` is not base64url of whole SETTINGS entries with valid values (RFC 7540 §3.2.1,
     /// RFC 9113 §6.5.2).
-    InvalidHttp2Settings { value: String, reason: &'static str },
+    InvalidHttp2Settings {
+        /// The offending value.
+        value: String,
+        /// Why, in a few words.
+        reason: &'static str,
+    },
+    /// A client option breaks the rule a server would check it against (the key, a
+    /// subprotocol, an extension offer, the origin or an extra header): the caller's fault,
+    /// reported with the option's name and the rule (`cause`).
+    InvalidOption {
+        /// The option: `"key"`, `"protocols"`, `"deflate"`, `"extensions"`, `"origin"` or
+        /// `"headers"`.
+        option: &'static str,
+        /// The rule the value breaks.
+        cause: alloc::boxed::Box<HandshakeError>,
+    },
+}
+
+impl HandshakeError {
+    /// Which message the fault is in, for the faults that can be in either.
+    pub fn side(&self) -> Option<Side> {
+        use HandshakeError as E;
+        match self {
+            E::DuplicateHeader { side, .. }
+            | E::MissingUpgrade { side }
+            | E::UpgradeNotWebsocket { side, .. }
+            | E::MissingConnection { side }
+            | E::ConnectionNotUpgrade { side, .. }
+            | E::InvalidSubprotocol { side, .. }
+            | E::InvalidExtensionHeader { side, .. }
+            | E::InvalidDeflateParam { side, .. } => Some(*side),
+            _ => None,
+        }
+    }
+
+    /// `self` as the caller's fault in client option `option` ([`HandshakeError::InvalidOption`]).
+    pub fn in_option(self, option: &'static str) -> Self {
+        HandshakeError::InvalidOption {
+            option,
+            cause: alloc::boxed::Box::new(self),
+        }
+    }
 }
 
 impl From<HttpError> for HandshakeError {
@@ -151,74 +321,62 @@ impl From<KeyError> for HandshakeError {
     }
 }
 
-fn by_side(side: Side, request: &'static str, response: &'static str) -> &'static str {
-    match side {
-        Side::Request => request,
-        Side::Response => response,
-    }
-}
-
 impl Diagnostic for HandshakeError {
-    fn code(&self) -> &'static str {
+    fn error_code(&self) -> ErrorCode {
         use HandshakeError as E;
         match self {
-            E::Http(e) => e.code(),
-            E::Key(e) => e.code(),
-            E::MethodNotGet { .. } => "method-not-get",
-            E::HttpVersionTooOld { .. } => "http-version-too-old",
-            E::UpgradeOverHttp2 { .. } => "upgrade-over-http2",
-            E::MissingHost => "missing-host",
-            E::InvalidHost { .. } => "invalid-host",
-            E::RequestBody { .. } => "request-body",
-            E::DuplicateHeader { .. } => "duplicate-header",
-            E::MissingUpgrade { .. } => "missing-upgrade",
-            E::InvalidUpgradeHeader { .. } => "invalid-upgrade-header",
-            E::UpgradeNotWebsocket { .. } => "upgrade-not-websocket",
-            E::MissingConnection { .. } => "missing-connection",
-            E::ConnectionNotUpgrade { .. } => "connection-not-upgrade",
-            E::MissingKey => "missing-key",
-            E::MissingVersion => "missing-version",
-            E::UnsupportedVersion { .. } => "unsupported-version",
-            E::MissingOrigin => "missing-origin",
-            E::OriginNotAllowed { .. } => "origin-not-allowed",
-            E::InvalidSubprotocol { .. } => "invalid-subprotocol",
-            E::DuplicateSubprotocol { .. } => "duplicate-subprotocol",
-            E::NoCommonSubprotocol { .. } => "no-common-subprotocol",
-            E::InvalidExtensionHeader { .. } => "invalid-extension-header",
-            E::UnexpectedStatus { .. } => "unexpected-status",
-            E::MissingAccept => "missing-accept",
-            E::AcceptMismatch { .. } => "accept-mismatch",
-            E::UnofferedSubprotocol { .. } => "unoffered-subprotocol",
-            E::UnofferedExtension { .. } => "unoffered-extension",
-            E::DuplicateExtension { .. } => "duplicate-extension",
-            E::InvalidDeflateParam { .. } => "invalid-deflate-param",
-            E::InvalidUrl { .. } => "invalid-url",
-            E::UnsupportedScheme { .. } => "unsupported-scheme",
-            E::UrlFragment { .. } => "url-fragment",
-            E::InvalidPort { .. } => "invalid-port",
-            E::ForbiddenHeader { .. } => "forbidden-header",
-            E::MethodNotConnect { .. } => "method-not-connect",
-            E::MissingPseudoHeader { .. } => "missing-pseudo-header",
-            E::InvalidPseudoHeader { .. } => "invalid-pseudo-header",
-            E::ProtocolNotWebsocket { .. } => "protocol-not-websocket",
-            E::KeyInExtendedConnect => "key-in-extended-connect",
-            E::ConnectionSpecificHeader { .. } => "connection-specific-header",
-            E::UppercaseHeaderName { .. } => "uppercase-header-name",
-            E::MissingHttp2Settings => "missing-http2-settings",
-            E::InvalidHttp2Settings { .. } => "invalid-http2-settings",
+            E::Http(e) => e.error_code(),
+            E::Key(e) => e.error_code(),
+            E::MethodNotGet { .. } => ErrorCode::MethodNotGet,
+            E::HttpVersionTooOld { .. } => ErrorCode::HttpVersionTooOld,
+            E::UpgradeOverHttp2 { .. } => ErrorCode::UpgradeOverHttp2,
+            E::MissingHost => ErrorCode::MissingHost,
+            E::InvalidHost { .. } => ErrorCode::InvalidHost,
+            E::RequestBody { .. } => ErrorCode::RequestBody,
+            E::DuplicateHeader { .. } => ErrorCode::DuplicateHeader,
+            E::MissingUpgrade { .. } => ErrorCode::MissingUpgrade,
+            E::InvalidUpgradeHeader { .. } => ErrorCode::InvalidUpgradeHeader,
+            E::UpgradeNotWebsocket { .. } => ErrorCode::UpgradeNotWebsocket,
+            E::MissingConnection { .. } => ErrorCode::MissingConnection,
+            E::ConnectionNotUpgrade { .. } => ErrorCode::ConnectionNotUpgrade,
+            E::MissingKey => ErrorCode::MissingKey,
+            E::MissingVersion => ErrorCode::MissingVersion,
+            E::UnsupportedVersion { .. } => ErrorCode::UnsupportedVersion,
+            E::MissingOrigin => ErrorCode::MissingOrigin,
+            E::OriginNotAllowed { .. } => ErrorCode::OriginNotAllowed,
+            E::InvalidSubprotocol { .. } => ErrorCode::InvalidSubprotocol,
+            E::DuplicateSubprotocol { .. } => ErrorCode::DuplicateSubprotocol,
+            E::NoCommonSubprotocol { .. } => ErrorCode::NoCommonSubprotocol,
+            E::InvalidExtensionHeader { .. } => ErrorCode::InvalidExtensionHeader,
+            E::UnexpectedStatus { .. } => ErrorCode::UnexpectedStatus,
+            E::MissingAccept => ErrorCode::MissingAccept,
+            E::AcceptMismatch { .. } => ErrorCode::AcceptMismatch,
+            E::UnofferedSubprotocol { .. } => ErrorCode::UnofferedSubprotocol,
+            E::UnofferedExtension { .. } => ErrorCode::UnofferedExtension,
+            E::DuplicateExtension { .. } => ErrorCode::DuplicateExtension,
+            E::InvalidDeflateParam { .. } => ErrorCode::InvalidDeflateParam,
+            E::InvalidUrl { .. } => ErrorCode::InvalidUrl,
+            E::UnsupportedScheme { .. } => ErrorCode::UnsupportedScheme,
+            E::UrlFragment { .. } => ErrorCode::UrlFragment,
+            E::InvalidPort { .. } => ErrorCode::InvalidPort,
+            E::ForbiddenHeader { .. } => ErrorCode::ForbiddenHeader,
+            E::MethodNotConnect { .. } => ErrorCode::MethodNotConnect,
+            E::MissingPseudoHeader { .. } => ErrorCode::MissingPseudoHeader,
+            E::InvalidPseudoHeader { .. } => ErrorCode::InvalidPseudoHeader,
+            E::ProtocolNotWebsocket { .. } => ErrorCode::ProtocolNotWebsocket,
+            E::KeyInExtendedConnect => ErrorCode::KeyInExtendedConnect,
+            E::ConnectionSpecificHeader { .. } => ErrorCode::ConnectionSpecificHeader,
+            E::UppercaseHeaderName { .. } => ErrorCode::UppercaseHeaderName,
+            E::MissingHttp2Settings => ErrorCode::MissingHttp2Settings,
+            E::InvalidHttp2Settings { .. } => ErrorCode::InvalidHttp2Settings,
+            E::InvalidOption { .. } => ErrorCode::InvalidOption,
         }
     }
 
     fn rfc(&self) -> &'static str {
         use HandshakeError as E;
         match self {
-            E::Http(e) => e.rfc(),
-            E::Key(e) => e.rfc(),
-            E::MethodNotGet { .. } | E::HttpVersionTooOld { .. } => "RFC 6455 §4.2.1",
-            E::UpgradeOverHttp2 { .. } => "RFC 9113 §8.2.2, RFC 8441 §4",
-            E::MissingHost => "RFC 6455 §4.2.1",
-            E::InvalidHost { .. } => "RFC 9112 §3.2",
-            E::RequestBody { .. } => "RFC 9112 §6.3",
+            E::InvalidOption { cause, .. } => cause.rfc(),
             E::DuplicateHeader { header, .. } => match *header {
                 "Host" => "RFC 9112 §3.2",
                 "Sec-WebSocket-Key" => "RFC 6455 §11.3.1",
@@ -229,51 +387,39 @@ impl Diagnostic for HandshakeError {
                 "HTTP2-Settings" => "RFC 7540 §3.2.1",
                 _ => "RFC 9110 §5.3",
             },
-            E::MissingUpgrade { side } | E::UpgradeNotWebsocket { side, .. } => {
-                by_side(*side, "RFC 6455 §4.2.1", "RFC 6455 §4.1")
+            // the client's checks of a response (§4.1) rather than the server's of a request
+            E::MissingUpgrade {
+                side: Side::Response,
             }
-            E::MissingConnection { side } | E::ConnectionNotUpgrade { side, .. } => {
-                by_side(*side, "RFC 6455 §4.2.1", "RFC 6455 §4.1")
+            | E::UpgradeNotWebsocket {
+                side: Side::Response,
+                ..
             }
-            E::InvalidUpgradeHeader { .. } => "RFC 9110 §7.8",
-            E::MissingKey => "RFC 6455 §4.2.1",
-            E::MissingVersion => "RFC 6455 §4.2.1",
-            E::UnsupportedVersion { .. } => "RFC 6455 §4.2.2",
-            E::MissingOrigin | E::OriginNotAllowed { .. } => "RFC 6455 §4.2.2",
-            E::InvalidSubprotocol { side, .. } => {
-                by_side(*side, "RFC 6455 §4.1", "RFC 6455 §11.3.4")
+            | E::MissingConnection {
+                side: Side::Response,
             }
-            E::DuplicateSubprotocol { .. } => "RFC 6455 §4.1",
-            E::NoCommonSubprotocol { .. } => "RFC 6455 §4.2.2",
-            E::InvalidExtensionHeader { .. } => "RFC 6455 §9.1",
-            E::UnexpectedStatus { .. } | E::MissingAccept | E::AcceptMismatch { .. } => {
-                "RFC 6455 §4.1"
-            }
-            E::UnofferedSubprotocol { .. } | E::UnofferedExtension { .. } => "RFC 6455 §4.1",
-            E::DuplicateExtension { .. } => "RFC 7692 §7",
-            E::InvalidDeflateParam { .. } => "RFC 7692 §7.1",
-            E::InvalidUrl { .. }
-            | E::UnsupportedScheme { .. }
-            | E::UrlFragment { .. }
-            | E::InvalidPort { .. } => "RFC 6455 §3",
-            E::ForbiddenHeader { .. } => "RFC 6455 §4.1",
-            E::MethodNotConnect { .. } | E::MissingPseudoHeader { .. } => "RFC 8441 §4",
-            E::ProtocolNotWebsocket { .. } => "RFC 8441 §4",
-            E::KeyInExtendedConnect => "RFC 8441 §5",
-            E::InvalidPseudoHeader { .. } => "RFC 9113 §8.3",
-            E::ConnectionSpecificHeader { .. } => "RFC 9113 §8.2.2",
-            E::UppercaseHeaderName { .. } => "RFC 9113 §8.2.1",
-            E::MissingHttp2Settings | E::InvalidHttp2Settings { .. } => "RFC 7540 §3.2.1",
+            | E::ConnectionNotUpgrade {
+                side: Side::Response,
+                ..
+            } => "RFC 6455 §4.1",
+            E::InvalidSubprotocol {
+                side: Side::Response,
+                ..
+            } => "RFC 6455 §11.3.4",
+            _ => self.error_code().entry().rfc,
         }
     }
 
-    fn explanation(&self) -> String {
+    fn message(&self) -> String {
         use alloc::format;
         use HandshakeError as E;
         let t = |s: &String| truncate_for_display(s, 40);
         match self {
-            E::Http(e) => e.explanation(),
-            E::Key(e) => e.explanation(),
+            E::Http(e) => e.message(),
+            E::Key(e) => e.message(),
+            E::InvalidOption { option, cause } => {
+                format!("The {option} option is not acceptable: {}", cause.message())
+            }
             E::MethodNotGet { method } => {
                 format!("A WebSocket upgrade must be a GET request, not {}.", t(method))
             }
@@ -394,6 +540,7 @@ impl Diagnostic for HandshakeError {
         match self {
             E::Http(e) => e.header(),
             E::Key(e) => e.header(),
+            E::InvalidOption { cause, .. } => cause.header(),
             E::MissingHost | E::InvalidHost { .. } => Some("Host"),
             E::RequestBody { header, .. } => Some(header),
             E::DuplicateHeader { header, .. } => Some(header),
@@ -430,6 +577,7 @@ impl Diagnostic for HandshakeError {
         match self {
             E::Http(e) => e.value(),
             E::Key(e) => e.value(),
+            E::InvalidOption { cause, .. } => cause.value(),
             E::MethodNotGet { method } | E::MethodNotConnect { method } => v(method),
             E::HttpVersionTooOld { version } | E::UpgradeOverHttp2 { version } => {
                 Some(alloc::format!("{version}"))
@@ -475,6 +623,7 @@ impl Diagnostic for HandshakeError {
         match self {
             E::Http(e) => e.offset(),
             E::Key(e) => e.offset(),
+            E::InvalidOption { cause, .. } => cause.offset(),
             E::InvalidUpgradeHeader { offset, .. }
             | E::InvalidSubprotocol { offset, .. }
             | E::InvalidExtensionHeader { offset, .. } => Some(*offset as u64),
@@ -483,76 +632,31 @@ impl Diagnostic for HandshakeError {
     }
 
     fn status(&self) -> Option<u16> {
-        use HandshakeError as E;
-        match self {
-            E::Http(e) => e.status(),
-            E::Key(e) => e.status(),
-            E::UnsupportedVersion { .. } => Some(426),
-            E::MissingOrigin | E::OriginNotAllowed { .. } => Some(403),
-            E::DuplicateHeader {
-                side: Side::Response,
-                ..
-            }
-            | E::MissingUpgrade {
-                side: Side::Response,
-            }
-            | E::UpgradeNotWebsocket {
-                side: Side::Response,
-                ..
-            }
-            | E::MissingConnection {
-                side: Side::Response,
-            }
-            | E::ConnectionNotUpgrade {
-                side: Side::Response,
-                ..
-            }
-            | E::InvalidSubprotocol {
-                side: Side::Response,
-                ..
-            }
-            | E::InvalidExtensionHeader {
-                side: Side::Response,
-                ..
-            }
-            | E::InvalidDeflateParam {
-                side: Side::Response,
-                ..
-            } => None,
-            E::UnexpectedStatus { .. }
-            | E::MissingAccept
-            | E::AcceptMismatch { .. }
-            | E::UnofferedSubprotocol { .. }
-            | E::UnofferedExtension { .. }
-            | E::DuplicateExtension { .. }
-            | E::InvalidUrl { .. }
-            | E::UnsupportedScheme { .. }
-            | E::UrlFragment { .. }
-            | E::InvalidPort { .. }
-            | E::ForbiddenHeader { .. } => None,
-            _ => Some(400),
+        // A fault in the server's response is the client's to report: no status to answer.
+        if self.side() == Some(Side::Response) {
+            return None;
         }
+        self.error_code().entry().status
     }
 }
 
-impl core::fmt::Display for HandshakeError {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(f, "{}: {}", self.code(), self.explanation())
-    }
-}
-
-impl std::error::Error for HandshakeError {}
+crate::error::diagnostic_display!(HandshakeError);
 
 /// A diagnostic flattened to plain data for the explainer and the JS layer (see
 /// [`Diagnostic`]); built from any error of any layer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(ws101_serde, derive(serde::Serialize))]
+#[cfg_attr(ws101_serde, serde(rename_all = "camelCase"))]
+#[non_exhaustive]
 pub struct Problem {
     /// Stable kebab-case code.
     pub code: &'static str,
     /// RFC section of the rule.
     pub rfc: &'static str,
     /// One sentence a person can act on.
+    pub message: String,
+    /// Deprecated: the same sentence as `message`, kept because the CLI's documented JSON
+    /// report and the explainer read it. To be removed.
     pub explanation: String,
     /// The header concerned.
     pub header: Option<&'static str>,
@@ -562,19 +666,24 @@ pub struct Problem {
     pub offset: Option<u64>,
     /// HTTP status a server answers with.
     pub status: Option<u16>,
+    /// Who broke the rule: `"peer"`, `"caller"` or `"local"`.
+    pub blame: &'static str,
 }
 
 impl Problem {
     /// Flattens any [`Diagnostic`].
     pub fn from_diagnostic(d: &dyn Diagnostic) -> Self {
+        let message = d.message();
         Problem {
             code: d.code(),
             rfc: d.rfc(),
-            explanation: d.explanation(),
+            explanation: message.clone(),
+            message,
             header: d.header(),
             value: d.value(),
             offset: d.offset(),
             status: d.status(),
+            blame: d.blame().as_str(),
         }
     }
 }
@@ -586,8 +695,10 @@ pub fn problems(errors: &[HandshakeError]) -> Vec<Problem> {
 
 /// One line of the explainer's checklist: a named rule and whether the message passed it
 /// (RFC 6455 §4.1, §4.2.1).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(ws101_serde, derive(serde::Serialize))]
+#[cfg_attr(ws101_serde, serde(rename_all = "camelCase"))]
+#[non_exhaustive]
 pub struct Verdict {
     /// Short stable name of the check (`"method"`, `"upgrade"`, `"key"`, …).
     pub check: &'static str,

@@ -11,8 +11,6 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use serde::Serialize;
-
 use crate::http::token::{is_ows, is_tchar, is_token, parse_quoted_string};
 use crate::http::HeaderList;
 
@@ -22,8 +20,9 @@ use super::error::{HandshakeError, Side};
 pub const SEC_WEBSOCKET_EXTENSIONS: &str = "Sec-WebSocket-Extensions";
 
 /// One `extension-param`: a name and an optional value, unquoted (RFC 6455 §9.1).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(ws101_serde, derive(serde::Serialize))]
+#[cfg_attr(ws101_serde, serde(rename_all = "camelCase"))]
 pub struct ExtensionParam {
     /// Parameter name (a token).
     pub name: String,
@@ -32,8 +31,9 @@ pub struct ExtensionParam {
 }
 
 /// One element of the extension list: a name and its parameters in order (RFC 6455 §9.1).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(ws101_serde, derive(serde::Serialize))]
+#[cfg_attr(ws101_serde, serde(rename_all = "camelCase"))]
 pub struct Extension {
     /// The extension token, e.g. `permessage-deflate`.
     pub name: String,
@@ -212,6 +212,14 @@ pub fn format_extensions(extensions: &[Extension]) -> String {
     }
     out
 }
+
+impl core::fmt::Display for ExtensionSyntaxError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "expected {} at byte {}", self.expected, self.offset)
+    }
+}
+
+impl std::error::Error for ExtensionSyntaxError {}
 
 #[cfg(test)]
 mod tests {

@@ -7,20 +7,19 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use serde::Serialize;
-
-use crate::error::Diagnostic;
 use crate::http::{check_field, HeaderList};
 
-use super::deflate::DeflateParams;
 use super::error::{problems, record, HandshakeError, Problem, Verdict};
 use super::extensions::format_extensions;
 use super::request::{negotiate, ServerPolicy};
-use super::response::rejection_status;
+use super::response::{names_the_version, rejection_body, rejection_status};
+use crate::deflate::negotiation::DeflateParams;
 
 /// The server's decision on an extended CONNECT request (RFC 8441 §5, RFC 9220 §3).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(ws101_serde, derive(serde::Serialize))]
+#[cfg_attr(ws101_serde, serde(rename_all = "camelCase"))]
+#[non_exhaustive]
 pub struct H2Outcome {
     /// Whether the stream becomes a WebSocket.
     pub accepted: bool,
@@ -38,7 +37,7 @@ pub struct H2Outcome {
     /// Every problem, flattened.
     pub problems: Vec<Problem>,
     /// Every problem, typed.
-    #[serde(skip)]
+    #[cfg_attr(ws101_serde, serde(skip))]
     pub errors: Vec<HandshakeError>,
     /// Extension offers declined (not fatal).
     pub declined: Vec<Problem>,
@@ -218,23 +217,10 @@ pub fn validate_extended_connect(fields: &HeaderList, policy: &ServerPolicy) -> 
         426 => 400,
         s => s,
     };
-    let mut body = alloc::format!("{status} {}\n", crate::http::reason_phrase(status));
-    for e in &errors {
-        body.push_str(&alloc::format!(
-            "{} ({}): {}\n",
-            e.code(),
-            e.rfc(),
-            e.explanation()
-        ));
-    }
+    let body = rejection_body(status, &errors);
     headers.push(":status", &alloc::format!("{status}"));
     headers.push("content-type", "text/plain; charset=utf-8");
-    if errors.iter().any(|e| {
-        matches!(
-            e,
-            HandshakeError::UnsupportedVersion { .. } | HandshakeError::MissingVersion
-        )
-    }) {
+    if names_the_version(&errors) {
         headers.push("sec-websocket-version", "13");
     }
     headers.push("content-length", &alloc::format!("{}", body.len()));

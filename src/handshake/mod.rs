@@ -2,7 +2,8 @@
 
 pub mod accept_key;
 pub mod client;
-pub mod deflate;
+/// RFC 7692 negotiation lives with the rest of permessage-deflate; this path stays for callers.
+pub use crate::deflate::negotiation as deflate;
 pub mod error;
 pub mod extensions;
 pub mod h2;
@@ -13,7 +14,7 @@ pub mod subprotocol;
 pub mod upgrade;
 
 pub use accept_key::{
-    accept_digest, accept_key, accept_key_checked, generate_key, key_from_nonce, validate_key,
+    accept_digest, accept_key, accept_key_unchecked, generate_key, key_from_nonce, validate_key,
     KeyError, GUID,
 };
 pub use client::{build_request, parse_ws_url, ClientOptions, ClientOutcome, ClientRequest, WsUrl};

@@ -5,12 +5,12 @@
 //! wildcard over subdomains (`https://*.example.com`, which does not match `example.com` itself);
 //! a caller may also plug in any predicate, e.g. a JavaScript callback.
 
-use alloc::rc::Rc;
 use alloc::string::String;
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::fmt;
 
-use crate::http::HeaderList;
+use crate::http::{parse_authority, AuthorityError, HeaderList};
 
 use super::error::{HandshakeError, Side};
 
@@ -48,37 +48,19 @@ impl OriginPattern {
             Some(r) => (true, r),
             None => (false, rest),
         };
-        let (host, port) = if let Some(v6) = rest.strip_prefix('[') {
-            let (inner, after) = v6.split_once(']').ok_or("unclosed IPv6 literal")?;
-            if inner.is_empty()
-                || !inner
-                    .bytes()
-                    .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
-            {
-                return Err("bad IPv6 literal");
-            }
-            (alloc::format!("[{inner}]"), after)
-        } else {
-            let end = rest.find(':').unwrap_or(rest.len());
-            let (h, after) = rest.split_at(end);
-            (String::from(h), after)
-        };
-        if host.is_empty()
-            || !host
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"-._[]:".contains(&b))
-        {
+        let parts = parse_authority(rest).map_err(|e| match e {
+            AuthorityError::BadPort => "bad port",
+            AuthorityError::BadHost => "bad host",
+            _ => "bad IPv6 literal",
+        })?;
+        if parts.host.is_empty() {
             return Err("bad host");
         }
-        let port = match port.strip_prefix(':') {
-            None if port.is_empty() => None,
-            None => return Err("unexpected text after host"),
-            Some(p) => {
-                if p.is_empty() || p.len() > 5 || !p.bytes().all(|b| b.is_ascii_digit()) {
-                    return Err("bad port");
-                }
-                Some(p.parse::<u16>().map_err(|_| "bad port")?)
-            }
+        let host = parts.host;
+        let port = match parts.port {
+            None => None,
+            Some(p) if p.is_empty() || p.len() > 5 => return Err("bad port"),
+            Some(p) => Some(p.parse::<u16>().map_err(|_| "bad port")?),
         };
         let port = match port {
             Some(p) if Some(p) == default_port(&scheme) => None,
@@ -118,9 +100,9 @@ pub enum OriginPolicy {
     Any,
     /// Only origins matching one of the patterns.
     List(Vec<OriginPattern>),
-    /// Whatever the predicate accepts (it receives the raw `Origin` value). `Rc` so a wasm
-    /// binding can wrap a JS function, which is not `Send`.
-    Predicate(Rc<dyn Fn(&str) -> bool>),
+    /// Whatever the predicate accepts (it receives the raw `Origin` value). Shared, so a policy
+    /// can serve every thread of a server.
+    Predicate(Arc<dyn Fn(&str) -> bool + Send + Sync>),
 }
 
 impl fmt::Debug for OriginPolicy {
@@ -147,8 +129,8 @@ impl OriginPolicy {
     }
 
     /// A predicate policy.
-    pub fn predicate(f: impl Fn(&str) -> bool + 'static) -> Self {
-        OriginPolicy::Predicate(Rc::new(f))
+    pub fn predicate(f: impl Fn(&str) -> bool + Send + Sync + 'static) -> Self {
+        OriginPolicy::Predicate(Arc::new(f))
     }
 
     /// Whether `origin` is acceptable.

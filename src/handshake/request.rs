@@ -7,25 +7,24 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use serde::Serialize;
-
 use crate::http::{
     check_field, list_contains_token, parse_request_head, HeadLimits, HeaderList, HttpError,
     HttpVersion, Status,
 };
 
-use super::accept_key::{accept_key, is_canonical_key, validate_key};
-use super::deflate::{negotiate_deflate, DeflateConfig, DeflateParams};
+use super::accept_key::{accept_key_unchecked, is_canonical_key, validate_key};
 use super::error::{problems, record, HandshakeError, Problem, Side, Verdict};
 use super::extensions::{format_extensions, parse_extension_headers, Extension};
 use super::origin::{check_origin, OriginPolicy};
 use super::response::{rejection, switching_protocols, HttpResponse};
 use super::subprotocol::{parse_offered_subprotocols, select_subprotocol};
 use super::upgrade::parse_upgrade;
+use crate::deflate::negotiation::{negotiate_deflate, DeflateConfig, DeflateParams};
 
 /// What a server accepts (RFC 6455 §4.2.2). The default accepts any origin, no subprotocol, no
-/// extension, and heads up to 16 KiB.
+/// extension, and heads up to 16 KiB; change it with the `with_*` setters (fields will grow).
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct ServerPolicy {
     /// Allowed origins (RFC 6455 §10.2).
     pub origins: OriginPolicy,
@@ -61,12 +60,30 @@ impl ServerPolicy {
         self.deflate = Some(config);
         self
     }
+    /// Refuse requests without `Origin` (403; RFC 6455 §4.2.2, §10.2).
+    pub fn with_require_origin(mut self, on: bool) -> Self {
+        self.require_origin = on;
+        self
+    }
+    /// Refuse (400) a client that offers none of the subprotocols, instead of accepting it
+    /// without one (RFC 6455 §4.2.2 /subprotocol/).
+    pub fn with_require_subprotocol(mut self, on: bool) -> Self {
+        self.require_subprotocol = on;
+        self
+    }
+    /// Limits on the request head (431 beyond; RFC 6585 §5).
+    pub fn with_limits(mut self, limits: HeadLimits) -> Self {
+        self.limits = limits;
+        self
+    }
 }
 
 /// The handshake was accepted: everything needed to answer and to start the connection
 /// (RFC 6455 §4.2.2 step 5).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(ws101_serde, derive(serde::Serialize))]
+#[cfg_attr(ws101_serde, serde(rename_all = "camelCase"))]
+#[non_exhaustive]
 pub struct Accepted {
     /// `Sec-WebSocket-Accept` value.
     pub accept_key: String,
@@ -90,15 +107,17 @@ pub struct Accepted {
 
 /// The handshake was refused: the exact response to send and every problem found
 /// (RFC 6455 §4.2.2).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(ws101_serde, derive(serde::Serialize))]
+#[cfg_attr(ws101_serde, serde(rename_all = "camelCase"))]
+#[non_exhaustive]
 pub struct Rejected {
     /// The response to send (400, 403, 426 or 431) before closing.
     pub response: HttpResponse,
     /// Every problem, flattened.
     pub problems: Vec<Problem>,
     /// Every problem, typed.
-    #[serde(skip)]
+    #[cfg_attr(ws101_serde, serde(skip))]
     pub errors: Vec<HandshakeError>,
     /// Bytes used by the request head, when it could be delimited.
     pub consumed: Option<usize>,
@@ -107,8 +126,9 @@ pub struct Rejected {
 }
 
 /// The server's decision on an upgrade request (RFC 6455 §4.2.2).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "outcome", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(ws101_serde, derive(serde::Serialize))]
+#[cfg_attr(ws101_serde, serde(tag = "outcome", rename_all = "camelCase"))]
 pub enum ServerOutcome {
     /// Send `response` (101) and switch to frames.
     Accept(Accepted),
@@ -250,55 +270,10 @@ fn single<'a>(
     }
 }
 
-/// `Host = uri-host [ ":" port ]` (RFC 9112 §3.2, RFC 3986 §3.2.2): a reg-name, an IPv4
-/// address or a bracketed IP literal, then an optional port. An empty value is allowed (§3.2).
+/// `Host = uri-host [ ":" port ]` (RFC 9112 §3.2, RFC 3986 §3.2.2): the shared authority
+/// grammar; an empty value is allowed (§3.2).
 fn is_valid_host(value: &str) -> bool {
-    let (host, port) = match value.strip_prefix('[') {
-        Some(rest) => match rest.split_once(']') {
-            Some((literal, after)) => {
-                let ok = !literal.is_empty()
-                    && literal
-                        .bytes()
-                        .all(|b| b.is_ascii_hexdigit() || matches!(b, b':' | b'.' | b'v' | b'V'));
-                if !ok {
-                    return false;
-                }
-                ("x", after)
-            }
-            None => return false,
-        },
-        None => match value.rfind(':') {
-            Some(i) => (&value[..i], &value[i..]),
-            None => (value, ""),
-        },
-    };
-    let port_ok = match port.strip_prefix(':') {
-        Some(digits) => digits.bytes().all(|b| b.is_ascii_digit()),
-        None => port.is_empty(),
-    };
-    // reg-name = *( unreserved / pct-encoded / sub-delims )
-    let host_ok = host.bytes().all(|b| {
-        b.is_ascii_alphanumeric()
-            || matches!(
-                b,
-                b'-' | b'.'
-                    | b'_'
-                    | b'~'
-                    | b'%'
-                    | b'!'
-                    | b'$'
-                    | b'&'
-                    | b'\''
-                    | b'('
-                    | b')'
-                    | b'*'
-                    | b'+'
-                    | b','
-                    | b';'
-                    | b'='
-            )
-    });
-    port_ok && host_ok
+    crate::http::parse_authority(value).is_ok()
 }
 
 /// A request with a body cannot be an upgrade: its body bytes would be taken for frames
@@ -538,7 +513,7 @@ fn validate_parts(
 
     match key {
         Some(key) if errors.is_empty() => {
-            let accept = accept_key(key);
+            let accept = accept_key_unchecked(key); // validated above
             let extensions_header = if negotiated.extensions.is_empty() {
                 None
             } else {

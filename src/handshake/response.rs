@@ -3,8 +3,6 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use serde::Serialize;
-
 use crate::error::Diagnostic;
 use crate::http::{reason_phrase, write_response, HeaderList};
 
@@ -12,8 +10,10 @@ use super::error::HandshakeError;
 
 /// A complete HTTP/1.1 response: status line and headers as data, and the same as bytes ready to
 /// write (RFC 9112 §4).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(ws101_serde, derive(serde::Serialize))]
+#[cfg_attr(ws101_serde, serde(rename_all = "camelCase"))]
+#[non_exhaustive]
 pub struct HttpResponse {
     /// Status code.
     pub status: u16,
@@ -79,17 +79,35 @@ pub fn rejection(errors: &[HandshakeError]) -> HttpResponse {
     rejection_with_status(rejection_status(errors), errors)
 }
 
-/// [`rejection`] with an explicit status.
-pub fn rejection_with_status(status: u16, errors: &[HandshakeError]) -> HttpResponse {
+/// The text body of a rejection: the status line's words, then one line per problem with its
+/// code, RFC section and sentence (HTTP/1.1 and HTTP/2 alike).
+pub fn rejection_body(status: u16, errors: &[HandshakeError]) -> String {
     let mut body = alloc::format!("{status} {}\n", reason_phrase(status));
     for e in errors {
         body.push_str(&alloc::format!(
             "{} ({}): {}\n",
             e.code(),
             e.rfc(),
-            e.explanation()
+            e.message()
         ));
     }
+    body
+}
+
+/// Whether a rejection must tell the client which version to use: `Sec-WebSocket-Version: 13`
+/// (RFC 6455 §4.2.2, §4.4).
+pub fn names_the_version(errors: &[HandshakeError]) -> bool {
+    errors.iter().any(|e| {
+        matches!(
+            e,
+            HandshakeError::UnsupportedVersion { .. } | HandshakeError::MissingVersion
+        )
+    })
+}
+
+/// [`rejection`] with an explicit status.
+pub fn rejection_with_status(status: u16, errors: &[HandshakeError]) -> HttpResponse {
+    let body = rejection_body(status, errors);
     let mut headers = HeaderList::new();
     headers.push("Content-Type", "text/plain; charset=utf-8");
     if status == 426 {
@@ -100,12 +118,7 @@ pub fn rejection_with_status(status: u16, errors: &[HandshakeError]) -> HttpResp
     } else {
         headers.push("Connection", "close");
     }
-    if errors.iter().any(|e| {
-        matches!(
-            e,
-            HandshakeError::UnsupportedVersion { .. } | HandshakeError::MissingVersion
-        )
-    }) {
+    if names_the_version(errors) {
         headers.push("Sec-WebSocket-Version", "13");
     }
     headers.push("Content-Length", &alloc::format!("{}", body.len()));

@@ -6,8 +6,6 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use serde::Serialize;
-
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 
@@ -18,8 +16,9 @@ use super::error::{problems, HandshakeError, Problem, Side};
 use super::request::{validate_request, ServerPolicy};
 
 /// One element of an `Upgrade` list (RFC 9110 §7.8).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(ws101_serde, derive(serde::Serialize))]
+#[cfg_attr(ws101_serde, serde(rename_all = "camelCase"))]
 pub struct UpgradeProtocol {
     /// `protocol-name`, a token (compared case-insensitively).
     pub name: String,
@@ -60,8 +59,9 @@ pub fn parse_upgrade(value: &str) -> Result<Vec<UpgradeProtocol>, HandshakeError
 }
 
 /// What an `Upgrade` request asks for (RFC 9110 §7.8).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(ws101_serde, derive(serde::Serialize))]
+#[cfg_attr(ws101_serde, serde(rename_all = "camelCase"))]
 pub enum UpgradeKind {
     /// No `Upgrade` header.
     None,
@@ -76,8 +76,9 @@ pub enum UpgradeKind {
 }
 
 /// One SETTINGS parameter from `HTTP2-Settings` (RFC 9113 §6.5.1, §6.5.2).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(ws101_serde, derive(serde::Serialize))]
+#[cfg_attr(ws101_serde, serde(rename_all = "camelCase"))]
 pub struct Http2Setting {
     /// Registered name, e.g. `SETTINGS_MAX_FRAME_SIZE`, or `UNKNOWN` (which must be ignored).
     pub name: &'static str,
@@ -88,8 +89,10 @@ pub struct Http2Setting {
 }
 
 /// The explainer's reading of an `Upgrade` request (RFC 9110 §7.8).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(ws101_serde, derive(serde::Serialize))]
+#[cfg_attr(ws101_serde, serde(rename_all = "camelCase"))]
+#[non_exhaustive]
 pub struct UpgradeClassification {
     /// The first recognised protocol in the client's preference order.
     pub kind: UpgradeKind,

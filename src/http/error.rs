@@ -2,7 +2,7 @@
 
 use alloc::string::String;
 
-use crate::error::{truncate_for_display, Diagnostic};
+use crate::error::{truncate_for_display, Diagnostic, ErrorCode};
 
 use super::headers::canonical_name;
 
@@ -11,43 +11,54 @@ use super::headers::canonical_name;
 #[non_exhaustive]
 pub enum HttpError {
     /// The head is longer than the configured limit, or still incomplete past it (RFC 6585 §5).
-    HeadTooLarge { len: usize, max: usize },
+    HeadTooLarge {
+        /// The length found, in bytes.
+        len: usize,
+        /// The configured limit.
+        max: usize,
+    },
     /// More header lines than the configured limit (RFC 6585 §5).
-    TooManyHeaders { max: usize },
+    TooManyHeaders {
+        /// The configured limit.
+        max: usize,
+    },
     /// The start line or framing is not HTTP/1.x syntax (RFC 9112 §2.2, §3, §4).
     Malformed {
+        /// Which part of the head is malformed.
         what: &'static str,
+
+        /// Byte offset of the fault (a stream offset for frames and messages).
         offset: Option<usize>,
     },
     /// A field value holds CR, LF, NUL or another control byte (RFC 9110 §5.5).
     IllegalHeaderByte {
+        /// The name concerned.
         name: String,
+
+        /// The offending value.
         value: String,
+
+        /// Byte offset of the fault (a stream offset for frames and messages).
         offset: usize,
     },
     /// A field name is not a token (RFC 9110 §5.1).
-    InvalidHeaderName { name: String },
+    InvalidHeaderName {
+        /// The name concerned.
+        name: String,
+    },
 }
 
 impl Diagnostic for HttpError {
-    fn code(&self) -> &'static str {
+    fn error_code(&self) -> ErrorCode {
         match self {
-            HttpError::HeadTooLarge { .. } => "head-too-large",
-            HttpError::TooManyHeaders { .. } => "too-many-headers",
-            HttpError::Malformed { .. } => "malformed-head",
-            HttpError::IllegalHeaderByte { .. } => "illegal-header-byte",
-            HttpError::InvalidHeaderName { .. } => "invalid-header-name",
+            HttpError::HeadTooLarge { .. } => ErrorCode::HeadTooLarge,
+            HttpError::TooManyHeaders { .. } => ErrorCode::TooManyHeaders,
+            HttpError::Malformed { .. } => ErrorCode::MalformedHead,
+            HttpError::IllegalHeaderByte { .. } => ErrorCode::IllegalHeaderByte,
+            HttpError::InvalidHeaderName { .. } => ErrorCode::InvalidHeaderName,
         }
     }
-    fn rfc(&self) -> &'static str {
-        match self {
-            HttpError::HeadTooLarge { .. } | HttpError::TooManyHeaders { .. } => "RFC 6585 §5",
-            HttpError::Malformed { .. } => "RFC 9112 §2.2",
-            HttpError::IllegalHeaderByte { .. } => "RFC 9110 §5.5",
-            HttpError::InvalidHeaderName { .. } => "RFC 9110 §5.1",
-        }
-    }
-    fn explanation(&self) -> String {
+    fn message(&self) -> String {
         match self {
             HttpError::HeadTooLarge { len, max } => alloc::format!(
                 "The request head is at least {len} bytes, more than the {max}-byte limit; the server answers 431."
@@ -88,10 +99,6 @@ impl Diagnostic for HttpError {
             _ => None,
         }
     }
-    fn status(&self) -> Option<u16> {
-        match self {
-            HttpError::HeadTooLarge { .. } | HttpError::TooManyHeaders { .. } => Some(431),
-            _ => Some(400),
-        }
-    }
 }
+
+crate::error::diagnostic_display!(HttpError);

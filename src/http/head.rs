@@ -9,38 +9,16 @@ use alloc::vec;
 use alloc::vec::Vec;
 use core::fmt;
 
-use serde::Serialize;
-
 use super::error::HttpError;
 use super::headers::{field_value_error_offset, is_valid_field_name, HeaderList};
 
-/// Outcome of feeding bytes to a push parser: done, or more bytes needed (httparse's `Status`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Status<T> {
-    /// Parsed; the value says how many bytes were used where that applies.
-    Complete(T),
-    /// The input ends before the head does; nothing was consumed.
-    Partial,
-}
-
-impl<T> Status<T> {
-    /// Whether more bytes are needed.
-    pub fn is_partial(&self) -> bool {
-        matches!(self, Status::Partial)
-    }
-    /// The complete value, if any.
-    pub fn complete(self) -> Option<T> {
-        match self {
-            Status::Complete(t) => Some(t),
-            Status::Partial => None,
-        }
-    }
-}
+pub use crate::status::Status;
 
 /// Limits on a head read from the network (RFC 9112 §2.3 leaves them to the implementation;
 /// RFC 6585 §5 defines the 431 answer).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(ws101_serde, derive(serde::Serialize))]
+#[cfg_attr(ws101_serde, serde(rename_all = "camelCase"))]
 pub struct HeadLimits {
     /// Maximum bytes of the head including the final empty line. Default 16 KiB.
     pub max_head_bytes: usize,
@@ -58,7 +36,8 @@ impl Default for HeadLimits {
 }
 
 /// An HTTP version from the start line (RFC 9110 §2.5).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(ws101_serde, derive(serde::Serialize))]
 pub struct HttpVersion {
     /// Major version (1 for HTTP/1.x).
     pub major: u8,
@@ -99,8 +78,9 @@ impl fmt::Display for HttpVersion {
 }
 
 /// A parsed request head: request line and header fields (RFC 9112 §3).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(ws101_serde, derive(serde::Serialize))]
+#[cfg_attr(ws101_serde, serde(rename_all = "camelCase"))]
 pub struct RequestHead {
     /// The method token, case-sensitive (RFC 9110 §9.1).
     pub method: String,
@@ -113,8 +93,9 @@ pub struct RequestHead {
 }
 
 /// A parsed response head: status line and header fields (RFC 9112 §4).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(ws101_serde, derive(serde::Serialize))]
+#[cfg_attr(ws101_serde, serde(rename_all = "camelCase"))]
 pub struct ResponseHead {
     /// The protocol version.
     pub version: HttpVersion,

@@ -6,13 +6,12 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use serde::Serialize;
-
 use super::token::{is_token, FIELD_VALUE};
 
 /// One header field line: name and value as received or to be sent (RFC 9110 §5).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(ws101_serde, derive(serde::Serialize))]
+#[cfg_attr(ws101_serde, serde(rename_all = "camelCase"))]
 pub struct Header {
     /// The field name, spelled as received.
     pub name: String,
@@ -21,8 +20,9 @@ pub struct Header {
 }
 
 /// Header fields in wire order; lookups ignore ASCII case (RFC 9110 §5.1, §5.3).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-#[serde(transparent)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(ws101_serde, derive(serde::Serialize))]
+#[cfg_attr(ws101_serde, serde(transparent))]
 pub struct HeaderList {
     fields: Vec<Header>,
 }

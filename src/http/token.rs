@@ -229,6 +229,14 @@ pub fn quote_if_needed(s: &str) -> String {
     out
 }
 
+impl core::fmt::Display for SyntaxError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "expected {} at byte {}", self.expected, self.offset)
+    }
+}
+
+impl std::error::Error for SyntaxError {}
+
 #[cfg(test)]
 mod tests {
     use super::*;

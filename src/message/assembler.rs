@@ -20,23 +20,42 @@ use crate::frame::{FrameHeader, FramePiece, Opcode};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Message {
     /// A text message (RFC 6455 §5.6). Valid UTF-8 unless `compressed`.
-    Text { payload: Payload, compressed: bool },
+    Text {
+        /// The bytes, in the chunk or copied out.
+        payload: Payload,
+        /// RSV1 was set and is allowed, and this layer does not inflate: still compressed.
+        compressed: bool,
+    },
     /// A binary message (RFC 6455 §5.6).
-    Binary { payload: Payload, compressed: bool },
+    Binary {
+        /// The bytes, in the chunk or copied out.
+        payload: Payload,
+        /// RSV1 was set and is allowed, and this layer does not inflate: still compressed.
+        compressed: bool,
+    },
     /// A ping (RFC 6455 §5.5.2).
     Ping(Payload),
     /// A pong (RFC 6455 §5.5.3).
     Pong(Payload),
     /// A close frame, parsed and validated (RFC 6455 §5.5.1).
-    Close { code: Option<u16>, reason: String },
+    Close {
+        /// The close code, when the Close frame had one.
+        code: Option<u16>,
+        /// The close reason (UTF-8, checked).
+        reason: String,
+    },
     /// When streaming: the next piece of a data message that does not lie whole in one chunk
     /// (RFC 6455 §5.4), in order; `fin` marks the message's last piece. `opcode` is the
     /// message's (`Text` or `Binary`). Text pieces are checked as they come (§8.1), but a code
     /// point may be split between pieces: decode the joined bytes.
     Part {
+        /// `Text` or `Binary`.
         opcode: Opcode,
+        /// The bytes, in the chunk or copied out.
         payload: Payload,
+        /// RSV1 was set and is allowed, and this layer does not inflate: still compressed.
         compressed: bool,
+        /// This is the last part of the message.
         fin: bool,
     },
 }

@@ -2,7 +2,7 @@
 
 use alloc::string::String;
 
-use crate::error::Diagnostic;
+use crate::error::{Diagnostic, ErrorCode};
 
 /// A peer broke a message-level rule. `offset` is a stream offset: the first byte of the
 /// offending frame, or for UTF-8 the first byte of the invalid sequence as far as it is known.
@@ -10,49 +10,64 @@ use crate::error::Diagnostic;
 #[non_exhaustive]
 pub enum MessageError {
     /// A continuation frame with no fragmented message in progress (RFC 6455 §5.4).
-    UnexpectedContinuation { offset: u64 },
+    UnexpectedContinuation {
+        /// Byte offset of the fault (a stream offset for frames and messages).
+        offset: u64,
+    },
     /// A new text or binary frame while a fragmented message is unfinished (RFC 6455 §5.4).
-    ExpectedContinuation { offset: u64 },
+    ExpectedContinuation {
+        /// Byte offset of the fault (a stream offset for frames and messages).
+        offset: u64,
+    },
     /// The message, summed over its fragments, exceeds `max_message_size` (RFC 6455 §10.4;
     /// close 1009). Detected from the frame header, before the payload is read.
-    MessageTooLarge { offset: u64, len: u64, max: u64 },
+    MessageTooLarge {
+        /// Byte offset of the fault (a stream offset for frames and messages).
+        offset: u64,
+        /// The length found, in bytes.
+        len: u64,
+        /// The configured limit.
+        max: u64,
+    },
     /// A text message is not valid UTF-8 (RFC 6455 §8.1; close 1007), detected as soon as the
     /// bad byte arrives (or at the end of the message for a truncated code point).
-    InvalidUtf8 { offset: u64 },
+    InvalidUtf8 {
+        /// Byte offset of the fault (a stream offset for frames and messages).
+        offset: u64,
+    },
     /// A close frame payload of exactly one byte (RFC 6455 §5.5.1: the body starts with a
     /// 2-byte code).
-    BadClosePayload { offset: u64 },
+    BadClosePayload {
+        /// Byte offset of the fault (a stream offset for frames and messages).
+        offset: u64,
+    },
     /// A close frame carries a code that may not be sent (RFC 6455 §7.4).
-    InvalidCloseCode { offset: u64, code: u16 },
+    InvalidCloseCode {
+        /// Byte offset of the fault (a stream offset for frames and messages).
+        offset: u64,
+        /// The close code received.
+        code: u16,
+    },
     /// A close frame's reason is not valid UTF-8 (RFC 6455 §5.5.1; close 1007).
-    InvalidCloseReason { offset: u64 },
+    InvalidCloseReason {
+        /// Byte offset of the fault (a stream offset for frames and messages).
+        offset: u64,
+    },
 }
 
 impl Diagnostic for MessageError {
-    fn code(&self) -> &'static str {
+    fn error_code(&self) -> ErrorCode {
         match self {
-            MessageError::UnexpectedContinuation { .. } => "unexpected-continuation",
-            MessageError::ExpectedContinuation { .. } => "expected-continuation",
-            MessageError::MessageTooLarge { .. } => "message-too-large",
-            MessageError::InvalidUtf8 { .. } => "invalid-utf8",
-            MessageError::BadClosePayload { .. } => "bad-close-payload",
-            MessageError::InvalidCloseCode { .. } => "invalid-close-code",
-            MessageError::InvalidCloseReason { .. } => "invalid-close-reason",
+            MessageError::UnexpectedContinuation { .. } => ErrorCode::UnexpectedContinuation,
+            MessageError::ExpectedContinuation { .. } => ErrorCode::ExpectedContinuation,
+            MessageError::MessageTooLarge { .. } => ErrorCode::MessageTooLarge,
+            MessageError::InvalidUtf8 { .. } => ErrorCode::InvalidUtf8,
+            MessageError::BadClosePayload { .. } => ErrorCode::BadClosePayload,
+            MessageError::InvalidCloseCode { .. } => ErrorCode::InvalidCloseCode,
+            MessageError::InvalidCloseReason { .. } => ErrorCode::InvalidCloseReason,
         }
     }
-    fn rfc(&self) -> &'static str {
-        match self {
-            MessageError::UnexpectedContinuation { .. }
-            | MessageError::ExpectedContinuation { .. } => "RFC 6455 §5.4",
-            MessageError::MessageTooLarge { .. } => "RFC 6455 §10.4",
-            MessageError::InvalidUtf8 { .. } => "RFC 6455 §8.1",
-            MessageError::BadClosePayload { .. } | MessageError::InvalidCloseReason { .. } => {
-                "RFC 6455 §5.5.1"
-            }
-            MessageError::InvalidCloseCode { .. } => "RFC 6455 §7.4",
-        }
-    }
-    fn explanation(&self) -> String {
+    fn message(&self) -> String {
         String::from(match self {
             MessageError::UnexpectedContinuation { .. } => {
                 "A continuation frame arrived but no fragmented message had been started."
@@ -94,13 +109,6 @@ impl Diagnostic for MessageError {
             | MessageError::InvalidCloseReason { offset } => Some(*offset),
         }
     }
-    fn close_code(&self) -> Option<u16> {
-        match self {
-            MessageError::MessageTooLarge { .. } => Some(1009),
-            MessageError::InvalidUtf8 { .. } | MessageError::InvalidCloseReason { .. } => {
-                Some(1007)
-            }
-            _ => Some(1002),
-        }
-    }
 }
+
+crate::error::diagnostic_display!(MessageError);

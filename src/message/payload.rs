@@ -8,7 +8,12 @@ use alloc::vec::Vec;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Payload {
     /// `chunk[start..start + len]` of the receive call's buffer.
-    InChunk { start: usize, len: usize },
+    InChunk {
+        /// Where the payload starts in the chunk.
+        start: usize,
+        /// The length found, in bytes.
+        len: usize,
+    },
     /// Bytes copied out of one or more chunks.
     Owned(Vec<u8>),
 }

@@ -11,7 +11,7 @@ use crate::handshake::accept_key as core;
 pub fn accept_key(
     #[wasm_bindgen(unchecked_param_type = "string")] key: JsValue,
 ) -> Result<String, JsValue> {
-    core::accept_key_checked(&string_arg(&key, "key")?).map_err(|e| to_js_error(&e))
+    core::accept_key(&string_arg(&key, "key")?).map_err(|e| to_js_error(&e))
 }
 
 /// base64(SHA-1(key + GUID)) for any string, without checking the key (for teaching and testing).
@@ -19,7 +19,7 @@ pub fn accept_key(
 pub fn accept_key_unchecked(
     #[wasm_bindgen(unchecked_param_type = "string")] key: JsValue,
 ) -> Result<String, JsValue> {
-    Ok(core::accept_key(&string_arg(&key, "key")?))
+    Ok(core::accept_key_unchecked(&string_arg(&key, "key")?))
 }
 
 /// The 20-byte SHA-1 digest of key + GUID, the step before base64 (RFC 6455 §4.2.2 5.4).

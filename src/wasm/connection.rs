@@ -16,7 +16,7 @@ use wasm_bindgen::prelude::*;
 
 use super::error::{string_arg, to_js_error};
 use crate::connection::{Config, Connection, Event, ProtocolError, State};
-use crate::frame::{Opcode, Role};
+use crate::frame::{CloseCode, Opcode, Role};
 use crate::message::Payload;
 
 const KIND_TEXT: u32 = 1;
@@ -75,6 +75,136 @@ fn length(value: f64, what: &str) -> Result<usize, JsValue> {
     }
 }
 
+fn type_error(message: &str) -> JsValue {
+    js_sys::TypeError::new(message).into()
+}
+
+/// The keys of the config object, camelCase as JS writes them.
+const CONFIG_KEYS: [&str; 11] = [
+    "maxFrameSize",
+    "maxMessageSize",
+    "autoPong",
+    "autoClose",
+    "fragmentSize",
+    "rsv1Allowed",
+    "deflate",
+    "deflateLevel",
+    "deflateThreshold",
+    "deferClose",
+    "streaming",
+];
+const DEFLATE_KEYS: [&str; 4] = [
+    "serverNoContextTakeover",
+    "clientNoContextTakeover",
+    "serverMaxWindowBits",
+    "clientMaxWindowBits",
+];
+
+/// Reads a plain JS object into typed fields: every key must be one of `known` (an unknown
+/// name is a `TypeError`), booleans must be booleans, numbers integers in range (`RangeError`).
+struct Fields<'a> {
+    obj: &'a JsValue,
+    what: &'a str,
+}
+
+impl Fields<'_> {
+    fn new<'a>(obj: &'a JsValue, what: &'a str, known: &[&str]) -> Result<Fields<'a>, JsValue> {
+        if !obj.is_object() || js_sys::Array::is_array(obj) {
+            return Err(type_error(&format!("{what} must be an object")));
+        }
+        for key in js_sys::Object::keys(obj.unchecked_ref::<js_sys::Object>()).iter() {
+            let key = key.as_string().unwrap_or_default();
+            if !known.contains(&key.as_str()) {
+                return Err(type_error(&format!(
+                    "{what}: unknown option \"{key}\" (known: {})",
+                    known.join(", ")
+                )));
+            }
+        }
+        Ok(Fields { obj, what })
+    }
+    fn get(&self, key: &str) -> Option<JsValue> {
+        let v = js_sys::Reflect::get(self.obj, &JsValue::from_str(key)).ok()?;
+        (!v.is_undefined() && !v.is_null()).then_some(v)
+    }
+    fn flag(&self, key: &str, default: bool) -> Result<bool, JsValue> {
+        match self.get(key) {
+            None => Ok(default),
+            Some(v) => v
+                .as_bool()
+                .ok_or_else(|| type_error(&format!("{}.{key} must be a boolean", self.what))),
+        }
+    }
+    fn number(&self, key: &str, max: f64) -> Result<Option<f64>, JsValue> {
+        let Some(v) = self.get(key) else {
+            return Ok(None);
+        };
+        let n = v
+            .as_f64()
+            .ok_or_else(|| type_error(&format!("{}.{key} must be a number", self.what)))?;
+        if !(n >= 0.0 && n <= max && n.fract() == 0.0) {
+            return Err(range_error(&format!(
+                "{}.{key} must be an integer from 0 to {max}, got {n}",
+                self.what
+            )));
+        }
+        Ok(Some(n))
+    }
+}
+
+/// The connection settings from `{ maxFrameSize, maxMessageSize, autoPong, … }` (each optional).
+fn read_config(value: &JsValue) -> Result<Config, JsValue> {
+    let mut config = Config::default();
+    if value.is_undefined() || value.is_null() {
+        return Ok(config);
+    }
+    let f = Fields::new(value, "config", &CONFIG_KEYS)?;
+    const SAFE: f64 = 9_007_199_254_740_991.0; // Number.MAX_SAFE_INTEGER
+    if let Some(n) = f.number("maxFrameSize", SAFE)? {
+        config.max_frame_size = n as u64;
+    }
+    if let Some(n) = f.number("maxMessageSize", SAFE)? {
+        config.max_message_size = n as u64;
+    }
+    config.auto_pong = f.flag("autoPong", config.auto_pong)?;
+    config.auto_close = f.flag("autoClose", config.auto_close)?;
+    config.fragment_size = f
+        .number("fragmentSize", u32::MAX.into())?
+        .map(|n| n as usize);
+    config.rsv1_allowed = f.flag("rsv1Allowed", config.rsv1_allowed)?;
+    if let Some(d) = f.get("deflate") {
+        let g = Fields::new(&d, "config.deflate", &DEFLATE_KEYS)?;
+        let mut params = crate::handshake::DeflateParams {
+            server_no_context_takeover: g.flag("serverNoContextTakeover", false)?,
+            client_no_context_takeover: g.flag("clientNoContextTakeover", false)?,
+            ..Default::default()
+        };
+        for (key, field) in [
+            ("serverMaxWindowBits", &mut params.server_max_window_bits),
+            ("clientMaxWindowBits", &mut params.client_max_window_bits),
+        ] {
+            if let Some(n) = g.number(key, 15.0)? {
+                if n < 8.0 {
+                    return Err(range_error(&format!(
+                        "config.deflate.{key} must be an integer from 8 to 15, got {n}"
+                    )));
+                }
+                *field = n as u8;
+            }
+        }
+        config.deflate = Some(params);
+    }
+    if let Some(n) = f.number("deflateLevel", 9.0)? {
+        config.deflate_level = n as u8;
+    }
+    if let Some(n) = f.number("deflateThreshold", u32::MAX.into())? {
+        config.deflate_threshold = n as usize;
+    }
+    config.defer_close = f.flag("deferClose", config.defer_close)?;
+    config.streaming = f.flag("streaming", config.streaming)?;
+    Ok(config)
+}
+
 fn pointer(bytes: &[u8]) -> u32 {
     bytes.as_ptr() as usize as u32
 }
@@ -85,12 +215,7 @@ impl RawConnection {
     /// `config`: `{ maxFrameSize, maxMessageSize, autoPong, autoClose, fragmentSize }`, each optional.
     #[wasm_bindgen(constructor)]
     pub fn new(server: bool, config: JsValue) -> Result<RawConnection, JsValue> {
-        let mut config: Config = if config.is_undefined() || config.is_null() {
-            Config::default()
-        } else {
-            serde_wasm_bindgen::from_value(config)
-                .map_err(|e| JsValue::from(js_sys::TypeError::new(&e.to_string())))?
-        };
+        let mut config = read_config(&config)?;
         // Messages are joined in JS memory, never held whole in wasm memory.
         config.streaming = true;
         let role = if server { Role::Server } else { Role::Client };
@@ -218,6 +343,7 @@ impl RawConnection {
     }
 
     /// The typed error of an error record (its `extra` word is the index).
+    #[wasm_bindgen(unchecked_return_type = "Ws101Error")]
     pub fn error(&self, index: usize) -> JsValue {
         match self.errors.get(index) {
             Some(e) => to_js_error(e),
@@ -407,8 +533,7 @@ impl RawConnection {
                     reason,
                     was_clean,
                 } => {
-                    // RFC 6455 §7.1.5: a Close without a code means 1005.
-                    let code = u32::from(code.unwrap_or(1005));
+                    let code = u32::from(CloseCode::received(*code).0);
                     (
                         KIND_CLOSE,
                         reason.as_bytes(),

@@ -9,62 +9,14 @@ use super::error::{string_arg, to_js_error};
 use crate::connection::{MaskSource, RandomMask};
 use crate::frame::{encode_any_frame, inspect_frames_limited, FrameHeader, Opcode, Role};
 
+// The public types live in js/index.d.ts (self-contained, no DOM lib needed); the glue's
+// declarations name them from there.
 #[wasm_bindgen(typescript_custom_section)]
 const TS_FRAME: &'static str = r#"
-/** One field of the base framing header (RFC 6455 §5.2), bits counted from the first byte's MSB. */
-export interface FrameHeaderField {
-  name: "FIN" | "RSV1" | "RSV2" | "RSV3" | "opcode" | "MASK" | "payload len" | "extended payload length" | "masking key";
-  bitOffset: number;
-  bitLength: number;
-  value: number;
-}
-export interface EncodeFrameOptions {
-  fin?: boolean; rsv1?: boolean; rsv2?: boolean; rsv3?: boolean;
-  /** 0–15; reserved values are written as given. */
-  opcode: number;
-  mask?: boolean;
-  /** The 4-byte masking key; random when `mask` is set and this is absent. */
-  maskKey?: Uint8Array;
-  payload?: Uint8Array;
-}
-export interface EncodedFrame {
-  bytes: Uint8Array;
-  headerLength: number;
-  opcodeName: string;
-  maskKey: Uint8Array | null;
-  fields: FrameHeaderField[];
-}
-export interface DecodedFrame {
-  offset: number;
-  headerLength: number;
-  fin: boolean; rsv1: boolean; rsv2: boolean; rsv3: boolean;
-  opcode: number;
-  opcodeName: string;
-  masked: boolean;
-  maskKey: Uint8Array | null;
-  payloadLength: number;
-  /** The payload bytes present, unmasked. */
-  payload: Uint8Array;
-  complete: boolean;
-  /** This frame broke the rule in `DecodedFrames.error`; its payload was not read. */
-  rejected: boolean;
-  fields: FrameHeaderField[];
-}
-export interface DecodedFrames {
-  frames: DecodedFrame[];
-  /** The first per-frame rule broken (a Ws101Error with offset, code, closeCode, rfc), or null. */
-  error: Error | null;
-  /** Trailing bytes that begin a header but do not complete it. */
-  partialHeader: number;
-  /** The listing stopped at `limit` frames; more follow from `nextOffset`. */
-  truncated: boolean;
-  /** Offset of the first byte not listed (`bytes.length` unless truncated). */
-  nextOffset: number;
-}
-export interface DecodeFramesOptions {
-  /** Most frames to list (default 10,000, at most 100,000); beyond it `truncated` is true. */
-  limit?: number;
-}
+import type {
+  EncodeFrameOptions, EncodedFrame, Ws101ErrorCodeEntry, ParsedRequest, ExtendedConnectOutcome,
+  UpgradeClassification, ClientOutcome, ValidatedResponse, ClassifiedHead, HeaderLine, Ws101Error,
+} from "./index.js";
 "#;
 
 fn get(obj: &JsValue, key: &str) -> JsValue {

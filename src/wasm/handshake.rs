@@ -197,7 +197,7 @@ pub fn validate_request_parts(
 
 /// Reads and validates a raw HTTP/1.1 request head: `{ complete: false }` while more bytes are
 /// needed, else the outcome with `complete: true` and `consumed` (frames may follow).
-#[wasm_bindgen(js_name = parseRequest)]
+#[wasm_bindgen(js_name = parseRequest, unchecked_return_type = "ParsedRequest")]
 pub fn parse_request_bytes(bytes: &[u8], options: JsValue) -> Result<JsValue, JsValue> {
     let policy = server_policy(&options)?;
     match parse_request(bytes, &policy) {
@@ -216,7 +216,7 @@ pub fn parse_request_bytes(bytes: &[u8], options: JsValue) -> Result<JsValue, Js
 
 /// RFC 8441 / RFC 9220 extended CONNECT given as a flat field list (pseudo-headers included):
 /// `{ accepted, status, headers, … }` for an HTTP/2 or HTTP/3 answer.
-#[wasm_bindgen(js_name = validateExtendedConnect)]
+#[wasm_bindgen(js_name = validateExtendedConnect, unchecked_return_type = "ExtendedConnectOutcome")]
 pub fn validate_extended_connect_fields(
     fields: JsValue,
     options: JsValue,
@@ -228,7 +228,7 @@ pub fn validate_extended_connect_fields(
 
 /// Classifies an `Upgrade` request (RFC 9110 §7.8): websocket, h2c (with decoded
 /// `HTTP2-Settings`), TLS (RFC 2817) or other.
-#[wasm_bindgen(js_name = classifyUpgrade)]
+#[wasm_bindgen(js_name = classifyUpgrade, unchecked_return_type = "UpgradeClassification")]
 pub fn classify_upgrade_request(
     #[wasm_bindgen(unchecked_param_type = "string")] method: JsValue,
     #[wasm_bindgen(unchecked_param_type = "string")] version: JsValue,
@@ -341,8 +341,8 @@ impl ClientHandshake {
     pub fn resource(&self) -> String {
         self.request.url.resource.clone()
     }
-    /// The request headers as `[name, value]` pairs.
-    #[wasm_bindgen(getter)]
+    /// The request headers in order, as `{ name, value }` lines.
+    #[wasm_bindgen(getter, unchecked_return_type = "HeaderLine[]")]
     pub fn headers(&self) -> Result<JsValue, JsValue> {
         to_js(&self.request.headers)
     }
@@ -352,7 +352,7 @@ impl ClientHandshake {
     /// extensions, deflate, problems, verdicts, consumed }` (`version` such as `"HTTP/1.1"`, the
     /// reason phrase and the `{ name, value }` lines in wire order, as received; `""`, `""` and
     /// `[]` when the head could not be parsed).
-    #[wasm_bindgen(js_name = parseResponse)]
+    #[wasm_bindgen(js_name = parseResponse, unchecked_return_type = "ClientOutcome | { complete: false }")]
     pub fn parse_response(&self, bytes: &[u8]) -> Result<JsValue, JsValue> {
         match self.request.parse_response(bytes, &self.limits) {
             Status::Partial => {
@@ -382,7 +382,7 @@ impl ClientHandshake {
     }
 
     /// Checks a response given as a status and a flat `[name, value, …]` header list.
-    #[wasm_bindgen(js_name = validateResponse)]
+    #[wasm_bindgen(js_name = validateResponse, unchecked_return_type = "ValidatedResponse")]
     /// A status that is not an integer from 0 to 65535 is a `RangeError` (never wrapped: 65637
     /// must not read as 101).
     pub fn validate_response(&self, status: f64, headers: JsValue) -> Result<JsValue, JsValue> {
@@ -406,7 +406,7 @@ impl ClientHandshake {
 /// what a request asks for: `{ complete: false }` while more bytes are needed, else
 /// `{ complete: true, request: { method, target, version, headers }, kind, protocols, settings,
 /// problems, notes }`, or `{ complete: true, error }` when the head is not HTTP/1.1.
-#[wasm_bindgen(js_name = classifyUpgradeHead)]
+#[wasm_bindgen(js_name = classifyUpgradeHead, unchecked_return_type = "ClassifiedHead")]
 pub fn classify_upgrade_head(bytes: &[u8]) -> Result<JsValue, JsValue> {
     let value = match parse_request_head(bytes, &HeadLimits::default()) {
         Ok(Status::Partial) => {

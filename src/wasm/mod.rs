@@ -11,7 +11,7 @@ pub mod headroom;
 use wasm_bindgen::prelude::*;
 
 /// The module's linear memory, for JS views over event payloads (see `connection`).
-#[wasm_bindgen(js_name = wasmMemory)]
+#[wasm_bindgen(js_name = wasmMemory, unchecked_return_type = "WebAssembly.Memory")]
 pub fn wasm_memory() -> JsValue {
     wasm_bindgen::memory()
 }

@@ -2,11 +2,17 @@
 //   (a) the ws101 Node echo server, examples/node/echo.mjs, as a child process (asserted),
 //   (b) ws101's sans-IO Connection in process, same table, no sockets (asserted),
 //   (c) a `ws` echo server with perMessageDeflate, the control (reported, not asserted).
-// Prints `group: N passed, M failed` per target and writes docs/CONFORMANCE.md.
-import { test, describe, before, after } from "node:test";
+// Prints `group: N passed, M failed` per target, writes the report to target/conformance/ and
+// checks that the committed docs/CONFORMANCE.md states the same verdicts (a test never rewrites a
+// committed file: `node tests/conformance/report.mjs` regenerates it).
+import { test, describe, before } from "node:test";
 import assert from "node:assert/strict";
+import { mkdirSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { cases, groups, groupNames } from "./cases.mjs";
 import { echoServerTarget, inProcessTarget, wsControlTarget, groupLines, writeReport } from "./report.mjs";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
 
 const runs = [];
 
@@ -43,8 +49,15 @@ describe("ws101 Node echo server (examples/node/echo.mjs)", () => suite(echoServ
 describe("ws101 Connection in process", () => suite(inProcessTarget, { asserted: true }));
 describe("ws echo server (control)", () => suite(wsControlTarget, { asserted: false }));
 
-after(() => {
-  // the per-Node-version jobs (conformance-node22 …) set WS101_CONFORMANCE_REPORT=0: the report stays Node 20's
-  if (runs.length === 3 && process.env.WS101_CONFORMANCE_REPORT !== "0") console.log(`wrote ${writeReport(runs.sort((a, b) => order(a) - order(b)))}`);
-});
 const order = (run) => ["ws101 server", "ws101 Connection", "ws (control)"].indexOf(run.target.name);
+
+/** The report without what changes from run to run (the date, the targets' timings). */
+const verdicts = (text) => text.split("\n").filter((line) => !line.startsWith("Generated ") && !/^- \*\*.* — [\d.]+ s$/.test(line));
+
+test("docs/CONFORMANCE.md states this run's verdicts (regenerate it with: node tests/conformance/report.mjs)", () => {
+  assert.equal(runs.length, 3, "every target ran");
+  mkdirSync(`${root}target/conformance`, { recursive: true });
+  const fresh = writeReport(runs.sort((a, b) => order(a) - order(b)), `${root}target/conformance/CONFORMANCE.md`);
+  console.log(`wrote ${fresh}`);
+  assert.deepEqual(verdicts(readFileSync(fresh, "utf8")), verdicts(readFileSync(`${root}docs/CONFORMANCE.md`, "utf8")));
+});

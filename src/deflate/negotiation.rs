@@ -8,10 +8,8 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use serde::{Deserialize, Serialize};
-
-use super::error::{HandshakeError, Side};
-use super::extensions::Extension;
+use crate::handshake::error::{HandshakeError, Side};
+use crate::handshake::extensions::{Extension, ExtensionParam};
 
 /// The extension token (RFC 7692 §7).
 pub const PERMESSAGE_DEFLATE: &str = "permessage-deflate";
@@ -22,8 +20,9 @@ const CMWB: &str = "client_max_window_bits";
 
 /// `client_max_window_bits` in an offer: absent, present without value, or a limit
 /// (RFC 7692 §7.1.2.2).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[cfg_attr(ws101_serde, derive(serde::Serialize))]
+#[cfg_attr(ws101_serde, serde(rename_all = "camelCase"))]
 pub enum ClientMaxWindowBits {
     /// Not offered: the server must not limit the client's window.
     #[default]
@@ -35,8 +34,9 @@ pub enum ClientMaxWindowBits {
 }
 
 /// A `permessage-deflate` offer (RFC 7692 §7.1), as a client sends it or a server reads it.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[cfg_attr(ws101_serde, derive(serde::Serialize))]
+#[cfg_attr(ws101_serde, serde(rename_all = "camelCase"))]
 pub struct DeflateOffer {
     /// Ask the server not to reuse its LZ77 window across messages (RFC 7692 §7.1.1.1).
     pub server_no_context_takeover: bool,
@@ -52,8 +52,9 @@ pub struct DeflateOffer {
 /// (RFC 7692 §7.1). Window bits are 8..=15; 15 means "no limit" (32 KiB). Deserializable so
 /// a caller can hand the handshake's result straight to a connection's `Config::deflate`;
 /// missing fields take the defaults.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(ws101_serde, derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(ws101_serde, serde(default, rename_all = "camelCase"))]
 pub struct DeflateParams {
     /// The server resets its compressor after each message (RFC 7692 §7.1.1.1).
     pub server_no_context_takeover: bool,
@@ -77,8 +78,9 @@ impl Default for DeflateParams {
 }
 
 /// What a server is willing to do for `permessage-deflate` (RFC 7692 §7.1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(ws101_serde, derive(serde::Serialize))]
+#[cfg_attr(ws101_serde, serde(rename_all = "camelCase"))]
 pub struct DeflateConfig {
     /// Always answer with `server_no_context_takeover` (RFC 7692 §7.1.1.1 allows it unrequested).
     pub server_no_context_takeover: bool,
@@ -124,7 +126,7 @@ pub fn parse_window_bits(value: &str) -> Option<u8> {
     }
 }
 
-fn no_value(side: Side, p: &super::extensions::ExtensionParam) -> Result<(), HandshakeError> {
+fn no_value(side: Side, p: &ExtensionParam) -> Result<(), HandshakeError> {
     match &p.value {
         None => Ok(()),
         Some(v) => Err(param_error(
@@ -136,73 +138,69 @@ fn no_value(side: Side, p: &super::extensions::ExtensionParam) -> Result<(), Han
     }
 }
 
-impl DeflateOffer {
-    /// Reads an offer from a parsed extension element (RFC 7692 §7.1). Errors mean the server
-    /// must decline this offer.
-    pub fn from_extension(ext: &Extension) -> Result<Self, HandshakeError> {
-        let side = Side::Request;
-        let mut offer = DeflateOffer::default();
-        let mut seen: Vec<&str> = Vec::new();
-        for p in &ext.params {
-            if seen.iter().any(|s| s.eq_ignore_ascii_case(&p.name)) {
-                return Err(param_error(
-                    side,
-                    &p.name,
-                    p.value.as_deref(),
-                    "the parameter appears twice",
-                ));
-            }
-            seen.push(&p.name);
-            match p.name.as_str() {
-                SNCT => {
-                    no_value(side, p)?;
-                    offer.server_no_context_takeover = true;
-                }
-                CNCT => {
-                    no_value(side, p)?;
-                    offer.client_no_context_takeover = true;
-                }
-                SMWB => {
-                    let bits = p
-                        .value
-                        .as_deref()
-                        .and_then(parse_window_bits)
-                        .ok_or_else(|| {
-                            param_error(
-                                side,
-                                &p.name,
-                                p.value.as_deref(),
-                                "the value must be 8 to 15 without leading zeros",
-                            )
-                        })?;
-                    offer.server_max_window_bits = Some(bits);
-                }
-                CMWB => {
-                    offer.client_max_window_bits = match p.value.as_deref() {
-                        None => ClientMaxWindowBits::Supported,
-                        Some(v) => {
-                            ClientMaxWindowBits::Limit(parse_window_bits(v).ok_or_else(|| {
-                                param_error(
-                                    side,
-                                    &p.name,
-                                    Some(v),
-                                    "the value must be 8 to 15 without leading zeros",
-                                )
-                            })?)
-                        }
-                    };
-                }
-                _ => {
-                    return Err(param_error(
+/// Reads the parameters of one `permessage-deflate` element (RFC 7692 §7.1): the one loop for
+/// a client's offer (`Side::Request`) and a server's answer (`Side::Response`, where
+/// `client_max_window_bits` needs a value, §7.1.2.2). Every fault, in order.
+fn read_params(ext: &Extension, side: Side) -> (DeflateOffer, Vec<HandshakeError>) {
+    let mut params = DeflateOffer::default();
+    let mut errors = Vec::new();
+    let mut seen: Vec<&str> = Vec::new();
+    for p in &ext.params {
+        if seen.iter().any(|s| s.eq_ignore_ascii_case(&p.name)) {
+            errors.push(param_error(
+                side,
+                &p.name,
+                p.value.as_deref(),
+                "the parameter appears twice",
+            ));
+            continue;
+        }
+        seen.push(&p.name);
+        let bits = || {
+            p.value
+                .as_deref()
+                .and_then(parse_window_bits)
+                .ok_or_else(|| {
+                    param_error(
                         side,
                         &p.name,
                         p.value.as_deref(),
-                        "unknown parameter",
-                    ))
-                }
+                        "the value must be 8 to 15 without leading zeros",
+                    )
+                })
+        };
+        let result = match p.name.as_str() {
+            SNCT => no_value(side, p).map(|_| params.server_no_context_takeover = true),
+            CNCT => no_value(side, p).map(|_| params.client_no_context_takeover = true),
+            SMWB => bits().map(|b| params.server_max_window_bits = Some(b)),
+            CMWB if side == Side::Request && p.value.is_none() => {
+                params.client_max_window_bits = ClientMaxWindowBits::Supported;
+                Ok(())
             }
+            CMWB => bits().map(|b| params.client_max_window_bits = ClientMaxWindowBits::Limit(b)),
+            _ => Err(param_error(
+                side,
+                &p.name,
+                p.value.as_deref(),
+                "unknown parameter",
+            )),
+        };
+        if let Err(e) = result {
+            errors.push(e);
         }
-        Ok(offer)
+    }
+    (params, errors)
+}
+
+impl DeflateOffer {
+    /// Reads an offer from a parsed extension element (RFC 7692 §7.1). An error (the first
+    /// fault) means the server must decline this offer.
+    pub fn from_extension(ext: &Extension) -> Result<Self, HandshakeError> {
+        let (offer, errors) = read_params(ext, Side::Request);
+        match errors.into_iter().next() {
+            Some(e) => Err(e),
+            None => Ok(offer),
+        }
     }
 
     /// The offer as an extension element (RFC 7692 §7.1).
@@ -253,8 +251,10 @@ impl DeflateOffer {
 }
 
 /// The server's choice: agreed parameters and the extension element to answer with.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(ws101_serde, derive(serde::Serialize))]
+#[cfg_attr(ws101_serde, serde(rename_all = "camelCase"))]
+#[non_exhaustive]
 pub struct DeflateAgreement {
     /// What the codec uses.
     pub params: DeflateParams,
@@ -329,55 +329,19 @@ struct DeflateAnswer {
 }
 
 fn parse_answer(ext: &Extension) -> Result<DeflateAnswer, Vec<HandshakeError>> {
-    let side = Side::Response;
-    let mut a = DeflateAnswer::default();
-    let mut errors = Vec::new();
-    let mut seen: Vec<&str> = Vec::new();
-    for p in &ext.params {
-        if seen.iter().any(|s| s.eq_ignore_ascii_case(&p.name)) {
-            errors.push(param_error(
-                side,
-                &p.name,
-                p.value.as_deref(),
-                "the parameter appears twice",
-            ));
-            continue;
-        }
-        seen.push(&p.name);
-        let bits = || {
-            p.value
-                .as_deref()
-                .and_then(parse_window_bits)
-                .ok_or_else(|| {
-                    param_error(
-                        side,
-                        &p.name,
-                        p.value.as_deref(),
-                        "the value must be 8 to 15 without leading zeros",
-                    )
-                })
-        };
-        let result = match p.name.as_str() {
-            SNCT => no_value(side, p).map(|_| a.snct = true),
-            CNCT => no_value(side, p).map(|_| a.cnct = true),
-            SMWB => bits().map(|b| a.smwb = Some(b)),
-            CMWB => bits().map(|b| a.cmwb = Some(b)),
-            _ => Err(param_error(
-                side,
-                &p.name,
-                p.value.as_deref(),
-                "unknown parameter",
-            )),
-        };
-        if let Err(e) = result {
-            errors.push(e);
-        }
+    let (read, errors) = read_params(ext, Side::Response);
+    if !errors.is_empty() {
+        return Err(errors);
     }
-    if errors.is_empty() {
-        Ok(a)
-    } else {
-        Err(errors)
-    }
+    Ok(DeflateAnswer {
+        snct: read.server_no_context_takeover,
+        cnct: read.client_no_context_takeover,
+        smwb: read.server_max_window_bits,
+        cmwb: match read.client_max_window_bits {
+            ClientMaxWindowBits::Limit(b) => Some(b),
+            ClientMaxWindowBits::Absent | ClientMaxWindowBits::Supported => None,
+        },
+    })
 }
 
 fn answer_matches(a: &DeflateAnswer, offer: &DeflateOffer) -> Vec<HandshakeError> {
