@@ -11,7 +11,7 @@ if [ -n "$OPT_LEVEL" ]; then export CARGO_PROFILE_RELEASE_OPT_LEVEL="$OPT_LEVEL"
 cargo build --quiet --lib --release --target "$target"
 rm -rf pkg && mkdir -p pkg
 wasm-bindgen --target web --out-dir pkg --out-name ws101 "target/$target/release/ws101.wasm"
-rm pkg/ws101_bg.wasm.d.ts   # types of the raw wasm exports: nothing imports them (index.d.ts uses ws101.d.ts)
+rm pkg/ws101_bg.wasm.d.ts pkg/ws101.d.ts   # types of the raw wasm exports and of the generated glue: nothing imports them (index.d.ts declares the API itself)
 # wasm-opt: size first; keep the features rustc enabled for wasm32 (bulk memory, sign-ext, …).
 wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue \

@@ -55,7 +55,7 @@ const b = bunUpgrade(req, { upgrade: () => true }, { protocols: ["chat"] });
 void w.response, d.response, b.outcome, accept;
 
 // WebSockets over HTTP/2 (RFC 8441): an http2 server with allowHTTP1, one connection event for both.
-import http2 from "node:http2";
+import * as http2 from "node:http2";
 const h2server = http2.createSecureServer({ allowHTTP1: true, settings: { enableConnectProtocol: true } });
 const h2wss = new WebSocketServer({ server: h2server, perMessageDeflate: true });
 h2wss.on("connection", (ws, req) => {
