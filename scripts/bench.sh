@@ -51,6 +51,16 @@ fi
 handshake=$("$node_bin" benches/node/handshake.mjs --json target/bench/handshake.json)
 tables=$("$node_bin" benches/node/frames.mjs --time "$time_ms" --json target/bench/frames.json)
 startup=$("$node_bin" benches/node/startup.mjs --json target/bench/startup.json)
+sizes="(skipped: twiggy is not installed; \`cargo install twiggy\`)"
+if [ -x "$HOME/.cargo/bin/twiggy" ]; then
+  sizes="ws101 ($(stat -c %s pkg/ws101_bg.wasm) B raw, $(gzip -9 -c pkg/ws101_bg.wasm | wc -c) B gzip -9):
+
+$(node scripts/wasm-sizes.mjs target/wasm32-unknown-unknown/release/ws101.wasm --markdown)
+
+ws101/handshake ($(stat -c %s pkg/handshake/ws101_bg.wasm) B raw, $(gzip -9 -c pkg/handshake/ws101_bg.wasm | wc -c) B gzip -9):
+
+$(node scripts/wasm-sizes.mjs target/handshake/wasm32-unknown-unknown/release/ws101.wasm --markdown)"
+fi
 {
   echo "# Benchmarks"
   echo
@@ -122,6 +132,15 @@ startup=$("$node_bin" benches/node/startup.mjs --json target/bench/startup.json)
   echo "Load average when measured: $(cut -d' ' -f1-3 /proc/loadavg) (on $(nproc) cores)."
   echo
   echo "$startup"
+  echo
+  echo "## Where the .wasm bytes go"
+  echo
+  echo "Command: \`node scripts/wasm-sizes.mjs target/wasm32-unknown-unknown/release/ws101.wasm --markdown\` (and"
+  echo "target/handshake/… for ws101/handshake): twiggy over a build with names (wasm-bindgen --keep-debug,"
+  echo "wasm-opt -Oz -g), grouped by crate; wasm-opt inlines most binding functions into their exports, so"
+  echo "the binding rows include the serde serialization of the outcomes. Raw bytes, before gzip."
+  echo
+  echo "$sizes"
   if [ -f benches/node/findings.md ]; then echo; cat benches/node/findings.md; fi
 } > docs/BENCHMARKS.md
 echo "wrote docs/BENCHMARKS.md"

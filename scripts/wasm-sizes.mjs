@@ -1,18 +1,36 @@
 #!/usr/bin/env node
-// Where the bytes of a .wasm go: `twiggy top` of a build that kept its names (wasm-bindgen
-// --keep-debug, wasm-opt -g), grouped by crate / concern. Names cost nothing in the shipped
-// file (wasm-opt drops them); the groups are of code and data only.
-// Usage: node scripts/wasm-sizes.mjs file.wasm [--markdown]
+// Where the bytes of the .wasm go: `twiggy top` grouped by crate / concern, on a build that kept
+// its names. Give it cargo's output (before wasm-bindgen): it runs wasm-bindgen --keep-debug and
+// wasm-opt -Oz -g (the flags of scripts/build.sh, plus -g to keep the names) into a temporary
+// directory first, so the figures are the shipped file's plus a names section, which the table
+// leaves out.
+//   node scripts/wasm-sizes.mjs target/wasm32-unknown-unknown/release/ws101.wasm [--markdown]
+//   node scripts/wasm-sizes.mjs target/handshake/wasm32-unknown-unknown/release/ws101.wasm --markdown
+// (scripts/build.sh leaves both there.) Needs twiggy (`cargo install twiggy`), wasm-bindgen and
+// node_modules/.bin/wasm-opt.
 import { execFileSync } from "node:child_process";
-import { homedir } from "node:os";
+import { mkdtempSync, rmSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
+import { join } from "node:path";
 
-const [file, ...flags] = process.argv.slice(2);
-if (!file) {
-  console.error("usage: node scripts/wasm-sizes.mjs file.wasm [--markdown]");
+const [input, ...flags] = process.argv.slice(2);
+if (!input) {
+  console.error("usage: node scripts/wasm-sizes.mjs cargo-output.wasm [--markdown]");
   process.exit(2);
+}
+const dir = mkdtempSync(join(tmpdir(), "ws101-sizes-"));
+const file = join(dir, "ws101_bg.wasm");
+const bin = (name) => (name === "wasm-opt" ? new URL("../node_modules/.bin/wasm-opt", import.meta.url).pathname : `${homedir()}/.cargo/bin/${name}`);
+try {
+  execFileSync(bin("wasm-bindgen"), ["--keep-debug", "--target", "web", "--out-dir", dir, "--out-name", "ws101", input]);
+  execFileSync(bin("wasm-opt"), ["-Oz", "-g", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext", "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue", file, "-o", file]);
+} catch (e) {
+  rmSync(dir, { recursive: true, force: true });
+  throw e;
 }
 const twiggy = process.env.TWIGGY ?? `${homedir()}/.cargo/bin/twiggy`;
 const csv = execFileSync(twiggy, ["top", "-n", "1000000", "--format", "csv", file], { encoding: "utf8", maxBuffer: 64 << 20 });
+rmSync(dir, { recursive: true, force: true });
 
 /** [group, test] in order: the first match names an item's group. */
 const GROUPS = [
@@ -63,5 +81,5 @@ if (flags.includes("--markdown")) {
   console.log(`| **total without names** | **${(all - names).toLocaleString("en-US")}** | |`);
 } else {
   for (const [g, s] of rows) console.log(`${String(s).padStart(8)}  ${g}`);
-  console.log(`${String(all).padStart(8)}  total (${file})`);
+  console.log(`${String(all).padStart(8)}  total (${input}, with names)`);
 }
