@@ -104,7 +104,7 @@ rmSync(dirname(warm), { recursive: true, force: true });
 
 const ms = (x) => x.toFixed(2);
 console.log(`Median of ${RUNS} fresh processes each (Node ${process.version}); ms.\n`);
-console.log("| entry | .wasm raw / gzip -9 | `import` whole | JS modules | read .wasm | compile | instantiate |");
+console.log("| entry | .wasm raw / gzip (zlib level 9) | `import` whole | JS modules | read .wasm | compile | instantiate |");
 console.log("|---|--:|--:|--:|--:|--:|--:|");
 for (const r of results) {
   console.log(`| \`${r.entry}\` | ${r.wasmRaw.toLocaleString("en-US")} / ${r.wasmGzip.toLocaleString("en-US")} B | **${ms(r.whole)}** | ${ms(r.modules)} | ${ms(r.read)} | ${ms(r.compile)} | ${ms(r.instantiate)} |`);
