@@ -3,7 +3,8 @@
 #  1. end to end: echo servers (ws101/node, ws pure JS, ws+bufferutil, Bun) pinned to CPU 0, a native
 #     load generator (benches/loadgen, Rust) pinned to CPU 1 (benches/e2e/run.mjs);
 #  2. handshake: validateRequest and acceptKey beside node:crypto (benches/node/handshake.mjs);
-#  3. frame decode/encode of ws101 beside ws (benches/node/frames.mjs).
+#  3. frame decode/encode of ws101 beside ws (benches/node/frames.mjs);
+#  4. cold start: `import "ws101"` in fresh Node processes (benches/node/startup.mjs).
 # Builds pkg/ first when it is missing or older than the sources.
 # BENCH_TIME_MS (default 450): measured time per frame case; BENCH_E2E_SECS (default 3) and
 # BENCH_E2E_RUNS (default 1): measured seconds per end-to-end case and how many runs (ratios
@@ -49,6 +50,17 @@ fi
 "$node_bin" benches/node/handshake-equivalence.mjs >&2
 handshake=$("$node_bin" benches/node/handshake.mjs --json target/bench/handshake.json)
 tables=$("$node_bin" benches/node/frames.mjs --time "$time_ms" --json target/bench/frames.json)
+startup=$("$node_bin" benches/node/startup.mjs --json target/bench/startup.json)
+sizes="(skipped: twiggy is not installed; \`cargo install twiggy\`)"
+if [ -x "$HOME/.cargo/bin/twiggy" ]; then
+  sizes="ws101 ($(stat -c %s pkg/ws101_bg.wasm) B raw, $(gzip -9 -c pkg/ws101_bg.wasm | wc -c) B gzip -9):
+
+$(node scripts/wasm-sizes.mjs target/wasm32-unknown-unknown/release/ws101.wasm --markdown)
+
+ws101/handshake ($(stat -c %s pkg/handshake/ws101_bg.wasm) B raw, $(gzip -9 -c pkg/handshake/ws101_bg.wasm | wc -c) B gzip -9):
+
+$(node scripts/wasm-sizes.mjs target/handshake/wasm32-unknown-unknown/release/ws101.wasm --markdown)"
+fi
 {
   echo "# Benchmarks"
   echo
@@ -110,6 +122,25 @@ tables=$("$node_bin" benches/node/frames.mjs --time "$time_ms" --json target/ben
   echo "payload is copied into wasm memory, masked by the core and copied out."
   echo
   echo "$tables"
+  echo
+  echo "## Cold start"
+  echo
+  echo "Command: \`node benches/node/startup.mjs\`. \`await import(entry)\` timed in a fresh process per run (after"
+  echo "Node's own boot and an empty module that brings its ESM loader up), and the same steps taken apart"
+  echo "in a second fresh process: reading the .wasm, \`new WebAssembly.Module\` (compile), the glue's"
+  echo "\`initSync\` (instantiate); \"JS modules\" is the rest (resolving, loading and evaluating the JS)."
+  echo "Load average when measured: $(cut -d' ' -f1-3 /proc/loadavg) (on $(nproc) cores)."
+  echo
+  echo "$startup"
+  echo
+  echo "## Where the .wasm bytes go"
+  echo
+  echo "Command: \`node scripts/wasm-sizes.mjs target/wasm32-unknown-unknown/release/ws101.wasm --markdown\` (and"
+  echo "target/handshake/… for ws101/handshake): twiggy over a build with names (wasm-bindgen --keep-debug,"
+  echo "wasm-opt -Oz -g), grouped by crate; wasm-opt inlines most binding functions into their exports, so"
+  echo "the binding rows include the serde serialization of the outcomes. Raw bytes, before gzip."
+  echo
+  echo "$sizes"
   if [ -f benches/node/findings.md ]; then echo; cat benches/node/findings.md; fi
 } > docs/BENCHMARKS.md
 echo "wrote docs/BENCHMARKS.md"

@@ -51,6 +51,11 @@
 //!
 //! `serde` derives `Serialize` for the outcomes, problems and verdicts (the wasm build turns it
 //! on by itself).
+//!
+//! `connection` (default) adds the wire format after the handshake: frames, messages,
+//! [`Connection`] and the permessage-deflate codec. Without it (`default-features = false`) the
+//! crate is the opening handshake alone: keys, request and response checks, subprotocol and
+//! extension negotiation (the npm package's `ws101/handshake` is built this way).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -58,18 +63,21 @@ extern crate alloc;
 
 mod status;
 
+#[cfg(feature = "connection")]
 #[doc(hidden)]
 pub mod connection;
 #[doc(hidden)]
 pub mod deflate;
 #[doc(hidden)]
 pub mod error;
+#[cfg(feature = "connection")]
 #[doc(hidden)]
 pub mod frame;
 #[doc(hidden)]
 pub mod handshake;
 #[doc(hidden)]
 pub mod http;
+#[cfg(feature = "connection")]
 #[doc(hidden)]
 pub mod message;
 
@@ -96,22 +104,26 @@ pub use handshake::{
     PERMESSAGE_DEFLATE,
 };
 
+#[cfg(feature = "connection")]
 pub use connection::{
     Config, Connection, Event, FixedMask, MaskSource, ProtocolError, RandomMask, State, UsageError,
     DEFAULT_DEFLATE_LEVEL, DEFAULT_DEFLATE_THRESHOLD, DEFAULT_MAX_MESSAGE_SIZE,
 };
 
+#[cfg(feature = "connection")]
 pub use frame::{
     apply_mask, encode_any_frame, encode_frame, header_len, inspect_frames, inspect_frames_limited,
     CloseCode, CloseCodeClass, DecoderConfig, FrameDecoder, FrameError, FrameHeader, FrameListing,
     FramePiece, HeaderField, InspectedFrame, Opcode, Role, MAX_CONTROL_PAYLOAD, MAX_HEADER_LEN,
 };
 
+#[cfg(feature = "connection")]
 pub use message::{
     encode_close_payload, parse_close_payload, validate_utf8, MessageError, Payload, Utf8Validator,
     MAX_CLOSE_REASON,
 };
 
+#[cfg(feature = "connection")]
 pub use deflate::{DeflateError, Deflater, DirectionParams, InflateError, Inflater};
 
 pub use http::{

@@ -10,25 +10,35 @@
 //! [`Connection`]: crate::connection::Connection
 //! [`DeflateParams`]: negotiation::DeflateParams
 
+#[cfg(feature = "connection")]
 pub mod codec;
+#[cfg(feature = "connection")]
 pub mod error;
 pub mod negotiation;
+#[cfg(feature = "connection")]
 pub mod params;
+#[cfg(feature = "connection")]
 pub mod spare;
 
+#[cfg(feature = "connection")]
 pub use codec::{
     CompressError, Deflater, InflateError, InflateStep, Inflater, INFLATE_CHUNK, TAIL,
 };
+#[cfg(feature = "connection")]
 pub use error::DeflateError;
+#[cfg(feature = "connection")]
 pub use params::{DirectionParams, WindowPolicy};
 
+#[cfg(feature = "connection")]
 use crate::frame::Role;
+#[cfg(feature = "connection")]
 use negotiation::DeflateParams;
 
 /// Both directions of one connection's permessage-deflate state (RFC 7692 §7): our
 /// compressor for what we send, our decompressor for what the peer sends. Each is allocated
 /// on first use, so a connection that never sends or receives a compressed message pays
 /// nothing for it.
+#[cfg(feature = "connection")]
 #[derive(Debug)]
 pub struct PerMessageDeflate {
     /// Compresses outgoing messages.
@@ -37,6 +47,7 @@ pub struct PerMessageDeflate {
     pub inflater: Inflater,
 }
 
+#[cfg(feature = "connection")]
 impl PerMessageDeflate {
     /// The codec for `role` under the agreed `params`, compressing at `level` (0–9).
     pub fn new(params: &DeflateParams, role: Role, level: u8) -> Self {

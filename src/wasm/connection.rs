@@ -70,9 +70,19 @@ fn length(value: f64, what: &str) -> Result<usize, JsValue> {
         Ok(value as usize)
     } else {
         Err(range_error(&format!(
-            "{what} must be a non-negative integer below 2^32, got {value}"
+            "{what} must be a non-negative integer below 2^32, got {}",
+            js_number(value)
         )))
     }
+}
+
+/// A number as JS writes it (`Number.prototype.toString`): formatting an `f64` in Rust would
+/// link core::fmt's float formatting (about 14 KB of wasm) for error messages alone.
+fn js_number(value: f64) -> String {
+    js_sys::Number::from(value)
+        .to_string_with_radix(10)
+        .map(String::from)
+        .unwrap_or_default()
 }
 
 fn type_error(message: &str) -> JsValue {
@@ -144,8 +154,10 @@ impl Fields<'_> {
             .ok_or_else(|| type_error(&format!("{}.{key} must be a number", self.what)))?;
         if !(n >= 0.0 && n <= max && n.fract() == 0.0) {
             return Err(range_error(&format!(
-                "{}.{key} must be an integer from 0 to {max}, got {n}",
-                self.what
+                "{}.{key} must be an integer from 0 to {}, got {}",
+                self.what,
+                js_number(max),
+                js_number(n)
             )));
         }
         Ok(Some(n))
@@ -186,7 +198,8 @@ fn read_config(value: &JsValue) -> Result<Config, JsValue> {
             if let Some(n) = g.number(key, 15.0)? {
                 if n < 8.0 {
                     return Err(range_error(&format!(
-                        "config.deflate.{key} must be an integer from 8 to 15, got {n}"
+                        "config.deflate.{key} must be an integer from 8 to 15, got {}",
+                        js_number(n)
                     )));
                 }
                 *field = n as u8;

@@ -2,10 +2,13 @@
 //! No protocol logic lives here: it converts arguments, calls the core, and shapes errors.
 
 pub mod accept_key;
+#[cfg(feature = "connection")]
 pub mod connection;
 pub mod error;
+#[cfg(feature = "connection")]
 pub mod frame;
 pub mod handshake;
+#[cfg(feature = "connection")]
 pub mod headroom;
 
 use wasm_bindgen::prelude::*;
