@@ -29,8 +29,8 @@ pub struct HeaderList {
 
 impl HeaderList {
     /// An empty list.
-    pub fn new() -> Self {
-        Self::default()
+    pub const fn new() -> Self {
+        HeaderList { fields: Vec::new() }
     }
 
     /// An empty list with room for `n` lines.
@@ -57,6 +57,25 @@ impl HeaderList {
             name: String::from(name),
             value: String::from(value),
         });
+    }
+
+    /// Replaces the lines with `pairs`, reusing the strings already held (no allocation when
+    /// they are long enough): for callers that keep one list across requests.
+    pub(crate) fn refill<'a>(&mut self, pairs: impl Iterator<Item = (&'a str, &'a str)>) {
+        let mut n = 0;
+        for (name, value) in pairs {
+            match self.fields.get_mut(n) {
+                Some(h) => {
+                    h.name.clear();
+                    h.name.push_str(name);
+                    h.value.clear();
+                    h.value.push_str(value);
+                }
+                None => self.push(name, value),
+            }
+            n += 1;
+        }
+        self.fields.truncate(n);
     }
 
     /// Number of field lines.
