@@ -19,6 +19,17 @@ pub struct Header {
     pub value: String,
 }
 
+/// Whether two field names are the same, ignoring ASCII case (RFC 9110 §5.1): what
+/// `eq_ignore_ascii_case` answers, with equal bytes (most of them: "sec-websocket-key" beside
+/// "Sec-WebSocket-Key") passing before any case folding.
+#[inline]
+fn same_name(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .all(|(x, y)| x == y || x.to_ascii_lowercase() == y.to_ascii_lowercase())
+}
+
 /// Header fields in wire order; lookups ignore ASCII case (RFC 9110 §5.1, §5.3).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[cfg_attr(ws101_serde, derive(serde::Serialize))]
@@ -97,7 +108,7 @@ impl HeaderList {
     pub fn get(&self, name: &str) -> Option<&str> {
         self.fields
             .iter()
-            .find(|h| h.name.eq_ignore_ascii_case(name))
+            .find(|h| same_name(&h.name, name))
             .map(|h| h.value.as_str())
     }
 
@@ -105,7 +116,7 @@ impl HeaderList {
     pub fn get_all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
         self.fields
             .iter()
-            .filter(move |h| h.name.eq_ignore_ascii_case(name))
+            .filter(move |h| same_name(&h.name, name))
             .map(|h| h.value.as_str())
     }
 
@@ -113,7 +124,7 @@ impl HeaderList {
     pub fn count(&self, name: &str) -> usize {
         self.fields
             .iter()
-            .filter(|h| h.name.eq_ignore_ascii_case(name))
+            .filter(|h| same_name(&h.name, name))
             .count()
     }
 
