@@ -27,7 +27,7 @@ fn same_name(a: &str, b: &str) -> bool {
     a.len() == b.len()
         && a.bytes()
             .zip(b.bytes())
-            .all(|(x, y)| x == y || x.to_ascii_lowercase() == y.to_ascii_lowercase())
+            .all(|(x, y)| x == y || x.eq_ignore_ascii_case(&y))
 }
 
 /// Header fields in wire order; lookups ignore ASCII case (RFC 9110 §5.1, §5.3).
@@ -72,6 +72,7 @@ impl HeaderList {
 
     /// Replaces the lines with `pairs`, reusing the strings already held (no allocation when
     /// they are long enough): for callers that keep one list across requests.
+    #[cfg(any(target_arch = "wasm32", test))] // the binding's packed handshake path
     pub(crate) fn refill<'a>(&mut self, pairs: impl Iterator<Item = (&'a str, &'a str)>) {
         let mut n = 0;
         for (name, value) in pairs {
@@ -213,6 +214,28 @@ pub fn canonical_name(name: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn refill_replaces_every_line_and_keeps_the_order() {
+        let mut h = HeaderList::from_pairs([("Host", "a.example"), ("X-Long", "0123456789")]);
+        h.refill([("upgrade", "websocket")].into_iter());
+        assert_eq!(h, HeaderList::from_pairs([("upgrade", "websocket")]));
+        h.refill([("a", "1"), ("B", "2"), ("c", "3")].into_iter());
+        assert_eq!(h, HeaderList::from_pairs([("a", "1"), ("B", "2"), ("c", "3")]));
+        assert_eq!(h.get("b"), Some("2"));
+        h.refill(core::iter::empty());
+        assert!(h.is_empty());
+    }
+
+    #[test]
+    fn names_match_ignoring_ascii_case_only() {
+        assert!(same_name("sec-websocket-key", "Sec-WebSocket-Key"));
+        assert!(!same_name("sec-websocket-kez", "Sec-WebSocket-Key"));
+        assert!(!same_name("Host ", "Host"));
+        // '-' (0x2D) and CR (0x0D) differ by the case bit: never the same name
+        assert!(!same_name("a\rb", "a-b"));
+        assert!(!same_name("\u{e9}", "\u{c9}")); // ASCII case only
+    }
 
     #[test]
     fn lookup_is_case_insensitive_and_ordered() {
