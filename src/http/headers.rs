@@ -221,7 +221,10 @@ mod tests {
         h.refill([("upgrade", "websocket")].into_iter());
         assert_eq!(h, HeaderList::from_pairs([("upgrade", "websocket")]));
         h.refill([("a", "1"), ("B", "2"), ("c", "3")].into_iter());
-        assert_eq!(h, HeaderList::from_pairs([("a", "1"), ("B", "2"), ("c", "3")]));
+        assert_eq!(
+            h,
+            HeaderList::from_pairs([("a", "1"), ("B", "2"), ("c", "3")])
+        );
         assert_eq!(h.get("b"), Some("2"));
         h.refill(core::iter::empty());
         assert!(h.is_empty());
