@@ -274,8 +274,19 @@ function deflateOptions(value, name) {
 
 const SERVER_KEYS = ["protocols", "requireProtocol", "origins", "requireOrigin", "perMessageDeflate", "maxHeaderBytes", "maxHeaders"];
 
+/** What `serverOptions` gives for no options: read only (by the packed path and the core). */
+let defaultServerOptions = null;
+
 /** ServerOptions as plain data for the core, and the origin predicate (if any) to run in JS. */
 function serverOptions(value, name = "options") {
+  if (value === undefined || value === null) {
+    if (defaultServerOptions === null) {
+      const { plain } = serverOptions({});
+      Object.freeze(plain.protocols);
+      defaultServerOptions = { plain: Object.freeze(plain), predicate: null };
+    }
+    return defaultServerOptions;
+  }
   const o = optionsOf(value, name, SERVER_KEYS);
   const plain = {
     protocols: stringList(o.protocols, `${name}.protocols`),
@@ -419,14 +430,14 @@ function pooledCopy(mem, start, length) {
 let verdictGlue = null;
 const verdictTemplates = new Map();
 
-function acceptedVerdicts(fingerprint, count, explain) {
+function acceptedVerdicts(fingerprint, count, method, target, version, lines, plain) {
   if (verdictGlue !== instance.glue) {
     verdictTemplates.clear();
     verdictGlue = instance.glue;
   }
   let template = fingerprint === 0 ? undefined : verdictTemplates.get(fingerprint);
   if (template === undefined) {
-    const verdicts = explain().verdicts;
+    const verdicts = instance.glue.validateRequestParts(method, target, version, lines, plain).verdicts;
     if (fingerprint === 0 || verdicts.length !== count || verdictTemplates.size > 16) return verdicts;
     template = verdicts.map((v) => ({ check: v.check, header: v.header, passed: v.passed, rule: v.rule, rfc: v.rfc }));
     verdictTemplates.set(fingerprint, template);
@@ -495,11 +506,11 @@ function validatePacked(method, target, version, lines, plain) {
   const out = glue.validateRequestPacked(nWords, total);
   if (out === 0) return null;
   packedViews();
-  return unpackAccepted(heap, words, out, () => instance.glue.validateRequestParts(method, target, version, lines, plain));
+  return unpackAccepted(heap, words, out, method, target, version, lines, plain);
 }
 
 /** The outcome object from the packed answer at `out` (layout: src/wasm/handshake.rs `pack_accepted`). */
-function unpackAccepted(mem, w, out, explain) {
+function unpackAccepted(mem, w, out, method, target, version, lines, plain) {
   const nWords = w.getUint32(out, true);
   const status = w.getUint32(out + 4, true);
   const flags = w.getUint32(out + 8, true);
@@ -552,7 +563,7 @@ function unpackAccepted(mem, w, out, explain) {
     };
   const bytesStart = textStart + textLength;
   const bytes = pooledCopy(mem, bytesStart, bytesLength);
-  const verdicts = acceptedVerdicts(fingerprint, verdictCount, explain);
+  const verdicts = acceptedVerdicts(fingerprint, verdictCount, method, target, version, lines, plain);
   return {
     outcome: "accept",
     acceptKey,

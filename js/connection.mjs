@@ -281,7 +281,18 @@ export class Connection {
     if (typeof binary !== "boolean") throw new TypeError(`binary must be a boolean, got ${describe(binary)}`);
     const bytes = typeof data === "string" ? encodeUtf8(data) : bytesOf(data, "sendMessage(data)");
     const raw = this.#raw;
-    if (raw.sendHeaderOnly(binary, bytes.byteLength)) return [this.#copyOutput(), bytes];
+    const len = bytes.byteLength;
+    if (len <= 0xffff) {
+      // One call: the core's header for a small message, as a number (0: the general path).
+      const word = raw.sendHeaderWord(binary, len);
+      if (word !== 0) {
+        const n = (word / 4294967296) | 0;
+        const header = bytesLike(n);
+        for (let i = 0, w = word >>> 0; i < n; i++, w >>>= 8) header[i] = w & 0xff;
+        return [header, bytes];
+      }
+    }
+    if (raw.sendHeaderOnly(binary, len)) return [this.#copyOutput(), bytes];
     if (bytes.byteLength > WINDOW) return this.#sendParts(bytes, binary);
     if (binary) raw.sendBinary(bytes);
     else if (typeof data === "string") raw.sendText(data);

@@ -494,6 +494,8 @@ export declare class RawConnection {
   sendTextBytes(bytes: Uint8Array): void;
   sendBinary(data: Uint8Array): void;
   sendHeaderOnly(binary: boolean, len: number): boolean;
+  /** The header of a small message as `count × 2^32 + bytes (little-endian)`, or 0: take the general path. */
+  sendHeaderWord(binary: boolean, len: number): number;
   beginMessage(binary: boolean, len: number): void;
   sendPartFromInput(len: number, fin: boolean): void;
   cancelMessage(): void;

@@ -94,9 +94,8 @@ pub fn accept_key_unchecked(key: &str) -> String {
 
 /// [`accept_key`] written into `out` as ASCII bytes, without allocating (for callers that keep
 /// one buffer, such as the wasm binding's fast path). A 24-byte key (every valid key) takes a
-/// SHA-1 specialised for `key ‖ GUID` (60 bytes: one block with the GUID's tail and padding,
-/// then a constant block whose message schedule is computed at compile time); other lengths
-/// take the `sha1` crate. Both give the same digest (tested below).
+/// SHA-1 specialised for `key ‖ GUID` (60 bytes: two padded blocks, the second constant,
+/// straight into the compression function); other lengths take the `sha1` crate's hasher. Both give the same digest (tested below).
 pub fn accept_key_into(key: &[u8], out: &mut [u8; ACCEPT_LEN]) {
     let digest: [u8; 20] = match <&[u8; KEY_LEN]>::try_from(key) {
         Ok(key) => accept_digest_24(key),
@@ -154,76 +153,30 @@ const SHA1_INIT: [u32; 5] = [
     0xC3D2_E1F0,
 ];
 
-/// The message schedule of the second block of a 60-byte message: zeros, then the bit length.
-const TAIL_SCHEDULE: [u32; 80] = {
-    let mut w = [0u32; 80];
-    w[15] = 60 * 8;
-    let mut t = 16;
-    while t < 80 {
-        w[t] = (w[t - 3] ^ w[t - 8] ^ w[t - 14] ^ w[t - 16]).rotate_left(1);
-        t += 1;
-    }
-    w
-};
-
-/// The first block's words after the key: GUID bytes 0..36, then the 0x80 padding byte.
-const GUID_WORDS: [u32; 10] = {
+/// The two padded 64-byte blocks of `key ‖ GUID` for a 24-byte key (FIPS 180-4 §5.1.1): the
+/// first holds the key, the GUID and the 0x80 byte; the second zeros and the bit length (480).
+const BLOCKS: [[u8; 64]; 2] = {
     let g = GUID.as_bytes();
-    let mut w = [0u32; 10];
+    let mut blocks = [[0u8; 64]; 2];
     let mut i = 0;
-    while i < 9 {
-        w[i] = u32::from_be_bytes([g[4 * i], g[4 * i + 1], g[4 * i + 2], g[4 * i + 3]]);
+    while i < g.len() {
+        blocks[0][KEY_LEN + i] = g[i];
         i += 1;
     }
-    w[9] = 0x8000_0000;
-    w
+    blocks[0][KEY_LEN + 36] = 0x80;
+    let bits = ((KEY_LEN + 36) * 8) as u16;
+    blocks[1][62] = (bits >> 8) as u8;
+    blocks[1][63] = bits as u8;
+    blocks
 };
 
-#[inline(always)]
-fn sha1_rounds(state: &mut [u32; 5], w: &[u32; 80]) {
-    let [mut a, mut b, mut c, mut d, mut e] = *state;
-    macro_rules! rounds {
-        ($range:expr, $k:expr, |$b:ident, $c:ident, $d:ident| $f:expr) => {
-            for &wt in &w[$range] {
-                let ($b, $c, $d) = (b, c, d);
-                let temp = a
-                    .rotate_left(5)
-                    .wrapping_add($f)
-                    .wrapping_add(e)
-                    .wrapping_add($k)
-                    .wrapping_add(wt);
-                e = d;
-                d = c;
-                c = b.rotate_left(30);
-                b = a;
-                a = temp;
-            }
-        };
-    }
-    rounds!(0..20, 0x5A82_7999u32, |b, c, d| (b & c) | (!b & d));
-    rounds!(20..40, 0x6ED9_EBA1u32, |b, c, d| b ^ c ^ d);
-    rounds!(40..60, 0x8F1B_BCDCu32, |b, c, d| (b & c)
-        | (b & d)
-        | (c & d));
-    rounds!(60..80, 0xCA62_C1D6u32, |b, c, d| b ^ c ^ d);
-    for (s, v) in state.iter_mut().zip([a, b, c, d, e]) {
-        *s = s.wrapping_add(v);
-    }
-}
-
-/// SHA-1(key ‖ GUID) for a 24-byte key (FIPS 180-4 §6.1).
+/// SHA-1(key ‖ GUID) for a 24-byte key: the two blocks through the `sha1` crate's compression
+/// function (built at opt-level 3 in release, see Cargo.toml), without its buffering.
 fn accept_digest_24(key: &[u8; KEY_LEN]) -> [u8; 20] {
-    let mut w = [0u32; 80];
-    for (i, chunk) in key.chunks_exact(4).enumerate() {
-        w[i] = u32::from_be_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
-    }
-    w[6..16].copy_from_slice(&GUID_WORDS);
-    for t in 16..80 {
-        w[t] = (w[t - 3] ^ w[t - 8] ^ w[t - 14] ^ w[t - 16]).rotate_left(1);
-    }
+    let mut blocks = BLOCKS;
+    blocks[0][..KEY_LEN].copy_from_slice(key);
     let mut state = SHA1_INIT;
-    sha1_rounds(&mut state, &w);
-    sha1_rounds(&mut state, &TAIL_SCHEDULE);
+    sha1::compress(&mut state, &[blocks[0].into(), blocks[1].into()]);
     let mut out = [0u8; 20];
     for (o, s) in out.chunks_exact_mut(4).zip(state) {
         o.copy_from_slice(&s.to_be_bytes());

@@ -254,19 +254,24 @@ fn single<'a>(
     missing: HandshakeError,
     found: &mut Vec<HandshakeError>,
 ) -> Option<&'a str> {
-    let count = headers.count(name);
-    if count == 0 {
-        found.push(missing);
-        None
-    } else if count > 1 {
-        found.push(HandshakeError::DuplicateHeader {
-            header: name,
-            count,
-            side: Side::Request,
-        });
-        None
-    } else {
-        headers.get(name).map(|v| v.trim_matches([' ', '\t']))
+    // One pass: the first value and how many lines there are.
+    let mut values = headers.get_all(name);
+    let first = values.next();
+    let count = first.map_or(0, |_| 1 + values.count());
+    match first {
+        None => {
+            found.push(missing);
+            None
+        }
+        Some(_) if count > 1 => {
+            found.push(HandshakeError::DuplicateHeader {
+                header: name,
+                count,
+                side: Side::Request,
+            });
+            None
+        }
+        Some(v) => Some(v.trim_matches([' ', '\t'])),
     }
 }
 

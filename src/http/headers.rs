@@ -19,6 +19,17 @@ pub struct Header {
     pub value: String,
 }
 
+/// Whether two field names are the same, ignoring ASCII case (RFC 9110 §5.1): what
+/// `eq_ignore_ascii_case` answers, with equal bytes (most of them: "sec-websocket-key" beside
+/// "Sec-WebSocket-Key") passing before any case folding.
+#[inline]
+fn same_name(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .all(|(x, y)| x == y || x.eq_ignore_ascii_case(&y))
+}
+
 /// Header fields in wire order; lookups ignore ASCII case (RFC 9110 §5.1, §5.3).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[cfg_attr(ws101_serde, derive(serde::Serialize))]
@@ -29,8 +40,8 @@ pub struct HeaderList {
 
 impl HeaderList {
     /// An empty list.
-    pub fn new() -> Self {
-        Self::default()
+    pub const fn new() -> Self {
+        HeaderList { fields: Vec::new() }
     }
 
     /// An empty list with room for `n` lines.
@@ -59,6 +70,26 @@ impl HeaderList {
         });
     }
 
+    /// Replaces the lines with `pairs`, reusing the strings already held (no allocation when
+    /// they are long enough): for callers that keep one list across requests.
+    #[cfg(any(target_arch = "wasm32", test))] // the binding's packed handshake path
+    pub(crate) fn refill<'a>(&mut self, pairs: impl Iterator<Item = (&'a str, &'a str)>) {
+        let mut n = 0;
+        for (name, value) in pairs {
+            match self.fields.get_mut(n) {
+                Some(h) => {
+                    h.name.clear();
+                    h.name.push_str(name);
+                    h.value.clear();
+                    h.value.push_str(value);
+                }
+                None => self.push(name, value),
+            }
+            n += 1;
+        }
+        self.fields.truncate(n);
+    }
+
     /// Number of field lines.
     pub fn len(&self) -> usize {
         self.fields.len()
@@ -78,7 +109,7 @@ impl HeaderList {
     pub fn get(&self, name: &str) -> Option<&str> {
         self.fields
             .iter()
-            .find(|h| h.name.eq_ignore_ascii_case(name))
+            .find(|h| same_name(&h.name, name))
             .map(|h| h.value.as_str())
     }
 
@@ -86,7 +117,7 @@ impl HeaderList {
     pub fn get_all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
         self.fields
             .iter()
-            .filter(move |h| h.name.eq_ignore_ascii_case(name))
+            .filter(move |h| same_name(&h.name, name))
             .map(|h| h.value.as_str())
     }
 
@@ -94,7 +125,7 @@ impl HeaderList {
     pub fn count(&self, name: &str) -> usize {
         self.fields
             .iter()
-            .filter(|h| h.name.eq_ignore_ascii_case(name))
+            .filter(|h| same_name(&h.name, name))
             .count()
     }
 
@@ -183,6 +214,31 @@ pub fn canonical_name(name: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn refill_replaces_every_line_and_keeps_the_order() {
+        let mut h = HeaderList::from_pairs([("Host", "a.example"), ("X-Long", "0123456789")]);
+        h.refill([("upgrade", "websocket")].into_iter());
+        assert_eq!(h, HeaderList::from_pairs([("upgrade", "websocket")]));
+        h.refill([("a", "1"), ("B", "2"), ("c", "3")].into_iter());
+        assert_eq!(
+            h,
+            HeaderList::from_pairs([("a", "1"), ("B", "2"), ("c", "3")])
+        );
+        assert_eq!(h.get("b"), Some("2"));
+        h.refill(core::iter::empty());
+        assert!(h.is_empty());
+    }
+
+    #[test]
+    fn names_match_ignoring_ascii_case_only() {
+        assert!(same_name("sec-websocket-key", "Sec-WebSocket-Key"));
+        assert!(!same_name("sec-websocket-kez", "Sec-WebSocket-Key"));
+        assert!(!same_name("Host ", "Host"));
+        // '-' (0x2D) and CR (0x0D) differ by the case bit: never the same name
+        assert!(!same_name("a\rb", "a-b"));
+        assert!(!same_name("\u{e9}", "\u{c9}")); // ASCII case only
+    }
 
     #[test]
     fn lookup_is_case_insensitive_and_ordered() {

@@ -57,6 +57,8 @@ pub struct RawConnection {
     events: Vec<Event>,
     records: Vec<u32>,
     errors: Vec<ProtocolError>,
+    /// The output buffer [`RawConnection::send_header_word`] swaps with the connection's.
+    header: Vec<u8>,
 }
 
 fn range_error(message: &str) -> JsValue {
@@ -245,6 +247,7 @@ impl RawConnection {
             events: Vec::new(),
             records: Vec::new(),
             errors: Vec::new(),
+            header: Vec::new(),
         })
     }
 
@@ -418,6 +421,28 @@ impl RawConnection {
         self.conn
             .send_header_only(opcode, len)
             .map_err(|e| to_js_error(&e))
+    }
+
+    /// [`RawConnection::send_header_only`] in one call for a small message when nothing else is
+    /// waiting to be written: the header (at most 4 bytes: payload length below 65536) comes
+    /// back as a number, `count × 2^32 + byte0 + byte1 × 2^8 + …`, and the output stays empty,
+    /// so no call reads or clears it. 0 means "take the general path" (it then explains any
+    /// error): output waiting, a client, compression, fragmentation or a closed connection.
+    #[wasm_bindgen(js_name = sendHeaderWord)]
+    pub fn send_header_word(&mut self, binary: bool, len: u32) -> f64 {
+        if len > 0xffff || !self.conn.output().is_empty() {
+            return 0.0;
+        }
+        let opcode = if binary { Opcode::Binary } else { Opcode::Text };
+        if !matches!(self.conn.send_header_only(opcode, len as usize), Ok(true)) {
+            return 0.0;
+        }
+        // The header moves out by swapping buffers (no drain, no allocation once warm).
+        self.conn.swap_output(&mut self.header);
+        let mut word = [0u8; 4];
+        let n = self.header.len().min(4); // unmasked, payload below 65536: 2 or 4 bytes (RFC 6455 §5.2)
+        word[..n].copy_from_slice(&self.header[..n]);
+        n as f64 * 4_294_967_296.0 + f64::from(u32::from_le_bytes(word))
     }
 
     /// Queues a binary message (RFC 6455 §5.6).

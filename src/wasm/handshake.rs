@@ -451,6 +451,7 @@ thread_local! {
             output: Vec::new(),
             words: Vec::new(),
             text: String::new(),
+            headers: HeaderList::new(),
         })
     };
 }
@@ -461,12 +462,16 @@ struct PackedBuffers {
     output: Vec<u8>,
     words: Vec<u32>,
     text: String,
+    /// The request's header lines, refilled per call (their strings are kept).
+    headers: HeaderList,
 }
 
 /// Words before the string lengths in the packed input.
 const PACKED_HEAD_WORDS: usize = 8;
 /// A buffer this large or larger is released after use (the common request is far smaller).
 const PACKED_KEEP: usize = 64 * 1024;
+/// More kept header lines than this are released after use.
+const PACKED_KEEP_LINES: usize = 64;
 
 /// Reserves `len` bytes of the packed-call input buffer and returns its address in wasm memory.
 /// JS writes the request there and then calls [`validate_request_packed`]. Views of wasm memory
@@ -523,20 +528,25 @@ pub fn validate_request_packed(words: usize, len: usize) -> usize {
     PACKED.with(|cell| {
         let mut guard = cell.borrow_mut();
         let buffers = &mut *guard;
-        let result = packed_outcome(&buffers.input, words, len).map(|accepted| {
-            let mut packed = Packed {
-                words: &mut buffers.words,
-                text: &mut buffers.text,
-            };
-            pack_accepted(&accepted, &mut packed, &mut buffers.output);
-        });
+        let result =
+            packed_outcome(&buffers.input, words, len, &mut buffers.headers).map(|accepted| {
+                let mut packed = Packed {
+                    words: &mut buffers.words,
+                    text: &mut buffers.text,
+                };
+                pack_accepted(&accepted, &mut packed, &mut buffers.output);
+            });
         for keep in [buffers.input.capacity(), buffers.text.capacity()] {
             if keep > PACKED_KEEP {
                 // a huge request or answer earlier: let its memory go
                 buffers.input = Vec::new();
                 buffers.text = String::new();
                 buffers.words = Vec::new();
+                buffers.headers = HeaderList::new();
             }
+        }
+        if buffers.headers.len() > PACKED_KEEP_LINES {
+            buffers.headers = HeaderList::new(); // many lines earlier: let them go
         }
         match result {
             Some(()) => buffers.output.as_ptr() as usize,
@@ -545,7 +555,12 @@ pub fn validate_request_packed(words: usize, len: usize) -> usize {
     })
 }
 
-fn packed_outcome(input: &[u8], words: usize, len: usize) -> Option<crate::handshake::Accepted> {
+fn packed_outcome(
+    input: &[u8],
+    words: usize,
+    len: usize,
+    headers: &mut HeaderList,
+) -> Option<crate::handshake::Accepted> {
     let meta = input.get(..words.checked_mul(4)?)?;
     let text = core::str::from_utf8(input.get(meta.len()..meta.len().checked_add(len)?)?).ok()?;
     let flags = word(meta, 0)?;
@@ -575,10 +590,11 @@ fn packed_outcome(input: &[u8], words: usize, len: usize) -> Option<crate::hands
     let (method, target, version) = (strings[0], strings[1], strings[2]);
     let protocol_list = &strings[3..3 + protocols];
     let origin_list = &strings[3 + protocols..3 + protocols + origins];
-    let mut headers = HeaderList::with_capacity(lines / 2);
-    for pair in strings[3 + protocols + origins..].chunks_exact(2) {
-        headers.push(pair[0], pair[1]);
-    }
+    headers.refill(
+        strings[3 + protocols + origins..]
+            .chunks_exact(2)
+            .map(|pair| (pair[0], pair[1])),
+    );
 
     let mut policy = ServerPolicy::default().with_subprotocols(protocol_list.iter().copied());
     policy.require_subprotocol = flags & 1 != 0;
@@ -614,7 +630,7 @@ fn packed_outcome(input: &[u8], words: usize, len: usize) -> Option<crate::hands
         policy.limits.max_headers = word(meta, 4)? as usize;
     }
 
-    let outcome = validate_request(method, target, http_version(version), &headers, &policy);
+    let outcome = validate_request(method, target, http_version(version), headers, &policy);
     let ServerOutcome::Accept(accepted) = outcome else {
         return None;
     };
@@ -626,14 +642,16 @@ fn packed_outcome(input: &[u8], words: usize, len: usize) -> Option<crate::hands
 
 /// FNV-1a over the check names of passed verdicts (0 when one failed): JS keeps one copy of an
 /// accepted request's verdicts per fingerprint, from the explaining path, and hands out copies.
+/// The names are `&'static str`, so their addresses and lengths identify them within this
+/// instance (JS drops its copies when the instance changes): hashed instead of their bytes.
 fn verdict_fingerprint(verdicts: &[crate::handshake::Verdict]) -> u32 {
     let mut hash = 0x811c_9dc5u32;
     for v in verdicts {
         if !v.passed || !v.codes.is_empty() {
             return 0;
         }
-        for b in v.check.bytes().chain(core::iter::once(0)) {
-            hash = (hash ^ u32::from(b)).wrapping_mul(0x0100_0193);
+        for w in [v.check.as_ptr() as usize as u32, v.check.len() as u32] {
+            hash = (hash ^ w).wrapping_mul(0x0100_0193);
         }
     }
     hash | 1

@@ -66,6 +66,28 @@ test("sendMessage: the server's payload is not copied, a client's is masked", ()
   assert.deepEqual([...server.receive(masked[0])[0].data], [...payload]);
 });
 
+test("sendMessage from a server: exact headers around the one-call sizes, queued output first, closed refuses", () => {
+  const { client, server } = pair();
+  // RFC 6455 §5.2: 7-bit length to 125, 16-bit to 65535, 64-bit beyond
+  const heads = { 0: [0x82, 0x00], 125: [0x82, 0x7d], 126: [0x82, 0x7e, 0x00, 0x7e], 65535: [0x82, 0x7e, 0xff, 0xff], 65536: [0x82, 0x7f, 0, 0, 0, 0, 0, 1, 0, 0] };
+  for (const [n, head] of Object.entries(heads)) {
+    const payload = new Uint8Array(Number(n)).fill(3);
+    const parts = server.sendMessage(payload, true);
+    assert.deepEqual([...parts[0]], head, `header for ${n} bytes`);
+    assert.equal(parts[1], payload);
+    assert.equal(client.receive(concat(parts))[0].data.length, Number(n));
+  }
+  const text = server.sendMessage("héllo");
+  assert.deepEqual([...text[0]], [0x81, 0x06]);
+  assert.deepEqual(client.receive(concat(text)), [{ type: "text", data: "héllo" }]);
+  // A pong the core queued goes out before the message's header.
+  server.receive(client.ping("p"));
+  const after = server.sendMessage(Uint8Array.of(1, 2), true);
+  assert.deepEqual(client.receive(concat(after)).map((e) => e.type), ["pong", "binary"]);
+  server.close(1000);
+  assert.throws(() => server.sendMessage(Uint8Array.of(1), true), (e) => e instanceof Ws101Error && e.code === "already-closed");
+});
+
 test("ping gets an automatic pong; close is answered and echoes code and reason", () => {
   const { client, server } = pair();
   assert.deepEqual(server.receive(client.ping("hi")), [{ type: "ping", data: new TextEncoder().encode("hi") }]);

@@ -312,6 +312,7 @@ const rawCommand = fc.oneof(
   fc.oneof(str, value).map((v) => ["sendText", [v]]),
   fc.oneof(bytes, value).map((v) => ["sendTextBytes", [v]]),
   fc.tuple(value, fc.oneof(weirdNumbers, fc.integer({ min: 0, max: 1 << 20 }), value)).map((a) => ["sendHeaderOnly", a]),
+  fc.tuple(value, fc.oneof(weirdNumbers, fc.integer({ min: 0, max: 1 << 17 }), value)).map((a) => ["sendHeaderWord", a]),
   fc.oneof(bytes, value).map((v) => ["sendBinary", [v]]),
   fc.oneof(bytes, value).map((v) => ["ping", [v]]),
   fc.oneof(bytes, value).map((v) => ["pong", [v]]),
