@@ -1,7 +1,8 @@
 // WebSockets over HTTP/2 for ws101/node (RFC 8441): the transport pieces that differ from an
 // HTTP/1.1 upgrade. The core decides (validateExtendedConnect on the server, the client's
 // subprotocol and extension checks); this file moves fields and bytes between node:http2 and
-// WebSocketServer / WebSocket in node.mjs, which run the same Connection over the stream.
+// WebSocketServer / WebSocket (node-server.mjs, node-websocket.mjs), which run the same Connection
+// over the stream.
 //
 // - Server: SETTINGS_ENABLE_CONNECT_PROTOCOL (RFC 8441 §3) on the node:http2 server, the
 //   `stream` events that are extended CONNECTs with `:protocol websocket` (§4), `:status 200`
