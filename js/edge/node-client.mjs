@@ -197,10 +197,9 @@ export function connectClient(ws, address, target, protocols, options) {
     release();
     try {
       ws._attach(socket, head, {
-        role: "client",
+        outcome: result,
         protocol: result.protocol,
         extensions: extensionsHeader(result),
-        deflate: result.deflate,
         options,
       });
     } catch (err) {

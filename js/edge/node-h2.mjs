@@ -140,6 +140,7 @@ export function streamTransport(stream, headers, rawHeaders) {
         status: o.status,
         protocol: o.protocol ?? null,
         deflate: o.deflate ?? null,
+        handoff: o.handoff,
         extensionsHeader: extensions?.value ?? "",
         problems: o.problems,
         response: { status: o.status, headers: o.headers, body: o.body },
@@ -312,10 +313,9 @@ export function connectHttp2(ws, address, target, protocols, options, hooks) {
     }
     settle();
     ws._attach(stream, null, {
-      role: "client",
+      outcome: result,
       protocol: result.protocol,
       extensions: hooks.extensionsHeader(result),
-      deflate: result.deflate,
       options,
       httpVersion: "2",
     });

@@ -370,10 +370,9 @@ export class WebSocketServer extends EventEmitter {
     const ws = new Ctor(null, undefined, options);
     try {
       ws._attach(t.socket, t.head, {
-        role: "server",
+        outcome,
         protocol: outcome.protocol,
         extensions: outcome.extensionsHeader ?? "",
-        deflate: outcome.deflate,
         options,
         httpVersion: t.httpVersion,
       });

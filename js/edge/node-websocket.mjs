@@ -13,7 +13,6 @@ import { clientTarget, connectClient, http2Hooks } from "./node-client.mjs";
 const CONNECTING = 0, OPEN = 1, CLOSING = 2, CLOSED = 3;
 /** Output waiting for a peer beyond which reading from it pauses until it drains. */
 const PAUSE_READING_AT = 4 * 1024 * 1024;
-const DEFAULT_MAX_PAYLOAD = 64 * 1024 * 1024;
 const CLOSE_TIMEOUT_MS = 30_000;
 /** A Close frame with code 1011 (unmasked, server to client): what a server sends when its core is lost. */
 const CLOSE_1011 = Buffer.from([0x88, 0x02, 0x03, 0xf3]);
@@ -200,29 +199,33 @@ export class WebSocket extends EventEmitter {
     }
   }
 
-  /** @internal Takes over a socket after a successful handshake. */
-  _attach(socket, head, { role, protocol, extensions, deflate, options, httpVersion }) {
+  /**
+   * @internal Takes over a socket after a successful handshake: `outcome` is the core's accepted
+   * outcome (its `handoff` decides the role and permessage-deflate), `head` what Node read past
+   * the head.
+   */
+  _attach(socket, head, { outcome, protocol, extensions, options, httpVersion }) {
     const opts = { ...this.#options, ...options };
     this.#options = opts;
     this.#socket = socket;
     this.#handshake = null;
-    this.#role = role;
     this.#httpVersion = httpVersion ?? "1.1";
     this.#protocol = protocol ?? "";
     this.#extensions = extensions ?? "";
-    this.#conn = new Connection({
-      role,
-      maxMessageSize: opts.maxPayload ?? DEFAULT_MAX_PAYLOAD,
-      maxFrameSize: opts.maxPayload ?? DEFAULT_MAX_PAYLOAD,
+    // The core's limits are the defaults (64 MiB); maxPayload bounds a message and a frame.
+    const { connection, frames } = Connection.afterHandshake(outcome, head, {
+      maxMessageSize: opts.maxPayload,
+      maxFrameSize: opts.maxPayload,
       fragmentSize: opts.fragmentSize,
       autoPong: opts.autoPong,
-      deflate,
       deflateLevel: deflateLevel(opts),
       deflateThreshold: typeof opts.perMessageDeflate === "object" ? opts.perMessageDeflate?.threshold : undefined,
       binaryType: coreBinaryType(this.#binaryType),
       textAsBytes: true,
       deferClose: true,
     });
+    this.#conn = connection;
+    this.#role = outcome.handoff.role;
     live.set(this, currentGeneration());
     this.#readyState = OPEN;
     socket.setNoDelay?.(true);
@@ -234,7 +237,7 @@ export class WebSocket extends EventEmitter {
     socket.on("drain", () => this.#guard(() => this.#onDrain()));
     if (opts.pingInterval > 0) this.#startKeepAlive(opts.pingInterval);
     if (opts.idleTimeout > 0) this.#resetIdle();
-    if (head && head.length > 0) queueMicrotask(() => this.#guard(() => this.#onData(head)));
+    if (frames.length > 0) queueMicrotask(() => this.#guard(() => this.#onData(frames)));
   }
 
   /**
