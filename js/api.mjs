@@ -573,6 +573,8 @@ function unpackAccepted(mem, w, out, method, target, version, lines, plain) {
     deflate,
     response: { status, reason, headers, body, bytes },
     consumed: null,
+    // Accepted::handoff in the core: a server, the agreed deflate, frames from the first byte.
+    handoff: { role: "server", deflate, consumed: 0 },
     declined: [],
     verdicts,
     ok: true,

@@ -12,11 +12,18 @@
 // Messages larger than WINDOW are sent in parts of WINDOW bytes the same way.
 import { RawConnection, wasmMemory } from "./instance.mjs";
 
-const KIND_TEXT = 1, KIND_BINARY = 2, KIND_PING = 3, KIND_PONG = 4, KIND_CLOSE = 5, KIND_ERROR = 6;
-const KIND_PART_TEXT = 7, KIND_PART_BINARY = 8;
-/** RECEIVE_WINDOW of src/wasm/connection.rs: most bytes handed to the core per call. */
-const WINDOW = 256 * 1024;
-const MORE = 0x80000000, RELEASE = 0x40000000, COUNT = 0x3fffffff;
+// The event record layout is the binding's (RawConnection.recordLayout(), src/wasm/connection.rs):
+// words per record, each event kind's number, the flags of receive()'s answer and the most bytes
+// handed to the core per call (WINDOW). Read once, when the first connection is made.
+let WORDS, KIND_TEXT, KIND_BINARY, KIND_PING, KIND_PONG, KIND_CLOSE, KIND_ERROR, KIND_PART_TEXT, KIND_PART_BINARY;
+let WINDOW, MORE, RELEASE, COUNT;
+let layoutRead = false;
+function readLayout() {
+  const l = RawConnection.recordLayout();
+  ({ words: WORDS, text: KIND_TEXT, binary: KIND_BINARY, ping: KIND_PING, pong: KIND_PONG, close: KIND_CLOSE, error: KIND_ERROR } = l);
+  ({ partText: KIND_PART_TEXT, partBinary: KIND_PART_BINARY, window: WINDOW, more: MORE, release: RELEASE, count: COUNT } = l);
+  layoutRead = true;
+}
 const decoder = new TextDecoder("utf-8");
 const textEncoder = new TextEncoder();
 const NodeBuffer = globalThis.Buffer;
@@ -24,7 +31,7 @@ const NodeBuffer = globalThis.Buffer;
 const encodeUtf8 = NodeBuffer ? (s) => NodeBuffer.from(s, "utf8") : (s) => textEncoder.encode(s);
 const EMPTY = new Uint8Array(0);
 const BINARY_TYPES = ["uint8array", "arraybuffer", "nodebuffer"];
-const OPTIONS = new Set(["role", "maxFrameSize", "maxMessageSize", "maxPayload", "autoPong", "autoClose",
+const OPTIONS = new Set(["role", "handoff", "maxFrameSize", "maxMessageSize", "maxPayload", "autoPong", "autoClose",
   "fragmentSize", "deflate", "deflateLevel", "deflateThreshold", "binaryType", "views", "textAsBytes", "deferClose"]);
 const DEFLATE_FIELDS = { serverNoContextTakeover: "boolean", clientNoContextTakeover: "boolean", serverMaxWindowBits: "number", clientMaxWindowBits: "number" };
 
@@ -143,6 +150,18 @@ function coreConfig(options) {
   return config;
 }
 
+/** A handshake outcome's `handoff`, read into plain data here (no user getter runs inside wasm). */
+function handoffOf(value, options) {
+  if (value === null || typeof value !== "object") throw new TypeError(`handoff must be a handshake outcome's handoff, got ${describe(value)}`);
+  for (const key of ["role", "deflate"]) {
+    if (options[key] !== undefined) throw new TypeError(`${key} comes from the handoff: leave it out with handoff`);
+  }
+  const role = value.role;
+  if (role !== "server" && role !== "client") throw new TypeError(`handoff.role must be "server" or "client", got ${String(role)}`);
+  const deflate = value.deflate === undefined || value.deflate === null ? null : coreConfig({ deflate: value.deflate }).deflate;
+  return { role, deflate, consumed: integer(value.consumed, "handoff.consumed", 0, Number.MAX_SAFE_INTEGER) };
+}
+
 function binaryTypeOf(value) {
   if (!BINARY_TYPES.includes(value)) throw new TypeError(`binaryType must be one of ${BINARY_TYPES.join(", ")}, got ${String(value)}`);
   if (value === "nodebuffer" && !NodeBuffer) throw new TypeError(`binaryType "nodebuffer" needs Node's Buffer`);
@@ -168,14 +187,36 @@ export class Connection {
    */
   constructor(options = {}) {
     if (options === null || typeof options !== "object") throw new TypeError(`Connection options must be an object, got ${describe(options)}`);
+    const handoff = options.handoff === undefined ? undefined : handoffOf(options.handoff, options);
     const role = options.role ?? "server";
     if (role !== "server" && role !== "client") throw new TypeError(`role must be "server" or "client", got ${String(role)}`);
     const config = coreConfig(options);
     this.#binaryType = binaryTypeOf(options.binaryType ?? "uint8array");
     this.#views = options.views === undefined ? false : boolean(options.views, "views");
     this.#textAsBytes = options.textAsBytes === undefined ? false : boolean(options.textAsBytes, "textAsBytes");
-    this.#raw = new RawConnection(role === "server", config);
+    if (!layoutRead) readLayout();
+    this.#raw = handoff ? RawConnection.afterHandshake(handoff, config) : new RawConnection(role === "server", config);
     this.#memory = wasmMemory();
+  }
+
+  /**
+   * The connection an accepted opening handshake hands over to (RFC 6455 §4.1, §4.2.2; RFC 8441
+   * §5), in one call into the core (`Handoff`): the role and the negotiated permessage-deflate
+   * come from `outcome.handoff`, and `frames` are the bytes of `received` (the buffer the head
+   * was read from, or whatever arrived after the head) that follow the head: give them to the
+   * connection's first `receive()`. `options` are the Connection's, without `role` or `deflate`.
+   * @param {{ handoff: import("./index.d.ts").Handoff | null }} outcome
+   * @param {Uint8Array | ArrayBufferView | ArrayBuffer | null | undefined} received
+   * @param {import("./index.d.ts").ConnectionOptions} [options]
+   */
+  static afterHandshake(outcome, received, options = {}) {
+    if (outcome === null || typeof outcome !== "object") throw new TypeError(`outcome must be a handshake outcome, got ${describe(outcome)}`);
+    if (options === null || typeof options !== "object") throw new TypeError(`Connection options must be an object, got ${describe(options)}`);
+    const bytes = received === undefined || received === null ? EMPTY : bytesOf(received, "received");
+    const handoff = outcome.handoff;
+    if (handoff === null || handoff === undefined) throw new TypeError("outcome has no handoff: the handshake was not accepted");
+    const connection = new Connection({ ...options, handoff });
+    return { connection, frames: bytes.subarray(Math.min(handoff.consumed, bytes.byteLength)) };
   }
 
   /** "open" | "closing" (we sent Close) | "remote-closing" (peer sent Close) | "closed" */
@@ -372,7 +413,7 @@ export class Connection {
   /** Appends the events of the last call's `count` records to `out`. */
   #events(count, out) {
     if (count === 0) return;
-    const words = new Uint32Array(this.#memory.buffer, this.#raw.records(), count * 4);
+    const words = new Uint32Array(this.#memory.buffer, this.#raw.records(), count * WORDS);
     const bytes = new Uint8Array(this.#memory.buffer);
     // Copied payloads of one call share one allocation (as `ws` shares socket chunks): one copy
     // out of wasm memory per message, one allocation per call. `arraybuffer` needs its own.
@@ -382,8 +423,8 @@ export class Connection {
     if (pooled) {
       let total = 0;
       for (let i = 0; i < count; i++) {
-        const kind = words[i * 4];
-        if (kind === KIND_BINARY || (kind === KIND_TEXT && this.#textAsBytes)) total += words[i * 4 + 2];
+        const kind = words[i * WORDS];
+        if (kind === KIND_BINARY || (kind === KIND_TEXT && this.#textAsBytes)) total += words[i * WORDS + 2];
       }
       pool = this.#binaryType === "nodebuffer" ? NodeBuffer.allocUnsafe(total) : new Uint8Array(total);
     }
@@ -395,7 +436,8 @@ export class Connection {
       return copy;
     };
     for (let i = 0; i < count; i++) {
-      const kind = words[i * 4], ptr = words[i * 4 + 1], len = words[i * 4 + 2], extra = words[i * 4 + 3];
+      const at = i * WORDS;
+      const kind = words[at], ptr = words[at + 1], len = words[at + 2], extra = words[at + 3];
       const view = bytes.subarray(ptr, ptr + len);
       switch (kind) {
         case KIND_TEXT:

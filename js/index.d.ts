@@ -205,6 +205,18 @@ export interface DeflateParams {
   clientMaxWindowBits: number;
 }
 
+/**
+ * What an accepted opening handshake hands to its connection (the core's `Handoff`): the role,
+ * the negotiated permessage-deflate and where frames start in the bytes the head was read from.
+ * Give the outcome to `Connection.afterHandshake`.
+ */
+export interface Handoff {
+  role: "server" | "client";
+  deflate: DeflateParams | null;
+  /** Bytes of the received buffer the head used (0 when the head came as parts): frames follow. */
+  consumed: number;
+}
+
 export interface DeflateOptions {
   serverNoContextTakeover?: boolean | undefined;
   clientNoContextTakeover?: boolean | undefined;
@@ -249,6 +261,8 @@ export interface Accepted extends OutcomeBase {
   extensions: { name: string; params: { name: string; value: string | null }[] }[];
   extensionsHeader: string | null;
   deflate: DeflateParams | null;
+  /** The hand-off to the connection: `Connection.afterHandshake(outcome, received, options)`. */
+  handoff: Handoff;
   declined: Problem[];
 }
 
@@ -296,6 +310,8 @@ export declare function classifyUpgradeHead(bytes: BytesLike): ClassifiedHead;
 export type ExtendedConnectOutcome = {
   accepted: boolean; status: number; headers: HeaderLine[]; body: string; protocol: string | null;
   deflate: DeflateParams | null; problems: Problem[]; declined: Problem[]; verdicts: Verdict[];
+  /** The hand-off to the connection when accepted (null when refused). */
+  handoff: Handoff | null;
 };
 export declare function validateExtendedConnect(fields: HeadersLike, options?: ServerOptions): ExtendedConnectOutcome;
 /** Classifies an Upgrade request: websocket, h2c (with decoded HTTP2-Settings), TLS (RFC 2817), other. */
@@ -332,6 +348,8 @@ export interface ClientOutcome {
   problems: Problem[];
   verdicts: Verdict[];
   consumed: number | null;
+  /** The hand-off to the connection when accepted (null when not). */
+  handoff: Handoff | null;
 }
 
 /** The response checks without the parsed head (`validateResponse`). */
@@ -378,6 +396,8 @@ export type BinaryType = "uint8array" | "arraybuffer" | "nodebuffer";
 
 export interface ConnectionOptions {
   role?: "server" | "client" | undefined;
+  /** An accepted handshake outcome's `handoff`: the role and `deflate` come from it (leave those out). */
+  handoff?: Handoff | undefined;
   /** Largest message, summed over fragments (close 1009 beyond); default 64 MiB. */
   maxMessageSize?: number | undefined;
   /** Alias of maxMessageSize, as in `ws`. */
@@ -433,6 +453,16 @@ export type ConnectionEvent<O extends ConnectionOptions = {}> =
  */
 export declare class Connection<O extends ConnectionOptions = {}> {
   constructor(options?: O);
+  /**
+   * The connection an accepted handshake hands over to, in one call into the core: role and
+   * permessage-deflate from `outcome.handoff`; `frames` are the bytes of `received` after the head
+   * (give them to the first `receive()`).
+   */
+  static afterHandshake<O extends Omit<ConnectionOptions, "role" | "deflate" | "handoff"> = {}>(
+    outcome: { handoff: Handoff | null },
+    received: BytesLike | null | undefined,
+    options?: O,
+  ): { connection: Connection<O>; frames: Uint8Array };
   readonly state: "open" | "closing" | "remote-closing" | "closed";
   /** After "closed": whether the closing handshake completed (RFC 6455 §7.1.4). */
   readonly wasClean: boolean | undefined;

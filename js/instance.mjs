@@ -182,6 +182,12 @@ export function expectInit() {
       constructor() {
         notInitialised.RawConnection;
       }
+      static afterHandshake() {
+        return notInitialised.RawConnection;
+      }
+      static recordLayout() {
+        return notInitialised.RawConnection;
+      }
     };
   }
 }

@@ -13,7 +13,7 @@
 //! [`Connection`] configured with what the handshake agreed:
 //!
 //! ```
-//! use ws101::{parse_request, Config, Connection, Event, Role, ServerOutcome, ServerPolicy, Status};
+//! use ws101::{parse_request, Config, Event, ServerOutcome, ServerPolicy, Status};
 //!
 //! // What a client sent: the upgrade request, then (already) a masked text frame "Hello".
 //! let mut received = b"GET /chat HTTP/1.1\r\nHost: example.com\r\nUpgrade: websocket\r\n\
@@ -29,9 +29,8 @@
 //! assert_eq!(accepted.response.status, 101);
 //! assert_eq!(accepted.accept_key, "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
 //!
-//! let config = Config::default().with_deflate(accepted.deflate);
-//! let mut conn = Connection::new(Role::Server, config);
-//! let frames = &received[accepted.consumed.unwrap_or(received.len())..];
+//! // The hand-off: the role, the agreed permessage-deflate and the frames after the head.
+//! let (mut conn, frames) = accepted.handoff().connect(Config::default(), &received);
 //! let mut events = Vec::new();
 //! conn.receive(frames, &mut events);
 //! match &events[..] {
@@ -44,8 +43,8 @@
 //! ```
 //!
 //! A client builds its request with [`build_request`], checks the answer with
-//! [`ClientRequest::parse_response`], and starts a [`Connection`] in [`Role::Client`] the same
-//! way (`examples/native/echo.rs` runs both ends over `std::net`).
+//! [`ClientRequest::parse_response`], and starts its [`Connection`] from
+//! [`ClientOutcome::handoff`] the same way (`examples/native/echo.rs` runs both ends over `std::net`).
 //!
 //! # Features
 //!
@@ -98,7 +97,7 @@ pub use handshake::{
     rejection_status, select_subprotocol, switching_protocols, validate_extended_connect,
     validate_key, validate_request, validate_subprotocol, Accepted, ClientMaxWindowBits,
     ClientOptions, ClientOutcome, ClientRequest, DeflateAgreement, DeflateConfig, DeflateOffer,
-    DeflateParams, Extension, ExtensionParam, H2Outcome, HandshakeError, Http2Setting,
+    DeflateParams, Extension, ExtensionParam, H2Outcome, Handoff, HandshakeError, Http2Setting,
     HttpResponse, KeyError, OriginPattern, OriginPolicy, Problem, Rejected, ServerOutcome,
     ServerPolicy, Side, UpgradeClassification, UpgradeKind, UpgradeProtocol, Verdict, WsUrl, GUID,
     PERMESSAGE_DEFLATE,

@@ -11,7 +11,7 @@ use std::thread;
 
 use ws101::{
     build_request, parse_request, ClientOptions, Config, Connection, DeflateConfig, DeflateOffer,
-    Event, HeadLimits, Role, ServerOutcome, ServerPolicy, Status,
+    Event, HeadLimits, ServerOutcome, ServerPolicy, Status,
 };
 
 type Result<T> = std::result::Result<T, Box<dyn Error + Send + Sync>>;
@@ -85,11 +85,9 @@ fn serve(mut stream: TcpStream) -> Result<usize> {
     let ServerOutcome::Accept(accepted) = outcome else {
         return Err("the upgrade request was refused".into());
     };
-    let rest = buf.split_off(accepted.consumed.unwrap_or(buf.len()));
-    let mut conn = Connection::new(
-        Role::Server,
-        Config::default().with_deflate(accepted.deflate),
-    );
+    // The handshake hands over the role, the agreed deflate and the frames after the head.
+    let (mut conn, frames) = accepted.handoff().connect(Config::default(), &buf);
+    let rest = frames.to_vec();
     let mut echoed = 0;
     drive(&mut stream, &mut conn, rest, |event, conn| {
         match event {
@@ -121,15 +119,12 @@ fn client(url: &str, messages: &[&str]) -> Result<(Vec<String>, Option<u16>, boo
     let outcome = read_head(&mut stream, &mut buf, |b| {
         request.parse_response(b, &limits)
     })?;
-    if !outcome.accepted {
+    let Some(handoff) = outcome.handoff() else {
         return Err(format!("refused: {:?}", outcome.codes()).into());
-    }
-    let deflated = outcome.deflate.is_some();
-    let rest = buf.split_off(outcome.consumed.unwrap_or(buf.len()));
-    let mut conn = Connection::new(
-        Role::Client,
-        Config::default().with_deflate(outcome.deflate),
-    );
+    };
+    let deflated = handoff.deflate.is_some();
+    let (mut conn, frames) = handoff.connect(Config::default(), &buf);
+    let rest = frames.to_vec();
     for m in messages {
         conn.send_text(m)?;
     }

@@ -166,12 +166,20 @@ async function probeWith(cfg, request, timeout, label, signal) {
   if (cfg.http2) return probeHttp2();
   const sentAt = performance.now();
   let buffered = Buffer.alloc(0);
+  /** How many bytes had arrived when the core last read the head. */
+  let readAt = 0;
   let result;
   try {
     result = await new Promise((resolve, reject) => {
       const cleanup = () => { clearTimeout(timer); socket.off("data", onData); socket.off("error", onError); socket.off("close", onClose); };
+      // The core reads the head (parseResponse) only when it may have become decidable: a line
+      // ended in this chunk (a head ends with an empty line, RFC 9112 §2.1), or the bytes doubled
+      // since the last read (so an endless line still meets the core's size limit). A head
+      // trickled byte by byte is then read a bounded number of times, not once per chunk.
       const onData = (chunk) => {
         buffered = buffered.length ? Buffer.concat([buffered, chunk]) : chunk;
+        if (!chunk.includes(0x0a) && buffered.length < 2 * readAt) return;
+        readAt = buffered.length;
         let r;
         try {
           r = request.parseResponse(buffered);
@@ -242,7 +250,7 @@ async function probeWith(cfg, request, timeout, label, signal) {
     socket.destroy();
     return finish(EXIT_CHECK);
   }
-  return converse(socket, result, buffered.subarray(result.consumed));
+  return converse(socket, result, buffered);
 
   async function probeHttp2() {
     const sentAt = performance.now();
@@ -299,11 +307,14 @@ async function probeWith(cfg, request, timeout, label, signal) {
       return finish(EXIT_CHECK);
     }
     stream.pause();
-    return converse(stream, result, Buffer.alloc(0));
+    return converse(stream, result, null);
   }
 
-  /** Steps 4 and 5 over `socket` (the TCP/TLS socket, or the HTTP/2 stream) once `result` accepted. */
-  async function converse(socket, result, leftover) {
+  /**
+   * Steps 4 and 5 over `socket` (the TCP/TLS socket, or the HTTP/2 stream) once `result` accepted;
+   * `received` is what the head was read from (frames may follow it), null over HTTP/2.
+   */
+  async function converse(socket, result, received) {
   report.protocol = result.protocol;
   report.extensions = result.extensions;
   report.deflate = result.deflate;
@@ -322,8 +333,8 @@ async function probeWith(cfg, request, timeout, label, signal) {
 
   // 4. The WebSocket session. Payloads are views into wasm memory (no copy per message); each step
   // copies only what it checks.
-  const conn = new Connection({ role: "client", deflate: result.deflate, maxPayload: MAX_MESSAGE, views: true, textAsBytes: true });
-  const session = new Session(socket, conn, leftover, { keepMessages: cfg.send !== null });
+  const { connection: conn, frames } = Connection.afterHandshake(result, received, { maxPayload: MAX_MESSAGE, views: true, textAsBytes: true });
+  const session = new Session(socket, conn, frames, { keepMessages: cfg.send !== null });
   report.traffic = session.traffic;
   socket.resume();
   const stalled = () => (session.unsent > WRITE_HIGH ? ` (the server is not reading: ${session.unsent} bytes of ours unsent)` : "");

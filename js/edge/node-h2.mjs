@@ -1,7 +1,8 @@
 // WebSockets over HTTP/2 for ws101/node (RFC 8441): the transport pieces that differ from an
 // HTTP/1.1 upgrade. The core decides (validateExtendedConnect on the server, the client's
 // subprotocol and extension checks); this file moves fields and bytes between node:http2 and
-// WebSocketServer / WebSocket in node.mjs, which run the same Connection over the stream.
+// WebSocketServer / WebSocket (node-server.mjs, node-websocket.mjs), which run the same Connection
+// over the stream.
 //
 // - Server: SETTINGS_ENABLE_CONNECT_PROTOCOL (RFC 8441 §3) on the node:http2 server, the
 //   `stream` events that are extended CONNECTs with `:protocol websocket` (§4), `:status 200`
@@ -139,6 +140,7 @@ export function streamTransport(stream, headers, rawHeaders) {
         status: o.status,
         protocol: o.protocol ?? null,
         deflate: o.deflate ?? null,
+        handoff: o.handoff,
         extensionsHeader: extensions?.value ?? "",
         problems: o.problems,
         response: { status: o.status, headers: o.headers, body: o.body },
@@ -311,10 +313,9 @@ export function connectHttp2(ws, address, target, protocols, options, hooks) {
     }
     settle();
     ws._attach(stream, null, {
-      role: "client",
+      outcome: result,
       protocol: result.protocol,
       extensions: hooks.extensionsHeader(result),
-      deflate: result.deflate,
       options,
       httpVersion: "2",
     });

@@ -7,6 +7,7 @@ pub use crate::deflate::negotiation as deflate;
 pub mod error;
 pub mod extensions;
 pub mod h2;
+pub mod handoff;
 pub mod origin;
 pub mod request;
 pub mod response;
@@ -27,6 +28,7 @@ pub use extensions::{
     format_extensions, parse_extension_headers, parse_extensions, Extension, ExtensionParam,
 };
 pub use h2::{validate_extended_connect, H2Outcome};
+pub use handoff::Handoff;
 pub use origin::{check_origin, OriginPattern, OriginPolicy};
 pub use request::{
     parse_request, validate_request, Accepted, Rejected, ServerOutcome, ServerPolicy,

@@ -17,8 +17,10 @@ use wasm_bindgen::prelude::*;
 use super::error::{string_arg, to_js_error};
 use crate::connection::{Config, Connection, Event, ProtocolError, State};
 use crate::frame::{CloseCode, Opcode, Role};
+use crate::handshake::{DeflateParams, Handoff};
 use crate::message::Payload;
 
+// The event record layout, defined here only: JS reads it with `RawConnection.recordLayout()`.
 const KIND_TEXT: u32 = 1;
 const KIND_BINARY: u32 = 2;
 const KIND_PING: u32 = 3;
@@ -27,6 +29,19 @@ const KIND_CLOSE: u32 = 5;
 const KIND_ERROR: u32 = 6;
 const KIND_PART_TEXT: u32 = 7;
 const KIND_PART_BINARY: u32 = 8;
+/// `u32` words per event record: kind, pointer, length, extra.
+const RECORD_WORDS: u32 = 4;
+/// The kinds by the names JS gives them.
+const KINDS: [(&str, u32); 8] = [
+    ("text", KIND_TEXT),
+    ("binary", KIND_BINARY),
+    ("ping", KIND_PING),
+    ("pong", KIND_PONG),
+    ("close", KIND_CLOSE),
+    ("error", KIND_ERROR),
+    ("partText", KIND_PART_TEXT),
+    ("partBinary", KIND_PART_BINARY),
+];
 
 /// Most bytes JS hands over per call (received bytes, or one part of a message sent in
 /// parts); JS splits larger chunks.
@@ -187,27 +202,7 @@ fn read_config(value: &JsValue) -> Result<Config, JsValue> {
         .map(|n| n as usize);
     config.rsv1_allowed = f.flag("rsv1Allowed", config.rsv1_allowed)?;
     if let Some(d) = f.get("deflate") {
-        let g = Fields::new(&d, "config.deflate", &DEFLATE_KEYS)?;
-        let mut params = crate::handshake::DeflateParams {
-            server_no_context_takeover: g.flag("serverNoContextTakeover", false)?,
-            client_no_context_takeover: g.flag("clientNoContextTakeover", false)?,
-            ..Default::default()
-        };
-        for (key, field) in [
-            ("serverMaxWindowBits", &mut params.server_max_window_bits),
-            ("clientMaxWindowBits", &mut params.client_max_window_bits),
-        ] {
-            if let Some(n) = g.number(key, 15.0)? {
-                if n < 8.0 {
-                    return Err(range_error(&format!(
-                        "config.deflate.{key} must be an integer from 8 to 15, got {}",
-                        js_number(n)
-                    )));
-                }
-                *field = n as u8;
-            }
-        }
-        config.deflate = Some(params);
+        config.deflate = Some(read_deflate(&d, "config.deflate")?);
     }
     if let Some(n) = f.number("deflateLevel", 9.0)? {
         config.deflate_level = n as u8;
@@ -220,6 +215,47 @@ fn read_config(value: &JsValue) -> Result<Config, JsValue> {
     Ok(config)
 }
 
+/// Agreed permessage-deflate parameters `{ serverNoContextTakeover, …, clientMaxWindowBits }`.
+fn read_deflate(value: &JsValue, what: &str) -> Result<DeflateParams, JsValue> {
+    let g = Fields::new(value, what, &DEFLATE_KEYS)?;
+    let mut params = DeflateParams {
+        server_no_context_takeover: g.flag("serverNoContextTakeover", false)?,
+        client_no_context_takeover: g.flag("clientNoContextTakeover", false)?,
+        ..Default::default()
+    };
+    for (key, field) in [
+        ("serverMaxWindowBits", &mut params.server_max_window_bits),
+        ("clientMaxWindowBits", &mut params.client_max_window_bits),
+    ] {
+        if let Some(n) = g.number(key, 15.0)? {
+            if n < 8.0 {
+                return Err(range_error(&format!(
+                    "{what}.{key} must be an integer from 8 to 15, got {}",
+                    js_number(n)
+                )));
+            }
+            *field = n as u8;
+        }
+    }
+    Ok(params)
+}
+
+/// A handshake outcome's `handoff` (`{ role, deflate, consumed }`, as the core serialized it).
+fn read_handoff(value: &JsValue) -> Result<Handoff, JsValue> {
+    let f = Fields::new(value, "handoff", &["role", "deflate", "consumed"])?;
+    let role = match f.get("role").and_then(|r| r.as_string()).as_deref() {
+        Some("server") => Role::Server,
+        Some("client") => Role::Client,
+        _ => return Err(type_error("handoff.role must be \"server\" or \"client\"")),
+    };
+    let deflate = match f.get("deflate") {
+        Some(d) => Some(read_deflate(&d, "handoff.deflate")?),
+        None => None,
+    };
+    let consumed = f.number("consumed", u32::MAX.into())?.unwrap_or(0.0) as usize;
+    Ok(Handoff::new(role, deflate, consumed))
+}
+
 fn pointer(bytes: &[u8]) -> u32 {
     bytes.as_ptr() as usize as u32
 }
@@ -230,10 +266,54 @@ impl RawConnection {
     /// `config`: `{ maxFrameSize, maxMessageSize, autoPong, autoClose, fragmentSize }`, each optional.
     #[wasm_bindgen(constructor)]
     pub fn new(server: bool, config: JsValue) -> Result<RawConnection, JsValue> {
-        let mut config = read_config(&config)?;
+        let role = if server { Role::Server } else { Role::Client };
+        Self::with(role, read_config(&config)?)
+    }
+
+    /// The connection an accepted opening handshake hands over to: `handoff` is the outcome's
+    /// `handoff` (`{ role, deflate, consumed }`, made by the core), which decides the role and
+    /// the permessage-deflate codec; `config` the rest (without `deflate` or `rsv1Allowed`).
+    #[wasm_bindgen(js_name = afterHandshake)]
+    pub fn after_handshake(
+        #[wasm_bindgen(unchecked_param_type = "Handoff")] handoff: JsValue,
+        config: JsValue,
+    ) -> Result<RawConnection, JsValue> {
+        let handoff = read_handoff(&handoff)?;
+        let config = read_config(&config)?;
+        if config.deflate.is_some() || config.rsv1_allowed {
+            return Err(type_error(
+                "config.deflate and config.rsv1Allowed come from the handoff, not the config",
+            ));
+        }
+        Self::with(handoff.role, handoff.config(config))
+    }
+
+    /// The event record layout (`{ words, text, binary, ping, pong, close, error, partText,
+    /// partBinary }`: words per record and each kind's number) and the `receive` return flags
+    /// (`more`, `release`, `count` mask) and window (`window`): JS reads them here, never
+    /// restates them.
+    #[wasm_bindgen(js_name = recordLayout, unchecked_return_type = "Record<string, number>")]
+    pub fn record_layout() -> JsValue {
+        let layout = js_sys::Object::new();
+        let set = |key: &str, value: u32| {
+            let _ = js_sys::Reflect::set(&layout, &key.into(), &value.into());
+        };
+        set("words", RECORD_WORDS);
+        for (name, kind) in KINDS {
+            set(name, kind);
+        }
+        set("more", MORE);
+        set("release", RELEASE);
+        set("count", !(MORE | RELEASE));
+        set("window", RECEIVE_WINDOW as u32);
+        layout.into()
+    }
+}
+
+impl RawConnection {
+    fn with(role: Role, mut config: Config) -> Result<RawConnection, JsValue> {
         // Messages are joined in JS memory, never held whole in wasm memory.
         config.streaming = true;
-        let role = if server { Role::Server } else { Role::Client };
         if super::headroom::is_low() {
             let mib = core::arch::wasm32::memory_size(0) / 16;
             return Err(range_error(&format!(
@@ -250,7 +330,10 @@ impl RawConnection {
             header: Vec::new(),
         })
     }
+}
 
+#[wasm_bindgen]
+impl RawConnection {
     /// A pointer to at least `len` writable bytes in wasm memory for the next [`Self::receive`]
     /// or [`Self::send_part_from_input`]. Throws a `RangeError` (never traps) for a length
     /// that is not a non-negative integer up to [`RECEIVE_WINDOW`], or that wasm memory
@@ -307,7 +390,7 @@ impl RawConnection {
         if self.events.capacity() > KEEP_EVENTS {
             self.events = Vec::new();
         }
-        if self.records.capacity() > 4 * KEEP_EVENTS {
+        if self.records.capacity() > RECORD_WORDS as usize * KEEP_EVENTS {
             self.records = Vec::new();
         }
     }
@@ -353,7 +436,7 @@ impl RawConnection {
         sent
     }
 
-    /// Where the event records of the last call start (4 × u32 per event).
+    /// Where the event records of the last call start ([`RECORD_WORDS`] × u32 per event).
     pub fn records(&self) -> u32 {
         self.records.as_ptr() as usize as u32
     }
@@ -593,8 +676,9 @@ impl RawConnection {
                     ..
                 }
             );
-            self.records
-                .extend_from_slice(&[kind, pointer(bytes), bytes.len() as u32, extra]);
+            let record: [u32; RECORD_WORDS as usize] =
+                [kind, pointer(bytes), bytes.len() as u32, extra];
+            self.records.extend_from_slice(&record);
         }
         let large = self.events.capacity() > KEEP_EVENTS;
         let count = self.events.len() as u32;

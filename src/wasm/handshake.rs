@@ -167,6 +167,9 @@ fn server_outcome_to_js(outcome: &crate::handshake::ServerOutcome) -> Result<JsV
     bytes_field(&value, &["response"], &outcome.response().bytes);
     set(&value, "ok", JsValue::from_bool(outcome.is_accept()));
     set(&value, "status", JsValue::from(outcome.status()));
+    if let crate::handshake::ServerOutcome::Accept(a) = outcome {
+        set(&value, "handoff", to_js(&a.handoff())?);
+    }
     Ok(value)
 }
 
@@ -223,7 +226,10 @@ pub fn validate_extended_connect_fields(
 ) -> Result<JsValue, JsValue> {
     let fields = strings(&fields, "fields")?;
     let policy = server_policy(&options)?;
-    to_js(&validate_extended_connect(&header_list(fields), &policy))
+    let outcome = validate_extended_connect(&header_list(fields), &policy);
+    let value = to_js(&outcome)?;
+    set(&value, "handoff", to_js(&outcome.handoff())?);
+    Ok(value)
 }
 
 /// Classifies an `Upgrade` request (RFC 9110 §7.8): websocket, h2c (with decoded
@@ -364,6 +370,7 @@ impl ClientHandshake {
                 let value = to_js(&outcome)?;
                 set(&value, "complete", JsValue::TRUE);
                 set(&value, "ok", JsValue::from_bool(outcome.accepted));
+                set(&value, "handoff", to_js(&outcome.handoff())?);
                 // The head as received, for tools that report it (the CLI's probe).
                 let (version, reason, headers) = match parse_response_head(bytes, &self.limits) {
                     Ok(Status::Complete((head, _))) => (
@@ -398,6 +405,7 @@ impl ClientHandshake {
             .validate_response(status, "", &header_list(headers));
         let value = to_js(&outcome)?;
         set(&value, "ok", JsValue::from_bool(outcome.accepted));
+        set(&value, "handoff", to_js(&outcome.handoff())?);
         Ok(value)
     }
 }

@@ -308,6 +308,58 @@ describe("probe against broken servers", () => {
     }
   });
 
+  test("a 101 trickled byte by byte, with a frame in the head's last chunk: the frame reaches the session", async () => {
+    const srv = await rawServer((socket, head) => {
+      socket.setNoDelay(true);
+      const bytes = Buffer.from(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${acceptFor(head)}\r\n\r\n`);
+      let i = 0;
+      const next = () => {
+        if (socket.destroyed) return;
+        if (i < bytes.length - 2) {
+          socket.write(bytes.subarray(i, ++i));
+          setImmediate(next);
+          return;
+        }
+        // The head's last two bytes and a masked "Hello" (RFC 6455 §5.7) in one write: the
+        // bytes after the head are the connection's first frames (the core's hand-off).
+        socket.write(Buffer.concat([bytes.subarray(i), Buffer.from("818537fa213d7f9f4d5158", "hex")]));
+        socket.on("data", () => socket.end());
+      };
+      next();
+    });
+    try {
+      const { code, report } = await probeJson([srv.url, "--send", "x", "--timeout", "5000"]);
+      assert.equal(code, 1);
+      assert.equal(checkOf(report, "accept").ok, true);
+      assert.equal(checkOf(report, "frames").ok, false);
+      assert.match(checkOf(report, "frames").detail, /^masked-frame \(RFC 6455 §5\.1\)/);
+    } finally {
+      await srv.close();
+    }
+  });
+
+  test("a response head that never ends a line: the core's size limit answers, not the timeout", async () => {
+    const srv = await rawServer((socket) => {
+      socket.write("HTTP/1.1 101 Switching Protocols\r\nX-Filler: ");
+      let sent = 0;
+      const next = () => {
+        if (socket.destroyed || sent >= 64 * 1024) return;
+        socket.write(Buffer.alloc(1024, "a"));
+        sent += 1024;
+        setImmediate(next);
+      };
+      next();
+    });
+    try {
+      const { code, report } = await probeJson([srv.url, "--timeout", "20000"]);
+      assert.equal(code, 1);
+      assert.equal(report.error.code, "head-too-large");
+      assert.equal(checkOf(report, "response").ok, false);
+    } finally {
+      await srv.close();
+    }
+  });
+
   test("nothing listening: exit 2", async () => {
     const port = await freePort();
     const { code, report } = await probeJson([`ws://127.0.0.1:${port}/`, "--timeout", "2000"]);

@@ -13,7 +13,7 @@ test("before init(): a clear error from every entry point; after initSync(): wor
     import { createRequire } from "node:module";
     import { initSync, acceptKey, validateRequest, Connection } from "ws101/init";
     const errors = [];
-    for (const call of [() => acceptKey("dGhlIHNhbXBsZSBub25jZQ=="), () => new Connection(), () => validateRequest({ method: "GET", url: "/", headers: {} })]) {
+    for (const call of [() => acceptKey("dGhlIHNhbXBsZSBub25jZQ=="), () => new Connection(), () => Connection.afterHandshake({ handoff: { role: "server", deflate: null, consumed: 0 } }, null), () => validateRequest({ method: "GET", url: "/", headers: {} })]) {
       try { call(); errors.push("no error"); } catch (e) { errors.push(e.message); }
     }
     const wasm = createRequire(import.meta.url).resolve("ws101/ws101_bg.wasm");

@@ -1,0 +1,223 @@
+// The client's opening handshake for ws101/node over node:http / node:https (RFC 6455 §4.1): the
+// core builds the request and judges the 101; the socket then becomes the WebSocket's.
+import http from "node:http";
+import https from "node:https";
+import net from "node:net";
+import tls from "node:tls";
+import { buildRequest, validateResponse } from "../node.mjs";
+import { isTrap, containTrap } from "./node-trap.mjs";
+import { CLIENT_TRANSPORT_OPTIONS, handshakeDeflate } from "./node-options.mjs";
+import { responseError } from "./node-errors.mjs";
+
+/** ws's client URL forms: ws:, wss:, http:, https: and ws+unix:<socket path>:<request path>. A bad URL throws. */
+export function clientTarget(address) {
+  let url;
+  if (address instanceof URL) url = new URL(address.href);
+  else {
+    try {
+      url = new URL(String(address));
+    } catch {
+      throw new SyntaxError(`Invalid URL: ${address}`);
+    }
+  }
+  if (url.protocol === "http:") url = new URL("ws:" + url.href.slice(5));
+  else if (url.protocol === "https:") url = new URL("wss:" + url.href.slice(6));
+  if (!["ws:", "wss:", "ws+unix:"].includes(url.protocol)) {
+    throw new SyntaxError('The URL\'s protocol must be one of "ws:", "wss:", "http:", "https:", or "ws+unix:"');
+  }
+  if (url.hash) throw new SyntaxError("The URL contains a fragment identifier");
+  // userinfo becomes Basic authorization (node:http's `auth`), as in ws; it is not sent in the URL.
+  let auth;
+  if (url.username || url.password) {
+    auth = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+    url.username = "";
+    url.password = "";
+  }
+  if (url.protocol !== "ws+unix:") return { href: url.href, socketPath: undefined, auth };
+  if (!url.pathname) throw new SyntaxError("The URL's pathname is empty");
+  // ws+unix:/tmp/sock:/path?q → socket /tmp/sock, request target /path?q
+  const full = decodeURIComponent(url.pathname);
+  const colon = full.indexOf(":");
+  const socketPath = colon === -1 ? full : full.slice(0, colon);
+  const path = (colon === -1 ? "/" : full.slice(colon + 1) || "/") + url.search;
+  return { href: `ws://localhost${path.startsWith("/") ? "" : "/"}${path}`, socketPath, auth };
+}
+
+/** The core's client request for `target` (RFC 6455 §4.1); bad subprotocols or URLs are SyntaxErrors, as in ws. */
+function buildClientRequest(address, target, protocols, options) {
+  for (const p of protocols) {
+    if (typeof p !== "string" || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(p) || protocols.indexOf(p) !== protocols.lastIndexOf(p)) {
+      throw new SyntaxError("An invalid or duplicated subprotocol was specified");
+    }
+  }
+  // ws lets `headers` carry Origin; the core takes it as `origin` (an explicit `origin` wins).
+  let origin = options.origin;
+  let extraHeaders = options.headers;
+  if (extraHeaders && typeof extraHeaders === "object" && !Array.isArray(extraHeaders) && !(extraHeaders instanceof Map)) {
+    const name = Object.keys(extraHeaders).find((k) => k.toLowerCase() === "origin");
+    if (name !== undefined) {
+      origin ??= String(extraHeaders[name]);
+      extraHeaders = Object.fromEntries(Object.entries(extraHeaders).filter(([k]) => k !== name));
+    }
+  }
+  let request;
+  try {
+    request = buildRequest(target.href, {
+      protocols,
+      origin,
+      headers: extraHeaders,
+      perMessageDeflate: handshakeDeflate(options.perMessageDeflate ?? true),
+      maxHeaderBytes: options.maxHeaderBytes,
+      maxHeaders: options.maxHeaders,
+    });
+  } catch (err) {
+    if (isTrap(err)) containTrap(err);
+    if (/subprotocol/.test(err?.code ?? "")) throw Object.assign(new SyntaxError("An invalid or duplicated subprotocol was specified"), { code: err.code, cause: err });
+    if (/url|scheme|port/.test(err?.code ?? "")) throw Object.assign(new SyntaxError(`Invalid URL: ${address}`), { code: err.code, cause: err });
+    throw err;
+  }
+  return request;
+}
+
+/**
+ * Starts a client's opening handshake over node:http / node:https (so `agent`, `createConnection`,
+ * `lookup`, `socketPath` and the TLS options are Node's own); the core builds the request's
+ * headers and judges the response. Throws synchronously for a bad URL or subprotocol list.
+ * Returns `{ abort(err) }` for close()/terminate() while CONNECTING.
+ */
+export function connectClient(ws, address, target, protocols, options) {
+  const request = buildClientRequest(address, target, protocols, options);
+  const headers = {};
+  for (const { name, value } of request.headers) {
+    const key = name.toLowerCase() === "host" && target.socketPath ? null : name;
+    if (key === null) continue;
+    headers[key] = headers[key] === undefined ? value : `${headers[key]}, ${value}`;
+  }
+  const secure = request.secure;
+  const requestOptions = {
+    method: "GET",
+    host: request.host.replace(/^\[(.*)\]$/, "$1"),
+    port: request.port,
+    path: request.resource,
+    headers,
+    setHost: Boolean(target.socketPath),
+  };
+  for (const name of CLIENT_TRANSPORT_OPTIONS) if (options[name] !== undefined) requestOptions[name] = options[name];
+  if (target.auth !== undefined) requestOptions.auth = target.auth;
+  if (target.socketPath) {
+    requestOptions.socketPath = target.socketPath;
+    delete requestOptions.host;
+    delete requestOptions.port;
+  }
+  if (requestOptions.agent === undefined && requestOptions.createConnection === undefined) {
+    // Like ws: a socket of its own, never a pooled one.
+    requestOptions.createConnection = secure
+      ? (o) => tls.connect({ ...o, servername: o.servername ?? (net.isIP(o.host ?? "") ? undefined : o.host) })
+      : (o) => net.connect(o);
+  }
+  const timeout = options.handshakeTimeout ?? 30_000;
+  if (timeout > 0) requestOptions.timeout = timeout;
+  let req;
+  try {
+    req = (secure ? https : http).request(requestOptions);
+  } catch (err) {
+    try {
+      request.free();
+    } catch {
+      // nothing to release
+    }
+    throw err;
+  }
+  let settled = false;
+  const release = () => {
+    try {
+      request.free();
+    } catch {
+      // already released, or its instance is lost
+    }
+  };
+  const abort = (err) => {
+    if (settled) return;
+    settled = true;
+    release();
+    req.destroy();
+    if (req.socket && !req.socket.destroyed) req.socket.destroy();
+    process.nextTick(() => ws._fail(err));
+  };
+  req.on("error", (err) => {
+    if (settled) return;
+    settled = true;
+    release();
+    ws._fail(err);
+  });
+  if (timeout > 0) req.on("timeout", () => abort(Object.assign(new Error("Opening handshake has timed out"), { code: "handshake-timeout" })));
+  req.on("response", (res) => {
+    if (settled) return;
+    const location = res.headers.location;
+    if (options.followRedirects && location && res.statusCode >= 300 && res.statusCode < 400) {
+      res.resume();
+      settled = true;
+      release();
+      req.destroy();
+      ws._redirect(location, protocols, options, { href: target.socketPath === undefined ? target.href : String(address) });
+      return;
+    }
+    if (ws.listenerCount("unexpected-response") > 0) {
+      ws._emit("unexpected-response", req, res);
+      return; // the application decides (ws leaves the WebSocket CONNECTING until close/terminate)
+    }
+    res.resume();
+    abort(Object.assign(new Error(`Unexpected server response: ${res.statusCode}`), { code: "unexpected-status", status: res.statusCode }));
+  });
+  req.on("upgrade", (res, socket, head) => {
+    if (settled) {
+      socket.destroy();
+      return;
+    }
+    ws._emit("upgrade", res);
+    if (ws.readyState !== ws.CONNECTING) {
+      socket.destroy(); // closed or terminated by an 'upgrade' listener (that aborted the handshake)
+      return;
+    }
+    let result;
+    try {
+      result = validateResponse(request, res.statusCode, res.rawHeaders);
+    } catch (err) {
+      if (isTrap(err)) containTrap(err);
+      socket.destroy();
+      abort(err);
+      return;
+    }
+    if (!result.accepted) {
+      socket.destroy();
+      abort(responseError(result, protocols, options.perMessageDeflate !== false));
+      return;
+    }
+    settled = true;
+    release();
+    try {
+      ws._attach(socket, head, {
+        outcome: result,
+        protocol: result.protocol,
+        extensions: extensionsHeader(result),
+        options,
+      });
+    } catch (err) {
+      if (isTrap(err)) containTrap(err);
+      socket.destroy();
+      ws._fail(err);
+      return;
+    }
+    ws._open();
+  });
+  req.end();
+  return { abort, request: req };
+}
+
+/** The extensions a client's handshake agreed, as a Sec-WebSocket-Extensions value (ws's `extensions`). */
+function extensionsHeader(result) {
+  return (result.extensions ?? []).map((e) => [e.name, ...e.params.map((p) => (p.value == null ? p.name : `${p.name}=${p.value}`))].join("; ")).join(", ");
+}
+
+/** What the HTTP/2 client (node-h2.mjs) shares with the HTTP/1.1 one. */
+export const http2Hooks = { buildClientRequest, responseError, extensionsHeader, isTrap, containTrap };
