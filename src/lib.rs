@@ -69,7 +69,6 @@ pub mod connection;
 pub mod deflate;
 #[doc(hidden)]
 pub mod error;
-#[cfg(feature = "connection")]
 #[doc(hidden)]
 pub mod frame;
 #[doc(hidden)]
@@ -89,8 +88,6 @@ pub use status::Status;
 
 pub use error::{Blame, CodeEntry, Diagnostic, ErrorCode, ERROR_CODES};
 
-#[cfg(feature = "connection")]
-pub use handshake::Handoff;
 pub use handshake::{
     accept_digest, accept_key, accept_key_unchecked, build_request, check_deflate_response,
     check_origin, classify_upgrade, decode_http2_settings, format_extensions, generate_key,
@@ -99,7 +96,7 @@ pub use handshake::{
     rejection_status, select_subprotocol, switching_protocols, validate_extended_connect,
     validate_key, validate_request, validate_subprotocol, Accepted, ClientMaxWindowBits,
     ClientOptions, ClientOutcome, ClientRequest, DeflateAgreement, DeflateConfig, DeflateOffer,
-    DeflateParams, Extension, ExtensionParam, H2Outcome, HandshakeError, Http2Setting,
+    DeflateParams, Extension, ExtensionParam, H2Outcome, Handoff, HandshakeError, Http2Setting,
     HttpResponse, KeyError, OriginPattern, OriginPolicy, Problem, Rejected, ServerOutcome,
     ServerPolicy, Side, UpgradeClassification, UpgradeKind, UpgradeProtocol, Verdict, WsUrl, GUID,
     PERMESSAGE_DEFLATE,

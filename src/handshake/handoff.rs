@@ -9,6 +9,7 @@
 use super::client::ClientOutcome;
 use super::h2::H2Outcome;
 use super::request::Accepted;
+#[cfg(feature = "connection")]
 use crate::connection::{Config, Connection};
 use crate::deflate::negotiation::DeflateParams;
 use crate::frame::Role;
@@ -40,6 +41,7 @@ impl Handoff {
         }
     }
 
+    #[cfg(feature = "connection")]
     /// `base` with what the handshake agreed: the permessage-deflate codec and RSV1 (RFC 7692
     /// §6) when it was negotiated, neither when it was not. Limits and the other settings stay
     /// `base`'s.
@@ -48,6 +50,7 @@ impl Handoff {
         base.with_deflate(self.deflate).with_rsv1_allowed(rsv1)
     }
 
+    #[cfg(feature = "connection")]
     /// The connection, and the frame bytes of `received` (the buffer the head was read from;
     /// for a head given as parts, whatever arrived after it) to feed it first.
     pub fn connect<'a>(&self, base: Config, received: &'a [u8]) -> (Connection, &'a [u8]) {

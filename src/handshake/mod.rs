@@ -7,7 +7,6 @@ pub use crate::deflate::negotiation as deflate;
 pub mod error;
 pub mod extensions;
 pub mod h2;
-#[cfg(feature = "connection")]
 pub mod handoff;
 pub mod origin;
 pub mod request;
@@ -29,7 +28,6 @@ pub use extensions::{
     format_extensions, parse_extension_headers, parse_extensions, Extension, ExtensionParam,
 };
 pub use h2::{validate_extended_connect, H2Outcome};
-#[cfg(feature = "connection")]
 pub use handoff::Handoff;
 pub use origin::{check_origin, OriginPattern, OriginPolicy};
 pub use request::{

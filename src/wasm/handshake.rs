@@ -167,7 +167,6 @@ fn server_outcome_to_js(outcome: &crate::handshake::ServerOutcome) -> Result<JsV
     bytes_field(&value, &["response"], &outcome.response().bytes);
     set(&value, "ok", JsValue::from_bool(outcome.is_accept()));
     set(&value, "status", JsValue::from(outcome.status()));
-    #[cfg(feature = "connection")]
     if let crate::handshake::ServerOutcome::Accept(a) = outcome {
         set(&value, "handoff", to_js(&a.handoff())?);
     }
@@ -229,7 +228,6 @@ pub fn validate_extended_connect_fields(
     let policy = server_policy(&options)?;
     let outcome = validate_extended_connect(&header_list(fields), &policy);
     let value = to_js(&outcome)?;
-    #[cfg(feature = "connection")]
     set(&value, "handoff", to_js(&outcome.handoff())?);
     Ok(value)
 }
@@ -372,7 +370,6 @@ impl ClientHandshake {
                 let value = to_js(&outcome)?;
                 set(&value, "complete", JsValue::TRUE);
                 set(&value, "ok", JsValue::from_bool(outcome.accepted));
-                #[cfg(feature = "connection")]
                 set(&value, "handoff", to_js(&outcome.handoff())?);
                 // The head as received, for tools that report it (the CLI's probe).
                 let (version, reason, headers) = match parse_response_head(bytes, &self.limits) {
@@ -408,7 +405,6 @@ impl ClientHandshake {
             .validate_response(status, "", &header_list(headers));
         let value = to_js(&outcome)?;
         set(&value, "ok", JsValue::from_bool(outcome.accepted));
-        #[cfg(feature = "connection")]
         set(&value, "handoff", to_js(&outcome.handoff())?);
         Ok(value)
     }
