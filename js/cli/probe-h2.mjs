@@ -5,11 +5,8 @@
 // Sec-WebSocket-Protocol/-Extensions fields as those of the 101 it replaces. The WebSocket then
 // runs over the stream (an Http2Stream is a Duplex, like the socket).
 import http2 from "node:http2";
-import { validateResponse } from "../node.mjs";
+import { extendedConnectFields, fieldLines } from "../edge/node-h2.mjs";
 import { formatDuration } from "./usage.mjs";
-
-/** Request fields HTTP/2 has no place for (RFC 9113 §8.2.2; RFC 8441 §4: no key, no accept). */
-const NOT_IN_HTTP2 = new Set(["host", "upgrade", "connection", "sec-websocket-key"]);
 
 /** Resolves with what `wire(resolve, reject)` resolves with, or rejects after `ms` with `timeout()`. */
 function within(ms, timeout, wire) {
@@ -47,12 +44,7 @@ export async function openSession(socket, request, ms) {
  * pairs without the pseudo-headers.
  */
 export async function extendedConnect(session, request, ms) {
-  const fields = { ":method": "CONNECT", ":protocol": "websocket", ":scheme": request.secure ? "https" : "http", ":path": request.resource };
-  for (const { name, value } of request.headers) {
-    const lower = name.toLowerCase();
-    if (lower === "host") fields[":authority"] = value;
-    else if (!NOT_IN_HTTP2.has(lower)) fields[lower] = fields[lower] === undefined ? value : `${fields[lower]}, ${value}`;
-  }
+  const fields = extendedConnectFields(request);
   const stream = session.request(fields, { endStream: false });
   stream.on("error", () => {});
   const { head, raw } = await within(ms,
@@ -62,17 +54,7 @@ export async function extendedConnect(session, request, ms) {
       stream.once("close", () => reject(Object.assign(new Error(`the server reset the stream before answering (RST_STREAM ${stream.rstCode})`), { code: "stream-reset", rstCode: stream.rstCode })));
     });
   const headers = [];
-  const list = Array.isArray(raw) ? raw : Object.entries(head).flatMap(([k, v]) => [k, String(v)]);
+  const list = fieldLines(head, raw);
   for (let i = 0; i + 1 < list.length; i += 2) if (!String(list[i]).startsWith(":")) headers.push([String(list[i]), String(list[i + 1])]);
   return { stream, status: Number(head[":status"]), headers };
-}
-
-/** The core's verdicts on the negotiated fields of a 2xx, judged as the 101 it stands for. */
-export function judgeFields(request, headers) {
-  const lines = ["Upgrade", "websocket", "Connection", "Upgrade", "Sec-WebSocket-Accept", request.expectedAccept];
-  for (const [name, value] of headers) {
-    const lower = name.toLowerCase();
-    if (lower === "sec-websocket-protocol" || lower === "sec-websocket-extensions") lines.push(name, value);
-  }
-  return validateResponse(request, 101, lines);
 }

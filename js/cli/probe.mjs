@@ -8,7 +8,8 @@ import { performance } from "node:perf_hooks";
 import { Connection, isWs101Error } from "../node.mjs";
 import { BODY_PREVIEW, EXPECT_MAX, MAX_MESSAGE, SKIPPED_CHARS, SKIPPED_MAX, WRITE_HIGH } from "./limits.mjs";
 import { certificateInfo } from "./certificate.mjs";
-import { extendedConnect, judgeFields, openSession } from "./probe-h2.mjs";
+import { judgeExtendedConnectResponse } from "../edge/node-h2.mjs";
+import { extendedConnect, openSession } from "./probe-h2.mjs";
 import { Session } from "./session.mjs";
 import { newRequest } from "./spec.mjs";
 import { quote, round, since, utf8 } from "./text.mjs";
@@ -295,7 +296,7 @@ async function probeWith(cfg, request, timeout, label, signal) {
       report.error = { code: "unexpected-status", message: `status: the server refused the extended CONNECT with ${status}` };
       return finish(EXIT_CHECK);
     }
-    const result = judgeFields(request, headers);
+    const result = judgeExtendedConnectResponse(request, headers.flat());
     report.problems = result.problems;
     for (const v of result.verdicts) {
       if (v.check !== "extensions" && v.check !== "subprotocol") continue; // the others stand for the 2xx

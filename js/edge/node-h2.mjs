@@ -74,8 +74,8 @@ export function serveHttp2(server, onStream) {
   };
 }
 
-/** The request's fields as a flat `[name, value, …]` list in wire order, pseudo-headers first. */
-function fieldLines(headers, rawHeaders) {
+/** A field block as a flat `[name, value, …]` list in wire order, pseudo-headers first. */
+export function fieldLines(headers, rawHeaders) {
   if (Array.isArray(rawHeaders) && rawHeaders.length > 0) return rawHeaders.map(String);
   const lines = [];
   const entries = Object.entries(headers ?? {});
@@ -228,6 +228,38 @@ const SESSION_OPTIONS = [
 const NOT_IN_HTTP2 = new Set(["host", "upgrade", "connection", "sec-websocket-key"]);
 
 /**
+ * The extended CONNECT's fields (RFC 8441 §4) for a client request the core built: Host becomes
+ * `:authority`; no key, Upgrade or Connection. Used by connect() and `ws101 probe --http2`.
+ */
+export function extendedConnectFields(request) {
+  const fields = { ":method": "CONNECT", ":protocol": "websocket", ":scheme": request.secure ? "https" : "http", ":path": request.resource };
+  let authority;
+  for (const { name, value } of request.headers) {
+    const lower = name.toLowerCase();
+    if (lower === "host") authority = value;
+    if (NOT_IN_HTTP2.has(lower)) continue;
+    fields[lower] = fields[lower] === undefined ? value : `${fields[lower]}, ${value}`;
+  }
+  fields[":authority"] = authority;
+  return fields;
+}
+
+/**
+ * The core's verdict on a 2xx answer to the extended CONNECT (RFC 8441 §5). The 2xx stands for
+ * the 101 and Sec-WebSocket-Accept, which HTTP/2 does not use; the subprotocol and extension
+ * rules are RFC 6455 §4.1's, so the core judges the server's Sec-WebSocket-Protocol/-Extensions
+ * fields as those of the 101 it replaces. `raw`: [name, value, name, value, …].
+ */
+export function judgeExtendedConnectResponse(request, raw) {
+  const lines = ["Upgrade", "websocket", "Connection", "Upgrade", "Sec-WebSocket-Accept", request.expectedAccept];
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = String(raw[i]).toLowerCase();
+    if (name === "sec-websocket-protocol" || name === "sec-websocket-extensions") lines.push(name, String(raw[i + 1]));
+  }
+  return validateResponse(request, 101, lines);
+}
+
+/**
  * Opens `ws` as an extended CONNECT (RFC 8441 §4-§5) on `options.http2` (a ClientHttp2Session) or
  * on a session of its own (closed with the WebSocket). The server's SETTINGS must carry
  * SETTINGS_ENABLE_CONNECT_PROTOCOL = 1 (§3): checked once they have arrived (a PING's answer
@@ -240,16 +272,9 @@ export function connectHttp2(ws, address, target, protocols, options, hooks) {
     throw Object.assign(new SyntaxError("ws+unix: URLs cannot be used with http2"), { code: "invalid-option", option: "http2" });
   }
   const request = hooks.buildClientRequest(address, target, protocols, options);
+  const fields = extendedConnectFields(request);
   const secure = request.secure;
-  let authority;
-  const fields = { ":method": "CONNECT", ":protocol": "websocket", ":scheme": secure ? "https" : "http", ":path": request.resource };
-  for (const { name, value } of request.headers) {
-    const lower = name.toLowerCase();
-    if (lower === "host") authority = value;
-    if (NOT_IN_HTTP2.has(lower)) continue;
-    fields[lower] = fields[lower] === undefined ? value : `${fields[lower]}, ${value}`;
-  }
-  fields[":authority"] = authority;
+  const authority = fields[":authority"];
 
   const own = options.http2 === true;
   let session = own ? null : options.http2;
@@ -297,16 +322,8 @@ export function connectHttp2(ws, address, target, protocols, options, hooks) {
       fail(Object.assign(new Error(`Unexpected server response: ${status}`), { code: "unexpected-status", status, headers }));
       return;
     }
-    // RFC 8441 §5: the 2xx stands for the 101 and Sec-WebSocket-Accept, which HTTP/2 does not
-    // use; the subprotocol and extension rules are RFC 6455 §4.1's. So the core judges the
-    // response as the 101 it replaces, with the server's Sec-WebSocket-Protocol/-Extensions fields.
-    const lines = ["Upgrade", "websocket", "Connection", "Upgrade", "Sec-WebSocket-Accept", request.expectedAccept];
-    const raw = Array.isArray(rawHeaders) ? rawHeaders : fieldLines(headers);
-    for (let i = 0; i + 1 < raw.length; i += 2) {
-      const name = String(raw[i]).toLowerCase();
-      if (name === "sec-websocket-protocol" || name === "sec-websocket-extensions") lines.push(name, String(raw[i + 1]));
-    }
-    const result = validateResponse(request, 101, lines);
+    // RFC 8441 §5: the core judges the 2xx as the 101 it stands for.
+    const result = judgeExtendedConnectResponse(request, Array.isArray(rawHeaders) ? rawHeaders : fieldLines(headers));
     if (!result.accepted) {
       fail(hooks.responseError(result, protocols, options.perMessageDeflate !== false));
       return;
