@@ -5,6 +5,7 @@
 // core refuses new connections (src/wasm/headroom.rs). This file runs in its own process.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { once } from "node:events";
 import { createServer } from "node:http";
 import WebSocketClient from "ws";
 import { wasmMemory } from "ws101";
@@ -12,10 +13,6 @@ import { WebSocketServer } from "ws101/node";
 
 const PAGE = 64 * 1024;
 const MAX_PAGES = 65536; // wasm32: 4 GiB
-
-function once(emitter, event) {
-  return new Promise((resolve) => emitter.once(event, (...args) => resolve(args)));
-}
 
 test("a nearly full wasm memory: new upgrades get 503, open connections still echo", async () => {
   const http = createServer();
