@@ -25,8 +25,8 @@ async function wsServer() {
 }
 
 /** Spawns `command`; `until(re)` waits for the output to match (the test's own timeout bounds it). */
-function run(command, args) {
-  const child = spawn(command, args, { cwd: root, stdio: ["pipe", "pipe", "pipe"] });
+function run(command, args, env = {}) {
+  const child = spawn(command, args, { cwd: root, stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, ...env } });
   let output = "";
   const waiters = new Set();
   const onData = (d) => { output += d; for (const w of waiters) w(); };
@@ -80,8 +80,10 @@ test("into a pipe: one JSON object per run, the change up → down called out, S
 
 test("on a terminal: compact lines, the change called out, Ctrl-C (0x03 on the pty) stops with a summary", async () => {
   const srv = await wsServer();
-  const command = [process.execPath, cli, "probe", srv.url, "--every", "150ms", "--ping", "1", "--timeout", "2s"].map((a) => `'${a}'`).join(" ");
-  const p = run("script", ["-qfec", command, "/dev/null"]);
+  // `exec`: no shell stays in the pty's foreground group. A waiting dash (a common $SHELL or /bin/sh)
+  // would take the same SIGINT and end with 130, hiding the CLI's own exit code.
+  const command = "exec " + [process.execPath, cli, "probe", srv.url, "--every", "150ms", "--ping", "1", "--timeout", "2s"].map((a) => `'${a}'`).join(" ");
+  const p = run("script", ["-qfec", command, "/dev/null"], { SHELL: "/bin/sh" });
   try {
     await p.until((o) => (o.match(/^\d\d:\d\d:\d\d {2}PASS {2}[\d.]+ ms {2}101 in [\d.]+ ms {2}ping [\d.]+ ms {2}close 1000\r?$/gm) ?? []).length >= 2);
     assert.match(p.output(), /ws101 probe ws:\/\/127\.0\.0\.1:\d+\/ every 150 ms \(Ctrl-C stops\)/);
