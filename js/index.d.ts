@@ -112,15 +112,21 @@ export type Ws101ErrorCode =
   | "message-too-large" | "invalid-utf8" | "bad-close-payload" | "invalid-close-code"
   | "invalid-close-reason" | "invalid-compressed-data" | "already-closed" | "control-payload-too-long"
   | "send-invalid-close-code" | "close-reason-too-long" | "close-reason-without-code" | "not-a-data-opcode"
-  | "send-invalid-utf8" | "message-in-progress" | "message-length-mismatch" | "entropy-unavailable";
+  | "send-invalid-utf8" | "message-in-progress" | "message-length-mismatch"
+  | "connect-protocol-not-offered" | "handshake-timeout" | "closed-before-response" | "stream-reset"
+  | "entropy-unavailable" | "wasm-not-found";
 
-/** Who broke the rule: the peer (protocol fault), the caller (API misuse), or this endpoint's platform. */
-export type Ws101Blame = "peer" | "caller" | "local";
+/**
+ * Who broke the rule: the peer (protocol fault), the caller (API misuse), this endpoint's platform
+ * (`local`), or the connection beneath the WebSocket, which stalled, ended or was reset during the
+ * opening handshake (`transport`: reported by ws101/node and the CLI).
+ */
+export type Ws101Blame = "peer" | "caller" | "local" | "transport";
 
 /** One row of the core's error table. */
 export interface Ws101ErrorCodeEntry {
   code: Ws101ErrorCode;
-  /** The RFC section of the rule (an error may name a more specific one). */
+  /** The RFC section of the rule (an error may name a more specific one); `""` for `wasm-not-found`. */
   rfc: string;
   /** HTTP status a server answers a request with this fault with. */
   status: number | null;

@@ -6,6 +6,7 @@
 // runs over the stream (an Http2Stream is a Duplex, like the socket).
 import http2 from "node:http2";
 import { extendedConnectFields, fieldLines } from "../edge/node-h2.mjs";
+import { tableError } from "../edge/node-errors.mjs";
 import { formatDuration } from "./usage.mjs";
 
 /** Resolves with what `wire(resolve, reject)` resolves with, or rejects after `ms` with `timeout()`. */
@@ -26,10 +27,10 @@ export async function openSession(socket, request, ms) {
   session.on("error", () => {});
   try {
     const settings = await within(ms,
-      () => Object.assign(new Error(`no HTTP/2 SETTINGS from the server within ${formatDuration(ms)}`), { code: "timeout" }),
+      () => tableError("handshake-timeout", `no HTTP/2 SETTINGS from the server within ${formatDuration(ms)}`),
       (resolve, reject) => {
         session.once("remoteSettings", resolve);
-        session.once("close", () => reject(Object.assign(new Error("the server closed the connection before its HTTP/2 SETTINGS (does it speak HTTP/2 here?)"), { code: "closed-before-response" })));
+        session.once("close", () => reject(tableError("closed-before-response", "the server closed the connection before its HTTP/2 SETTINGS (does it speak HTTP/2 here?)")));
       });
     return { session, settings };
   } catch (err) {
@@ -48,10 +49,10 @@ export async function extendedConnect(session, request, ms) {
   const stream = session.request(fields, { endStream: false });
   stream.on("error", () => {});
   const { head, raw } = await within(ms,
-    () => Object.assign(new Error(`no response to the extended CONNECT within ${formatDuration(ms)}`), { code: "timeout" }),
+    () => tableError("handshake-timeout", `no response to the extended CONNECT within ${formatDuration(ms)}`),
     (resolve, reject) => {
       stream.once("response", (head, _flags, raw) => resolve({ head, raw }));
-      stream.once("close", () => reject(Object.assign(new Error(`the server reset the stream before answering (RST_STREAM ${stream.rstCode})`), { code: "stream-reset", rstCode: stream.rstCode })));
+      stream.once("close", () => reject(tableError("stream-reset", `the server reset the stream before answering (RST_STREAM ${stream.rstCode})`, { rstCode: stream.rstCode })));
     });
   const headers = [];
   const list = fieldLines(head, raw);

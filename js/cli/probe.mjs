@@ -14,6 +14,7 @@ import { Session } from "./session.mjs";
 import { newRequest } from "./spec.mjs";
 import { quote, round, since, utf8 } from "./text.mjs";
 import { EXIT_CHECK, EXIT_CONNECT, EXIT_OK, formatDuration, typedError } from "./usage.mjs";
+import { tableError } from "../edge/node-errors.mjs";
 
 /** Waits for `emitter` to emit `event`; rejects on error, close or the deadline. */
 function step(emitter, event, ms, what, label) {
@@ -21,8 +22,8 @@ function step(emitter, event, ms, what, label) {
     const done = (fn, value) => { clearTimeout(timer); emitter.off(event, onEvent); emitter.off("error", onError); emitter.off("close", onClose); fn(value); };
     const onEvent = (value) => done(resolve, value);
     const onError = (err) => done(reject, err);
-    const onClose = () => done(reject, Object.assign(new Error(`the connection closed during ${what}`), { code: "closed" }));
-    const timer = setTimeout(() => done(reject, Object.assign(new Error(`${what} timed out (${label})`), { code: "timeout" })), Math.max(0, ms));
+    const onClose = () => done(reject, tableError("closed-before-response", `the connection closed during ${what}`));
+    const timer = setTimeout(() => done(reject, tableError("handshake-timeout", `${what} timed out (${label})`)), Math.max(0, ms));
     emitter.once(event, onEvent);
     emitter.once("error", onError);
     emitter.once("close", onClose);
@@ -95,7 +96,7 @@ async function probeWith(cfg, request, timeout, label, signal) {
     if (code !== EXIT_OK && !report.error) {
       // Every failure says why (the first failed check), never "error": null.
       const failed = report.checks.find((c) => !c.ok);
-      report.error = { code: failed ? `${failed.name}-failed` : "failed", message: failed ? `${failed.name}: ${failed.detail}` : "a check failed" };
+      report.error = { code: "check-failed", message: failed ? `${failed.name}: ${failed.detail}` : "a check failed" };
     }
     report.exitCode = code;
     report.ok = code === EXIT_OK;
@@ -104,7 +105,9 @@ async function probeWith(cfg, request, timeout, label, signal) {
   };
   const connectFailure = (name, err) => {
     check(name, false, err.message);
-    report.error = { code: err.code ?? "error", message: err.message };
+    // Node's own code (ECONNREFUSED, CERT_HAS_EXPIRED, …) or the table's; an error without one
+    // still ended the connection before the response.
+    report.error = { code: err.code ?? "closed-before-response", message: err.message };
     return finish(EXIT_CONNECT);
   };
 
@@ -193,15 +196,15 @@ async function probeWith(cfg, request, timeout, label, signal) {
       const onError = (err) => { cleanup(); reject(err); };
       const onClose = () => {
         cleanup();
-        reject(Object.assign(new Error(buffered.length
+        reject(tableError("closed-before-response", buffered.length
           ? `the server closed the connection before a complete response head (${buffered.length} bytes received)`
-          : "the server accepted the TCP connection, then closed it without sending a response"), { code: "closed-before-response" }));
+          : "the server accepted the TCP connection, then closed it without sending a response"));
       };
       const timer = setTimeout(() => {
         cleanup();
-        reject(Object.assign(new Error(buffered.length
+        reject(tableError("handshake-timeout", buffered.length
           ? `no complete response head within ${formatDuration(timeout)} (${buffered.length} bytes received)`
-          : `no response: the server accepted the TCP connection but sent nothing within ${formatDuration(timeout)}`), { code: "timeout" }));
+          : `no response: the server accepted the TCP connection but sent nothing within ${formatDuration(timeout)}`));
       }, Math.max(0, left()));
       socket.on("data", onData);
       socket.on("error", onError);
@@ -244,7 +247,7 @@ async function probeWith(cfg, request, timeout, label, signal) {
   if (!result.ok) {
     const first = result.problems[0];
     report.error = {
-      code: first?.code ?? "handshake-failed",
+      code: first?.code ?? "unexpected-status",
       message: result.status !== 101 ? statusReason(result, headers) : result.problems.map((p) => p.explanation).join(" "),
     };
     if (result.status !== 101) report.response.body = await bodyPreview(socket, buffered.subarray(result.consumed ?? buffered.length), Math.min(300, Math.max(0, left())));
@@ -259,7 +262,7 @@ async function probeWith(cfg, request, timeout, label, signal) {
     report.accept = null; // HTTP/2 has no Sec-WebSocket-Accept (RFC 8441 §5)
     if (request.secure && socket.alpnProtocol !== "h2") {
       check("alpn", false, `the server did not choose h2 in TLS ALPN (chose ${socket.alpnProtocol || "nothing"}); no HTTP/2 on this port`, { rfc: "RFC 9113 §3.2" });
-      report.error = { code: "no-http2", message: "alpn: the server does not speak HTTP/2 (ALPN h2) on this port" };
+      report.error = { code: "connect-protocol-not-offered", message: "alpn: the server does not speak HTTP/2 (ALPN h2) on this port" };
       socket.destroy();
       return finish(EXIT_CHECK);
     }
@@ -304,7 +307,7 @@ async function probeWith(cfg, request, timeout, label, signal) {
       check(v.check, v.passed, detail, { rfc: v.rfc });
     }
     if (!result.ok) {
-      report.error = { code: result.problems[0]?.code ?? "handshake-failed", message: result.problems.map((p) => p.explanation).join(" ") };
+      report.error = { code: result.problems[0]?.code ?? "unexpected-status", message: result.problems.map((p) => p.explanation).join(" ") };
       return finish(EXIT_CHECK);
     }
     stream.pause();
@@ -452,7 +455,7 @@ async function probeWith(cfg, request, timeout, label, signal) {
     const e = session.errors[0];
     const detail = isWs101Error(e) ? typedError(e) : String(e?.message ?? e);
     check("frames", false, detail);
-    report.error = { code: isWs101Error(e) ? e.code : "frames", message: detail };
+    report.error = { code: isWs101Error(e) ? e.code : "check-failed", message: detail };
   }
   if (session.flood) report.error = { code: "too-much-data", message: session.flood.message };
   try { conn.free(); } catch { /* the core already gave up on it */ }

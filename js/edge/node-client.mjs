@@ -7,7 +7,7 @@ import tls from "node:tls";
 import { buildRequest, validateResponse } from "../node.mjs";
 import { isTrap, containTrap } from "./node-trap.mjs";
 import { CLIENT_TRANSPORT_OPTIONS, handshakeDeflate } from "./node-options.mjs";
-import { responseError } from "./node-errors.mjs";
+import { responseError, tableError } from "./node-errors.mjs";
 
 /** ws's client URL forms: ws:, wss:, http:, https: and ws+unix:<socket path>:<request path>. A bad URL throws. */
 export function clientTarget(address) {
@@ -150,7 +150,7 @@ export function connectClient(ws, address, target, protocols, options) {
     release();
     ws._fail(err);
   });
-  if (timeout > 0) req.on("timeout", () => abort(Object.assign(new Error("Opening handshake has timed out"), { code: "handshake-timeout" })));
+  if (timeout > 0) req.on("timeout", () => abort(tableError("handshake-timeout", "Opening handshake has timed out")));
   req.on("response", (res) => {
     if (settled) return;
     const location = res.headers.location;

@@ -1,5 +1,22 @@
 // The core's errors in `ws`'s words and error classes (ws-compatibility): the core's `code`, `rfc`,
-// `closeCode` and problems stay on every error; only the sentence and the class follow ws.
+// `closeCode` and problems stay on every error; only the sentence and the class follow ws. ws's own
+// codes (WS_ERR_*) are never used: every code is a row of the core's table (errorCodes()), and
+// Node's system errors (ECONNREFUSED, ERR_TLS_*, …) pass through as Node made them.
+import { errorCodes } from "../node.mjs";
+
+let rows = null;
+
+/**
+ * An `Error` for a row of the core's table that a transport layer finds (a handshake that timed
+ * out, a connection that ended before the response, …): `message` in the layer's words, `code`,
+ * `rfc` and `blame` from the row, `fields` added. A code that is not a row is a bug: TypeError.
+ */
+export function tableError(code, message, fields = {}) {
+  rows ??= new Map(errorCodes().map((r) => [r.code, r]));
+  const row = rows.get(code);
+  if (!row) throw new TypeError(`ws101: ${JSON.stringify(code)} is not a code of the core's table`);
+  return Object.assign(new Error(message), { code, rfc: row.rfc, blame: row.blame }, fields);
+}
 
 /**
  * A peer's protocol violation as the core reported it, in ws's words and error class; the core's

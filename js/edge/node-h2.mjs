@@ -14,6 +14,7 @@
 import { STATUS_CODES } from "node:http";
 import http2 from "node:http2";
 import { validateExtendedConnect, validateResponse } from "../node.mjs";
+import { tableError } from "./node-errors.mjs";
 
 const { NGHTTP2_CANCEL } = http2.constants;
 /** Marks the `connect` listener a WebSocketServer adds to an HTTP/2 server (see serveHttp2). */
@@ -312,14 +313,14 @@ export function connectHttp2(ws, address, target, protocols, options, hooks) {
     }
   };
   const timeout = options.handshakeTimeout ?? 30_000;
-  if (timeout > 0) timer = setTimeout(() => fail(Object.assign(new Error("Opening handshake has timed out"), { code: "handshake-timeout" })), timeout);
+  if (timeout > 0) timer = setTimeout(() => fail(tableError("handshake-timeout", "Opening handshake has timed out")), timeout);
 
   const onResponse = (headers, rawHeaders) => {
     if (settled) return;
     const status = Number(headers[":status"]);
     // RFC 8441 §5: a 2xx answers the CONNECT; anything else refuses it.
     if (!(status >= 200 && status <= 299)) {
-      fail(Object.assign(new Error(`Unexpected server response: ${status}`), { code: "unexpected-status", status, headers }));
+      fail(tableError("unexpected-status", `Unexpected server response: ${status}`, { status, headers }));
       return;
     }
     // RFC 8441 §5: the core judges the 2xx as the 101 it stands for.
@@ -342,16 +343,14 @@ export function connectHttp2(ws, address, target, protocols, options, hooks) {
   const open = () => {
     if (settled) return;
     stream = session.request(fields, { endStream: false });
-    const reset = (cause) => Object.assign(new Error(`The server reset the stream before answering (RST_STREAM ${stream.rstCode})`), { code: "stream-reset", rstCode: stream.rstCode, cause });
+    const reset = (cause) => tableError("stream-reset", `The server reset the stream before answering (RST_STREAM ${stream.rstCode})`, { rstCode: stream.rstCode, cause });
     stream.on("error", (err) => fail(err?.code === "ERR_HTTP2_STREAM_ERROR" ? reset(err) : err));
     stream.on("response", (headers, _flags, rawHeaders) => guard(() => onResponse(headers, rawHeaders)));
     stream.on("close", () => fail(reset()));
     if (own) stream.on("close", () => session.close());
   };
-  const notOffered = () => Object.assign(
-    new Error("The server did not offer WebSockets over HTTP/2: its SETTINGS lack SETTINGS_ENABLE_CONNECT_PROTOCOL = 1 (RFC 8441 §3)"),
-    { code: "connect-protocol-not-offered", rfc: "RFC 8441 §3" },
-  );
+  const notOffered = () => tableError("connect-protocol-not-offered",
+    "The server did not offer WebSockets over HTTP/2: its SETTINGS lack SETTINGS_ENABLE_CONNECT_PROTOCOL = 1 (RFC 8441 §3)");
   const offered = () => session.remoteSettings?.enableConnectProtocol === true;
   const whenSettled = () => guard(() => {
     if (settled) return;
@@ -375,8 +374,8 @@ export function connectHttp2(ws, address, target, protocols, options, hooks) {
       // The session is this WebSocket's alone: its errors end the stream (a 1006), never the process.
       session.on("error", (err) => fail(err));
     }
-    if (session.destroyed || session.closed) throw Object.assign(new Error("The HTTP/2 session is closed"), { code: "session-closed" });
-    onSessionClose = () => fail(Object.assign(new Error("The HTTP/2 session closed during the opening handshake"), { code: "session-closed" }));
+    if (session.destroyed || session.closed) throw tableError("closed-before-response", "The HTTP/2 session is closed");
+    onSessionClose = () => fail(tableError("closed-before-response", "The HTTP/2 session closed during the opening handshake"));
     session.once("close", onSessionClose);
     if (session.connecting) session.once("connect", whenSettled);
     else whenSettled();

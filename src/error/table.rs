@@ -5,6 +5,7 @@
 
 /// Who broke the rule behind an error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Blame {
     /// The peer broke the protocol: its request, response or frames are at fault. A server
     /// answers with the row's HTTP status; a connection closes with the row's close code.
@@ -12,17 +13,24 @@ pub enum Blame {
     /// The caller misused the API (a value it asked to send or an option it set breaks a
     /// rule); nothing went on the wire.
     Caller,
-    /// This endpoint's platform failed (no random numbers); neither side broke a rule.
+    /// This endpoint's platform failed (no random numbers, no `.wasm` to load); neither side
+    /// broke a rule.
     Local,
+    /// The connection beneath the WebSocket (TCP, TLS, an HTTP/2 session or stream) stalled,
+    /// ended or was reset before the exchange finished: no side is shown to have broken a rule
+    /// of the protocol, nothing is answered and no close code is sent. The JS transport layers
+    /// (ws101/node, the CLI) report these rows; the sans-IO core never waits or reads a socket.
+    Transport,
 }
 
 impl Blame {
-    /// `"peer"`, `"caller"` or `"local"`.
+    /// `"peer"`, `"caller"`, `"local"` or `"transport"`.
     pub const fn as_str(self) -> &'static str {
         match self {
             Blame::Peer => "peer",
             Blame::Caller => "caller",
             Blame::Local => "local",
+            Blame::Transport => "transport",
         }
     }
 }
@@ -36,7 +44,8 @@ pub struct CodeEntry {
     /// Stable kebab-case code (`missing-key`).
     pub code: &'static str,
     /// The RFC section whose rule this is. An error may name a more specific section for its
-    /// header or side (see [`Diagnostic::rfc`](super::Diagnostic::rfc)).
+    /// header or side (see [`Diagnostic::rfc`](super::Diagnostic::rfc)). Empty only for
+    /// `wasm-not-found`, a failure of this endpoint that no RFC governs.
     pub rfc: &'static str,
     /// HTTP status a server answers a request with this fault with (400, 403, 426, 431); `None`
     /// for faults a server never finds in a request.
@@ -189,6 +198,10 @@ error_codes! {
     MissingHttp2Settings = "missing-http2-settings", "RFC 7540 §3.2.1", S400, NONE, Peer;
     /// `HTTP2-Settings` is not valid.
     InvalidHttp2Settings = "invalid-http2-settings", "RFC 7540 §3.2.1", S400, NONE, Peer;
+    /// A client asked for WebSockets over HTTP/2 and the server does not offer them: its
+    /// SETTINGS lack `SETTINGS_ENABLE_CONNECT_PROTOCOL = 1`, or it speaks no HTTP/2 at all
+    /// (TLS ALPN chose no `h2`), so extended CONNECT may not be sent.
+    ConnectProtocolNotOffered = "connect-protocol-not-offered", "RFC 8441 §3", NONE, NONE, Peer;
 
     // ---- what the caller asked a client handshake to send (RFC 6455 §3, §4.1) ----
     /// The URL is not a WebSocket URI.
@@ -263,9 +276,24 @@ error_codes! {
     /// The parts of a message do not add up to its announced length.
     MessageLengthMismatch = "message-length-mismatch", "RFC 6455 §5.2", NONE, NONE, Caller;
 
+    // ---- the transport beneath a client's opening handshake (reported by the JS layers) ----
+    /// No complete answer to the opening handshake within the time allowed: the TCP connect,
+    /// TLS, the response head, or over HTTP/2 the server's SETTINGS and the extended CONNECT's
+    /// response (the client waits for the response, RFC 6455 §4.1).
+    HandshakeTimeout = "handshake-timeout", "RFC 6455 §4.1", NONE, NONE, Transport;
+    /// The connection (TCP, TLS or the HTTP/2 session) ended before the server's response to
+    /// the opening handshake was complete.
+    ClosedBeforeResponse = "closed-before-response", "RFC 6455 §4.1", NONE, NONE, Transport;
+    /// Over HTTP/2, the server reset the extended CONNECT stream (`RST_STREAM`) before
+    /// answering it.
+    StreamReset = "stream-reset", "RFC 9113 §6.4", NONE, NONE, Transport;
+
     // ---- this endpoint ----
     /// No random numbers for a key nonce (§4.1) or a masking key (§5.3).
     EntropyUnavailable = "entropy-unavailable", "RFC 6455 §4.1, §5.3", NONE, NONE, Local;
+    /// The JS package could not load its `.wasm` (a bundler moved the JavaScript without it);
+    /// thrown by the package's loader, as the core cannot run without it.
+    WasmNotFound = "wasm-not-found", "", NONE, NONE, Local;
 }
 
 #[cfg(test)]
@@ -283,6 +311,13 @@ mod tests {
                 "{}",
                 e.code
             );
+        }
+    }
+
+    #[test]
+    fn only_wasm_not_found_names_no_rfc() {
+        for e in ERROR_CODES {
+            assert_eq!(e.rfc.is_empty(), e.kind == ErrorCode::WasmNotFound, "{}", e.code);
         }
     }
 

@@ -666,7 +666,7 @@ pub struct Problem {
     pub offset: Option<u64>,
     /// HTTP status a server answers with.
     pub status: Option<u16>,
-    /// Who broke the rule: `"peer"`, `"caller"` or `"local"`.
+    /// Who broke the rule: `"peer"`, `"caller"`, `"local"` or `"transport"`.
     pub blame: &'static str,
 }
 

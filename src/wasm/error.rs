@@ -14,7 +14,7 @@ pub fn to_js_error(diagnostic: &dyn Diagnostic) -> JsValue {
     let message = diagnostic.message();
     let error: Error = match diagnostic.blame() {
         Blame::Caller => RangeError::new(&message).into(),
-        Blame::Peer | Blame::Local => Error::new(&message),
+        Blame::Peer | Blame::Local | Blame::Transport => Error::new(&message),
     };
     error.set_name("Ws101Error");
     let set = |key: &str, value: JsValue| {

@@ -109,6 +109,6 @@ describe("probe --http2 against servers that do not offer it", () => {
     const { code, report } = await probeJson([tls.url, "--http2", "--ca", tls.ca]);
     assert.equal(code, 1);
     assert.equal(checkOf(report, "alpn").ok, false);
-    assert.equal(report.error.code, "no-http2");
+    assert.equal(report.error.code, "connect-protocol-not-offered");
   });
 });

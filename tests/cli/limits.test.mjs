@@ -251,7 +251,7 @@ describe("the response's faults are named as such", () => {
       assert.match(human.stdout, /result: FAIL — no response \(TCP connected, no complete response head\) \(exit 2/);
       assert.doesNotMatch(human.stdout, /could not connect/);
       const { report } = await probeJson([srv.url, "--timeout", "500"]);
-      assert.equal(report.error.code, "timeout");
+      assert.equal(report.error.code, "handshake-timeout");
     } finally {
       await srv.close();
     }

@@ -262,7 +262,7 @@ describe("probe against broken servers", () => {
     try {
       const { code, report, ms } = await probeJson([srv.url, "--timeout", "500"]);
       assert.equal(code, 2);
-      assert.equal(report.error.code, "timeout");
+      assert.equal(report.error.code, "handshake-timeout");
       assert.equal(checkOf(report, "response").ok, false);
       assert.ok(ms < 5000, `took ${ms} ms`);
     } finally {
