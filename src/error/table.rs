@@ -317,7 +317,12 @@ mod tests {
     #[test]
     fn only_wasm_not_found_names_no_rfc() {
         for e in ERROR_CODES {
-            assert_eq!(e.rfc.is_empty(), e.kind == ErrorCode::WasmNotFound, "{}", e.code);
+            assert_eq!(
+                e.rfc.is_empty(),
+                e.kind == ErrorCode::WasmNotFound,
+                "{}",
+                e.code
+            );
         }
     }
 
