@@ -15,6 +15,7 @@ import { newRequest } from "./spec.mjs";
 import { quote, round, since, utf8 } from "./text.mjs";
 import { EXIT_CHECK, EXIT_CONNECT, EXIT_OK, formatDuration, typedError } from "./usage.mjs";
 import { tableError } from "../edge/node-errors.mjs";
+import { PROBE_OUTCOMES } from "./outcomes.mjs";
 
 /** Waits for `emitter` to emit `event`; rejects on error, close or the deadline. */
 function step(emitter, event, ms, what, label) {
@@ -322,7 +323,11 @@ async function probeWith(cfg, request, timeout, label, signal) {
   report.protocol = result.protocol;
   report.extensions = result.extensions;
   report.deflate = result.deflate;
-  const fail = (code, message) => { report.error ??= { code, message }; };
+  /** Records the probe's verdict (js/cli/outcomes.mjs) unless an error came first. */
+  const fail = (code, message) => {
+    if (!Object.hasOwn(PROBE_OUTCOMES, code)) throw new TypeError(`ws101 probe: ${JSON.stringify(code)} is not a probe outcome`);
+    report.error ??= { code, message };
+  };
   // What the monitor requires beyond RFC 6455 (a server may choose no subprotocol, §4.2.2, and
   // decline permessage-deflate, RFC 7692 §5): ws101's verdicts above pass those; these do not.
   if (cfg.requireProtocol) {
