@@ -150,24 +150,6 @@ export function headerLines(headers, what = "headers") {
   if (headers === undefined || headers === null) return [];
   if (typeof headers !== "object") throw new TypeError(`${what} must be a Headers, a Map, an array of [name, value] pairs, a flat [name, value, …] array or an object, got ${typeName(headers)}`);
   const flat = [];
-  const line = (name, value) => {
-    if (flat.length >= MAX_LIST) throw new RangeError(`${what} has more than ${MAX_LIST / 2} lines`);
-    const n = typeof name === "string" && name.length <= MAX_STRING ? name : headerValue(name, `${what} name`);
-    if (Array.isArray(value)) {
-      const len = value.length;
-      if (len > MAX_LIST - flat.length) throw new RangeError(`${what} has more than ${MAX_LIST / 2} lines`);
-      for (let i = 0; i < len; i++) line(n, value[i]);
-      return;
-    }
-    // (the argument name is only spelled out for an error: building it per line cost more than the rest)
-    flat.push(n, typeof value === "string" && value.length <= MAX_STRING ? value : headerValue(value, `${what} ${JSON.stringify(n)}`));
-  };
-  const pairs = (iterable) => {
-    for (const pair of iterable) {
-      if (!Array.isArray(pair) || pair.length !== 2) throw new TypeError(`${what} must hold [name, value] pairs, got ${typeName(pair)}${Array.isArray(pair) ? ` of length ${pair.length}` : ""}`);
-      line(pair[0], pair[1]);
-    }
-  };
   if (Array.isArray(headers)) {
     const n = headers.length;
     if (n > MAX_LIST) throw new RangeError(`${what} has more than ${MAX_LIST} entries`);
@@ -176,35 +158,63 @@ export function headerLines(headers, what = "headers") {
     if (Array.isArray(first)) {
       const copy = [];
       for (let i = 0; i < n; i++) copy.push(headers[i]);
-      pairs(copy);
+      pushPairs(flat, what, copy);
       return flat;
     }
     if (n % 2 !== 0) throw new TypeError(`${what}: a flat [name, value, …] array needs an even length, got ${n}`);
-    for (let i = 0; i < n; i += 2) line(headers[i], headers[i + 1]);
+    for (let i = 0; i < n; i += 2) pushLine(flat, what, headers[i], headers[i + 1]);
     return flat;
   }
   if (headers instanceof Map) {
-    pairs(headers.entries());
+    pushPairs(flat, what, headers.entries());
     return flat;
   }
   if (typeof headers.forEach === "function" && typeof headers.get === "function") {
-    // fetch Headers (and look-alikes): forEach(value, name)
+    // fetch Headers (and look-alikes): forEach(value, name), collected flat, then checked
     const collected = [];
-    headers.forEach((value, name) => collected.push([name, value]));
-    pairs(collected);
+    headers.forEach((value, name) => {
+      collected.push(name, value);
+    });
+    for (let i = 0; i < collected.length; i += 2) pushLine(flat, what, collected[i], collected[i + 1]);
     return flat;
   }
   if (typeof headers[Symbol.iterator] === "function") {
-    pairs(headers);
+    pushPairs(flat, what, headers);
     return flat;
   }
   const names = Object.keys(headers);
   for (let i = 0; i < names.length; i++) {
     const value = headers[names[i]];
     if (value === undefined) continue;
-    line(names[i], value);
+    pushLine(flat, what, names[i], value);
   }
   return flat;
+}
+
+/** Appends one header line (or one per entry of an array value) to `flat`, checking its types. */
+function pushLine(flat, what, name, value) {
+  if (flat.length >= MAX_LIST) throw new RangeError(`${what} has more than ${MAX_LIST / 2} lines`);
+  const n = typeof name === "string" && name.length <= MAX_STRING ? name : headerValue(name, `${what} name`);
+  if (typeof value === "string" && value.length <= MAX_STRING) {
+    flat.push(n, value);
+    return;
+  }
+  if (Array.isArray(value)) {
+    const len = value.length;
+    if (len > MAX_LIST - flat.length) throw new RangeError(`${what} has more than ${MAX_LIST / 2} lines`);
+    for (let i = 0; i < len; i++) pushLine(flat, what, n, value[i]);
+    return;
+  }
+  // (the argument name is only spelled out for an error: building it per line cost more than the rest)
+  flat.push(n, headerValue(value, `${what} ${JSON.stringify(n)}`));
+}
+
+/** Appends the lines of an iterable of `[name, value]` pairs to `flat`. */
+function pushPairs(flat, what, iterable) {
+  for (const pair of iterable) {
+    if (!Array.isArray(pair) || pair.length !== 2) throw new TypeError(`${what} must hold [name, value] pairs, got ${typeName(pair)}${Array.isArray(pair) ? ` of length ${pair.length}` : ""}`);
+    pushLine(flat, what, pair[0], pair[1]);
+  }
 }
 
 /**
