@@ -846,3 +846,62 @@ fn pack_accepted(a: &Answer<'_>, p: &mut Packed<'_>, output: &mut Vec<u8>) -> Op
     output[28..32].copy_from_slice(&bytes.to_le_bytes());
     Some(())
 }
+
+/// EXPERIMENT (issue #19): a fetch `Request` read here through web-sys instead of in JS.
+#[wasm_bindgen(js_name = validateFetchRequestPacked)]
+pub fn validate_fetch_request_packed(request: &web_sys::Request) -> usize {
+    let method = request.method();
+    let url = request.url();
+    let rest = url.split_once("://").map_or("", |(_, r)| r);
+    let (host, target) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let target = target.split('#').next().unwrap_or("/");
+    let mut strings: Vec<String> = Vec::new();
+    let mut has_host = false;
+    if let Ok(Some(iter)) = js_sys::try_iter(&request.headers()) {
+        for entry in iter.flatten() {
+            let pair = js_sys::Array::from(&entry);
+            let (n, v) = (pair.get(0).as_string(), pair.get(1).as_string());
+            if let (Some(n), Some(v)) = (n, v) {
+                has_host |= n.eq_ignore_ascii_case("host");
+                strings.push(n);
+                strings.push(v);
+            }
+        }
+    }
+    if !has_host {
+        strings.push("host".into());
+        strings.push(host.into());
+    }
+    PACKED.with(|cell| {
+        let mut guard = cell.borrow_mut();
+        let b = &mut *guard;
+        let keep = b.input.len();
+        let count = 3 + strings.len();
+        let words = PACKED_HEAD_WORDS + count;
+        let text_at = words * 4;
+        b.input.clear();
+        for w in [0u32, u32::MAX, u32::MAX, 0, 0, 0, 0, strings.len() as u32] {
+            b.input.extend_from_slice(&w.to_le_bytes());
+        }
+        let all = [method.as_str(), target, "1.1"]
+            .into_iter()
+            .chain(strings.iter().map(String::as_str));
+        for s in all.clone() {
+            b.input.extend_from_slice(&(s.len() as u32).to_le_bytes());
+        }
+        let mut len = 0;
+        for s in all {
+            b.input.extend_from_slice(s.as_bytes());
+            len += s.len();
+        }
+        let answered = packed_answer(b, words, text_at, len).is_some();
+        if b.input.len() < keep {
+            b.input.resize(keep, 0);
+        }
+        if answered {
+            b.output.as_ptr() as usize
+        } else {
+            0
+        }
+    })
+}
