@@ -692,15 +692,6 @@ export function validateRequest(request, options) {
   }
 }
 
-/** EXPERIMENT (issue #19): the fetch Request read in wasm through web-sys. */
-export function validateFetchRequestExperiment(request) {
-  const glue = packedViews();
-  const out = glue.validateFetchRequestPacked(request);
-  if (out === 0) return validateRequest(request);
-  packedViews();
-  return unpackAccepted(heap, words, out, "GET", "/", "1.1", [], serverOptions(undefined).plain);
-}
-
 /** Reads and validates a raw request head: `{ complete: false }` until whole, then the outcome. */
 export function parseRequest(input, options) {
   const view = bytes(input, "bytes");

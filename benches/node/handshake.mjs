@@ -78,7 +78,6 @@ const keys = Array.from({ length: 1024 }, () => ws101.generateKey());
 const cases = [
   ["validateRequest, plain object", () => measure(() => ws101.validateRequest(plain).ok)],
   ["validateRequest, fetch Request", () => measure(() => ws101.validateRequest(request).ok)],
-  ["EXPERIMENT fetch Request read through web-sys", () => measure(() => ws101.validateFetchRequestExperiment(request).ok)],
   ["validateRequest, IncomingMessage", () => measure(() => ws101.validateRequest(incoming).ok)],
   ["validateRequest, plain object + protocols + permessage-deflate offer", () => measure(() => ws101.validateRequest(withOffer, deflateOptions).ok)],
   ["validateRequest, plain object, reading verdicts", () => measure(() => ws101.validateRequest(plain).verdicts.length)],
