@@ -701,7 +701,8 @@ mod tests {
 
     #[test]
     fn judge_request_agrees_with_validate_request() {
-        let Ok(Status::Complete((head, _))) = parse_request_head(RFC_REQUEST, &HeadLimits::default())
+        let Ok(Status::Complete((head, _))) =
+            parse_request_head(RFC_REQUEST, &HeadLimits::default())
         else {
             panic!("RFC request not parsed")
         };
