@@ -376,6 +376,7 @@ pub(crate) struct Judgement<'h> {
 /// recording its verdict in `verdicts`: for callers that write the `101` themselves from one
 /// reused buffer ([`super::response::write_switching_protocols`]). `None` when the head is over
 /// the limits (a 431 that [`validate_request`] explains).
+#[cfg(any(target_arch = "wasm32", test))] // the binding's packed handshake path
 pub(crate) fn judge_request<'h>(
     method: &str,
     target: &str,
