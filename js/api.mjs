@@ -150,24 +150,6 @@ export function headerLines(headers, what = "headers") {
   if (headers === undefined || headers === null) return [];
   if (typeof headers !== "object") throw new TypeError(`${what} must be a Headers, a Map, an array of [name, value] pairs, a flat [name, value, …] array or an object, got ${typeName(headers)}`);
   const flat = [];
-  const line = (name, value) => {
-    if (flat.length >= MAX_LIST) throw new RangeError(`${what} has more than ${MAX_LIST / 2} lines`);
-    const n = typeof name === "string" && name.length <= MAX_STRING ? name : headerValue(name, `${what} name`);
-    if (Array.isArray(value)) {
-      const len = value.length;
-      if (len > MAX_LIST - flat.length) throw new RangeError(`${what} has more than ${MAX_LIST / 2} lines`);
-      for (let i = 0; i < len; i++) line(n, value[i]);
-      return;
-    }
-    // (the argument name is only spelled out for an error: building it per line cost more than the rest)
-    flat.push(n, typeof value === "string" && value.length <= MAX_STRING ? value : headerValue(value, `${what} ${JSON.stringify(n)}`));
-  };
-  const pairs = (iterable) => {
-    for (const pair of iterable) {
-      if (!Array.isArray(pair) || pair.length !== 2) throw new TypeError(`${what} must hold [name, value] pairs, got ${typeName(pair)}${Array.isArray(pair) ? ` of length ${pair.length}` : ""}`);
-      line(pair[0], pair[1]);
-    }
-  };
   if (Array.isArray(headers)) {
     const n = headers.length;
     if (n > MAX_LIST) throw new RangeError(`${what} has more than ${MAX_LIST} entries`);
@@ -176,35 +158,63 @@ export function headerLines(headers, what = "headers") {
     if (Array.isArray(first)) {
       const copy = [];
       for (let i = 0; i < n; i++) copy.push(headers[i]);
-      pairs(copy);
+      pushPairs(flat, what, copy);
       return flat;
     }
     if (n % 2 !== 0) throw new TypeError(`${what}: a flat [name, value, …] array needs an even length, got ${n}`);
-    for (let i = 0; i < n; i += 2) line(headers[i], headers[i + 1]);
+    for (let i = 0; i < n; i += 2) pushLine(flat, what, headers[i], headers[i + 1]);
     return flat;
   }
   if (headers instanceof Map) {
-    pairs(headers.entries());
+    pushPairs(flat, what, headers.entries());
     return flat;
   }
   if (typeof headers.forEach === "function" && typeof headers.get === "function") {
-    // fetch Headers (and look-alikes): forEach(value, name)
+    // fetch Headers (and look-alikes): forEach(value, name), collected flat, then checked
     const collected = [];
-    headers.forEach((value, name) => collected.push([name, value]));
-    pairs(collected);
+    headers.forEach((value, name) => {
+      collected.push(name, value);
+    });
+    for (let i = 0; i < collected.length; i += 2) pushLine(flat, what, collected[i], collected[i + 1]);
     return flat;
   }
   if (typeof headers[Symbol.iterator] === "function") {
-    pairs(headers);
+    pushPairs(flat, what, headers);
     return flat;
   }
   const names = Object.keys(headers);
   for (let i = 0; i < names.length; i++) {
     const value = headers[names[i]];
     if (value === undefined) continue;
-    line(names[i], value);
+    pushLine(flat, what, names[i], value);
   }
   return flat;
+}
+
+/** Appends one header line (or one per entry of an array value) to `flat`, checking its types. */
+function pushLine(flat, what, name, value) {
+  if (flat.length >= MAX_LIST) throw new RangeError(`${what} has more than ${MAX_LIST / 2} lines`);
+  const n = typeof name === "string" && name.length <= MAX_STRING ? name : headerValue(name, `${what} name`);
+  if (typeof value === "string" && value.length <= MAX_STRING) {
+    flat.push(n, value);
+    return;
+  }
+  if (Array.isArray(value)) {
+    const len = value.length;
+    if (len > MAX_LIST - flat.length) throw new RangeError(`${what} has more than ${MAX_LIST / 2} lines`);
+    for (let i = 0; i < len; i++) pushLine(flat, what, n, value[i]);
+    return;
+  }
+  // (the argument name is only spelled out for an error: building it per line cost more than the rest)
+  flat.push(n, headerValue(value, `${what} ${JSON.stringify(n)}`));
+}
+
+/** Appends the lines of an iterable of `[name, value]` pairs to `flat`. */
+function pushPairs(flat, what, iterable) {
+  for (const pair of iterable) {
+    if (!Array.isArray(pair) || pair.length !== 2) throw new TypeError(`${what} must hold [name, value] pairs, got ${typeName(pair)}${Array.isArray(pair) ? ` of length ${pair.length}` : ""}`);
+    pushLine(flat, what, pair[0], pair[1]);
+  }
 }
 
 /**
@@ -341,10 +351,20 @@ let keyBuffer = 0;
 let heap = new Uint8Array(0);
 let words = new DataView(heap.buffer);
 const textDecoder = new TextDecoder();
-/** Requests longer than this (in UTF-16 units) take the explaining path. */
-const PACKED_MAX = 64 * 1024;
+const textEncoder = new TextEncoder();
 /** Bytes of the key area in the wasm key buffer; the 28-byte answer follows it. */
 const KEY_AREA = 32;
+/**
+ * The handshake input buffer in wasm memory (src/wasm/handshake.rs `handshakeInput`): its
+ * address stays the same for the instance's life at this size. The words (flags, counts, string
+ * lengths) come first, the strings' bytes from WORD_AREA on; a request that needs more room
+ * takes the explaining path.
+ */
+const INPUT_SIZE = 16 * 1024;
+const WORD_AREA = 2 * 1024;
+let inputBase = 0;
+/** A view of the input buffer's string area (re-made with `heap`). */
+let inputText = heap;
 
 /**
  * The current glue, with `heap`/`words` viewing its memory as it is now. Growing the memory
@@ -355,6 +375,7 @@ function packedViews() {
   if (glue !== packedGlue) {
     packedMemory = glue.wasmMemory();
     keyBuffer = glue.acceptKeyBuffer();
+    inputBase = glue.handshakeInput(INPUT_SIZE);
     packedGlue = glue;
     heap = new Uint8Array(0);
   }
@@ -362,6 +383,7 @@ function packedViews() {
     const buffer = packedMemory.buffer;
     heap = new Uint8Array(buffer);
     words = new DataView(buffer);
+    inputText = new Uint8Array(buffer, inputBase + WORD_AREA, INPUT_SIZE - WORD_AREA);
   }
   return glue;
 }
@@ -389,17 +411,6 @@ function acceptKeyFast(key) {
   );
 }
 
-/** Writes the ASCII string `s` at `at`; returns the next address, or -1 for a non-ASCII string. */
-function putAscii(mem, s, at) {
-  const n = s.length;
-  for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (c > 0x7f) return -1;
-    mem[at + i] = c;
-  }
-  return at + n;
-}
-
 const NO_STRINGS = [];
 
 /**
@@ -425,7 +436,8 @@ function pooledCopy(mem, start, length) {
 /**
  * An accepted request passed every check, and the checks are the same for every request, so its
  * verdicts are the same list: the explaining path builds it once per fingerprint (of the check
- * names, from the core) and each outcome gets its own copy.
+ * names, from the core), frozen, and each outcome gets a fresh array of those frozen verdicts
+ * (building twelve objects per request cost more than the checks themselves).
  */
 let verdictGlue = null;
 const verdictTemplates = new Map();
@@ -439,16 +451,10 @@ function acceptedVerdicts(fingerprint, count, method, target, version, lines, pl
   if (template === undefined) {
     const verdicts = instance.glue.validateRequestParts(method, target, version, lines, plain).verdicts;
     if (fingerprint === 0 || verdicts.length !== count || verdictTemplates.size > 16) return verdicts;
-    template = verdicts.map((v) => ({ check: v.check, header: v.header, passed: v.passed, rule: v.rule, rfc: v.rfc }));
+    template = verdicts.map((v) => Object.freeze({ check: v.check, header: v.header, passed: v.passed, rule: v.rule, rfc: v.rfc, codes: Object.freeze([]) }));
     verdictTemplates.set(fingerprint, template);
   }
-  const n = template.length;
-  const copy = new Array(n);
-  for (let i = 0; i < n; i++) {
-    const v = template[i];
-    copy[i] = { check: v.check, header: v.header, passed: v.passed, rule: v.rule, rfc: v.rfc, codes: [] };
-  }
-  return copy;
+  return template.slice();
 }
 
 /**
@@ -459,18 +465,14 @@ function validatePacked(method, target, version, lines, plain) {
   const protocols = plain.protocols;
   const accepted = plain.originsAccepted;
   const origins = accepted ?? plain.origins ?? NO_STRINGS;
-  const count = 3 + protocols.length + origins.length + lines.length;
-  let total = method.length + target.length + version.length;
-  for (let i = 0; i < protocols.length; i++) total += protocols[i].length;
-  for (let i = 0; i < origins.length; i++) total += origins[i].length;
-  for (let i = 0; i < lines.length; i++) total += lines[i].length;
-  if (total > PACKED_MAX || count > PACKED_MAX) return null;
-  const nWords = 8 + count;
-  let glue = packedViews();
-  const base = glue.handshakeInput(nWords * 4 + total);
-  glue = packedViews();
-  const mem = heap;
+  const nProtocols = protocols.length;
+  const nOrigins = origins.length;
+  const nLines = lines.length;
+  const nWords = 11 + nProtocols + nOrigins + nLines;
+  if (nWords * 4 > WORD_AREA) return null;
+  const glue = packedViews();
   const w = words;
+  const base = inputBase;
   const deflate = plain.perMessageDeflate;
   let flags = (plain.requireProtocol ? 1 : 0) | (plain.requireOrigin ? 2 : 0);
   if (deflate) {
@@ -485,25 +487,37 @@ function validatePacked(method, target, version, lines, plain) {
   w.setUint32(base + 8, deflate?.clientMaxWindowBits ?? 0xffffffff, true);
   w.setUint32(base + 12, plain.maxHeaderBytes ?? 0, true);
   w.setUint32(base + 16, plain.maxHeaders ?? 0, true);
-  w.setUint32(base + 20, protocols.length, true);
-  w.setUint32(base + 24, origins.length, true);
-  w.setUint32(base + 28, lines.length, true);
-  let len = base + 32;
-  let at = base + nWords * 4;
-  const put = (s) => {
-    if (at < 0) return;
-    w.setUint32(len, s.length, true);
-    len += 4;
-    at = putAscii(mem, s, at);
-  };
-  put(method);
-  put(target);
-  put(version);
-  for (let i = 0; i < protocols.length; i++) put(protocols[i]);
-  for (let i = 0; i < origins.length; i++) put(origins[i]);
-  for (let i = 0; i < lines.length; i++) put(lines[i]);
-  if (at < 0) return null;
-  const out = glue.validateRequestPacked(nWords, total);
+  w.setUint32(base + 20, nProtocols, true);
+  w.setUint32(base + 24, nOrigins, true);
+  w.setUint32(base + 28, nLines, true);
+  w.setUint32(base + 32, method.length, true);
+  w.setUint32(base + 36, target.length, true);
+  w.setUint32(base + 40, version.length, true);
+  // The strings go in as one: one encodeInto costs less than a loop over their characters.
+  let text = method + target + version;
+  let at = base + 44;
+  for (let i = 0; i < nProtocols; i++, at += 4) {
+    const s = protocols[i];
+    w.setUint32(at, s.length, true);
+    text += s;
+  }
+  for (let i = 0; i < nOrigins; i++, at += 4) {
+    const s = origins[i];
+    w.setUint32(at, s.length, true);
+    text += s;
+  }
+  for (let i = 0; i < nLines; i++, at += 4) {
+    const s = lines[i];
+    w.setUint32(at, s.length, true);
+    text += s;
+  }
+  const total = text.length;
+  if (total > INPUT_SIZE - WORD_AREA) return null;
+  // ASCII only (then the lengths above are byte lengths): anything else is read and written
+  // as UTF-8 by the explaining path.
+  const { read, written } = textEncoder.encodeInto(text, inputText);
+  if (read !== total || written !== total) return null;
+  const out = glue.validateRequestPacked(nWords, WORD_AREA, total);
   if (out === 0) return null;
   packedViews();
   return unpackAccepted(heap, words, out, method, target, version, lines, plain);
@@ -561,8 +575,7 @@ function unpackAccepted(mem, w, out, method, target, version, lines, plain) {
       serverMaxWindowBits: w.getUint32(out + 12, true),
       clientMaxWindowBits: w.getUint32(out + 16, true),
     };
-  const bytesStart = textStart + textLength;
-  const bytes = pooledCopy(mem, bytesStart, bytesLength);
+  const bytes = pooledCopy(mem, textStart + textLength, bytesLength);
   const verdicts = acceptedVerdicts(fingerprint, verdictCount, method, target, version, lines, plain);
   return {
     outcome: "accept",

@@ -89,3 +89,94 @@ fn digest_is_the_rfc_value() {
     assert_eq!(digest.len(), 20);
     assert_eq!((digest[0], digest[19]), (0xb3, 0xea));
 }
+
+/// The flat `[name, value, …]` lines of a fetch `Headers`, from its own iterator (as api.mjs
+/// reads them).
+fn flat_lines(headers: &web_sys::Headers) -> js_sys::Array {
+    let flat = js_sys::Array::new();
+    for entry in js_sys::try_iter(headers).unwrap().unwrap() {
+        let pair = js_sys::Array::from(&entry.unwrap());
+        flat.push(&pair.get(0));
+        flat.push(&pair.get(1));
+    }
+    flat
+}
+
+/// A real fetch `Request` and `Headers`, built through web-sys, validated by the binding; the
+/// answers become a real `Headers` (the 101) and a real `Response` (a rejection: a fetch
+/// `Response` cannot carry 101, its status is 200-599).
+#[wasm_bindgen_test]
+fn fetch_request_headers_and_response_through_web_sys() {
+    use web_sys::{Headers, Request, RequestInit, Response, ResponseInit};
+    use ws101::wasm::handshake::validate_request_parts;
+
+    let headers = Headers::new().unwrap();
+    for (name, value) in [
+        ("Host", "server.example.com"),
+        ("Upgrade", "websocket"),
+        ("Connection", "Upgrade"),
+        ("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="),
+        ("Sec-WebSocket-Version", "13"),
+    ] {
+        headers.append(name, value).unwrap();
+    }
+    let init = RequestInit::new();
+    init.set_method("GET");
+    let request =
+        Request::new_with_str_and_init("http://server.example.com/chat?x=1", &init).unwrap();
+    let url = request.url();
+    let target = &url[url.find("/chat").unwrap()..];
+    assert_eq!(target, "/chat?x=1");
+    let validate = |headers: &Headers| {
+        validate_request_parts(
+            request.method().into(),
+            target.into(),
+            "1.1".into(),
+            flat_lines(headers).into(),
+            JsValue::UNDEFINED,
+        )
+        .unwrap()
+    };
+
+    let accepted = validate(&headers);
+    assert_eq!(field(&accepted, "status").as_f64(), Some(101.0));
+    let answer = Headers::new().unwrap();
+    for line in js_sys::Array::from(&field(&field(&accepted, "response"), "headers")).iter() {
+        let (name, value) = (field(&line, "name"), field(&line, "value"));
+        answer
+            .append(&name.as_string().unwrap(), &value.as_string().unwrap())
+            .unwrap();
+    }
+    assert_eq!(
+        answer.get("sec-websocket-accept").unwrap().as_deref(),
+        Some("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=")
+    );
+    assert_eq!(answer.get("upgrade").unwrap().as_deref(), Some("websocket"));
+
+    headers.set("Sec-WebSocket-Version", "8").unwrap();
+    let rejected = validate(&headers);
+    let response = field(&rejected, "response");
+    assert_eq!(field(&response, "status").as_f64(), Some(426.0));
+    let fields = Headers::new().unwrap();
+    for line in js_sys::Array::from(&field(&response, "headers")).iter() {
+        let (name, value) = (field(&line, "name"), field(&line, "value"));
+        fields
+            .append(&name.as_string().unwrap(), &value.as_string().unwrap())
+            .unwrap();
+    }
+    let init = ResponseInit::new();
+    init.set_status(426);
+    init.set_headers(&fields);
+    let body = field(&response, "body").as_string().unwrap();
+    let response = Response::new_with_opt_str_and_init(Some(&body), &init).unwrap();
+    assert_eq!(response.status(), 426);
+    assert_eq!(
+        response
+            .headers()
+            .get("Sec-WebSocket-Version")
+            .unwrap()
+            .as_deref(),
+        Some("13")
+    );
+    assert!(body.contains("unsupported-version"), "{body}");
+}

@@ -326,7 +326,79 @@ fn validate_parts(
     headers: &HeaderList,
     policy: &ServerPolicy,
 ) -> ServerOutcome {
-    let mut verdicts = Vec::with_capacity(12); // one per check below
+    let mut verdicts = Vec::with_capacity(VERDICTS); // one per check
+    let Judgement {
+        key,
+        negotiated,
+        errors,
+    } = judge(method, version, headers, policy, &mut verdicts);
+    match key {
+        Some(key) if errors.is_empty() => {
+            let accept = accept_key_unchecked(key); // validated by the checks
+            let extensions_header = if negotiated.extensions.is_empty() {
+                None
+            } else {
+                Some(format_extensions(&negotiated.extensions))
+            };
+            let response = switching_protocols(
+                &accept,
+                negotiated.protocol.as_deref(),
+                extensions_header.as_deref(),
+            );
+            ServerOutcome::Accept(Accepted {
+                accept_key: accept,
+                protocol: negotiated.protocol,
+                extensions: negotiated.extensions,
+                extensions_header,
+                deflate: negotiated.deflate,
+                response,
+                consumed: None,
+                declined: problems(&negotiated.declined),
+                verdicts,
+            })
+        }
+        _ => reject(errors, verdicts, None),
+    }
+}
+
+/// How many checks [`judge`] runs (one verdict each).
+pub(crate) const VERDICTS: usize = 12;
+
+/// What the checks of a request decided, before any answer is built: the key when it is valid
+/// (borrowed from the headers), the negotiation, and every error (none: accepted).
+pub(crate) struct Judgement<'h> {
+    pub key: Option<&'h str>,
+    pub negotiated: Negotiated,
+    pub errors: Vec<HandshakeError>,
+}
+
+/// The checks of [`validate_request`] (head limits included) without building its answer, each
+/// recording its verdict in `verdicts`: for callers that write the `101` themselves from one
+/// reused buffer ([`super::response::write_switching_protocols`]). `None` when the head is over
+/// the limits (a 431 that [`validate_request`] explains).
+#[cfg(any(target_arch = "wasm32", test))] // the binding's packed handshake path
+pub(crate) fn judge_request<'h>(
+    method: &str,
+    target: &str,
+    version: HttpVersion,
+    headers: &'h HeaderList,
+    policy: &ServerPolicy,
+    verdicts: &mut Vec<Verdict>,
+) -> Option<Judgement<'h>> {
+    if head_limit_error(method, target, headers, &policy.limits).is_some() {
+        return None;
+    }
+    Some(judge(method, version, headers, policy, verdicts))
+}
+
+/// Every check of RFC 6455 §4.2.1 and §4.2.2 step 4, in order.
+fn judge<'h>(
+    method: &str,
+    version: HttpVersion,
+    headers: &'h HeaderList,
+    policy: &ServerPolicy,
+    verdicts: &mut Vec<Verdict>,
+) -> Judgement<'h> {
     let mut errors = Vec::new();
 
     let found: Vec<HandshakeError> = headers
@@ -338,7 +410,7 @@ fn validate_parts(
         })
         .collect();
     record(
-        &mut verdicts,
+        verdicts,
         &mut errors,
         "header-bytes",
         None,
@@ -355,7 +427,7 @@ fn validate_parts(
         }]
     };
     record(
-        &mut verdicts,
+        verdicts,
         &mut errors,
         "method",
         None,
@@ -372,7 +444,7 @@ fn validate_parts(
         alloc::vec![HandshakeError::HttpVersionTooOld { version }]
     };
     record(
-        &mut verdicts,
+        verdicts,
         &mut errors,
         "http-version",
         None,
@@ -383,7 +455,7 @@ fn validate_parts(
 
     let found = request_body(headers);
     record(
-        &mut verdicts,
+        verdicts,
         &mut errors,
         "no-body",
         None,
@@ -404,7 +476,7 @@ fn validate_parts(
         }
     }
     record(
-        &mut verdicts,
+        verdicts,
         &mut errors,
         "host",
         Some("Host"),
@@ -433,7 +505,7 @@ fn validate_parts(
         },
     }
     record(
-        &mut verdicts,
+        verdicts,
         &mut errors,
         "upgrade",
         Some("Upgrade"),
@@ -455,7 +527,7 @@ fn validate_parts(
         }),
     }
     record(
-        &mut verdicts,
+        verdicts,
         &mut errors,
         "connection",
         Some("Connection"),
@@ -482,7 +554,7 @@ fn validate_parts(
         },
     });
     record(
-        &mut verdicts,
+        verdicts,
         &mut errors,
         "key",
         Some("Sec-WebSocket-Key"),
@@ -505,7 +577,7 @@ fn validate_parts(
         }
     }
     record(
-        &mut verdicts,
+        verdicts,
         &mut errors,
         "version",
         Some("Sec-WebSocket-Version"),
@@ -514,34 +586,11 @@ fn validate_parts(
         found,
     );
 
-    let negotiated = negotiate(headers, policy, &mut verdicts, &mut errors);
-
-    match key {
-        Some(key) if errors.is_empty() => {
-            let accept = accept_key_unchecked(key); // validated above
-            let extensions_header = if negotiated.extensions.is_empty() {
-                None
-            } else {
-                Some(format_extensions(&negotiated.extensions))
-            };
-            let response = switching_protocols(
-                &accept,
-                negotiated.protocol.as_deref(),
-                extensions_header.as_deref(),
-            );
-            ServerOutcome::Accept(Accepted {
-                accept_key: accept,
-                protocol: negotiated.protocol,
-                extensions: negotiated.extensions,
-                extensions_header,
-                deflate: negotiated.deflate,
-                response,
-                consumed: None,
-                declined: problems(&negotiated.declined),
-                verdicts,
-            })
-        }
-        _ => reject(errors, verdicts, None),
+    let negotiated = negotiate(headers, policy, verdicts, &mut errors);
+    Judgement {
+        key,
+        negotiated,
+        errors,
     }
 }
 
@@ -649,6 +698,57 @@ mod tests {
             validate_request("GET", "/", HttpVersion::HTTP_11, &many, &roomy).status(),
             101
         );
+    }
+
+    #[test]
+    fn judge_request_agrees_with_validate_request() {
+        let Ok(Status::Complete((head, _))) =
+            parse_request_head(RFC_REQUEST, &HeadLimits::default())
+        else {
+            panic!("RFC request not parsed")
+        };
+        let policy = ServerPolicy::default().with_subprotocols(["chat"]);
+        let mut verdicts = Vec::new();
+        let j = judge_request(
+            &head.method,
+            &head.target,
+            head.version,
+            &head.headers,
+            &policy,
+            &mut verdicts,
+        )
+        .expect("within the limits");
+        assert_eq!(j.key, Some("dGhlIHNhbXBsZSBub25jZQ=="));
+        assert!(j.errors.is_empty());
+        assert_eq!(j.negotiated.protocol.as_deref(), Some("chat"));
+        let ServerOutcome::Accept(a) = validate_request(
+            &head.method,
+            &head.target,
+            head.version,
+            &head.headers,
+            &policy,
+        ) else {
+            panic!("not accepted")
+        };
+        assert_eq!(verdicts, a.verdicts);
+        assert_eq!(verdicts.len(), VERDICTS);
+        let tight = ServerPolicy {
+            limits: HeadLimits {
+                max_head_bytes: 64,
+                max_headers: 100,
+            },
+            ..ServerPolicy::default()
+        };
+        verdicts.clear();
+        assert!(judge_request(
+            &head.method,
+            &head.target,
+            head.version,
+            &head.headers,
+            &tight,
+            &mut verdicts
+        )
+        .is_none());
     }
 
     const RFC_REQUEST: &[u8] = b"GET /chat HTTP/1.1\r\nHost: server.example.com\r\nUpgrade: websocket\r\n\

@@ -4,7 +4,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::error::Diagnostic;
-use crate::http::{reason_phrase, write_response, HeaderList};
+use crate::http::{reason_phrase, write_response, write_response_into, HeaderList, HttpError};
 
 use super::error::HandshakeError;
 
@@ -41,24 +41,48 @@ fn finish(status: u16, headers: HeaderList, body: String) -> HttpResponse {
     }
 }
 
-/// `101 Switching Protocols` with `Upgrade`, `Connection`, `Sec-WebSocket-Accept` and, when
-/// negotiated, `Sec-WebSocket-Protocol` and `Sec-WebSocket-Extensions` (RFC 6455 §4.2.2 step 5).
+/// The header lines of a `101 Switching Protocols`: `Upgrade`, `Connection`,
+/// `Sec-WebSocket-Accept` and, when negotiated, `Sec-WebSocket-Protocol` and
+/// `Sec-WebSocket-Extensions` (RFC 6455 §4.2.2 step 5), in that order.
+pub fn switching_protocols_fields<'a>(
+    accept: &'a str,
+    protocol: Option<&'a str>,
+    extensions: Option<&'a str>,
+) -> impl Iterator<Item = (&'static str, &'a str)> + Clone {
+    [
+        ("Upgrade", Some("websocket")),
+        ("Connection", Some("Upgrade")),
+        ("Sec-WebSocket-Accept", Some(accept)),
+        ("Sec-WebSocket-Protocol", protocol),
+        ("Sec-WebSocket-Extensions", extensions),
+    ]
+    .into_iter()
+    .filter_map(|(name, value)| Some((name, value?)))
+}
+
+/// `101 Switching Protocols` with the [`switching_protocols_fields`] (RFC 6455 §4.2.2 step 5).
 pub fn switching_protocols(
     accept: &str,
     protocol: Option<&str>,
     extensions: Option<&str>,
 ) -> HttpResponse {
     let mut headers = HeaderList::with_capacity(5);
-    headers.push("Upgrade", "websocket");
-    headers.push("Connection", "Upgrade");
-    headers.push("Sec-WebSocket-Accept", accept);
-    if let Some(p) = protocol {
-        headers.push("Sec-WebSocket-Protocol", p);
-    }
-    if let Some(e) = extensions {
-        headers.push("Sec-WebSocket-Extensions", e);
+    for (name, value) in switching_protocols_fields(accept, protocol, extensions) {
+        headers.push(name, value);
     }
     finish(101, headers, String::new())
+}
+
+/// The bytes of [`switching_protocols`]'s response appended to `out`, without building its
+/// header list (for callers that answer many requests from one buffer).
+pub fn write_switching_protocols(
+    out: &mut Vec<u8>,
+    accept: &str,
+    protocol: Option<&str>,
+    extensions: Option<&str>,
+) -> Result<(), HttpError> {
+    let fields = switching_protocols_fields(accept, protocol, extensions);
+    write_response_into(out, 101, reason_phrase(101), fields, b"")
 }
 
 /// The status a rejection uses for a set of problems: 431 (head too large) before 400
@@ -136,6 +160,22 @@ mod tests {
             r.bytes,
             b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
 Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\nSec-WebSocket-Protocol: chat\r\n\r\n"
+        );
+        let mut out = b"kept".to_vec();
+        write_switching_protocols(&mut out, "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", Some("chat"), None)
+            .unwrap();
+        assert_eq!(&out[..4], b"kept");
+        assert_eq!(out[4..], r.bytes[..]);
+        let e = switching_protocols("k", None, Some("permessage-deflate"));
+        let names: Vec<&str> = e.headers.iter().map(|h| h.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "Upgrade",
+                "Connection",
+                "Sec-WebSocket-Accept",
+                "Sec-WebSocket-Extensions"
+            ]
         );
     }
 

@@ -18,4 +18,6 @@ pub use headers::{
     canonical_name, field_value_error_offset, is_valid_field_name, Header, HeaderList,
 };
 pub use token::{is_token, list_contains_token, parse_token_list, split_list, SyntaxError};
-pub use writer::{check_field, reason_phrase, write_request_head, write_response};
+pub use writer::{
+    check_field, reason_phrase, write_request_head, write_response, write_response_into,
+};

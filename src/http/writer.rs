@@ -27,12 +27,20 @@ pub fn check_field(name: &str, value: &str) -> Result<(), HttpError> {
     Ok(())
 }
 
-fn write_fields(out: &mut Vec<u8>, headers: &HeaderList) -> Result<(), HttpError> {
-    for h in headers {
-        check_field(&h.name, &h.value)?;
-        out.extend_from_slice(h.name.as_bytes());
+/// The lines of `headers` as `(name, value)` pairs.
+fn lines(headers: &HeaderList) -> impl Iterator<Item = (&str, &str)> {
+    headers.iter().map(|h| (h.name.as_str(), h.value.as_str()))
+}
+
+fn write_fields<'n, 'v>(
+    out: &mut Vec<u8>,
+    fields: impl Iterator<Item = (&'n str, &'v str)>,
+) -> Result<(), HttpError> {
+    for (name, value) in fields {
+        check_field(name, value)?;
+        out.extend_from_slice(name.as_bytes());
         out.extend_from_slice(b": ");
-        out.extend_from_slice(h.value.as_bytes());
+        out.extend_from_slice(value.as_bytes());
         out.extend_from_slice(b"\r\n");
     }
     out.extend_from_slice(b"\r\n");
@@ -63,7 +71,7 @@ pub fn write_request_head(
     out.push(b' ');
     out.extend_from_slice(target.as_bytes());
     out.extend_from_slice(b" HTTP/1.1\r\n");
-    write_fields(&mut out, headers)?;
+    write_fields(&mut out, lines(headers))?;
     Ok(out)
 }
 
@@ -75,6 +83,20 @@ pub fn write_response(
     headers: &HeaderList,
     body: &[u8],
 ) -> Result<Vec<u8>, HttpError> {
+    let mut out = Vec::with_capacity(256 + body.len());
+    write_response_into(&mut out, status, reason, lines(headers), body)?;
+    Ok(out)
+}
+
+/// [`write_response`] with the header lines as `(name, value)` pairs, appended to `out` (for
+/// callers that reuse one buffer). On an error `out` may hold part of the head.
+pub fn write_response_into<'n, 'v>(
+    out: &mut Vec<u8>,
+    status: u16,
+    reason: &str,
+    fields: impl Iterator<Item = (&'n str, &'v str)>,
+    body: &[u8],
+) -> Result<(), HttpError> {
     if !(100..=999).contains(&status) {
         return Err(HttpError::Malformed {
             what: "status code",
@@ -90,7 +112,6 @@ pub fn write_response(
             offset: Some(offset),
         });
     }
-    let mut out = Vec::with_capacity(256 + body.len());
     out.extend_from_slice(b"HTTP/1.1 ");
     // 100..=999: three digits, written without core::fmt.
     out.extend_from_slice(&[
@@ -101,9 +122,9 @@ pub fn write_response(
     out.push(b' ');
     out.extend_from_slice(reason.as_bytes());
     out.extend_from_slice(b"\r\n");
-    write_fields(&mut out, headers)?;
+    write_fields(out, fields)?;
     out.extend_from_slice(body);
-    Ok(out)
+    Ok(())
 }
 
 /// The reason phrase this crate sends for a status code (RFC 9110 §15, RFC 6585 §5).

@@ -442,14 +442,19 @@ pub fn classify_upgrade_head(bytes: &[u8]) -> Result<JsValue, JsValue> {
 // `validateRequest` on a valid request used to cost ~27 µs, nearly all of it serde building the
 // verdicts, explanations and response as JS objects, and one string crossing per header. Here
 // JS writes the request, already read into plain strings, into one reused buffer in wasm
-// memory (numbers and ASCII bytes), the core validates it, and an accepted outcome comes back
-// as numbers and bytes in a second reused buffer that JS turns into the outcome object. The
-// core's checks are the same ones (`validate_request`); anything else (a rejection, declined
-// offers, verdicts) is answered by the explaining path above, on demand.
+// memory (numbers and ASCII bytes), the core runs the same checks (`judge_request`, the checks
+// of `validate_request`) and writes the 101 into a second reused buffer (numbers, the strings JS
+// turns into the outcome object, and the response bytes), with no allocation per call once warm.
+// Anything else (a rejection, declined offers) is answered by the explaining path above.
 
 use core::cell::RefCell;
 
-use crate::handshake::{Extension, ServerOutcome};
+use crate::handshake::accept_key::{accept_key_into, ACCEPT_LEN};
+use crate::handshake::error::Verdict;
+use crate::handshake::request::judge_request;
+use crate::handshake::response::{switching_protocols_fields, write_switching_protocols};
+use crate::handshake::{format_extensions, Extension};
+use crate::http::reason_phrase;
 
 thread_local! {
     /// Reused input and output buffers of the packed handshake calls (one instance, one thread).
@@ -460,6 +465,9 @@ thread_local! {
             words: Vec::new(),
             text: String::new(),
             headers: HeaderList::new(),
+            verdicts: Vec::new(),
+            policy: None,
+            policy_key: Vec::new(),
         })
     };
 }
@@ -472,18 +480,28 @@ struct PackedBuffers {
     text: String,
     /// The request's header lines, refilled per call (their strings are kept).
     headers: HeaderList,
+    /// The checks' verdicts, refilled per call.
+    verdicts: Vec<Verdict>,
+    /// The policy of the previous call, and the input bytes it was read from: the same options
+    /// give the same bytes, and then the policy is reused instead of rebuilt.
+    policy: Option<ServerPolicy>,
+    policy_key: Vec<u8>,
 }
 
 /// Words before the string lengths in the packed input.
 const PACKED_HEAD_WORDS: usize = 8;
+/// Of those, the words that describe the policy (flags to the origin count).
+const POLICY_WORDS: usize = 7;
 /// A buffer this large or larger is released after use (the common request is far smaller).
+/// JS keeps the input buffer's address while it asks for no more than this.
 const PACKED_KEEP: usize = 64 * 1024;
 /// More kept header lines than this are released after use.
 const PACKED_KEEP_LINES: usize = 64;
 
-/// Reserves `len` bytes of the packed-call input buffer and returns its address in wasm memory.
-/// JS writes the request there and then calls [`validate_request_packed`]. Views of wasm memory
-/// made before this call may be detached (it may grow the memory).
+/// Reserves `len` bytes of the packed-call input buffer and returns its address in wasm memory,
+/// which stays the same for later calls while `len` ≤ 64 KiB. JS writes the request there and
+/// then calls [`validate_request_packed`]. Views of wasm memory made before this call may be
+/// detached (it may grow the memory).
 #[wasm_bindgen(js_name = handshakeInput)]
 pub fn handshake_input(len: usize) -> usize {
     PACKED.with(|cell| {
@@ -524,96 +542,53 @@ impl Packed<'_> {
     }
 }
 
-/// Validates a request JS packed at the [`handshake_input`] address: `words` little-endian u32
-/// (flags, deflate window bits, head limits, the counts of protocols, origins and header
-/// strings, then the byte length of every string: method, target, version, protocols, origins,
-/// header names and values) followed by the strings' bytes. Returns the address of the packed
-/// outcome when the request is accepted with nothing declined, else 0: then JS asks the
-/// explaining path (`validateRequestParts`) for the whole outcome. Input that does not add up
-/// also gives 0 (never a trap).
+/// Validates a request JS packed into the [`handshake_input`] buffer: `words` little-endian u32
+/// at its start (flags, deflate window bits, head limits, the counts of protocols, origins and
+/// header strings, then the byte length of every string: method, target, version, protocols,
+/// origins, header names and values) and the strings' `len` bytes at offset `text_at`. Returns
+/// the address of the packed outcome when the request is accepted with nothing declined, else 0:
+/// then JS asks the explaining path (`validateRequestParts`) for the whole outcome. Input that
+/// does not add up also gives 0 (never a trap).
 #[wasm_bindgen(js_name = validateRequestPacked)]
-pub fn validate_request_packed(words: usize, len: usize) -> usize {
+pub fn validate_request_packed(words: usize, text_at: usize, len: usize) -> usize {
     PACKED.with(|cell| {
         let mut guard = cell.borrow_mut();
         let buffers = &mut *guard;
-        let result =
-            packed_outcome(&buffers.input, words, len, &mut buffers.headers).map(|accepted| {
-                let mut packed = Packed {
-                    words: &mut buffers.words,
-                    text: &mut buffers.text,
-                };
-                pack_accepted(&accepted, &mut packed, &mut buffers.output);
-            });
-        for keep in [buffers.input.capacity(), buffers.text.capacity()] {
-            if keep > PACKED_KEEP {
-                // a huge request or answer earlier: let its memory go
-                buffers.input = Vec::new();
-                buffers.text = String::new();
-                buffers.words = Vec::new();
-                buffers.headers = HeaderList::new();
-            }
+        let answered = packed_answer(buffers, words, text_at, len).is_some();
+        if buffers.input.capacity() > PACKED_KEEP {
+            buffers.input = Vec::new(); // a huge request earlier: let its memory go
         }
-        if buffers.headers.len() > PACKED_KEEP_LINES {
-            buffers.headers = HeaderList::new(); // many lines earlier: let them go
+        if buffers.text.capacity() > PACKED_KEEP || buffers.output.capacity() > PACKED_KEEP {
+            buffers.text = String::new(); // a huge answer earlier: let its memory go
+            buffers.words = Vec::new();
+            buffers.output = Vec::new();
         }
-        match result {
-            Some(()) => buffers.output.as_ptr() as usize,
-            None => 0,
+        if buffers.headers.len() > PACKED_KEEP_LINES || buffers.policy_key.len() > PACKED_KEEP {
+            buffers.headers = HeaderList::new(); // many lines or options earlier: let them go
+            buffers.policy = None;
+            buffers.policy_key = Vec::new();
+        }
+        if answered {
+            buffers.output.as_ptr() as usize
+        } else {
+            0
         }
     })
 }
 
-fn packed_outcome(
-    input: &[u8],
-    words: usize,
-    len: usize,
-    headers: &mut HeaderList,
-) -> Option<crate::handshake::Accepted> {
-    let meta = input.get(..words.checked_mul(4)?)?;
-    let text = core::str::from_utf8(input.get(meta.len()..meta.len().checked_add(len)?)?).ok()?;
+/// The policy the packed words and strings describe (see [`validate_request_packed`]), or `None`
+/// when the explaining path must answer (a bad origin pattern is its TypeError).
+fn packed_policy(meta: &[u8], protocols: &[&str], origins: &[&str]) -> Option<ServerPolicy> {
     let flags = word(meta, 0)?;
-    let (protocols, origins, lines) = (
-        word(meta, 5)? as usize,
-        word(meta, 6)? as usize,
-        word(meta, 7)? as usize,
-    );
-    let count = 3usize
-        .checked_add(protocols)?
-        .checked_add(origins)?
-        .checked_add(lines)?;
-    if words != PACKED_HEAD_WORDS.checked_add(count)? || lines % 2 != 0 {
-        return None;
-    }
-    let mut strings = Vec::with_capacity(count);
-    let mut at = 0usize;
-    for i in 0..count {
-        let n = word(meta, PACKED_HEAD_WORDS + i)? as usize;
-        let end = at.checked_add(n)?;
-        strings.push(text.get(at..end)?);
-        at = end;
-    }
-    if at != text.len() {
-        return None;
-    }
-    let (method, target, version) = (strings[0], strings[1], strings[2]);
-    let protocol_list = &strings[3..3 + protocols];
-    let origin_list = &strings[3 + protocols..3 + protocols + origins];
-    headers.refill(
-        strings[3 + protocols + origins..]
-            .chunks_exact(2)
-            .map(|pair| (pair[0], pair[1])),
-    );
-
-    let mut policy = ServerPolicy::default().with_subprotocols(protocol_list.iter().copied());
+    let mut policy = ServerPolicy::default().with_subprotocols(protocols.iter().copied());
     policy.require_subprotocol = flags & 1 != 0;
     policy.require_origin = flags & 2 != 0;
     if flags & 64 != 0 {
-        let accepted: Vec<String> = origin_list.iter().map(|s| String::from(*s)).collect();
+        let accepted: Vec<String> = origins.iter().map(|s| String::from(*s)).collect();
         policy.origins =
             OriginPolicy::predicate(move |origin| accepted.iter().any(|a| a == origin));
     } else if flags & 32 != 0 {
-        // A bad pattern is a TypeError the explaining path raises.
-        policy.origins = OriginPolicy::allow(origin_list.iter().copied()).ok()?;
+        policy.origins = OriginPolicy::allow(origins.iter().copied()).ok()?;
     }
     if flags & 4 != 0 {
         let defaults = DeflateConfig::default();
@@ -637,22 +612,154 @@ fn packed_outcome(
     if flags & 256 != 0 {
         policy.limits.max_headers = word(meta, 4)? as usize;
     }
+    Some(policy)
+}
 
-    let outcome = validate_request(method, target, http_version(version), headers, &policy);
-    let ServerOutcome::Accept(accepted) = outcome else {
-        return None;
-    };
-    if !accepted.declined.is_empty() {
+/// Reads the packed request, runs the core's checks and packs an accepted answer into
+/// `buffers.output`; `None` when the explaining path must answer.
+fn packed_answer(
+    buffers: &mut PackedBuffers,
+    words: usize,
+    text_at: usize,
+    len: usize,
+) -> Option<()> {
+    let PackedBuffers {
+        input,
+        output,
+        words: out_words,
+        text: out_text,
+        headers,
+        verdicts,
+        policy,
+        policy_key,
+    } = buffers;
+    let meta = input.get(..words.checked_mul(4)?)?;
+    if text_at < meta.len() {
         return None;
     }
-    Some(accepted)
+    let text = core::str::from_utf8(input.get(text_at..text_at.checked_add(len)?)?).ok()?;
+    let (protocols, origins, lines) = (
+        word(meta, 5)? as usize,
+        word(meta, 6)? as usize,
+        word(meta, 7)? as usize,
+    );
+    let count = 3usize
+        .checked_add(protocols)?
+        .checked_add(origins)?
+        .checked_add(lines)?;
+    if words != PACKED_HEAD_WORDS.checked_add(count)? || lines % 2 != 0 {
+        return None;
+    }
+    // The strings in order, each `&text[at..at + length]`.
+    let mut at = 0usize;
+    let mut index = PACKED_HEAD_WORDS;
+    let mut next = || -> Option<&str> {
+        let n = word(meta, index)? as usize;
+        index += 1;
+        let end = at.checked_add(n)?;
+        let s = text.get(at..end)?;
+        at = end;
+        Some(s)
+    };
+    let (method, target, version) = (next()?, next()?, next()?);
+    let policy_start = method.len() + target.len() + version.len();
+    let mut listed: [Vec<&str>; 2] = [Vec::new(), Vec::new()];
+    let reuse = {
+        // The policy's bytes: its words and its strings (protocols, origins).
+        let mut policy_len = 0usize;
+        for i in 0..protocols.checked_add(origins)? {
+            policy_len = policy_len.checked_add(word(meta, PACKED_HEAD_WORDS + 3 + i)? as usize)?;
+        }
+        let strings = text.get(policy_start..policy_start.checked_add(policy_len)?)?;
+        let same = policy.is_some()
+            && policy_key.len() == POLICY_WORDS * 4 + strings.len()
+            && policy_key[..POLICY_WORDS * 4] == meta[..POLICY_WORDS * 4]
+            && policy_key[POLICY_WORDS * 4..] == *strings.as_bytes();
+        if !same {
+            policy_key.clear();
+            policy_key.extend_from_slice(&meta[..POLICY_WORDS * 4]);
+            policy_key.extend_from_slice(strings.as_bytes());
+        }
+        same
+    };
+    for _ in 0..protocols {
+        let s = next()?;
+        if !reuse {
+            listed[0].push(s);
+        }
+    }
+    for _ in 0..origins {
+        let s = next()?;
+        if !reuse {
+            listed[1].push(s);
+        }
+    }
+    if !reuse {
+        *policy = None;
+        *policy = Some(packed_policy(meta, &listed[0], &listed[1])?);
+    }
+    let policy = policy.as_ref()?;
+    let mut failed = false;
+    headers.refill((0..lines / 2).map_while(|_| match (next(), next()) {
+        (Some(name), Some(value)) => Some((name, value)),
+        _ => {
+            failed = true;
+            None
+        }
+    }));
+    if failed || at != text.len() {
+        return None;
+    }
+
+    verdicts.clear();
+    let judged = judge_request(
+        method,
+        target,
+        http_version(version),
+        headers,
+        policy,
+        verdicts,
+    )?;
+    let key = judged.key.filter(|_| judged.errors.is_empty())?;
+    let negotiated = judged.negotiated;
+    if !negotiated.declined.is_empty() {
+        return None;
+    }
+    let mut accept = [0u8; ACCEPT_LEN];
+    accept_key_into(key.as_bytes(), &mut accept); // validated by the checks
+    let accept = core::str::from_utf8(&accept).ok()?;
+    let extensions_header =
+        (!negotiated.extensions.is_empty()).then(|| format_extensions(&negotiated.extensions));
+    let answer = Answer {
+        accept,
+        protocol: negotiated.protocol.as_deref(),
+        extensions: &negotiated.extensions,
+        extensions_header: extensions_header.as_deref(),
+        deflate: negotiated.deflate.as_ref(),
+        verdicts,
+    };
+    let mut packed = Packed {
+        words: out_words,
+        text: out_text,
+    };
+    pack_accepted(&answer, &mut packed, output)
+}
+
+/// What an accepted request is answered with, borrowed from the checks' results.
+struct Answer<'a> {
+    accept: &'a str,
+    protocol: Option<&'a str>,
+    extensions: &'a [Extension],
+    extensions_header: Option<&'a str>,
+    deflate: Option<&'a crate::handshake::DeflateParams>,
+    verdicts: &'a [Verdict],
 }
 
 /// FNV-1a over the check names of passed verdicts (0 when one failed): JS keeps one copy of an
 /// accepted request's verdicts per fingerprint, from the explaining path, and hands out copies.
 /// The names are `&'static str`, so their addresses and lengths identify them within this
 /// instance (JS drops its copies when the instance changes): hashed instead of their bytes.
-fn verdict_fingerprint(verdicts: &[crate::handshake::Verdict]) -> u32 {
+fn verdict_fingerprint(verdicts: &[Verdict]) -> u32 {
     let mut hash = 0x811c_9dc5u32;
     for v in verdicts {
         if !v.passed || !v.codes.is_empty() {
@@ -672,8 +779,7 @@ fn verdict_fingerprint(verdicts: &[crate::handshake::Verdict]) -> u32 {
 /// length (`opt` strings are preceded by a presence word): acceptKey, protocol,
 /// extensionsHeader, reason, body, header names and values, and per extension its name, its
 /// parameter count, and per parameter its name and optional value.
-fn pack_accepted(a: &crate::handshake::Accepted, p: &mut Packed<'_>, output: &mut Vec<u8>) {
-    let response = &a.response;
+fn pack_accepted(a: &Answer<'_>, p: &mut Packed<'_>, output: &mut Vec<u8>) -> Option<()> {
     let mut flags = 0u32;
     let (mut server_bits, mut client_bits) = (0u32, 0u32);
     if a.protocol.is_some() {
@@ -682,7 +788,7 @@ fn pack_accepted(a: &crate::handshake::Accepted, p: &mut Packed<'_>, output: &mu
     if a.extensions_header.is_some() {
         flags |= 2;
     }
-    if let Some(d) = &a.deflate {
+    if let Some(d) = a.deflate {
         flags |= 4;
         if d.server_no_context_takeover {
             flags |= 8;
@@ -693,31 +799,31 @@ fn pack_accepted(a: &crate::handshake::Accepted, p: &mut Packed<'_>, output: &mu
         server_bits = d.server_max_window_bits.into();
         client_bits = d.client_max_window_bits.into();
     }
+    let fields = switching_protocols_fields(a.accept, a.protocol, a.extensions_header);
     p.words.clear();
     p.text.clear();
-    let header_count = response.headers.iter().count();
     p.words.extend_from_slice(&[
-        response.status.into(),
+        101,
         flags,
         server_bits,
         client_bits,
-        header_count as u32,
+        fields.clone().count() as u32,
         a.extensions.len() as u32,
-        response.bytes.len() as u32,
+        0, // response bytes, set below
         0, // string bytes, set below
         a.verdicts.len() as u32,
-        verdict_fingerprint(&a.verdicts),
+        verdict_fingerprint(a.verdicts),
     ]);
-    p.str(&a.accept_key);
-    p.opt(a.protocol.as_deref());
-    p.opt(a.extensions_header.as_deref());
-    p.str(&response.reason);
-    p.str(&response.body);
-    for h in response.headers.iter() {
-        p.str(&h.name);
-        p.str(&h.value);
+    p.str(a.accept);
+    p.opt(a.protocol);
+    p.opt(a.extensions_header);
+    p.str(reason_phrase(101));
+    p.str(""); // the body
+    for (name, value) in fields {
+        p.str(name);
+        p.str(value);
     }
-    for Extension { name, params } in &a.extensions {
+    for Extension { name, params } in a.extensions {
         p.str(name);
         p.words.push(params.len() as u32);
         for param in params {
@@ -726,16 +832,17 @@ fn pack_accepted(a: &crate::handshake::Accepted, p: &mut Packed<'_>, output: &mu
         }
     }
     p.words[7] = p.text.len() as u32;
-    if output.capacity() > PACKED_KEEP {
-        *output = Vec::new(); // a huge response earlier: let its memory go
-    }
     output.clear();
-    output.reserve(p.words.len() * 4 + p.text.len() + response.bytes.len());
     // The word count first, so JS knows where the text starts.
     output.extend_from_slice(&(p.words.len() as u32 + 1).to_le_bytes());
     for w in p.words.iter() {
         output.extend_from_slice(&w.to_le_bytes());
     }
     output.extend_from_slice(p.text.as_bytes());
-    output.extend_from_slice(&response.bytes);
+    let start = output.len();
+    write_switching_protocols(output, a.accept, a.protocol, a.extensions_header).ok()?;
+    let bytes = (output.len() - start) as u32;
+    // word 7 of `p.words` (after the count word): the response byte length
+    output[28..32].copy_from_slice(&bytes.to_le_bytes());
+    Some(())
 }
