@@ -52,6 +52,9 @@ pub const RECEIVE_BUDGET: usize = 256 * 1024;
 /// Returned words: the event count, plus these flags.
 const MORE: u32 = 1 << 31;
 const RELEASE: u32 = 1 << 30;
+/// After the call, a header [`RawConnection::send_header_word`] gave for a length may be used
+/// again for that length without asking ([`RawConnection::send_ready`]).
+const SEND_READY: u32 = 1 << 29;
 /// Event lists and records kept between calls (beyond this, released).
 const KEEP_EVENTS: usize = 64;
 
@@ -304,7 +307,8 @@ impl RawConnection {
         }
         set("more", MORE);
         set("release", RELEASE);
-        set("count", !(MORE | RELEASE));
+        set("sendReady", SEND_READY);
+        set("count", !(MORE | RELEASE | SEND_READY));
         set("window", RECEIVE_WINDOW as u32);
         layout.into()
     }
@@ -511,6 +515,12 @@ impl RawConnection {
     /// back as a number, `count × 2^32 + byte0 + byte1 × 2^8 + …`, and the output stays empty,
     /// so no call reads or clears it. 0 means "take the general path" (it then explains any
     /// error): output waiting, a client, compression, fragmentation or a closed connection.
+    ///
+    /// A header-only send changes nothing but the output, and the header depends only on the
+    /// connection's settings and `(binary, len)`: after a nonzero answer the connection is
+    /// [`Self::send_ready`], so JS may send the same `(binary, len)` again with the same header,
+    /// without this call, until its next call into this connection (and after any call whose
+    /// answer carries `sendReady`).
     #[wasm_bindgen(js_name = sendHeaderWord)]
     pub fn send_header_word(&mut self, binary: bool, len: u32) -> f64 {
         if len > 0xffff || !self.conn.output().is_empty() {
@@ -526,6 +536,16 @@ impl RawConnection {
         let n = self.header.len().min(4); // unmasked, payload below 65536: 2 or 4 bytes (RFC 6455 §5.2)
         word[..n].copy_from_slice(&self.header[..n]);
         n as f64 * 4_294_967_296.0 + f64::from(u32::from_le_bytes(word))
+    }
+
+    /// Whether a header [`Self::send_header_word`] gave may be used again now: a server
+    /// connection that can start a new data message (open, or a Close held back by
+    /// `deferClose`; no message being sent in parts) with nothing waiting to be written.
+    #[wasm_bindgen(js_name = sendReady)]
+    pub fn send_ready(&self) -> bool {
+        self.conn.role() == Role::Server
+            && self.conn.output().is_empty()
+            && self.conn.may_start_message()
     }
 
     /// Queues a binary message (RFC 6455 §5.6).
@@ -618,7 +638,8 @@ impl RawConnection {
         super::headroom::keep();
         let more = self.conn.receive_suspended() || self.input_pos < end;
         let count = with_input(|input| self.index(input, start)).unwrap_or(0);
-        count | if more { MORE } else { 0 }
+        let ready = if self.send_ready() { SEND_READY } else { 0 };
+        count | ready | if more { MORE } else { 0 }
     }
 
     /// Describes `self.events` as records (payloads of the window starting at `start` of the
