@@ -16,12 +16,12 @@ import { RawConnection, wasmMemory } from "./instance.mjs";
 // words per record, each event kind's number, the flags of receive()'s answer and the most bytes
 // handed to the core per call (WINDOW). Read once, when the first connection is made.
 let WORDS, KIND_TEXT, KIND_BINARY, KIND_PING, KIND_PONG, KIND_CLOSE, KIND_ERROR, KIND_PART_TEXT, KIND_PART_BINARY;
-let WINDOW, MORE, RELEASE, SEND_READY, COUNT;
+let WINDOW, HEADER_ROOM, MORE, RELEASE, SEND_READY, COUNT;
 let layoutRead = false;
 function readLayout() {
   const l = RawConnection.recordLayout();
   ({ words: WORDS, text: KIND_TEXT, binary: KIND_BINARY, ping: KIND_PING, pong: KIND_PONG, close: KIND_CLOSE, error: KIND_ERROR } = l);
-  ({ partText: KIND_PART_TEXT, partBinary: KIND_PART_BINARY, window: WINDOW, more: MORE, release: RELEASE, sendReady: SEND_READY, count: COUNT } = l);
+  ({ partText: KIND_PART_TEXT, partBinary: KIND_PART_BINARY, window: WINDOW, headerRoom: HEADER_ROOM, more: MORE, release: RELEASE, sendReady: SEND_READY, count: COUNT } = l);
   layoutRead = true;
 }
 const decoder = new TextDecoder("utf-8");
@@ -323,7 +323,7 @@ export class Connection {
     } else {
       const bytes = bytesOf(text, "sendText(text)");
       if (bytes.byteLength > WINDOW) return join(this.#sendParts(bytes, false));
-      this.#raw.sendTextBytes(bytes);
+      return this.#sendWhole(bytes, false);
     }
     return this.#copyOutput();
   }
@@ -352,11 +352,11 @@ export class Connection {
         return [kept, bytes];
       }
     }
-    return this.#sendMessageAsking(data, bytes, binary);
+    return this.#sendMessageAsking(bytes, binary);
   }
 
   /** `sendMessage` when no kept header applies: the core frames the message (and maybe keeps a header). */
-  #sendMessageAsking(data, bytes, binary) {
+  #sendMessageAsking(bytes, binary) {
     const raw = this.#raw;
     const len = bytes.byteLength;
     const key = len * 2 + (binary ? 1 : 0);
@@ -381,10 +381,37 @@ export class Connection {
     this.#ready = false;
     if (raw.sendHeaderOnly(binary, len)) return [this.#copyOutput(), bytes];
     if (bytes.byteLength > WINDOW) return this.#sendParts(bytes, binary);
-    if (binary) raw.sendBinary(bytes);
-    else if (typeof data === "string") raw.sendText(data);
-    else raw.sendTextBytes(bytes);
-    return [this.#copyOutput()];
+    return [this.#sendWhole(bytes, binary)]; // a string was encoded once, above
+  }
+
+  /**
+   * A message of at most WINDOW bytes through the input window: the core frames it there
+   * (masks, compresses; checks text is UTF-8) and it is copied out once, with any output
+   * waiting before it.
+   */
+  #sendWhole(bytes, binary) {
+    const raw = this.#raw;
+    const len = bytes.byteLength;
+    if (len + HEADER_ROOM <= WINDOW) {
+      // Framed where it lies: the core writes the header into the room before the payload and
+      // masks it in place, so the frame is copied out once (-1: framed another way, below).
+      const at = raw.inputBuffer(HEADER_ROOM + len); // may grow wasm memory: take the buffer after it
+      new Uint8Array(this.#memory.buffer, at + HEADER_ROOM, len).set(bytes);
+      const start = raw.sendInPlace(binary, len);
+      if (start >= 0) {
+        const n = HEADER_ROOM + len - start;
+        const frame = bytesLike(n);
+        frame.set(new Uint8Array(this.#memory.buffer, at + start, n));
+        return frame;
+      }
+    }
+    const ptr = raw.inputBuffer(len);
+    new Uint8Array(this.#memory.buffer, ptr, len).set(bytes);
+    const n = raw.sendFromInput(binary, len);
+    const copy = bytesLike(n);
+    copy.set(new Uint8Array(this.#memory.buffer, raw.outputPointer(), n));
+    raw.clearOutput();
+    return copy;
   }
 
   /**
@@ -406,8 +433,7 @@ export class Connection {
     this.#ready = false;
     const bytes = bytesOf(data, "sendBinary(data)");
     if (bytes.byteLength > WINDOW) return join(this.#sendParts(bytes, true));
-    this.#raw.sendBinary(bytes);
-    return this.#copyOutput();
+    return this.#sendWhole(bytes, true);
   }
 
   /** @param {Uint8Array | ArrayBufferView | ArrayBuffer | string} [data] */

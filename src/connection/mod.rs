@@ -308,7 +308,8 @@ impl Connection {
             if self.resuming {
                 return pos;
             }
-            let piece = match self.decoder.next(chunk, &mut pos, base) {
+            // Left masked: the assembler unmasks it in place, or while copying it (one pass).
+            let piece = match self.decoder.next_masked(chunk, &mut pos, base) {
                 Ok(Some(piece)) => piece,
                 Ok(None) => return pos,
                 Err(e) => {
@@ -321,10 +322,15 @@ impl Connection {
                 // Only first frames of data messages get here with RSV1 (RFC 7692 §6).
                 self.message_offset = frame_offset;
             }
-            match self
-                .assembler
-                .push(self.decoder.header(), piece, chunk, base, frame_offset)
-            {
+            let mask = self.decoder.piece_mask();
+            match self.assembler.push_masked(
+                self.decoder.header(),
+                piece,
+                mask,
+                chunk,
+                base,
+                frame_offset,
+            ) {
                 Ok(None) => {}
                 Ok(Some(message)) => match self.deliver(message, chunk, out) {
                     Flow::Continue => {}

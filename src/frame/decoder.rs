@@ -54,6 +54,8 @@ pub struct FrameDecoder {
     frame_offset: u64,
     remaining: u64,
     phase: usize,
+    /// The payload index (mod 4) of the last piece's first byte (RFC 6455 §5.3).
+    piece_phase: usize,
     first: bool,
 }
 
@@ -77,6 +79,7 @@ impl FrameDecoder {
             frame_offset: 0,
             remaining: 0,
             phase: 0,
+            piece_phase: 0,
             first: false,
         }
     }
@@ -118,6 +121,25 @@ impl FrameDecoder {
     pub fn next(
         &mut self,
         buf: &mut [u8],
+        pos: &mut usize,
+        base: u64,
+    ) -> Result<Option<FramePiece>, FrameError> {
+        let piece = self.next_masked(buf, pos, base)?;
+        if let (Some(p), Some((key, phase))) = (piece, self.piece_mask()) {
+            if let Some(payload) = buf.get_mut(p.start..p.start + p.len) {
+                apply_mask(payload, key, phase);
+            }
+        }
+        Ok(piece)
+    }
+
+    /// [`FrameDecoder::next`] that leaves the piece as it came (still masked when
+    /// [`FrameDecoder::piece_mask`] says so), for a caller that unmasks while copying it
+    /// elsewhere ([`crate::frame::mask_copy`]) instead of in place then copying.
+    #[inline]
+    pub fn next_masked(
+        &mut self,
+        buf: &[u8],
         pos: &mut usize,
         base: u64,
     ) -> Result<Option<FramePiece>, FrameError> {
@@ -179,10 +201,8 @@ impl FrameDecoder {
             return Ok(None);
         }
         let start = *pos;
-        if let Some(key) = self.header.mask {
-            if let Some(payload) = buf.get_mut(start..start + take) {
-                apply_mask(payload, key, self.phase);
-            }
+        self.piece_phase = self.phase;
+        if self.header.mask.is_some() {
             self.phase = next_phase(self.phase, take);
         }
         self.remaining -= take as u64;
@@ -198,6 +218,13 @@ impl FrameDecoder {
             self.state = State::Header;
         }
         Ok(Some(piece))
+    }
+
+    /// The masking key of the last piece [`FrameDecoder::next_masked`] returned and the payload
+    /// index (mod 4) of its first byte, when its frame is masked (RFC 6455 §5.3).
+    #[inline]
+    pub fn piece_mask(&self) -> Option<([u8; 4], usize)> {
+        self.header.mask.map(|key| (key, self.piece_phase))
     }
 
     /// Per-frame rules that need the role or the negotiated extensions (RFC 6455 §5.1, §5.2,

@@ -16,7 +16,7 @@ use wasm_bindgen::prelude::*;
 
 use super::error::{string_arg, to_js_error};
 use crate::connection::{Config, Connection, Event, ProtocolError, State};
-use crate::frame::{CloseCode, Opcode, Role};
+use crate::frame::{CloseCode, Opcode, Role, MAX_HEADER_LEN};
 use crate::handshake::{DeflateParams, Handoff};
 use crate::message::Payload;
 
@@ -310,6 +310,7 @@ impl RawConnection {
         set("sendReady", SEND_READY);
         set("count", !(MORE | RELEASE | SEND_READY));
         set("window", RECEIVE_WINDOW as u32);
+        set("headerRoom", MAX_HEADER_LEN as u32);
         layout.into()
     }
 }
@@ -438,6 +439,51 @@ impl RawConnection {
         .unwrap_or_else(|| Err(range_error("the input buffer is in use")));
         super::headroom::keep();
         sent
+    }
+
+    /// Queues a whole message (RFC 6455 §5.6) from the first `len` bytes of the input buffer
+    /// ([`Self::input_buffer`]): binary, or text the core checks is UTF-8. Framed (masked,
+    /// compressed, fragmented) like `sendBinary` / `sendTextBytes`, without the glue's copy of
+    /// an argument; returns the output length (read it at [`Self::output_pointer`]).
+    #[wasm_bindgen(js_name = sendFromInput)]
+    pub fn send_from_input(&mut self, binary: bool, len: f64) -> Result<u32, JsValue> {
+        let len = length(len, "sendFromInput length")?;
+        let conn = &mut self.conn;
+        let sent = with_input(|input| match input.get(..len) {
+            Some(payload) if binary => conn.send_binary(payload).map_err(|e| to_js_error(&e)),
+            Some(payload) => conn.send_text_bytes(payload).map_err(|e| to_js_error(&e)),
+            None => Err(range_error(&format!(
+                "sendFromInput: {len} is beyond the input buffer ({} bytes)",
+                input.len()
+            ))),
+        })
+        .unwrap_or_else(|| Err(range_error("the input buffer is in use")));
+        super::headroom::keep();
+        sent.map(|()| self.conn.output().len() as u32)
+    }
+
+    /// Frames a whole message in the input buffer itself (no copy into the output): JS wrote
+    /// the payload at offset [`MAX_HEADER_LEN`] (`recordLayout().headerRoom`) of a
+    /// `headerRoom + len` input buffer; the core writes the header before it and masks it in
+    /// place. Returns where the frame starts in the input buffer (it ends at `headerRoom +
+    /// len`), or -1 when the message must go through [`Self::send_from_input`] instead
+    /// (compressed, fragmented, or output waiting).
+    #[wasm_bindgen(js_name = sendInPlace)]
+    pub fn send_in_place(&mut self, binary: bool, len: f64) -> Result<f64, JsValue> {
+        let len = length(len, "sendInPlace length")?;
+        let opcode = if binary { Opcode::Binary } else { Opcode::Text };
+        let conn = &mut self.conn;
+        let sent = with_input(|input| match input.get_mut(..MAX_HEADER_LEN.saturating_add(len)) {
+            Some(frame) if frame.len() == MAX_HEADER_LEN + len => conn
+                .send_in_place(opcode, frame, MAX_HEADER_LEN)
+                .map_err(|e| to_js_error(&e)),
+            _ => Err(range_error(&format!(
+                "sendInPlace: {len} bytes after the header room are beyond the input buffer ({} bytes)",
+                input.len()
+            ))),
+        })
+        .unwrap_or_else(|| Err(range_error("the input buffer is in use")));
+        Ok(sent?.map_or(-1.0, |start| start as f64))
     }
 
     /// Where the event records of the last call start ([`RECORD_WORDS`] × u32 per event).
