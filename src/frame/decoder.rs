@@ -56,6 +56,8 @@ pub struct FrameDecoder {
     phase: usize,
     /// The payload index (mod 4) of the last piece's first byte (RFC 6455 §5.3).
     piece_phase: usize,
+    /// The last piece was left masked ([`FrameDecoder::next_deferred`]).
+    deferred: bool,
     first: bool,
 }
 
@@ -80,6 +82,7 @@ impl FrameDecoder {
             remaining: 0,
             phase: 0,
             piece_phase: 0,
+            deferred: false,
             first: false,
         }
     }
@@ -124,20 +127,54 @@ impl FrameDecoder {
         pos: &mut usize,
         base: u64,
     ) -> Result<Option<FramePiece>, FrameError> {
-        let piece = self.next_masked(buf, pos, base)?;
-        if let (Some(p), Some((key, phase))) = (piece, self.piece_mask()) {
-            if let Some(payload) = buf.get_mut(p.start..p.start + p.len) {
-                apply_mask(payload, key, phase);
-            }
+        let piece = self.advance(buf, pos, base)?;
+        self.deferred = false;
+        self.unmask(buf, piece);
+        Ok(piece)
+    }
+
+    /// [`FrameDecoder::next`] that leaves a piece which is not a whole frame masked (then
+    /// [`FrameDecoder::piece_mask`] gives its key and phase), for a caller that copies it
+    /// elsewhere and unmasks it on the way ([`crate::frame::mask_copy`]), one pass instead of
+    /// two. A whole frame's piece is unmasked in place, as by `next`.
+    #[inline]
+    pub fn next_deferred(
+        &mut self,
+        buf: &mut [u8],
+        pos: &mut usize,
+        base: u64,
+    ) -> Result<Option<FramePiece>, FrameError> {
+        let piece = self.advance(buf, pos, base)?;
+        self.deferred = matches!(piece, Some(p) if !(p.first && p.last));
+        if !self.deferred {
+            self.unmask(buf, piece);
         }
         Ok(piece)
     }
 
-    /// [`FrameDecoder::next`] that leaves the piece as it came (still masked when
-    /// [`FrameDecoder::piece_mask`] says so), for a caller that unmasks while copying it
-    /// elsewhere ([`crate::frame::mask_copy`]) instead of in place then copying.
+    /// The masking key of the last piece [`FrameDecoder::next_deferred`] left masked, and the
+    /// payload index (mod 4) of its first byte (RFC 6455 §5.3); `None` when it is unmasked.
     #[inline]
-    pub fn next_masked(
+    pub fn piece_mask(&self) -> Option<([u8; 4], usize)> {
+        match self.header.mask {
+            Some(key) if self.deferred => Some((key, self.piece_phase)),
+            _ => None,
+        }
+    }
+
+    /// Unmasks `piece` in place (RFC 6455 §5.3).
+    #[inline(always)]
+    fn unmask(&self, buf: &mut [u8], piece: Option<FramePiece>) {
+        if let (Some(p), Some(key)) = (piece, self.header.mask) {
+            if let Some(payload) = buf.get_mut(p.start..p.start + p.len) {
+                apply_mask(payload, key, self.piece_phase);
+            }
+        }
+    }
+
+    /// Decodes the next piece, leaving its payload as it is.
+    #[inline(always)]
+    fn advance(
         &mut self,
         buf: &[u8],
         pos: &mut usize,
@@ -218,13 +255,6 @@ impl FrameDecoder {
             self.state = State::Header;
         }
         Ok(Some(piece))
-    }
-
-    /// The masking key of the last piece [`FrameDecoder::next_masked`] returned and the payload
-    /// index (mod 4) of its first byte, when its frame is masked (RFC 6455 §5.3).
-    #[inline]
-    pub fn piece_mask(&self) -> Option<([u8; 4], usize)> {
-        self.header.mask.map(|key| (key, self.piece_phase))
     }
 
     /// Per-frame rules that need the role or the negotiated extensions (RFC 6455 §5.1, §5.2,

@@ -137,7 +137,7 @@ impl Assembler {
     ///
     /// When the message is compressed (RSV1 on its first frame, RFC 7692 §6) its text is not
     /// validated here: the decompressor validates what it produces.
-    #[inline]
+    #[inline(always)]
     pub fn push(
         &mut self,
         header: &FrameHeader,
@@ -196,7 +196,7 @@ impl Assembler {
     /// index of the piece's first byte, from [`crate::frame::FrameDecoder::piece_mask`]): a
     /// piece that goes into the message buffer is unmasked while copied, in one pass (RFC 6455
     /// §5.3); any other is unmasked in place first, where it is then reported.
-    #[inline]
+    #[inline(never)]
     pub fn push_masked(
         &mut self,
         header: &FrameHeader,
@@ -257,7 +257,7 @@ impl Assembler {
 
     /// Continuation rules and the size limit for a new data frame; delivers it directly when it
     /// is a whole unfragmented message inside the chunk.
-    #[inline]
+    #[inline(always)]
     fn start_frame(
         &mut self,
         header: &FrameHeader,
