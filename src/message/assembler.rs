@@ -137,7 +137,9 @@ impl Assembler {
     ///
     /// When the message is compressed (RSV1 on its first frame, RFC 7692 §6) its text is not
     /// validated here: the decompressor validates what it produces.
-    #[inline(always)]
+    // Always inlined natively (125 B decode lost 30 % without it); left to the size-tuned wasm build.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+    #[cfg_attr(target_arch = "wasm32", inline)]
     pub fn push(
         &mut self,
         header: &FrameHeader,
@@ -257,7 +259,9 @@ impl Assembler {
 
     /// Continuation rules and the size limit for a new data frame; delivers it directly when it
     /// is a whole unfragmented message inside the chunk.
-    #[inline(always)]
+    // Always inlined natively (125 B decode lost 30 % without it); left to the size-tuned wasm build.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+    #[cfg_attr(target_arch = "wasm32", inline)]
     fn start_frame(
         &mut self,
         header: &FrameHeader,
