@@ -308,9 +308,7 @@ impl Connection {
             if self.resuming {
                 return pos;
             }
-            // A piece of a frame spanning chunks is left masked: the assembler unmasks it in
-            // place, or while copying it into the message (one pass).
-            let piece = match self.decoder.next_deferred(chunk, &mut pos, base) {
+            let piece = match self.decoder.next(chunk, &mut pos, base) {
                 Ok(Some(piece)) => piece,
                 Ok(None) => return pos,
                 Err(e) => {
@@ -323,21 +321,10 @@ impl Connection {
                 // Only first frames of data messages get here with RSV1 (RFC 7692 §6).
                 self.message_offset = frame_offset;
             }
-            let pushed = match self.decoder.piece_mask() {
-                None => {
-                    self.assembler
-                        .push(self.decoder.header(), piece, chunk, base, frame_offset)
-                }
-                mask => self.assembler.push_masked(
-                    self.decoder.header(),
-                    piece,
-                    mask,
-                    chunk,
-                    base,
-                    frame_offset,
-                ),
-            };
-            match pushed {
+            match self
+                .assembler
+                .push(self.decoder.header(), piece, chunk, base, frame_offset)
+            {
                 Ok(None) => {}
                 Ok(Some(message)) => match self.deliver(message, chunk, out) {
                     Flow::Continue => {}

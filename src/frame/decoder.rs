@@ -54,10 +54,6 @@ pub struct FrameDecoder {
     frame_offset: u64,
     remaining: u64,
     phase: usize,
-    /// The payload index (mod 4) of the last piece's first byte (RFC 6455 §5.3).
-    piece_phase: usize,
-    /// The last piece was left masked ([`FrameDecoder::next_deferred`]).
-    deferred: bool,
     first: bool,
 }
 
@@ -81,8 +77,6 @@ impl FrameDecoder {
             frame_offset: 0,
             remaining: 0,
             phase: 0,
-            piece_phase: 0,
-            deferred: false,
             first: false,
         }
     }
@@ -124,59 +118,6 @@ impl FrameDecoder {
     pub fn next(
         &mut self,
         buf: &mut [u8],
-        pos: &mut usize,
-        base: u64,
-    ) -> Result<Option<FramePiece>, FrameError> {
-        let piece = self.advance(buf, pos, base)?;
-        self.deferred = false;
-        self.unmask(buf, piece);
-        Ok(piece)
-    }
-
-    /// [`FrameDecoder::next`] that leaves a piece which is not a whole frame masked (then
-    /// [`FrameDecoder::piece_mask`] gives its key and phase), for a caller that copies it
-    /// elsewhere and unmasks it on the way ([`crate::frame::mask_copy`]), one pass instead of
-    /// two. A whole frame's piece is unmasked in place, as by `next`.
-    #[inline]
-    pub fn next_deferred(
-        &mut self,
-        buf: &mut [u8],
-        pos: &mut usize,
-        base: u64,
-    ) -> Result<Option<FramePiece>, FrameError> {
-        let piece = self.advance(buf, pos, base)?;
-        self.deferred = matches!(piece, Some(p) if !(p.first && p.last));
-        if !self.deferred {
-            self.unmask(buf, piece);
-        }
-        Ok(piece)
-    }
-
-    /// The masking key of the last piece [`FrameDecoder::next_deferred`] left masked, and the
-    /// payload index (mod 4) of its first byte (RFC 6455 §5.3); `None` when it is unmasked.
-    #[inline]
-    pub fn piece_mask(&self) -> Option<([u8; 4], usize)> {
-        match self.header.mask {
-            Some(key) if self.deferred => Some((key, self.piece_phase)),
-            _ => None,
-        }
-    }
-
-    /// Unmasks `piece` in place (RFC 6455 §5.3).
-    #[inline(always)]
-    fn unmask(&self, buf: &mut [u8], piece: Option<FramePiece>) {
-        if let (Some(p), Some(key)) = (piece, self.header.mask) {
-            if let Some(payload) = buf.get_mut(p.start..p.start + p.len) {
-                apply_mask(payload, key, self.piece_phase);
-            }
-        }
-    }
-
-    /// Decodes the next piece, leaving its payload as it is.
-    #[inline(always)]
-    fn advance(
-        &mut self,
-        buf: &[u8],
         pos: &mut usize,
         base: u64,
     ) -> Result<Option<FramePiece>, FrameError> {
@@ -238,8 +179,10 @@ impl FrameDecoder {
             return Ok(None);
         }
         let start = *pos;
-        self.piece_phase = self.phase;
-        if self.header.mask.is_some() {
+        if let Some(key) = self.header.mask {
+            if let Some(payload) = buf.get_mut(start..start + take) {
+                apply_mask(payload, key, self.phase);
+            }
             self.phase = next_phase(self.phase, take);
         }
         self.remaining -= take as u64;

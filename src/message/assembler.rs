@@ -14,7 +14,7 @@ use super::close::parse_close_payload;
 use super::error::MessageError;
 use super::payload::Payload;
 use super::utf8::{validate_utf8, Utf8Validator};
-use crate::frame::{apply_mask, mask_copy, FrameHeader, FramePiece, Opcode};
+use crate::frame::{FrameHeader, FramePiece, Opcode};
 
 /// A complete message or control frame (RFC 6455 §5.4–§5.6).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -137,9 +137,7 @@ impl Assembler {
     ///
     /// When the message is compressed (RSV1 on its first frame, RFC 7692 §6) its text is not
     /// validated here: the decompressor validates what it produces.
-    // Always inlined natively (125 B decode lost 30 % without it); left to the size-tuned wasm build.
-    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
-    #[cfg_attr(target_arch = "wasm32", inline)]
+    #[inline]
     pub fn push(
         &mut self,
         header: &FrameHeader,
@@ -194,74 +192,9 @@ impl Assembler {
         }
     }
 
-    /// [`Assembler::push`] for a piece still masked in `chunk` (`mask`: the key and the payload
-    /// index of the piece's first byte, from [`crate::frame::FrameDecoder::piece_mask`]): a
-    /// piece that goes into the message buffer is unmasked while copied, in one pass (RFC 6455
-    /// §5.3); any other is unmasked in place first, where it is then reported.
-    #[inline(never)]
-    pub fn push_masked(
-        &mut self,
-        header: &FrameHeader,
-        piece: FramePiece,
-        mask: Option<([u8; 4], usize)>,
-        chunk: &mut [u8],
-        base: u64,
-        frame_offset: u64,
-    ) -> Result<Option<Message>, MessageError> {
-        let Some((key, phase)) = mask else {
-            return self.push(header, piece, chunk, base, frame_offset);
-        };
-        let data_frame = matches!(
-            header.opcode,
-            Opcode::Text | Opcode::Binary | Opcode::Continuation
-        );
-        // A whole unfragmented message in the chunk is reported in place (and checked there).
-        let direct =
-            piece.first && piece.last && header.fin && header.opcode != Opcode::Continuation;
-        if !data_frame || self.streaming || direct {
-            if let Some(payload) = chunk.get_mut(piece.start..piece.start + piece.len) {
-                apply_mask(payload, key, phase);
-            }
-            return self.push(header, piece, chunk, base, frame_offset);
-        }
-        let data = chunk
-            .get(piece.start..piece.start + piece.len)
-            .unwrap_or(&[]);
-        let piece_offset = base.saturating_add(piece.start as u64);
-        if piece.first {
-            // Not a direct delivery (excluded above), so the payload is not read here.
-            if let Some(direct) =
-                self.start_frame(header, piece, data, piece_offset, frame_offset)?
-            {
-                return Ok(Some(direct));
-            }
-        }
-        let Some(kind) = self.kind else {
-            return Ok(None);
-        };
-        // Unmasked while copied into the message; text is checked on the copy.
-        let at = self.buffer.len();
-        self.buffer.resize(at + data.len(), 0);
-        if let Some(copy) = self.buffer.get_mut(at..) {
-            mask_copy(copy, data, key, phase);
-        }
-        let checked = self.check_appended(kind, at, piece_offset);
-        if checked.is_err() {
-            self.buffer.truncate(at);
-        }
-        checked?;
-        self.finish_append(
-            kind,
-            piece.last && header.fin,
-            check_text(kind, self.compressed),
-        )
-    }
-
     /// Continuation rules and the size limit for a new data frame; delivers it directly when it
     /// is a whole unfragmented message inside the chunk.
-    // Always inlined natively (125 B decode lost 30 % without it); left to the size-tuned wasm build.
-    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
-    #[cfg_attr(target_arch = "wasm32", inline)]
+    #[inline]
     fn start_frame(
         &mut self,
         header: &FrameHeader,
@@ -347,9 +280,23 @@ impl Assembler {
         let Some(kind) = self.kind else {
             return Ok(None);
         };
-        let check_text = check_text(kind, self.compressed);
+        let check_text = kind == Kind::Text && !self.compressed;
         if check_text {
-            self.feed_text(data, piece_offset)?;
+            let held = self.utf8.held();
+            if let Err(at) = self.utf8.feed(data) {
+                // `at` counts from the held bytes, which may sit in an earlier frame.
+                let offset = match at.checked_sub(held) {
+                    Some(in_data) => piece_offset.saturating_add(in_data as u64),
+                    None => self.held_offset.saturating_add(at as u64),
+                };
+                return Err(MessageError::InvalidUtf8 { offset });
+            }
+            let now_held = self.utf8.held();
+            if now_held > 0 && !(held > 0 && now_held == held + data.len()) {
+                // A new unfinished code point ends this piece: remember where it starts.
+                let end = piece_offset.saturating_add(data.len() as u64);
+                self.held_offset = end.saturating_sub(now_held as u64);
+            }
         }
         let fin = piece.last && header.fin;
         if self.streaming {
@@ -374,52 +321,6 @@ impl Assembler {
             }));
         }
         self.buffer.extend_from_slice(data);
-        self.finish_append(kind, fin, check_text)
-    }
-
-    /// Checks the text just appended to the message buffer at `at` (RFC 6455 §8.1).
-    fn check_appended(
-        &mut self,
-        kind: Kind,
-        at: usize,
-        piece_offset: u64,
-    ) -> Result<(), MessageError> {
-        if !check_text(kind, self.compressed) {
-            return Ok(());
-        }
-        let buffer = core::mem::take(&mut self.buffer);
-        let checked = self.feed_text(buffer.get(at..).unwrap_or(&[]), piece_offset);
-        self.buffer = buffer;
-        checked
-    }
-
-    /// Feeds the next piece of a text message to the incremental UTF-8 check (RFC 6455 §8.1).
-    fn feed_text(&mut self, data: &[u8], piece_offset: u64) -> Result<(), MessageError> {
-        let held = self.utf8.held();
-        if let Err(at) = self.utf8.feed(data) {
-            // `at` counts from the held bytes, which may sit in an earlier frame.
-            let offset = match at.checked_sub(held) {
-                Some(in_data) => piece_offset.saturating_add(in_data as u64),
-                None => self.held_offset.saturating_add(at as u64),
-            };
-            return Err(MessageError::InvalidUtf8 { offset });
-        }
-        let now_held = self.utf8.held();
-        if now_held > 0 && !(held > 0 && now_held == held + data.len()) {
-            // A new unfinished code point ends this piece: remember where it starts.
-            let end = piece_offset.saturating_add(data.len() as u64);
-            self.held_offset = end.saturating_sub(now_held as u64);
-        }
-        Ok(())
-    }
-
-    /// After a piece went into the message buffer: the message, when that was its last.
-    fn finish_append(
-        &mut self,
-        kind: Kind,
-        fin: bool,
-        check_text: bool,
-    ) -> Result<Option<Message>, MessageError> {
         if !fin {
             return Ok(None);
         }
@@ -457,12 +358,6 @@ impl Assembler {
             max: self.max_message_size,
         }
     }
-}
-
-/// Text is checked as it arrives unless compressed (the decompressor checks what it produces).
-#[inline]
-fn check_text(kind: Kind, compressed: bool) -> bool {
-    kind == Kind::Text && !compressed
 }
 
 /// A complete control frame: ping and pong pass through, close is parsed (RFC 6455 §5.5).
