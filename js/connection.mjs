@@ -16,12 +16,12 @@ import { RawConnection, wasmMemory } from "./instance.mjs";
 // words per record, each event kind's number, the flags of receive()'s answer and the most bytes
 // handed to the core per call (WINDOW). Read once, when the first connection is made.
 let WORDS, KIND_TEXT, KIND_BINARY, KIND_PING, KIND_PONG, KIND_CLOSE, KIND_ERROR, KIND_PART_TEXT, KIND_PART_BINARY;
-let WINDOW, MORE, RELEASE, COUNT;
+let WINDOW, HEADER_ROOM, MORE, RELEASE, SEND_READY, COUNT;
 let layoutRead = false;
 function readLayout() {
   const l = RawConnection.recordLayout();
   ({ words: WORDS, text: KIND_TEXT, binary: KIND_BINARY, ping: KIND_PING, pong: KIND_PONG, close: KIND_CLOSE, error: KIND_ERROR } = l);
-  ({ partText: KIND_PART_TEXT, partBinary: KIND_PART_BINARY, window: WINDOW, more: MORE, release: RELEASE, count: COUNT } = l);
+  ({ partText: KIND_PART_TEXT, partBinary: KIND_PART_BINARY, window: WINDOW, headerRoom: HEADER_ROOM, more: MORE, release: RELEASE, sendReady: SEND_READY, count: COUNT } = l);
   layoutRead = true;
 }
 const decoder = new TextDecoder("utf-8");
@@ -30,6 +30,8 @@ const NodeBuffer = globalThis.Buffer;
 /** UTF-8 bytes of a JS string (lone surrogates become U+FFFD, so the result is valid UTF-8). */
 const encodeUtf8 = NodeBuffer ? (s) => NodeBuffer.from(s, "utf8") : (s) => textEncoder.encode(s);
 const EMPTY = new Uint8Array(0);
+/** Most frame headers one connection keeps (`sendMessage`); past that the kept ones are dropped. */
+const HEADERS_KEPT = 256;
 const BINARY_TYPES = ["uint8array", "arraybuffer", "nodebuffer"];
 const OPTIONS = new Set(["role", "handoff", "maxFrameSize", "maxMessageSize", "maxPayload", "autoPong", "autoClose",
   "fragmentSize", "deflate", "deflateLevel", "deflateThreshold", "binaryType", "views", "textAsBytes", "deferClose"]);
@@ -180,6 +182,18 @@ export class Connection {
   #partsLength = 0;
 
   /**
+   * Frame headers the core gave for header-only sends (`sendMessage`), by `length * 2 + binary`:
+   * they depend only on the connection's settings and the length. `#ready`: the core said, in
+   * its last answer, that such a header may be used again now (RawConnection.sendReady), and no
+   * call into the connection came since; every call below that may change its state clears it.
+   */
+  #headers = null;
+  #ready = false;
+  /** The last kept header used, and its key (most senders repeat a size). */
+  #lastKey = -1;
+  #lastHeader = undefined;
+
+  /**
    * @param {import("./index.d.ts").ConnectionOptions} [options]
    */
   /**
@@ -239,6 +253,7 @@ export class Connection {
    * the last `receive()`'s events (call it once those events are handled).
    */
   releaseClose() {
+    this.#ready = false;
     this.#raw.releaseClose();
   }
 
@@ -266,11 +281,13 @@ export class Connection {
     if (len === 0) return [];
     const raw = this.#raw;
     const out = [];
+    this.#ready = false;
+    let result = 0;
     for (let offset = 0; offset < len; offset += WINDOW) {
       const n = Math.min(WINDOW, len - offset);
       const ptr = raw.inputBuffer(n);
       new Uint8Array(this.#memory.buffer, ptr, n).set(n === len ? bytes : bytes.subarray(offset, offset + n));
-      let result = raw.receive(n);
+      result = raw.receive(n);
       for (;;) {
         this.#events(result & COUNT, out);
         if (result & RELEASE) raw.release();
@@ -278,11 +295,13 @@ export class Connection {
         result = raw.resume();
       }
     }
+    this.#ready = (result & SEND_READY) !== 0;
     return out;
   }
 
   /** The transport ended: a 1006 close event unless the closing handshake completed. */
   receiveEof() {
+    this.#ready = false;
     const out = [];
     this.#events(this.#raw.receiveEof(), out);
     this.#parts = [];
@@ -297,13 +316,14 @@ export class Connection {
 
   /** @param {string | Uint8Array} text */
   sendText(text) {
+    this.#ready = false;
     if (typeof text === "string") {
       if (text.length > WINDOW / 3) return join(this.#sendParts(encodeUtf8(text), false));
       this.#raw.sendText(text);
     } else {
       const bytes = bytesOf(text, "sendText(text)");
       if (bytes.byteLength > WINDOW) return join(this.#sendParts(bytes, false));
-      this.#raw.sendTextBytes(bytes);
+      return this.#sendWhole(bytes, false);
     }
     return this.#copyOutput();
   }
@@ -321,8 +341,25 @@ export class Connection {
   sendMessage(data, binary = typeof data !== "string") {
     if (typeof binary !== "boolean") throw new TypeError(`binary must be a boolean, got ${describe(binary)}`);
     const bytes = typeof data === "string" ? encodeUtf8(data) : bytesOf(data, "sendMessage(data)");
+    if (this.#ready) {
+      // A header the core gave for this length and type, while it says that still holds. It is
+      // handed out as is (shared by the messages of that size: chunks are written, not changed).
+      const key = bytes.byteLength * 2 + (binary ? 1 : 0);
+      const kept = key === this.#lastKey ? this.#lastHeader : this.#headers?.get(key);
+      if (kept !== undefined) {
+        this.#lastKey = key;
+        this.#lastHeader = kept;
+        return [kept, bytes];
+      }
+    }
+    return this.#sendMessageAsking(bytes, binary);
+  }
+
+  /** `sendMessage` when no kept header applies: the core frames the message (and maybe keeps a header). */
+  #sendMessageAsking(bytes, binary) {
     const raw = this.#raw;
     const len = bytes.byteLength;
+    const key = len * 2 + (binary ? 1 : 0);
     if (len <= 0xffff) {
       // One call: the core's header for a small message, as a number (0: the general path).
       const word = raw.sendHeaderWord(binary, len);
@@ -330,33 +367,85 @@ export class Connection {
         const n = (word / 4294967296) | 0;
         const header = bytesLike(n);
         for (let i = 0, w = word >>> 0; i < n; i++, w >>>= 8) header[i] = w & 0xff;
+        this.#keepHeader(key, header);
+        return [header, bytes];
+      }
+    } else if (this.#ready || raw.outputLength() === 0) {
+      // Nothing waiting: a header-only send leaves exactly the header in the output.
+      if (raw.sendHeaderOnly(binary, len)) {
+        const header = this.#copyOutput();
+        this.#keepHeader(key, header);
         return [header, bytes];
       }
     }
+    this.#ready = false;
     if (raw.sendHeaderOnly(binary, len)) return [this.#copyOutput(), bytes];
     if (bytes.byteLength > WINDOW) return this.#sendParts(bytes, binary);
-    if (binary) raw.sendBinary(bytes);
-    else if (typeof data === "string") raw.sendText(data);
-    else raw.sendTextBytes(bytes);
-    return [this.#copyOutput()];
+    return [this.#sendWhole(bytes, binary)]; // a string was encoded once, above
+  }
+
+  /**
+   * A message of at most WINDOW bytes through the input window: the core frames it there
+   * (masks, compresses; checks text is UTF-8) and it is copied out once, with any output
+   * waiting before it.
+   */
+  #sendWhole(bytes, binary) {
+    const raw = this.#raw;
+    const len = bytes.byteLength;
+    if (len + HEADER_ROOM <= WINDOW) {
+      // Framed where it lies: the core writes the header into the room before the payload and
+      // masks it in place, so the frame is copied out once (-1: framed another way, below).
+      const at = raw.inputBuffer(HEADER_ROOM + len); // may grow wasm memory: take the buffer after it
+      new Uint8Array(this.#memory.buffer, at + HEADER_ROOM, len).set(bytes);
+      const start = raw.sendInPlace(binary, len);
+      if (start >= 0) {
+        const n = HEADER_ROOM + len - start;
+        const frame = bytesLike(n);
+        frame.set(new Uint8Array(this.#memory.buffer, at + start, n));
+        return frame;
+      }
+    }
+    const ptr = raw.inputBuffer(len);
+    new Uint8Array(this.#memory.buffer, ptr, len).set(bytes);
+    const n = raw.sendFromInput(binary, len);
+    const copy = bytesLike(n);
+    copy.set(new Uint8Array(this.#memory.buffer, raw.outputPointer(), n));
+    raw.clearOutput();
+    return copy;
+  }
+
+  /**
+   * After a header-only send that left the output empty (RawConnection.sendHeaderWord and
+   * sendReady): the connection is ready, and `header`, which depends only on the connection's
+   * settings and the key, may be used again while it stays so.
+   */
+  #keepHeader(key, header) {
+    const headers = (this.#headers ??= new Map());
+    if (headers.size >= HEADERS_KEPT) headers.clear();
+    const kept = bytesLike(header.length);
+    kept.set(header);
+    headers.set(key, kept);
+    this.#ready = true;
   }
 
   /** @param {Uint8Array | ArrayBufferView | ArrayBuffer} data */
   sendBinary(data) {
+    this.#ready = false;
     const bytes = bytesOf(data, "sendBinary(data)");
     if (bytes.byteLength > WINDOW) return join(this.#sendParts(bytes, true));
-    this.#raw.sendBinary(bytes);
-    return this.#copyOutput();
+    return this.#sendWhole(bytes, true);
   }
 
   /** @param {Uint8Array | ArrayBufferView | ArrayBuffer | string} [data] */
   ping(data) {
+    this.#ready = false;
     this.#raw.ping(controlPayload(data, "ping"));
     return this.#copyOutput();
   }
 
   /** @param {Uint8Array | ArrayBufferView | ArrayBuffer | string} [data] */
   pong(data) {
+    this.#ready = false;
     this.#raw.pong(controlPayload(data, "pong"));
     return this.#copyOutput();
   }
@@ -365,12 +454,14 @@ export class Connection {
   close(code, reason = "") {
     if (code !== undefined && code !== null && typeof code !== "number") throw new TypeError(`close code must be a number, got ${describe(code)}`);
     if (typeof reason !== "string") throw new TypeError(`close reason must be a string, got ${describe(reason)}`);
+    this.#ready = false;
     this.#raw.close(code ?? undefined, reason);
     return this.#copyOutput();
   }
 
   /** Frees the wasm side now instead of at garbage collection. */
   free() {
+    this.#ready = false;
     // Idempotent; any later call is a TypeError (not wasm-bindgen's "null pointer passed to rust").
     if (this.#raw !== FREED) this.#raw.free();
     this.#raw = FREED;

@@ -485,6 +485,8 @@ export declare class Connection<O extends ConnectionOptions = {}> {
   /**
    * A whole message as the chunks to write, in order (servers: the payload itself, after its
    * header, never copied). Strings are text; bytes are binary unless `binary` is false.
+   * Write the chunks, do not modify them: a server's header chunk is shared by its messages
+   * of the same size and type (the core's header, kept while the connection's state allows).
    */
   sendMessage(data: string | BytesLike, binary?: boolean): Uint8Array[];
   ping(data?: BytesLike | string): Uint8Array;

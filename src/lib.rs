@@ -111,8 +111,9 @@ pub use connection::{
 #[cfg(feature = "connection")]
 pub use frame::{
     apply_mask, encode_any_frame, encode_frame, header_len, inspect_frames, inspect_frames_limited,
-    CloseCode, CloseCodeClass, DecoderConfig, FrameDecoder, FrameError, FrameHeader, FrameListing,
-    FramePiece, HeaderField, InspectedFrame, Opcode, Role, MAX_CONTROL_PAYLOAD, MAX_HEADER_LEN,
+    mask_copy, CloseCode, CloseCodeClass, DecoderConfig, FrameDecoder, FrameError, FrameHeader,
+    FrameListing, FramePiece, HeaderField, InspectedFrame, Opcode, Role, MAX_CONTROL_PAYLOAD,
+    MAX_HEADER_LEN,
 };
 
 #[cfg(feature = "connection")]

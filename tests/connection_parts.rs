@@ -256,3 +256,59 @@ fn buffers_do_not_keep_a_large_message() {
     c.send_binary(&[1; 10]).unwrap();
     assert!(c.output().len() < OUTPUT_KEEP);
 }
+
+/// `send_in_place` frames a whole message where it lies: the same bytes `send_binary` /
+/// `send_text_bytes` write (RFC 6455 §5.2, §5.3), or nothing when it must not.
+#[test]
+fn in_place_framing_equals_the_appending_encoder() {
+    const ROOM: usize = ws101::frame::MAX_HEADER_LEN;
+    for role in [Role::Client, Role::Server] {
+        for len in [0usize, 1, 125, 126, 65535, 65536, 70000] {
+            for opcode in [Opcode::Binary, Opcode::Text] {
+                let payload: Vec<u8> = (0..len).map(|i| b'a' + (i % 26) as u8).collect();
+                let mask = || Box::new(FixedMask([0x37, 0xfa, 0x21, 0x3d]));
+                let mut appending = Connection::with_mask_source(role, Config::default(), mask());
+                match opcode {
+                    Opcode::Binary => appending.send_binary(&payload).unwrap(),
+                    _ => appending.send_text_bytes(&payload).unwrap(),
+                }
+                let mut in_place = Connection::with_mask_source(role, Config::default(), mask());
+                let mut buf = vec![0u8; ROOM];
+                buf.extend_from_slice(&payload);
+                let start = in_place
+                    .send_in_place(opcode, &mut buf, ROOM)
+                    .unwrap()
+                    .unwrap();
+                assert_eq!(
+                    &buf[start..],
+                    appending.output(),
+                    "{role:?} {opcode:?} {len}"
+                );
+                assert!(in_place.output().is_empty());
+            }
+        }
+    }
+    let mut buf = vec![0u8; ROOM + 3];
+    buf[ROOM..].copy_from_slice(&[b'o', b'k', 0xff]);
+    let mut c = Connection::new(Role::Client, Config::default());
+    let e = c.send_in_place(Opcode::Text, &mut buf, ROOM).unwrap_err();
+    assert_eq!((e.code(), e.offset()), ("send-invalid-utf8", Some(2)));
+    // Not one plain frame, output waiting, or too little room: nothing is done.
+    let deflating = Config::default().with_deflate(Some(DeflateParams::default()));
+    let fragmenting = Config::default().with_fragment_size(Some(1));
+    for config in [deflating.with_deflate_threshold(0), fragmenting] {
+        let mut c = Connection::new(Role::Client, config);
+        assert_eq!(c.send_in_place(Opcode::Binary, &mut buf, ROOM), Ok(None));
+        assert!(c.output().is_empty());
+    }
+    let mut c = Connection::new(Role::Server, Config::default());
+    c.ping(b"p").unwrap();
+    let waiting = c.output().to_vec();
+    assert_eq!(c.send_in_place(Opcode::Binary, &mut buf, ROOM), Ok(None));
+    assert_eq!(c.output(), waiting);
+    let mut c = Connection::new(Role::Client, Config::default());
+    assert_eq!(c.send_in_place(Opcode::Binary, &mut buf, 5), Ok(None));
+    c.close(Some(1000), "").unwrap();
+    let e = c.send_in_place(Opcode::Binary, &mut buf, ROOM).unwrap_err();
+    assert_eq!(e.code(), "already-closed");
+}

@@ -613,6 +613,12 @@ impl Connection {
         Ok(true)
     }
 
+    /// Whether a new data message may start now: [`Connection::can_send`] and no message is
+    /// being sent in parts (RFC 6455 §5.4).
+    pub fn may_start_message(&self) -> bool {
+        self.can_send() && self.sending.is_none()
+    }
+
     /// Whether a new data message may start now (RFC 6455 §5.6, §5.4, §5.5.1).
     fn check_new_message(&self, opcode: Opcode) -> Result<(), UsageError> {
         if !matches!(opcode, Opcode::Text | Opcode::Binary) {

@@ -19,7 +19,7 @@ use alloc::boxed::Box;
 
 use super::state::{Ending, Phase};
 use super::{Connection, UsageError};
-use crate::frame::{apply_mask, next_phase, FrameHeader, Opcode, Role};
+use crate::frame::{apply_mask, header_len, mask_copy, next_phase, FrameHeader, Opcode, Role};
 use crate::message::Utf8Validator;
 
 /// A message being sent in parts.
@@ -38,6 +38,65 @@ pub(super) struct Sending {
 }
 
 impl Connection {
+    /// Frames a whole data message where it lies, without copying it: `buf[room..]` is the
+    /// payload, masked in place for a client (RFC 6455 §5.3), and the header (§5.2) is
+    /// written into the `room` bytes before it ([`crate::frame::MAX_HEADER_LEN`] always
+    /// suffice). Returns where the frame starts in `buf`; the caller writes `buf[start..]`.
+    /// `Ok(None)`, doing nothing, when the message does not go out as one plain frame
+    /// (compressed or fragmented), when output is waiting (it must go first), or when `room`
+    /// is too small: send it with [`Connection::send_binary`] / [`Connection::send_text_bytes`].
+    /// Text must be UTF-8 (§5.6).
+    pub fn send_in_place(
+        &mut self,
+        opcode: Opcode,
+        buf: &mut [u8],
+        room: usize,
+    ) -> Result<Option<usize>, UsageError> {
+        self.check_new_message(opcode)?;
+        let room = room.min(buf.len());
+        let (head, payload) = buf.split_at_mut(room);
+        let len = payload.len() as u64;
+        let (compressed, fragmented) = self.framing(len);
+        let masked = self.role == Role::Client;
+        let Some(start) = room.checked_sub(header_len(len, masked)) else {
+            return Ok(None);
+        };
+        if compressed || fragmented || !self.output.is_empty() {
+            return Ok(None);
+        }
+        if opcode == Opcode::Text {
+            if let Err(e) = simdutf8::compat::from_utf8(payload) {
+                return Err(UsageError::InvalidUtf8 {
+                    offset: e.valid_up_to(),
+                });
+            }
+        }
+        let mask = match self.role {
+            Role::Client => Some(self.mask.mask_key().ok_or(UsageError::EntropyUnavailable)?),
+            Role::Server => None,
+        };
+        // The header through the (empty) output buffer, then into the room before the payload.
+        FrameHeader {
+            fin: true,
+            rsv1: false,
+            rsv2: false,
+            rsv3: false,
+            opcode,
+            mask,
+            payload_len: len,
+        }
+        .encode(&mut self.output);
+        let room_left = head.get_mut(start..).unwrap_or(&mut []);
+        for (to, from) in room_left.iter_mut().zip(&self.output) {
+            *to = *from;
+        }
+        self.output.clear();
+        if let Some(key) = mask {
+            apply_mask(payload, key, 0);
+        }
+        Ok(Some(start))
+    }
+
     /// Starts a `Text` or `Binary` message of `len` bytes to be given in parts with
     /// [`Connection::send_message_part`]. Nothing is written yet.
     pub fn begin_message(&mut self, opcode: Opcode, len: u64) -> Result<(), UsageError> {
@@ -149,12 +208,17 @@ impl Connection {
                 .encode(&mut self.output);
                 s.first_frame = false;
             }
-            // The next bytes of that frame.
+            // The next bytes of that frame (a client's masked while copied, §5.3).
             let at = self.output.len();
-            self.output.extend_from_slice(payload);
-            if let (Some(key), Some(written)) = (*mask, self.output.get_mut(at..)) {
-                apply_mask(written, key, *phase);
-                *phase = next_phase(*phase, payload.len());
+            match *mask {
+                Some(key) => {
+                    self.output.resize(at + payload.len(), 0);
+                    if let Some(written) = self.output.get_mut(at..) {
+                        mask_copy(written, payload, key, *phase);
+                    }
+                    *phase = next_phase(*phase, payload.len());
+                }
+                None => self.output.extend_from_slice(payload),
             }
             s.sent = sent;
             s.utf8 = utf8;

@@ -3,7 +3,7 @@
 use alloc::vec::Vec;
 
 use super::header::{header_len, FrameHeader};
-use super::mask::apply_mask;
+use super::mask::mask_copy;
 use super::opcode::Opcode;
 
 /// Appends one frame to `out`: the minimal-length header (RFC 6455 §5.2) then the payload,
@@ -33,11 +33,15 @@ pub fn encode_frame(
     }
     .encode(out);
     let start = out.len();
-    out.extend_from_slice(payload);
-    if let Some(key) = mask {
-        if let Some(written) = out.get_mut(start..) {
-            apply_mask(written, key, 0);
+    match mask {
+        Some(key) => {
+            // Masked while copied, one pass (a plain copy then masking in place is two).
+            out.resize(start + payload.len(), 0);
+            if let Some(written) = out.get_mut(start..) {
+                mask_copy(written, payload, key, 0);
+            }
         }
+        None => out.extend_from_slice(payload),
     }
 }
 

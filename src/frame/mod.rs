@@ -21,6 +21,6 @@ pub use header::{header_len, FrameHeader, Status, MAX_CONTROL_PAYLOAD, MAX_HEADE
 pub use inspect::{
     encode_any_frame, inspect_frames, inspect_frames_limited, FrameListing, InspectedFrame,
 };
-pub use mask::{apply_mask, apply_mask_reference, next_phase, rotate_key};
+pub use mask::{apply_mask, apply_mask_reference, mask_copy, next_phase, rotate_key};
 pub use opcode::Opcode;
 pub use role::Role;

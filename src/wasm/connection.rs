@@ -16,7 +16,7 @@ use wasm_bindgen::prelude::*;
 
 use super::error::{string_arg, to_js_error};
 use crate::connection::{Config, Connection, Event, ProtocolError, State};
-use crate::frame::{CloseCode, Opcode, Role};
+use crate::frame::{CloseCode, Opcode, Role, MAX_HEADER_LEN};
 use crate::handshake::{DeflateParams, Handoff};
 use crate::message::Payload;
 
@@ -52,6 +52,9 @@ pub const RECEIVE_BUDGET: usize = 256 * 1024;
 /// Returned words: the event count, plus these flags.
 const MORE: u32 = 1 << 31;
 const RELEASE: u32 = 1 << 30;
+/// After the call, a header [`RawConnection::send_header_word`] gave for a length may be used
+/// again for that length without asking ([`RawConnection::send_ready`]).
+const SEND_READY: u32 = 1 << 29;
 /// Event lists and records kept between calls (beyond this, released).
 const KEEP_EVENTS: usize = 64;
 
@@ -304,8 +307,10 @@ impl RawConnection {
         }
         set("more", MORE);
         set("release", RELEASE);
-        set("count", !(MORE | RELEASE));
+        set("sendReady", SEND_READY);
+        set("count", !(MORE | RELEASE | SEND_READY));
         set("window", RECEIVE_WINDOW as u32);
+        set("headerRoom", MAX_HEADER_LEN as u32);
         layout.into()
     }
 }
@@ -436,6 +441,51 @@ impl RawConnection {
         sent
     }
 
+    /// Queues a whole message (RFC 6455 §5.6) from the first `len` bytes of the input buffer
+    /// ([`Self::input_buffer`]): binary, or text the core checks is UTF-8. Framed (masked,
+    /// compressed, fragmented) like `sendBinary` / `sendTextBytes`, without the glue's copy of
+    /// an argument; returns the output length (read it at [`Self::output_pointer`]).
+    #[wasm_bindgen(js_name = sendFromInput)]
+    pub fn send_from_input(&mut self, binary: bool, len: f64) -> Result<u32, JsValue> {
+        let len = length(len, "sendFromInput length")?;
+        let conn = &mut self.conn;
+        let sent = with_input(|input| match input.get(..len) {
+            Some(payload) if binary => conn.send_binary(payload).map_err(|e| to_js_error(&e)),
+            Some(payload) => conn.send_text_bytes(payload).map_err(|e| to_js_error(&e)),
+            None => Err(range_error(&format!(
+                "sendFromInput: {len} is beyond the input buffer ({} bytes)",
+                input.len()
+            ))),
+        })
+        .unwrap_or_else(|| Err(range_error("the input buffer is in use")));
+        super::headroom::keep();
+        sent.map(|()| self.conn.output().len() as u32)
+    }
+
+    /// Frames a whole message in the input buffer itself (no copy into the output): JS wrote
+    /// the payload at offset [`MAX_HEADER_LEN`] (`recordLayout().headerRoom`) of a
+    /// `headerRoom + len` input buffer; the core writes the header before it and masks it in
+    /// place. Returns where the frame starts in the input buffer (it ends at `headerRoom +
+    /// len`), or -1 when the message must go through [`Self::send_from_input`] instead
+    /// (compressed, fragmented, or output waiting).
+    #[wasm_bindgen(js_name = sendInPlace)]
+    pub fn send_in_place(&mut self, binary: bool, len: f64) -> Result<f64, JsValue> {
+        let len = length(len, "sendInPlace length")?;
+        let opcode = if binary { Opcode::Binary } else { Opcode::Text };
+        let conn = &mut self.conn;
+        let sent = with_input(|input| match input.get_mut(..MAX_HEADER_LEN.saturating_add(len)) {
+            Some(frame) if frame.len() == MAX_HEADER_LEN + len => conn
+                .send_in_place(opcode, frame, MAX_HEADER_LEN)
+                .map_err(|e| to_js_error(&e)),
+            _ => Err(range_error(&format!(
+                "sendInPlace: {len} bytes after the header room are beyond the input buffer ({} bytes)",
+                input.len()
+            ))),
+        })
+        .unwrap_or_else(|| Err(range_error("the input buffer is in use")));
+        Ok(sent?.map_or(-1.0, |start| start as f64))
+    }
+
     /// Where the event records of the last call start ([`RECORD_WORDS`] × u32 per event).
     pub fn records(&self) -> u32 {
         self.records.as_ptr() as usize as u32
@@ -511,6 +561,12 @@ impl RawConnection {
     /// back as a number, `count × 2^32 + byte0 + byte1 × 2^8 + …`, and the output stays empty,
     /// so no call reads or clears it. 0 means "take the general path" (it then explains any
     /// error): output waiting, a client, compression, fragmentation or a closed connection.
+    ///
+    /// A header-only send changes nothing but the output, and the header depends only on the
+    /// connection's settings and `(binary, len)`: after a nonzero answer the connection is
+    /// [`Self::send_ready`], so JS may send the same `(binary, len)` again with the same header,
+    /// without this call, until its next call into this connection (and after any call whose
+    /// answer carries `sendReady`).
     #[wasm_bindgen(js_name = sendHeaderWord)]
     pub fn send_header_word(&mut self, binary: bool, len: u32) -> f64 {
         if len > 0xffff || !self.conn.output().is_empty() {
@@ -526,6 +582,16 @@ impl RawConnection {
         let n = self.header.len().min(4); // unmasked, payload below 65536: 2 or 4 bytes (RFC 6455 §5.2)
         word[..n].copy_from_slice(&self.header[..n]);
         n as f64 * 4_294_967_296.0 + f64::from(u32::from_le_bytes(word))
+    }
+
+    /// Whether a header [`Self::send_header_word`] gave may be used again now: a server
+    /// connection that can start a new data message (open, or a Close held back by
+    /// `deferClose`; no message being sent in parts) with nothing waiting to be written.
+    #[wasm_bindgen(js_name = sendReady)]
+    pub fn send_ready(&self) -> bool {
+        self.conn.role() == Role::Server
+            && self.conn.output().is_empty()
+            && self.conn.may_start_message()
     }
 
     /// Queues a binary message (RFC 6455 §5.6).
@@ -618,7 +684,8 @@ impl RawConnection {
         super::headroom::keep();
         let more = self.conn.receive_suspended() || self.input_pos < end;
         let count = with_input(|input| self.index(input, start)).unwrap_or(0);
-        count | if more { MORE } else { 0 }
+        let ready = if self.send_ready() { SEND_READY } else { 0 };
+        count | ready | if more { MORE } else { 0 }
     }
 
     /// Describes `self.events` as records (payloads of the window starting at `start` of the

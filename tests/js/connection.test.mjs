@@ -88,6 +88,47 @@ test("sendMessage from a server: exact headers around the one-call sizes, queued
   assert.throws(() => server.sendMessage(Uint8Array.of(1), true), (e) => e instanceof Ws101Error && e.code === "already-closed");
 });
 
+test("sendMessage from a server, repeated sizes: kept headers only while the core says they hold", () => {
+  for (const n of [0, 5, 125, 126, 65535, 65536, 300000]) {
+    const { client, server } = pair({ deferClose: true });
+    const payload = new Uint8Array(n).fill(9);
+    const first = server.sendMessage(payload, true);
+    for (let i = 0; i < 3; i++) {
+      const again = server.sendMessage(payload, true);
+      assert.deepEqual([...again[0]], [...first[0]], `${n} bytes: same header`);
+      assert.equal(again[1], payload);
+    }
+    // text and binary of one size have their own headers
+    const text = server.sendMessage(new Uint8Array(n).fill(0x61), false);
+    assert.equal(text[0][0], 0x81);
+    const back = client.receive(concat([...first, ...server.sendMessage(payload, true), ...text]));
+    assert.deepEqual(back.map((e) => [e.type, e.data.length]), [["binary", n], ["binary", n], ["text", n]]);
+    // a ping's pong waits in the output: it goes first, kept header or not
+    server.receive(client.ping("p"));
+    const after = server.sendMessage(payload, true);
+    assert.deepEqual(client.receive(concat(after)).map((e) => e.type), ["pong", "binary"]);
+    // receiving data keeps the connection ready; a Close held back by deferClose (it came
+    // after a message in the same chunk) still lets replies out, until it is released
+    server.receive(client.sendBinary(Uint8Array.of(1)));
+    server.sendMessage(payload, true);
+    const last = concat([client.sendBinary(Uint8Array.of(2)), client.close(1000)]);
+    assert.deepEqual(server.receive(last).map((e) => e.type), ["binary", "close"]);
+    assert.equal(client.receive(concat(server.sendMessage(payload, true)))[0].type, "binary");
+    server.releaseClose();
+    assert.throws(() => server.sendMessage(payload, true), (e) => e instanceof Ws101Error && e.code === "already-closed", `${n} bytes after the Close`);
+  }
+  // closed by our own Close, by a failure and by the transport's end
+  for (const end of [(s) => s.close(1000), (s, c) => s.receive(Uint8Array.of(0x82, 0x01, 0x00)), (s) => s.receiveEof()]) {
+    const { client, server } = pair();
+    const payload = new Uint8Array(10);
+    server.sendMessage(payload, true);
+    server.receive(client.sendBinary(payload));
+    server.sendMessage(payload, true);
+    end(server, client);
+    assert.throws(() => server.sendMessage(payload, true), (e) => e instanceof Ws101Error && e.code === "already-closed");
+  }
+});
+
 test("ping gets an automatic pong; close is answered and echoes code and reason", () => {
   const { client, server } = pair();
   assert.deepEqual(server.receive(client.ping("hi")), [{ type: "ping", data: new TextEncoder().encode("hi") }]);
