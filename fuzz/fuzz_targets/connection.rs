@@ -1,7 +1,7 @@
 //! A `Connection` driven by a sequence of operations decoded from the input: receive chunks
 //! (every receive path, streaming or not, bounded calls with tiny budgets resumed), every send
-//! call with arbitrary arguments (messages sent in parts included), output draining, RSV1
-//! toggling, entropy failures and EOF. Nothing may panic.
+//! call with arbitrary arguments (messages sent in parts and framed in place included), output
+//! draining, RSV1 toggling, entropy failures and EOF. Nothing may panic.
 //!
 //! Everything the connection writes is fed to a peer of the other role (RSV1 allowed, default
 //! limits). The peer must never see a protocol error unless we sent a raw uncompressed text
@@ -71,7 +71,7 @@ fuzz_target!(|data: &[u8]| {
     let mut parting: Option<(Opcode, Vec<u8>)> = None;
 
     while !b.is_empty() {
-        match b.u8() % 19 {
+        match b.u8() % 20 {
             0 => conn.receive(b.slice(), &mut events),
             1 => {
                 let mut chunk = b.slice().to_vec();
@@ -129,6 +129,27 @@ fuzz_target!(|data: &[u8]| {
                             sent.push(Data::Binary(all, false));
                         }
                     }
+                }
+            }
+            19 => {
+                // A whole message framed where it lies (header into the room before it); it
+                // goes out only when no output waits, so the peer gets it right away.
+                let op = if b.bool() {
+                    Opcode::Text
+                } else {
+                    Opcode::Binary
+                };
+                let room = usize::from(b.u8() % 16);
+                let payload = b.slice();
+                let mut buf = vec![0u8; room];
+                buf.extend_from_slice(payload);
+                if let Ok(Some(start)) = conn.send_in_place(op, &mut buf, room) {
+                    assert!(start <= room, "the frame starts inside the room");
+                    peer.feed(&buf[start..]);
+                    sent.push(match op {
+                        Opcode::Text => Data::Text(payload.to_vec(), false),
+                        _ => Data::Binary(payload.to_vec(), false),
+                    });
                 }
             }
             2 => {
