@@ -579,11 +579,7 @@ impl Connection {
 
     /// Sends a text message given as bytes, checking they are UTF-8 first (RFC 6455 §5.6).
     pub fn send_text_bytes(&mut self, bytes: &[u8]) -> Result<(), UsageError> {
-        if let Err(e) = simdutf8::compat::from_utf8(bytes) {
-            return Err(UsageError::InvalidUtf8 {
-                offset: e.valid_up_to(),
-            });
-        }
+        check_text(bytes)?;
         self.send_data(Opcode::Text, bytes)
     }
 
@@ -600,16 +596,7 @@ impl Connection {
         if self.role == Role::Client || compressed || fragmented {
             return Ok(false);
         }
-        FrameHeader {
-            fin: true,
-            rsv1: false,
-            rsv2: false,
-            rsv3: false,
-            opcode,
-            mask: None,
-            payload_len: len as u64,
-        }
-        .encode(&mut self.output);
+        FrameHeader::whole(opcode, None, len as u64).encode(&mut self.output);
         Ok(true)
     }
 
@@ -866,4 +853,14 @@ pub fn event_bytes<'a>(event: &'a Event, chunk: &'a [u8]) -> &'a [u8] {
         .payload()
         .map(|p: &Payload| p.bytes(chunk))
         .unwrap_or(&[])
+}
+
+/// A text message handed in as bytes must be UTF-8 (RFC 6455 §5.6); the error names the offset
+/// where it stops being so.
+fn check_text(bytes: &[u8]) -> Result<(), UsageError> {
+    simdutf8::compat::from_utf8(bytes)
+        .map(|_| ())
+        .map_err(|e| UsageError::InvalidUtf8 {
+            offset: e.valid_up_to(),
+        })
 }

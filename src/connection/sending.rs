@@ -18,7 +18,7 @@
 use alloc::boxed::Box;
 
 use super::state::{Ending, Phase};
-use super::{Connection, UsageError};
+use super::{check_text, Connection, UsageError};
 use crate::frame::{apply_mask, header_len, mask_copy, next_phase, FrameHeader, Opcode, Role};
 use crate::message::Utf8Validator;
 
@@ -65,27 +65,14 @@ impl Connection {
             return Ok(None);
         }
         if opcode == Opcode::Text {
-            if let Err(e) = simdutf8::compat::from_utf8(payload) {
-                return Err(UsageError::InvalidUtf8 {
-                    offset: e.valid_up_to(),
-                });
-            }
+            check_text(payload)?;
         }
         let mask = match self.role {
             Role::Client => Some(self.mask.mask_key().ok_or(UsageError::EntropyUnavailable)?),
             Role::Server => None,
         };
         // The header through the (empty) output buffer, then into the room before the payload.
-        FrameHeader {
-            fin: true,
-            rsv1: false,
-            rsv2: false,
-            rsv3: false,
-            opcode,
-            mask,
-            payload_len: len,
-        }
-        .encode(&mut self.output);
+        FrameHeader::whole(opcode, mask, len).encode(&mut self.output);
         let room_left = head.get_mut(start..).unwrap_or(&mut []);
         for (to, from) in room_left.iter_mut().zip(&self.output) {
             *to = *from;
@@ -196,16 +183,7 @@ impl Connection {
                     }
                     Role::Server => None,
                 };
-                FrameHeader {
-                    fin: true,
-                    rsv1: false,
-                    rsv2: false,
-                    rsv3: false,
-                    opcode: s.opcode,
-                    mask: *mask,
-                    payload_len: s.announced,
-                }
-                .encode(&mut self.output);
+                FrameHeader::whole(s.opcode, *mask, s.announced).encode(&mut self.output);
                 s.first_frame = false;
             }
             // The next bytes of that frame (a client's masked while copied, §5.3).

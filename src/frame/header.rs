@@ -34,6 +34,20 @@ pub struct FrameHeader {
 }
 
 impl FrameHeader {
+    /// The header of a whole message in one frame (RFC 6455 §5.2): FIN set, no RSV bit, masked
+    /// with `mask` when given.
+    pub fn whole(opcode: Opcode, mask: Option<[u8; 4]>, payload_len: u64) -> Self {
+        FrameHeader {
+            fin: true,
+            rsv1: false,
+            rsv2: false,
+            rsv3: false,
+            opcode,
+            mask,
+            payload_len,
+        }
+    }
+
     /// Parses a header from the start of `buf` (RFC 6455 §5.2).
     ///
     /// Strict on encoding: a length that is not minimally encoded or a 64-bit length with the
