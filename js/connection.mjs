@@ -370,16 +370,15 @@ export class Connection {
         this.#keepHeader(key, header);
         return [header, bytes];
       }
-    } else if (this.#ready || raw.outputLength() === 0) {
-      // Nothing waiting: a header-only send leaves exactly the header in the output.
-      if (raw.sendHeaderOnly(binary, len)) {
-        const header = this.#copyOutput();
-        this.#keepHeader(key, header);
-        return [header, bytes];
-      }
     }
+    // With nothing waiting, a header-only send leaves exactly the header in the output: kept.
+    const alone = len > 0xffff && (this.#ready || raw.outputLength() === 0);
     this.#ready = false;
-    if (raw.sendHeaderOnly(binary, len)) return [this.#copyOutput(), bytes];
+    if (raw.sendHeaderOnly(binary, len)) {
+      const header = this.#copyOutput();
+      if (alone) this.#keepHeader(key, header);
+      return [header, bytes];
+    }
     if (bytes.byteLength > WINDOW) return this.#sendParts(bytes, binary);
     return [this.#sendWhole(bytes, binary)]; // a string was encoded once, above
   }
