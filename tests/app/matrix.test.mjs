@@ -219,12 +219,15 @@ for (const name of RUNTIMES) {
         const { data, isBinary } = await a.nextOwn();
         assert.ok(isBinary && data.length === SIZE && data[0] === i && data[SIZE - 1] === i, `message ${i}`);
       }
-      a.send("!info");
-      const after = await a.nextOwn();
       if (HAS_DRAIN.has(name)) {
+        // The drain hook's own message is the next one: nothing else is asked for, because the runtime may
+        // notice the emptied output (Deno polls bufferedAmount) after the client has read the last byte.
+        const after = await Promise.race([a.nextOwn(), new Promise((_, reject) => setTimeout(() => reject(new Error("no drain within 20 s of the flood")), 20_000).unref())]);
         assert.match(after.data, /^drained /, "drain came after the flood");
         assert.ok(JSON.parse(after.data.slice(8)).max > 0, "bufferedAmount showed the waiting output");
       } else {
+        a.send("!info");
+        const after = await a.nextOwn();
         assert.ok(after.data.startsWith("{"), `no drain on ${name}: ${after.data.slice(0, 40)}`);
       }
       a.close();
