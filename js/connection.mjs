@@ -4,11 +4,14 @@
 //
 // Memory: received bytes go into wasm memory at most WINDOW bytes at a time (one input window
 // shared by every connection), the core unmasks them in place and describes each event with
-// four u32 words (kind, pointer, length, extra). A message that lies whole in the window is
-// sliced out (or handed over as a view with `views: true`, valid until the next call into any
-// connection); a larger, fragmented or compressed one comes in parts that are copied out and
-// joined here, in the JS heap, so wasm memory never holds a whole message. Inflated data comes
-// in bounded windows: when a call's budget runs out the core says so and we resume it.
+// five u32 words (kind, pointer, length, extra, size). A message that lies whole in the window
+// is sliced out (or handed over as a view with `views: true`, valid until the next call into any
+// connection); a larger, fragmented or compressed one comes in parts that are copied out into
+// the JS heap, so wasm memory never holds a whole message: straight into one buffer of the
+// message's size when the core announces it (one frame, not inflated) and enough of it arrived
+// (MESSAGE_AT_ONCE, ANNOUNCED_PER_RECEIVED), else each part on its own, joined at the end.
+// Inflated data comes in bounded windows: when a call's budget runs out the core says so and we
+// resume it.
 // Messages larger than WINDOW are sent in parts of WINDOW bytes the same way.
 import { RawConnection, wasmMemory } from "./instance.mjs";
 
@@ -30,6 +33,16 @@ const NodeBuffer = globalThis.Buffer;
 /** UTF-8 bytes of a JS string (lone surrogates become U+FFFD, so the result is valid UTF-8). */
 const encodeUtf8 = NodeBuffer ? (s) => NodeBuffer.from(s, "utf8") : (s) => textEncoder.encode(s);
 const EMPTY = new Uint8Array(0);
+/**
+ * A message whose one frame announced its length (the record's `size`, checked by the core
+ * against maxMessageSize) gets its buffer at once when it is at most MESSAGE_AT_ONCE bytes, else
+ * once 1/ANNOUNCED_PER_RECEIVED of it arrived: memory taken for a message stays proportional to
+ * the bytes its peer really sent (a peer announcing 64 MiB and stalling costs at most 1 MiB per
+ * message), and only that first share is copied twice. (The core's assembler caps its up-front
+ * reservation at the same 1 MiB against slow senders.)
+ */
+const MESSAGE_AT_ONCE = 1 << 20;
+const ANNOUNCED_PER_RECEIVED = 16;
 /** Most frame headers one connection keeps (`sendMessage`); past that the kept ones are dropped. */
 const HEADERS_KEPT = 256;
 const BINARY_TYPES = ["uint8array", "arraybuffer", "nodebuffer"];
@@ -180,6 +193,9 @@ export class Connection {
   /** Parts of the message being received (copied out of wasm memory), and their size. */
   #parts = [];
   #partsLength = 0;
+  /** Or the buffer of the message being received, at its announced size, and how far it is filled. */
+  #message = null;
+  #messageAt = 0;
 
   /**
    * Frame headers the core gave for header-only sends (`sendMessage`), by `length * 2 + binary`:
@@ -304,8 +320,7 @@ export class Connection {
     this.#ready = false;
     const out = [];
     this.#events(this.#raw.receiveEof(), out);
-    this.#parts = [];
-    this.#partsLength = 0;
+    this.#dropMessage();
     return out;
   }
 
@@ -538,11 +553,11 @@ export class Connection {
           break;
         case KIND_PART_TEXT:
         case KIND_PART_BINARY: {
-          if (kind === KIND_PART_TEXT && !this.#textAsBytes && extra === 1 && this.#parts.length === 0) {
+          if (kind === KIND_PART_TEXT && !this.#textAsBytes && extra === 1 && this.#parts.length === 0 && this.#message === null) {
             out.push({ type: "text", data: decoder.decode(view) });
             break;
           }
-          const message = this.#part(view, extra === 1);
+          const message = this.#part(view, extra === 1, words[at + 4]);
           if (message === null) break;
           if (kind === KIND_PART_BINARY) out.push({ type: "binary", data: shapeOwned(message, this.#binaryType) });
           else out.push({ type: "text", data: this.#textAsBytes ? shapeOwned(message, this.#binaryType) : decoder.decode(message) });
@@ -555,13 +570,11 @@ export class Connection {
           out.push({ type: "pong", data: view.slice() });
           break;
         case KIND_CLOSE:
-          this.#parts = [];
-          this.#partsLength = 0;
+          this.#dropMessage();
           out.push({ type: "close", code: extra & 0xffff, reason: decoder.decode(view), wasClean: (extra >>> 16) === 1 });
           break;
         case KIND_ERROR:
-          this.#parts = [];
-          this.#partsLength = 0;
+          this.#dropMessage();
           out.push({ type: "error", error: this.#raw.error(extra) });
           break;
         default:
@@ -570,8 +583,39 @@ export class Connection {
     }
   }
 
-  /** Copies one part out of wasm memory; returns the joined message after the last part, else null. */
-  #part(view, fin) {
+  /**
+   * Copies one part out of wasm memory: into the message's own buffer when the core announced
+   * its `size` (0: not known) and enough of it arrived, else as a part of its own. Returns the
+   * whole message after the last part, else null.
+   */
+  #part(view, fin, size) {
+    if (this.#message === null && size > 0) {
+      const received = this.#partsLength + view.length;
+      if (size <= MESSAGE_AT_ONCE || received * ANNOUNCED_PER_RECEIVED >= size) {
+        // The parts so far move into the message's buffer; the rest is copied there directly.
+        const message = bytesLike(size);
+        let at = 0;
+        for (const part of this.#parts) {
+          message.set(part, at);
+          at += part.length;
+        }
+        this.#parts = [];
+        this.#partsLength = 0;
+        this.#message = message;
+        this.#messageAt = at;
+      }
+    }
+    if (this.#message !== null) {
+      const message = this.#message;
+      const at = this.#messageAt;
+      message.set(view, at); // a RangeError, never a silent overrun, past the announced size
+      this.#messageAt = at + view.length;
+      if (!fin) return null;
+      this.#message = null;
+      this.#messageAt = 0;
+      // Exactly the announced bytes arrived (the core's word); never hand out unwritten memory.
+      return at + view.length === message.length ? message : message.subarray(0, at + view.length);
+    }
     const copy = bytesLike(view.length);
     copy.set(view);
     if (fin && this.#parts.length === 0) return copy;
@@ -584,5 +628,13 @@ export class Connection {
     this.#parts = [];
     this.#partsLength = 0;
     return joined;
+  }
+
+  /** Forgets the message being received (the connection closed or failed). */
+  #dropMessage() {
+    this.#parts = [];
+    this.#partsLength = 0;
+    this.#message = null;
+    this.#messageAt = 0;
   }
 }

@@ -512,7 +512,7 @@ export interface RawConnectionConfig {
 }
 
 /**
- * The wasm-side connection `Connection` drives: events as four u32 words per record in wasm
+ * The wasm-side connection `Connection` drives: events as `recordLayout().words` u32 words per record in wasm
  * memory (see src/wasm/connection.rs). Low level; use `Connection`.
  */
 export declare class RawConnection {

@@ -105,9 +105,11 @@ fn stream(rng: &mut Rng, role: Role) -> (Vec<u8>, Vec<Ev>) {
     (wire, expect)
 }
 
-/// Joins streamed parts (RFC 6455 §5.4) into messages as a caller of `Config::streaming` does.
+/// Joins streamed parts (RFC 6455 §5.4) into messages as a caller of `Config::streaming` does,
+/// checking that every part of a message announces the same length and that an announced
+/// length is the joined one (a caller allocates the message from it).
 #[derive(Default)]
-struct Joiner(Vec<u8>);
+struct Joiner(Vec<u8>, Option<Option<u64>>);
 
 impl Joiner {
     fn convert(&mut self, event: &Event, chunk: &[u8]) -> Option<Ev> {
@@ -115,14 +117,28 @@ impl Joiner {
             opcode,
             payload,
             fin,
+            message_len,
             ..
         } = event
         {
             self.0.extend_from_slice(payload.bytes(chunk));
+            let announced = *self.1.get_or_insert(*message_len);
+            assert_eq!(
+                announced, *message_len,
+                "parts of one message announce different lengths"
+            );
             if !fin {
                 return None;
             }
+            self.1 = None;
             let bytes = std::mem::take(&mut self.0);
+            if let Some(len) = announced {
+                assert_eq!(
+                    len,
+                    bytes.len() as u64,
+                    "announced length != message length"
+                );
+            }
             return Some(if *opcode == Opcode::Text {
                 Ev::Text(bytes)
             } else {
@@ -373,4 +389,58 @@ fn whole_frames_in_the_chunk_are_zero_copy() {
         ]
     );
     assert_eq!(&b[10..13], b"xyz");
+}
+
+/// Streamed parts of a message in one frame announce its length (RFC 6455 §5.2) so a caller can
+/// allocate it once; parts of a fragmented message (§5.4) do not.
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+fn streamed_parts_announce_the_length_of_a_message_in_one_frame() {
+    let parts = |wire: &[u8]| {
+        let mut conn = Connection::new(Role::Server, Config::default().with_streaming(true));
+        let mut lens = vec![];
+        for piece in wire.chunks(300) {
+            let mut chunk = piece.to_vec();
+            let mut out = vec![];
+            conn.receive_in_place(&mut chunk, &mut out);
+            for e in out {
+                match e {
+                    Event::Part {
+                        message_len, fin, ..
+                    } => lens.push((message_len, fin)),
+                    Event::Binary { .. } | Event::Text { .. } => lens.push((None, true)),
+                    other => panic!("unexpected {other:?}"),
+                }
+            }
+        }
+        lens
+    };
+    let mask = Some([1, 2, 3, 4]);
+    let mut one = vec![];
+    encode_frame(&mut one, Opcode::Binary, true, false, &[7; 1000], mask);
+    let got = parts(&one);
+    assert!(got.len() >= 3, "{got:?}");
+    assert!(got.iter().all(|&(len, _)| len == Some(1000)), "{got:?}");
+    assert!(got.last().unwrap().1);
+
+    let mut fragmented = vec![];
+    encode_frame(
+        &mut fragmented,
+        Opcode::Text,
+        false,
+        false,
+        &[b'a'; 600],
+        mask,
+    );
+    encode_frame(
+        &mut fragmented,
+        Opcode::Continuation,
+        true,
+        false,
+        &[b'b'; 600],
+        mask,
+    );
+    let got = parts(&fragmented);
+    assert!(got.iter().all(|&(len, _)| len.is_none()), "{got:?}");
+    assert!(got.last().unwrap().1);
 }

@@ -204,6 +204,7 @@ pub fn join_parts(events: Vec<Event>) -> Vec<Event> {
                 payload,
                 compressed,
                 fin,
+                ..
             } => {
                 joined.extend_from_slice(payload.bytes(&[]));
                 if fin {

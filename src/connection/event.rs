@@ -44,6 +44,12 @@ pub enum Event {
         compressed: bool,
         /// This is the last part of the message.
         fin: bool,
+        /// The whole message's payload length when its one frame announced it (RFC 6455 §5.2
+        /// Payload length): FIN set on its first frame and not inflated here, so its parts add
+        /// up to exactly this many bytes, already checked against `max_message_size` (§10.4).
+        /// `None` for fragmented or inflated messages. Lets a caller allocate the message once
+        /// instead of joining the parts; the bytes are announced, not yet received.
+        message_len: Option<u64>,
     },
     /// A ping (RFC 6455 §5.5.2); with `auto_pong` the pong is already queued.
     Ping(Payload),

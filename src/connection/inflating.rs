@@ -129,7 +129,7 @@ impl Connection {
             if window.len() >= INFLATE_WINDOW {
                 let opcode = inf.opcode;
                 let full = core::mem::take(&mut window);
-                self.push_part(opcode, Payload::Owned(full), false, false, out);
+                self.push_part(opcode, Payload::Owned(full), false, false, None, out);
                 if self.budget_left == 0 {
                     if let Some(inf) = self.inflating.as_mut() {
                         inf.pending = Some((rest.to_vec(), fin));
@@ -150,7 +150,7 @@ impl Connection {
         let opcode = inf.opcode;
         if !fin {
             if !window.is_empty() {
-                self.push_part(opcode, Payload::Owned(window), false, false, out);
+                self.push_part(opcode, Payload::Owned(window), false, false, None, out);
             }
             return Flow::Continue;
         }
@@ -171,7 +171,7 @@ impl Connection {
             return self.inflate_failed(DeflateError::InvalidUtf8 { offset, index }, out);
         }
         self.inflating = None;
-        self.push_part(opcode, Payload::Owned(window), false, true, out);
+        self.push_part(opcode, Payload::Owned(window), false, true, None, out);
         Flow::Continue
     }
 

@@ -435,7 +435,12 @@ impl Connection {
         if compressed && self.deflate.is_some() {
             return self.inflate_part(opcode, payload.bytes(chunk), fin, out);
         }
-        self.push_part(opcode, payload, compressed, fin, out);
+        // The piece's frame is the decoder's current one: a message in one frame (FIN on a
+        // data opcode, RFC 6455 §5.4) is exactly as long as that frame announced (§5.2).
+        let header = self.decoder.header();
+        let message_len =
+            (header.fin && header.opcode != Opcode::Continuation).then_some(header.payload_len);
+        self.push_part(opcode, payload, compressed, fin, message_len, out);
         Flow::Continue
     }
 
@@ -446,6 +451,7 @@ impl Connection {
         payload: Payload,
         compressed: bool,
         fin: bool,
+        message_len: Option<u64>,
         out: &mut Vec<Event>,
     ) {
         if let Payload::Owned(bytes) = &payload {
@@ -457,6 +463,7 @@ impl Connection {
             payload,
             compressed,
             fin,
+            message_len,
         });
     }
 

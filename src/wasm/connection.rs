@@ -2,10 +2,11 @@
 //!
 //! JS copies a received chunk, at most [`RECEIVE_WINDOW`] bytes at a time, into
 //! [`RawConnection::input_buffer`] (wasm memory shared by every connection of the instance),
-//! calls [`RawConnection::receive`] and reads every event as four `u32` words at
-//! [`RawConnection::records`]: `kind, pointer, length, extra`. Payload pointers stay valid until
-//! the next call into any connection. Data messages that do not lie whole in the window come as
-//! parts (streaming, RFC 6455 §5.4) that JS joins in its own heap, and inflated data comes in
+//! calls [`RawConnection::receive`] and reads every event as five `u32` words at
+//! [`RawConnection::records`]: `kind, pointer, length, extra, size`. Payload pointers stay valid
+//! until the next call into any connection. Data messages that do not lie whole in the window
+//! come as parts (streaming, RFC 6455 §5.4) that JS assembles in its own heap (in one buffer
+//! when `size` says how long the message is), and inflated data comes in
 //! bounded windows (RFC 7692 §7.2.2): when a call's budget runs out it says so and JS calls
 //! [`RawConnection::resume`]. So wasm memory per connection does not depend on message sizes.
 //! `js/connection.mjs` turns the records into event objects.
@@ -29,8 +30,9 @@ const KIND_CLOSE: u32 = 5;
 const KIND_ERROR: u32 = 6;
 const KIND_PART_TEXT: u32 = 7;
 const KIND_PART_BINARY: u32 = 8;
-/// `u32` words per event record: kind, pointer, length, extra.
-const RECORD_WORDS: u32 = 4;
+/// `u32` words per event record: kind, pointer, length, extra, and for a part the whole
+/// message's length when its frame announced it (`Event::Part::message_len`; 0: not known).
+const RECORD_WORDS: u32 = 5;
 /// The kinds by the names JS gives them.
 const KINDS: [(&str, u32); 8] = [
     ("text", KIND_TEXT),
@@ -317,7 +319,7 @@ impl RawConnection {
 
 impl RawConnection {
     fn with(role: Role, mut config: Config) -> Result<RawConnection, JsValue> {
-        // Messages are joined in JS memory, never held whole in wasm memory.
+        // Messages are assembled in JS memory, never held whole in wasm memory.
         config.streaming = true;
         if super::headroom::is_low() {
             let mib = core::arch::wasm32::memory_size(0) / 16;
@@ -697,6 +699,7 @@ impl RawConnection {
         let chunk: &[u8] = input.get(start..).unwrap_or(&[]);
         let mut owned = false;
         for event in &self.events {
+            let mut size = 0;
             let (kind, bytes, extra): (u32, &[u8], u32) = match event {
                 Event::Text { payload, .. } => (KIND_TEXT, payload.bytes(chunk), 0),
                 Event::Binary { payload, .. } => (KIND_BINARY, payload.bytes(chunk), 0),
@@ -704,6 +707,7 @@ impl RawConnection {
                     opcode,
                     payload,
                     fin,
+                    message_len,
                     ..
                 } => {
                     owned |= matches!(payload, Payload::Owned(_));
@@ -712,6 +716,8 @@ impl RawConnection {
                     } else {
                         KIND_PART_BINARY
                     };
+                    // Beyond a u32 (past any Buffer JS could allocate here): "not known".
+                    size = message_len.and_then(|n| u32::try_from(n).ok()).unwrap_or(0);
                     (kind, payload.bytes(chunk), u32::from(*fin))
                 }
                 Event::Ping(payload) => (KIND_PING, payload.bytes(chunk), 0),
@@ -744,7 +750,7 @@ impl RawConnection {
                 }
             );
             let record: [u32; RECORD_WORDS as usize] =
-                [kind, pointer(bytes), bytes.len() as u32, extra];
+                [kind, pointer(bytes), bytes.len() as u32, extra, size];
             self.records.extend_from_slice(&record);
         }
         let large = self.events.capacity() > KEEP_EVENTS;

@@ -182,3 +182,46 @@ test("permessage-deflate between two JS connections (negotiated params), with th
   assert.equal(wire[0] & 0x40, 0x40, "RSV1 set on a compressed message");
   assert.deepEqual(server.receive(wire), [{ type: "text", data: "Hello Hello Hello Hello" }]);
 });
+
+test("a message in one frame arriving in pieces is assembled in one buffer of its announced size; fragmented ones are joined", () => {
+  const MiB = 1024 * 1024;
+  const big = Buffer.alloc(3 * MiB + 5);
+  for (let i = 0; i < big.length; i++) big[i] = (i * 7 + (i >> 9)) & 255;
+  const text = Buffer.alloc(big.length, "añb€");
+  for (const binaryType of ["nodebuffer", "uint8array", "arraybuffer"]) {
+    for (const [size, fragmentSize] of [[70_000, 0], [3 * MiB + 5, 0], [3 * MiB + 5, 100_000]]) {
+      const client = new Connection({ role: "client", fragmentSize });
+      const server = new Connection({ role: "server", binaryType, textAsBytes: true });
+      const payload = big.subarray(0, size);
+      const wire = concat([client.sendBinary(payload), client.sendText(text.subarray(0, size - (size % 7)))]);
+      const events = [];
+      // socket-sized reads, and one read ending a byte into the next frame
+      for (let at = 0; at < wire.length; at += 65536) events.push(...server.receive(wire.subarray(at, at + 65536)));
+      assert.deepEqual(events.map((e) => e.type), ["binary", "text"], `${binaryType} ${size} ${fragmentSize}`);
+      const bytes = (d) => (d instanceof ArrayBuffer ? new Uint8Array(d) : d);
+      if (binaryType === "arraybuffer") assert.ok(events[0].data instanceof ArrayBuffer);
+      if (binaryType === "nodebuffer") assert.ok(Buffer.isBuffer(events[0].data));
+      assert.equal(bytes(events[0].data).length, size);
+      assert.ok(Buffer.from(bytes(events[0].data)).equals(Buffer.from(payload)), `${binaryType} ${size} ${fragmentSize}: binary payload`);
+      assert.ok(Buffer.from(bytes(events[1].data)).equals(text.subarray(0, size - (size % 7))), `${binaryType} ${size} ${fragmentSize}: text payload`);
+    }
+  }
+});
+
+test("a peer that announces a large frame and stalls: the message's buffer is not taken before its bytes arrive", () => {
+  const MiB = 1024 * 1024;
+  const size = 48 * MiB;
+  const client = new Connection({ role: "client" });
+  const server = new Connection({ role: "server", binaryType: "nodebuffer" });
+  const wire = concat([client.sendBinary(new Uint8Array(size).fill(3))]);
+  const before = process.memoryUsage().arrayBuffers;
+  // The header and 256 KiB of a 48 MiB frame: parts are kept, no 48 MiB buffer yet.
+  assert.deepEqual(server.receive(wire.subarray(0, 256 * 1024)), []);
+  const held = process.memoryUsage().arrayBuffers - before;
+  assert.ok(held < 8 * MiB, `${(held / MiB).toFixed(1)} MiB of ArrayBuffers taken for 256 KiB of a 48 MiB message`);
+  const events = [];
+  for (let at = 256 * 1024; at < wire.length; at += 200_000) events.push(...server.receive(wire.subarray(at, at + 200_000)));
+  assert.equal(events.length, 1);
+  assert.equal(events[0].data.length, size);
+  assert.ok(events[0].data.every((b) => b === 3));
+});

@@ -105,7 +105,7 @@ test("misuse: role or deflate beside a handoff, a rejected outcome, a forged han
 test("the event record layout is the binding's, and a RawConnection's records follow it", () => {
   const layout = RawConnection.recordLayout();
   const kinds = ["text", "binary", "ping", "pong", "close", "error", "partText", "partBinary"];
-  assert.equal(layout.words, 4);
+  assert.equal(layout.words, 5);
   assert.equal(new Set(kinds.map((k) => layout[k])).size, kinds.length, "each kind has its own number");
   assert.equal(layout.count & layout.more, 0);
   assert.equal(layout.count & layout.release, 0);
@@ -130,6 +130,15 @@ test("the event record layout is the binding's, and a RawConnection's records fo
   assert.equal(close[3] & 0xffff, 1000);
   assert.equal(payload(close).toString(), "bye");
   raw.free();
+  // A part of a message in one frame: `extra` is fin, the fifth word the announced length.
+  const parted = new RawConnection(true, {});
+  const frame = masked(2, Buffer.alloc(10, 5)).subarray(0, -4);
+  const at = parted.inputBuffer(frame.length);
+  new Uint8Array(wasmMemory().buffer, at, frame.length).set(frame);
+  assert.equal(parted.receive(frame.length) & layout.count, 1);
+  const part = Array.from(new Uint32Array(wasmMemory().buffer, parted.records(), layout.words));
+  assert.deepEqual([part[0], part[2], part[3], part[4]], [layout.partBinary, 6, 0, 10]);
+  parted.free();
   // An error record: its `extra` word indexes the typed error.
   const bad = new RawConnection(true, {});
   const ptr = bad.inputBuffer(2);
