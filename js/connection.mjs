@@ -47,7 +47,7 @@ const ANNOUNCED_PER_RECEIVED = 16;
 const HEADERS_KEPT = 256;
 const BINARY_TYPES = ["uint8array", "arraybuffer", "nodebuffer"];
 const OPTIONS = new Set(["role", "handoff", "maxFrameSize", "maxMessageSize", "maxPayload", "autoPong", "autoClose",
-  "fragmentSize", "deflate", "deflateLevel", "deflateThreshold", "binaryType", "views", "textAsBytes", "deferClose"]);
+  "fragmentSize", "deflate", "deflateLevel", "deflateThreshold", "binaryType", "views", "textAsBytes", "deferClose", "inPlace"]);
 const DEFLATE_FIELDS = { serverNoContextTakeover: "boolean", clientNoContextTakeover: "boolean", serverMaxWindowBits: "number", clientMaxWindowBits: "number" };
 
 /**
@@ -189,6 +189,19 @@ export class Connection {
   #binaryType;
   #views;
   #textAsBytes;
+  /**
+   * `inPlace`: received chunks are ours to overwrite. A message that lies whole in one window is
+   * written back unmasked where it came from and handed out as a view of the chunk (as `ws`
+   * unmasks in the socket's buffers): no allocation per read. `#chunk` is the chunk of the
+   * receive under way, `#chunkBase` what to add to a wasm pointer into its window to get an
+   * index into it, `#windowStart`/`#windowEnd` the window's wasm pointers.
+   */
+  #inPlace;
+  #masked;
+  #chunk = null;
+  #chunkBase = 0;
+  #windowStart = 0;
+  #windowEnd = 0;
 
   /** Parts of the message being received (copied out of wasm memory), and their size. */
   #parts = [];
@@ -224,8 +237,11 @@ export class Connection {
     this.#binaryType = binaryTypeOf(options.binaryType ?? "uint8array");
     this.#views = options.views === undefined ? false : boolean(options.views, "views");
     this.#textAsBytes = options.textAsBytes === undefined ? false : boolean(options.textAsBytes, "textAsBytes");
+    this.#inPlace = options.inPlace === undefined ? false : boolean(options.inPlace, "inPlace");
     if (!layoutRead) readLayout();
     this.#raw = handoff ? RawConnection.afterHandshake(handoff, config) : new RawConnection(role === "server", config);
+    // A server receives masked frames (RFC 6455 §5.1): their payloads differ from the chunk's bytes.
+    this.#masked = (handoff ? handoff.role : role) === "server";
     this.#memory = wasmMemory();
   }
 
@@ -299,10 +315,14 @@ export class Connection {
     const out = [];
     this.#ready = false;
     let result = 0;
+    if (this.#inPlace) this.#chunk = bytes;
     for (let offset = 0; offset < len; offset += WINDOW) {
       const n = Math.min(WINDOW, len - offset);
       const ptr = raw.inputBuffer(n);
       new Uint8Array(this.#memory.buffer, ptr, n).set(n === len ? bytes : bytes.subarray(offset, offset + n));
+      this.#chunkBase = offset - ptr;
+      this.#windowStart = ptr;
+      this.#windowEnd = ptr + n;
       result = raw.receive(n);
       for (;;) {
         this.#events(result & COUNT, out);
@@ -311,6 +331,7 @@ export class Connection {
         result = raw.resume();
       }
     }
+    this.#chunk = null;
     this.#ready = (result & SEND_READY) !== 0;
     return out;
   }
@@ -525,7 +546,9 @@ export class Connection {
     let pool = null;
     let poolOffset = 0;
     const pooled = !this.#views && this.#binaryType !== "arraybuffer";
-    if (pooled) {
+    // In place: payloads in the window go back into the chunk; a pool only for any others.
+    const chunk = pooled ? this.#chunk : null;
+    if (pooled && chunk === null) {
       let total = 0;
       for (let i = 0; i < count; i++) {
         const kind = words[i * WORDS];
@@ -535,6 +558,13 @@ export class Connection {
     }
     const data = (view) => {
       if (!pooled) return shape(view, this.#binaryType, this.#views);
+      if (chunk !== null) {
+        const ptr = view.byteOffset;
+        if (ptr < this.#windowStart || ptr + view.length > this.#windowEnd) return shape(view, this.#binaryType, false);
+        const at = this.#chunkBase + ptr;
+        if (this.#masked) chunk.set(view, at);
+        return this.#binaryType === "nodebuffer" ? NodeBuffer.from(chunk.buffer, chunk.byteOffset + at, view.length) : chunk.subarray(at, at + view.length);
+      }
       const copy = pool.subarray(poolOffset, poolOffset + view.length);
       copy.set(view);
       poolOffset += view.length;

@@ -428,6 +428,13 @@ export interface ConnectionOptions {
   /** Deliver text messages as bytes (already UTF-8-checked) instead of strings. */
   textAsBytes?: boolean | undefined;
   /**
+   * `receive()` may overwrite the chunks it is given: a message that lies whole in one chunk is
+   * unmasked there and handed out as a view of it (as `ws` does with socket buffers), with no
+   * allocation per read. For chunks nothing else reads afterwards (a socket's `data`). Not with
+   * `binaryType: "arraybuffer"` (those get their own buffers).
+   */
+  inPlace?: boolean | undefined;
+  /**
    * Hold back the Close this side owes (a reply, or a protocol-error Close) when it follows data
    * messages in the same chunk, until `releaseClose()`: replies to those messages go first.
    */

@@ -223,6 +223,8 @@ export class WebSocket extends EventEmitter {
       binaryType: coreBinaryType(this.#binaryType),
       textAsBytes: true,
       deferClose: true,
+      // Socket chunks are read once, here: messages whole in a chunk become views of it (as in `ws`).
+      inPlace: true,
     });
     this.#conn = connection;
     this.#role = outcome.handoff.role;

@@ -225,3 +225,46 @@ test("a peer that announces a large frame and stalls: the message's buffer is no
   assert.equal(events[0].data.length, size);
   assert.ok(events[0].data.every((b) => b === 3));
 });
+
+test("inPlace: messages whole in a chunk come back as views of the chunk, unmasked there; others are copies", () => {
+  for (const binaryType of ["nodebuffer", "uint8array", "arraybuffer"]) {
+    const client = new Connection({ role: "client" });
+    const server = new Connection({ role: "server", binaryType, textAsBytes: true, inPlace: true });
+    const big = Buffer.alloc(300_000, 9); // spans two 256 KiB windows: parts, copied out
+    const wire = concat([client.sendBinary(Uint8Array.of(1, 2, 3)), client.sendText("héllo"), client.sendBinary(big), client.sendBinary(Uint8Array.of(4))]);
+    const before = Buffer.from(wire);
+    const events = server.receive(wire);
+    assert.deepEqual(events.map((e) => e.type), ["binary", "text", "binary", "binary"]);
+    const bytes = (d) => Buffer.from(d instanceof ArrayBuffer ? new Uint8Array(d) : d);
+    assert.deepEqual([...bytes(events[0].data)], [1, 2, 3]);
+    assert.equal(bytes(events[1].data).toString(), "héllo");
+    assert.ok(bytes(events[2].data).equals(big));
+    assert.deepEqual([...bytes(events[3].data)], [4]);
+    if (binaryType === "arraybuffer") {
+      assert.ok(events.every((e) => e.data instanceof ArrayBuffer && e.data !== wire.buffer));
+      continue;
+    }
+    if (binaryType === "nodebuffer") assert.ok(events.every((e) => Buffer.isBuffer(e.data)));
+    // views of the chunk, which now holds the unmasked payloads where the masked ones were
+    for (const i of [0, 1, 3]) assert.equal(events[i].data.buffer, wire.buffer, `${binaryType}: event ${i} is a view of the chunk`);
+    assert.notEqual(events[2].data.buffer, wire.buffer);
+    assert.ok(!before.equals(wire), "the chunk was unmasked in place");
+    assert.deepEqual([...wire.subarray(events[0].data.byteOffset - wire.byteOffset, events[0].data.byteOffset - wire.byteOffset + 3)], [1, 2, 3]);
+  }
+  // Without inPlace the chunk is left as it was.
+  const client = new Connection({ role: "client" });
+  const server = new Connection({ role: "server", binaryType: "nodebuffer" });
+  const wire = concat([client.sendBinary(Uint8Array.of(1, 2, 3))]);
+  const before = Buffer.from(wire);
+  assert.deepEqual([...server.receive(wire)[0].data], [1, 2, 3]);
+  assert.ok(before.equals(wire));
+  // A client's frames arrive unmasked: the views show the chunk's own bytes, left unchanged.
+  const receiver = new Connection({ role: "client", binaryType: "nodebuffer", inPlace: true });
+  const frames = concat(server.sendMessage(Buffer.from([5, 6, 7])));
+  const copy = Buffer.from(frames);
+  const [message] = receiver.receive(frames);
+  assert.equal(message.data.buffer, frames.buffer);
+  assert.deepEqual([...message.data], [5, 6, 7]);
+  assert.ok(copy.equals(frames));
+  assert.throws(() => new Connection({ inPlace: 1 }), TypeError);
+});
