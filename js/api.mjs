@@ -352,6 +352,15 @@ let heap = new Uint8Array(0);
 let words = new DataView(heap.buffer);
 const textDecoder = new TextDecoder();
 const textEncoder = new TextEncoder();
+/**
+ * Node's (and Bun's) Buffer, where there is one: `utf8Slice` of a Buffer over wasm memory reads
+ * the packed answer's strings in about 60 % of `TextDecoder.decode` of a fresh view (measured
+ * 2026-11-30, Node 20, 110 bytes; for writing, one `encodeInto` of the joined strings stayed the
+ * cheapest of encodeInto, Buffer writes and a loop over the characters).
+ */
+const NodeBuffer = typeof globalThis.Buffer === "function" && typeof globalThis.Buffer.prototype.utf8Slice === "function" ? globalThis.Buffer : null;
+/** A Buffer over the current wasm memory (re-made with `heap`), or null outside Node and Bun. */
+let heapBuffer = null;
 /** Bytes of the key area in the wasm key buffer; the 28-byte answer follows it. */
 const KEY_AREA = 32;
 /**
@@ -383,6 +392,7 @@ function packedViews() {
     const buffer = packedMemory.buffer;
     heap = new Uint8Array(buffer);
     words = new DataView(buffer);
+    heapBuffer = NodeBuffer === null ? null : NodeBuffer.from(buffer);
     inputText = new Uint8Array(buffer, inputBase + WORD_AREA, INPUT_SIZE - WORD_AREA);
   }
   return glue;
@@ -523,6 +533,30 @@ function validatePacked(method, target, version, lines, plain) {
   return unpackAccepted(heap, words, out, method, target, version, lines, plain);
 }
 
+// The cursor over a packed answer while `unpackAccepted` reads it (module state rather than
+// closures: two closures per call were a measurable part of its allocations).
+let unpackWords = words;
+let unpackWord = 0;
+let unpackText = "";
+let unpackAt = 0;
+
+/** The next string of the packed answer (its UTF-16 length is the next word). */
+function next() {
+  const n = unpackWords.getUint32(unpackWord, true);
+  unpackWord += 4;
+  const s = unpackText.slice(unpackAt, unpackAt + n);
+  unpackAt += n;
+  return s;
+}
+
+/** The next optional string: a presence word, then a string (null when absent). */
+function optional() {
+  const present = unpackWords.getUint32(unpackWord, true) !== 0;
+  unpackWord += 4;
+  const s = next();
+  return present ? s : null;
+}
+
 /** The outcome object from the packed answer at `out` (layout: src/wasm/handshake.rs `pack_accepted`). */
 function unpackAccepted(mem, w, out, method, target, version, lines, plain) {
   const nWords = w.getUint32(out, true);
@@ -533,24 +567,14 @@ function unpackAccepted(mem, w, out, method, target, version, lines, plain) {
   const bytesLength = w.getUint32(out + 28, true);
   const textLength = w.getUint32(out + 32, true);
   const textStart = out + nWords * 4;
-  const text = textDecoder.decode(mem.subarray(textStart, textStart + textLength));
+  unpackText = heapBuffer !== null
+    ? heapBuffer.utf8Slice(textStart, textStart + textLength)
+    : textDecoder.decode(mem.subarray(textStart, textStart + textLength));
   const verdictCount = w.getUint32(out + 36, true);
   const fingerprint = w.getUint32(out + 40, true);
-  let word = out + 44;
-  let t = 0;
-  const next = () => {
-    const n = w.getUint32(word, true);
-    word += 4;
-    const s = text.slice(t, t + n);
-    t += n;
-    return s;
-  };
-  const optional = () => {
-    const present = w.getUint32(word, true) !== 0;
-    word += 4;
-    const s = next();
-    return present ? s : null;
-  };
+  unpackWords = w;
+  unpackWord = out + 44;
+  unpackAt = 0;
   const acceptKey = next();
   const protocol = optional();
   const extensionsHeader = optional();
@@ -561,8 +585,8 @@ function unpackAccepted(mem, w, out, method, target, version, lines, plain) {
   const extensions = new Array(extensionCount);
   for (let i = 0; i < extensionCount; i++) {
     const name = next();
-    const n = w.getUint32(word, true);
-    word += 4;
+    const n = w.getUint32(unpackWord, true);
+    unpackWord += 4;
     const params = new Array(n);
     for (let j = 0; j < n; j++) params[j] = { name: next(), value: optional() };
     extensions[i] = { name, params };
@@ -576,6 +600,7 @@ function unpackAccepted(mem, w, out, method, target, version, lines, plain) {
       clientMaxWindowBits: w.getUint32(out + 16, true),
     };
   const bytes = pooledCopy(mem, textStart + textLength, bytesLength);
+  unpackText = "";
   const verdicts = acceptedVerdicts(fingerprint, verdictCount, method, target, version, lines, plain);
   return {
     outcome: "accept",

@@ -163,6 +163,55 @@ export function configure(options) {
 }
 
 /**
+ * For entries that instantiate on first use (js/node.mjs): until `ready()` ran, `glue` and
+ * `RawConnection` are stand-ins whose first touch calls it (it compiles and instantiates
+ * synchronously, or finds the background compile done) and then become the real glue, so the
+ * calls after the first cost nothing extra. `initDeferred()` runs it early (the entry calls it
+ * when its background compile finishes); a failure is thrown to the caller that needed the glue.
+ */
+export function deferInit(ready) {
+  pendingInit = ready;
+  glue = deferredGlue;
+  RawConnection = DeferredRawConnection;
+}
+
+let pendingInit = null;
+
+/** Runs the deferred initialisation now (once; a failed attempt is tried again at the next use). */
+export function initDeferred() {
+  const ready = pendingInit;
+  if (ready === null) return;
+  ready();
+  pendingInit = null;
+  if (glue === deferredGlue) {
+    glue = glue0;
+    RawConnection = glue0.RawConnection;
+  }
+}
+
+const deferredGlue = new Proxy({}, {
+  get(_, key) {
+    initDeferred();
+    return glue[key];
+  },
+});
+
+class DeferredRawConnection {
+  constructor(...args) {
+    initDeferred();
+    return new RawConnection(...args);
+  }
+  static afterHandshake(...args) {
+    initDeferred();
+    return RawConnection.afterHandshake(...args);
+  }
+  static recordLayout() {
+    initDeferred();
+    return RawConnection.recordLayout();
+  }
+}
+
+/**
  * Until `init()`/`initSync()` of `ws101/init` ran (and no other entry initialised the glue), every
  * use of the API fails with this clear error instead of a TypeError from inside the glue.
  */
@@ -174,6 +223,7 @@ const notInitialised = new Proxy({}, {
 
 /** For js/init.mjs: the glue has not been instantiated yet (unless another entry did it). */
 export function expectInit() {
+  if (pendingInit !== null) return; // an entry imported before (js/node.mjs) initialises on first use
   try {
     glue0.wasmMemory();
   } catch {

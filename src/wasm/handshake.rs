@@ -462,8 +462,6 @@ thread_local! {
         RefCell::new(PackedBuffers {
             input: Vec::new(),
             output: Vec::new(),
-            words: Vec::new(),
-            text: String::new(),
             headers: HeaderList::new(),
             verdicts: Vec::new(),
             policy: None,
@@ -476,8 +474,6 @@ thread_local! {
 struct PackedBuffers {
     input: Vec<u8>,
     output: Vec<u8>,
-    words: Vec<u32>,
-    text: String,
     /// The request's header lines, refilled per call (their strings are kept).
     headers: HeaderList,
     /// The checks' verdicts, refilled per call.
@@ -519,25 +515,31 @@ fn word(bytes: &[u8], index: usize) -> Option<u32> {
     Some(u32::from_le_bytes([w[0], w[1], w[2], w[3]]))
 }
 
-/// Output of the packed call: little-endian words, then the strings (UTF-8, lengths in UTF-16
-/// units among the words), then the response bytes.
+/// Output of the packed call, written straight into the output buffer: little-endian words
+/// (their count known before the first string is written), then the strings (UTF-8, lengths in
+/// UTF-16 units among the words), then the response bytes.
 struct Packed<'a> {
-    words: &'a mut Vec<u32>,
-    text: &'a mut String,
+    out: &'a mut Vec<u8>,
+    /// Byte offset of the next word to fill.
+    word: usize,
 }
 
 impl Packed<'_> {
+    fn push(&mut self, w: u32) {
+        self.out[self.word..self.word + 4].copy_from_slice(&w.to_le_bytes());
+        self.word += 4;
+    }
     fn str(&mut self, s: &str) {
         let units = if s.is_ascii() {
             s.len()
         } else {
             s.encode_utf16().count()
         };
-        self.words.push(units as u32);
-        self.text.push_str(s);
+        self.push(units as u32);
+        self.out.extend_from_slice(s.as_bytes());
     }
     fn opt(&mut self, s: Option<&str>) {
-        self.words.push(u32::from(s.is_some()));
+        self.push(u32::from(s.is_some()));
         self.str(s.unwrap_or(""));
     }
 }
@@ -558,10 +560,8 @@ pub fn validate_request_packed(words: usize, text_at: usize, len: usize) -> usiz
         if buffers.input.capacity() > PACKED_KEEP {
             buffers.input = Vec::new(); // a huge request earlier: let its memory go
         }
-        if buffers.text.capacity() > PACKED_KEEP || buffers.output.capacity() > PACKED_KEEP {
-            buffers.text = String::new(); // a huge answer earlier: let its memory go
-            buffers.words = Vec::new();
-            buffers.output = Vec::new();
+        if buffers.output.capacity() > PACKED_KEEP {
+            buffers.output = Vec::new(); // a huge answer earlier: let its memory go
         }
         if buffers.headers.len() > PACKED_KEEP_LINES || buffers.policy_key.len() > PACKED_KEEP {
             buffers.headers = HeaderList::new(); // many lines or options earlier: let them go
@@ -626,8 +626,6 @@ fn packed_answer(
     let PackedBuffers {
         input,
         output,
-        words: out_words,
-        text: out_text,
         headers,
         verdicts,
         policy,
@@ -738,11 +736,7 @@ fn packed_answer(
         deflate: negotiated.deflate.as_ref(),
         verdicts,
     };
-    let mut packed = Packed {
-        words: out_words,
-        text: out_text,
-    };
-    pack_accepted(&answer, &mut packed, output)
+    pack_accepted(&answer, output)
 }
 
 /// What an accepted request is answered with, borrowed from the checks' results.
@@ -779,7 +773,7 @@ fn verdict_fingerprint(verdicts: &[Verdict]) -> u32 {
 /// length (`opt` strings are preceded by a presence word): acceptKey, protocol,
 /// extensionsHeader, reason, body, header names and values, and per extension its name, its
 /// parameter count, and per parameter its name and optional value.
-fn pack_accepted(a: &Answer<'_>, p: &mut Packed<'_>, output: &mut Vec<u8>) -> Option<()> {
+fn pack_accepted(a: &Answer<'_>, output: &mut Vec<u8>) -> Option<()> {
     let mut flags = 0u32;
     let (mut server_bits, mut client_bits) = (0u32, 0u32);
     if a.protocol.is_some() {
@@ -800,20 +794,34 @@ fn pack_accepted(a: &Answer<'_>, p: &mut Packed<'_>, output: &mut Vec<u8>) -> Op
         client_bits = d.client_max_window_bits.into();
     }
     let fields = switching_protocols_fields(a.accept, a.protocol, a.extensions_header);
-    p.words.clear();
-    p.text.clear();
-    p.words.extend_from_slice(&[
+    let field_count =
+        3 + usize::from(a.protocol.is_some()) + usize::from(a.extensions_header.is_some());
+    // The word count: itself, the ten fixed words, acceptKey, protocol and extensionsHeader (with
+    // presence words), reason, body, the fields, and per extension its name, its parameter count
+    // and per parameter its name, a presence word and its value.
+    let extension_words: usize = a.extensions.iter().map(|e| 2 + 3 * e.params.len()).sum();
+    let words = 1 + 10 + 1 + 2 + 2 + 1 + 1 + 2 * field_count + extension_words;
+    output.clear();
+    output.resize(words * 4, 0);
+    let mut p = Packed {
+        out: output,
+        word: 0,
+    };
+    for w in [
+        words as u32,
         101,
         flags,
         server_bits,
         client_bits,
-        fields.clone().count() as u32,
+        field_count as u32,
         a.extensions.len() as u32,
         0, // response bytes, set below
         0, // string bytes, set below
         a.verdicts.len() as u32,
         verdict_fingerprint(a.verdicts),
-    ]);
+    ] {
+        p.push(w);
+    }
     p.str(a.accept);
     p.opt(a.protocol);
     p.opt(a.extensions_header);
@@ -825,24 +833,21 @@ fn pack_accepted(a: &Answer<'_>, p: &mut Packed<'_>, output: &mut Vec<u8>) -> Op
     }
     for Extension { name, params } in a.extensions {
         p.str(name);
-        p.words.push(params.len() as u32);
+        p.push(params.len() as u32);
         for param in params {
             p.str(&param.name);
             p.opt(param.value.as_deref());
         }
     }
-    p.words[7] = p.text.len() as u32;
-    output.clear();
-    // The word count first, so JS knows where the text starts.
-    output.extend_from_slice(&(p.words.len() as u32 + 1).to_le_bytes());
-    for w in p.words.iter() {
-        output.extend_from_slice(&w.to_le_bytes());
+    if p.word != words * 4 {
+        return None; // the count above and the words written disagree: explain instead
     }
-    output.extend_from_slice(p.text.as_bytes());
+    let text = (output.len() - words * 4) as u32;
     let start = output.len();
     write_switching_protocols(output, a.accept, a.protocol, a.extensions_header).ok()?;
     let bytes = (output.len() - start) as u32;
-    // word 7 of `p.words` (after the count word): the response byte length
+    // words 7 and 8 (after the count word): the response and string byte lengths
     output[28..32].copy_from_slice(&bytes.to_le_bytes());
+    output[32..36].copy_from_slice(&text.to_le_bytes());
     Some(())
 }
