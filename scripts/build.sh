@@ -15,7 +15,7 @@ rm pkg/ws101_bg.wasm.d.ts pkg/ws101.d.ts   # types of the raw wasm exports and o
 # wasm-opt: size first; keep the features rustc enabled for wasm32 (bulk memory, sign-ext, …).
 optimize() {
   wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-    --enable-mutable-globals --enable-reference-types --enable-multivalue "$1" -o "$1"
+    --enable-mutable-globals --enable-reference-types --enable-multivalue --enable-simd "$1" -o "$1"
 }
 optimize pkg/ws101_bg.wasm
 # ws101/handshake: the crate without its `connection` feature (no frames, messages, deflate codec),

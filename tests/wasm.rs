@@ -180,3 +180,39 @@ fn fetch_request_headers_and_response_through_web_sys() {
     );
     assert!(body.contains("unsupported-version"), "{body}");
 }
+
+/// The wasm build's mask paths (v128 blocks of 32 bytes with `simd128`, then words, then bytes)
+/// against the RFC 6455 §5.3 formula, for every length to 100, phase and alignment.
+#[wasm_bindgen_test]
+fn mask_fast_paths_equal_the_rfc_formula() {
+    use ws101::frame::{apply_mask, apply_mask_reference, mask_copy};
+    let key = [0x37, 0xfa, 0x21, 0x3d];
+    let data: Vec<u8> = (0..120u32)
+        .map(|i| (i.wrapping_mul(31) ^ 0x5A) as u8)
+        .collect();
+    for offset in 0..8 {
+        for len in 0..=100 {
+            for phase in 0..4 {
+                let mut slow = data.clone();
+                apply_mask_reference(&mut slow[offset..offset + len], key, phase);
+                let mut fast = data.clone();
+                apply_mask(&mut fast[offset..offset + len], key, phase);
+                assert_eq!(
+                    fast, slow,
+                    "apply_mask len {len} phase {phase} offset {offset}"
+                );
+                let mut copied = data.clone();
+                mask_copy(
+                    &mut copied[offset..offset + len],
+                    &data[offset..offset + len],
+                    key,
+                    phase,
+                );
+                assert_eq!(
+                    copied, slow,
+                    "mask_copy len {len} phase {phase} offset {offset}"
+                );
+            }
+        }
+    }
+}

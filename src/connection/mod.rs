@@ -259,6 +259,34 @@ impl Connection {
         }
     }
 
+    /// [`Connection::receive_in_place`] for a caller that keeps unconsumed bytes: processes the
+    /// frames that lie whole in `chunk` and stops before one that does not (its header checked
+    /// first, so a frame over the limits fails at once), returning how many bytes it consumed.
+    /// Present the rest again at the front of the next chunk, after more bytes; room for it is
+    /// [`Connection::held_frame_len`]. Every unfragmented message then comes as
+    /// [`Payload::InChunk`] whatever its size, unmasked in place and never copied, which is what
+    /// a native reader with its own growable buffer wants (RFC 6455 §5.2, §5.3). The buffer needs
+    /// room for the largest frame [`Config`] allows. Only at a frame boundary: a frame begun by
+    /// [`Connection::receive_in_place`] is finished as that call would.
+    pub fn receive_whole(&mut self, chunk: &mut [u8], out: &mut Vec<Event>) -> usize {
+        self.decoder.set_whole_frames(true);
+        let mut done = 0;
+        while let Some(rest) = chunk.get_mut(done..) {
+            done += self.receive_bounded(rest, out, usize::MAX);
+            if !self.resuming {
+                break;
+            }
+        }
+        self.decoder.set_whole_frames(false);
+        done
+    }
+
+    /// After [`Connection::receive_whole`] consumed less than its chunk: the bytes the frame
+    /// left there needs in all, header and payload (14 while its header is incomplete).
+    pub fn held_frame_len(&self) -> u64 {
+        self.decoder.held_frame_len()
+    }
+
     /// [`Connection::receive_in_place`] that stops once the events of this call hold about
     /// `budget` bytes of owned payload (inflated data, with [`Config::streaming`]), so memory
     /// per call stays bounded whatever the compression ratio. Returns how many bytes of

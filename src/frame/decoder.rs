@@ -55,6 +55,12 @@ pub struct FrameDecoder {
     remaining: u64,
     phase: usize,
     first: bool,
+    /// [`FrameDecoder::set_whole_frames`]: leave a frame that is not complete in the buffer.
+    whole: bool,
+    /// Bytes (header and payload) of the frame left in the buffer in whole-frame mode.
+    held: u64,
+    /// Payload bytes of that frame already unmasked in the caller's buffer.
+    held_done: usize,
 }
 
 impl FrameDecoder {
@@ -78,7 +84,26 @@ impl FrameDecoder {
             remaining: 0,
             phase: 0,
             first: false,
+            whole: false,
+            held: 0,
+            held_done: 0,
         }
+    }
+
+    /// Whole-frame mode: at a frame boundary, a frame that is not complete in the buffer is
+    /// left there (its header checked first, so a frame the limits refuse fails at once) and
+    /// [`FrameDecoder::next`] returns `Ok(None)` without consuming it; the caller presents it
+    /// again, grown, at the start of the next buffer. Its payload then comes as one piece, never
+    /// copied. The payload bytes that have arrived are unmasked at once, while they are still in
+    /// cache: present the held bytes as they were left (unmasked in place), not a fresh copy.
+    pub fn set_whole_frames(&mut self, on: bool) {
+        self.whole = on;
+    }
+
+    /// In whole-frame mode, after `next` left a frame in the buffer: the bytes it needs in all
+    /// (header and payload; `MAX_HEADER_LEN` while its header is incomplete).
+    pub fn held_frame_len(&self) -> u64 {
+        self.held
     }
 
     /// The configuration in force.
@@ -132,8 +157,20 @@ impl FrameDecoder {
                 self.frame_offset = base.saturating_add(*pos as u64);
                 match FrameHeader::parse(avail) {
                     Ok(Status::Complete((header, used))) => {
+                        let need = (used as u64).saturating_add(header.payload_len);
+                        if self.whole && need > avail.len() as u64 {
+                            self.check(&header)?;
+                            self.hold(buf, *pos + used, header.mask);
+                            self.held = need;
+                            return Ok(None);
+                        }
                         *pos += used;
                         header
+                    }
+                    Ok(Status::Partial) if self.whole => {
+                        self.held = MAX_HEADER_LEN as u64;
+                        self.held_done = 0;
+                        return Ok(None);
                     }
                     Ok(Status::Partial) => {
                         let n = avail.len().min(MAX_HEADER_LEN);
@@ -179,9 +216,11 @@ impl FrameDecoder {
             return Ok(None);
         }
         let start = *pos;
+        // A frame held in whole-frame mode has its first `held_done` bytes unmasked already.
+        let done = core::mem::take(&mut self.held_done).min(take);
         if let Some(key) = self.header.mask {
-            if let Some(payload) = buf.get_mut(start..start + take) {
-                apply_mask(payload, key, self.phase);
+            if let Some(payload) = buf.get_mut(start + done..start + take) {
+                apply_mask(payload, key, next_phase(self.phase, done));
             }
             self.phase = next_phase(self.phase, take);
         }
@@ -198,6 +237,19 @@ impl FrameDecoder {
             self.state = State::Header;
         }
         Ok(Some(piece))
+    }
+
+    /// Whole-frame mode, holding a frame whose payload starts at `buf[payload]`: unmasks the
+    /// payload bytes that arrived since the last call (RFC 6455 §5.3).
+    fn hold(&mut self, buf: &mut [u8], payload: usize, mask: Option<[u8; 4]>) {
+        let arrived = buf.len().saturating_sub(payload);
+        if let Some(key) = mask {
+            let done = self.held_done.min(arrived);
+            if let Some(fresh) = buf.get_mut(payload + done..) {
+                apply_mask(fresh, key, done);
+            }
+        }
+        self.held_done = arrived;
     }
 
     /// Per-frame rules that need the role or the negotiated extensions (RFC 6455 §5.1, §5.2,

@@ -3,6 +3,8 @@
 //! Payloads arrive in pieces, so both paths take a `phase`: the index (mod 4) within the frame
 //! payload of `buf[0]`. [`apply_mask_reference`] is the RFC's formula byte by byte;
 //! [`apply_mask`] is the word-at-a-time fast path in safe Rust. Tests prove them equal.
+//! Built for wasm with `simd128`, both fast paths take 32 bytes at a time as two v128 XORs first
+//! (the `v128` module).
 
 /// The RFC 6455 §5.3 formula, one byte at a time: the specification of [`apply_mask`].
 pub fn apply_mask_reference(buf: &mut [u8], key: [u8; 4], phase: usize) {
@@ -19,6 +21,8 @@ pub fn apply_mask_reference(buf: &mut [u8], key: [u8; 4], phase: usize) {
 #[inline]
 pub fn apply_mask(buf: &mut [u8], key: [u8; 4], phase: usize) {
     let k = rotate_key(key, phase);
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    let buf = v128::apply_mask(buf, k);
     let k64 = u64::from_ne_bytes([k[0], k[1], k[2], k[3], k[0], k[1], k[2], k[3]]);
     let mut chunks = buf.chunks_exact_mut(8);
     for chunk in &mut chunks {
@@ -40,6 +44,8 @@ pub fn apply_mask(buf: &mut [u8], key: [u8; 4], phase: usize) {
 #[inline]
 pub fn mask_copy(dst: &mut [u8], src: &[u8], key: [u8; 4], phase: usize) {
     let k = rotate_key(key, phase);
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    let (dst, src) = v128::mask_copy(dst, src, k);
     let k64 = u64::from_ne_bytes([k[0], k[1], k[2], k[3], k[0], k[1], k[2], k[3]]);
     let mut to = dst.chunks_exact_mut(8);
     let mut from = src.chunks_exact(8);
@@ -51,6 +57,92 @@ pub fn mask_copy(dst: &mut [u8], src: &[u8], key: [u8; 4], phase: usize) {
     let tail = to.into_remainder().iter_mut().zip(from.remainder());
     for (i, (d, s)) in tail.enumerate() {
         *d = s ^ k[i & 3];
+    }
+}
+
+/// wasm `simd128`: 32 bytes per step as two 16-byte lanes XORed with the key repeated four
+/// times. At opt-level "s" LLVM does not vectorise the u64 loops above; these intrinsics are safe
+/// functions (the feature is on for the whole build), and lanes built from two `u64`s become
+/// v128 loads and a v128 store. Measured in Node 24 (a scratch crate, opt-level "s"): 32-41 GB/s,
+/// against 11-14 GB/s for the u64 loop without `simd128` and 16-19 GB/s with it.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+mod v128 {
+    use core::arch::wasm32::{u64x2, u64x2_extract_lane, u8x16, v128, v128_xor};
+
+    /// `key` (already rotated to the phase of `buf[0]`) in all 16 lanes.
+    #[inline]
+    fn lanes(k: [u8; 4]) -> v128 {
+        u8x16(
+            k[0], k[1], k[2], k[3], k[0], k[1], k[2], k[3], k[0], k[1], k[2], k[3], k[0], k[1],
+            k[2], k[3],
+        )
+    }
+
+    /// The 16 bytes of `src` as a vector.
+    #[inline]
+    fn load(src: &[u8; 16]) -> v128 {
+        let [a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p] = *src;
+        u64x2(
+            u64::from_le_bytes([a, b, c, d, e, f, g, h]),
+            u64::from_le_bytes([i, j, k, l, m, n, o, p]),
+        )
+    }
+
+    /// Writes the vector `v` into `dst` (whole-array stores: `copy_from_slice` stays an
+    /// out-of-line call at opt-level "s").
+    #[inline]
+    fn store(dst: &mut [u8; 16], v: v128) {
+        let lo = u64x2_extract_lane::<0>(v).to_le_bytes();
+        let hi = u64x2_extract_lane::<1>(v).to_le_bytes();
+        *dst = [
+            lo[0], lo[1], lo[2], lo[3], lo[4], lo[5], lo[6], lo[7], hi[0], hi[1], hi[2], hi[3],
+            hi[4], hi[5], hi[6], hi[7],
+        ];
+    }
+
+    /// Masks the whole 32-byte blocks of `buf` in place; returns the rest (under 32 bytes,
+    /// still at the same phase since 32 is a multiple of 4).
+    #[inline]
+    pub fn apply_mask(buf: &mut [u8], k: [u8; 4]) -> &mut [u8] {
+        let key = lanes(k);
+        let mut blocks = buf.chunks_exact_mut(32);
+        for block in &mut blocks {
+            let (a, b) = block.split_at_mut(16);
+            if let (Ok(a), Ok(b)) = (<&mut [u8; 16]>::try_from(a), <&mut [u8; 16]>::try_from(b)) {
+                store(a, v128_xor(load(a), key));
+                store(b, v128_xor(load(b), key));
+            }
+        }
+        blocks.into_remainder()
+    }
+
+    /// [`apply_mask`] while copying `src` into `dst`; returns the parts left to do.
+    #[inline]
+    pub fn mask_copy<'a, 'b>(
+        dst: &'a mut [u8],
+        src: &'b [u8],
+        k: [u8; 4],
+    ) -> (&'a mut [u8], &'b [u8]) {
+        let key = lanes(k);
+        let n = dst.len().min(src.len()) / 32 * 32;
+        let (dst_blocks, dst_rest) = dst.split_at_mut(n);
+        let (src_blocks, src_rest) = src.split_at(n);
+        for (d, s) in dst_blocks
+            .chunks_exact_mut(32)
+            .zip(src_blocks.chunks_exact(32))
+        {
+            let ((d0, d1), (s0, s1)) = (d.split_at_mut(16), s.split_at(16));
+            if let (Ok(d0), Ok(d1), Ok(s0), Ok(s1)) = (
+                <&mut [u8; 16]>::try_from(d0),
+                <&mut [u8; 16]>::try_from(d1),
+                <&[u8; 16]>::try_from(s0),
+                <&[u8; 16]>::try_from(s1),
+            ) {
+                store(d0, v128_xor(load(s0), key));
+                store(d1, v128_xor(load(s1), key));
+            }
+        }
+        (dst_rest, src_rest)
     }
 }
 
@@ -81,14 +173,14 @@ mod tests {
     }
 
     #[test]
-    fn fast_path_equals_reference_for_lengths_0_to_64_and_phases_0_to_3() {
+    fn fast_path_equals_reference_for_lengths_0_to_100_and_phases_0_to_3() {
         let key = [0x37, 0xfa, 0x21, 0x3d];
         for offset in 0..8 {
             // `offset` also shifts the slice start to vary the alignment of the words.
-            let data: Vec<u8> = (0..80u32)
+            let data: Vec<u8> = (0..120u32)
                 .map(|i| (i.wrapping_mul(31) ^ 0x5A) as u8)
                 .collect();
-            for len in 0..=64 {
+            for len in 0..=100 {
                 for phase in 0..4 {
                     let mut fast = data.clone();
                     let mut slow = data.clone();
@@ -103,15 +195,15 @@ mod tests {
     #[test]
     fn mask_copy_equals_copy_then_reference() {
         let key = [0x37, 0xfa, 0x21, 0x3d];
-        let src: Vec<u8> = (0..80u32)
+        let src: Vec<u8> = (0..120u32)
             .map(|i| (i.wrapping_mul(7) ^ 0xA5) as u8)
             .collect();
         for offset in 0..8 {
-            for len in 0..=64 {
+            for len in 0..=100 {
                 for phase in 0..4 {
-                    let mut fused = vec![0u8; 80];
+                    let mut fused = vec![0u8; 120];
                     mask_copy(&mut fused[offset..offset + len], &src[..len], key, phase);
-                    let mut slow = vec![0u8; 80];
+                    let mut slow = vec![0u8; 120];
                     slow[offset..offset + len].copy_from_slice(&src[..len]);
                     apply_mask_reference(&mut slow[offset..offset + len], key, phase);
                     assert_eq!(fused, slow, "len {len} phase {phase} offset {offset}");
