@@ -151,6 +151,45 @@ pub fn run_borrowed(
     (events, out)
 }
 
+/// Feeds `input` in the given chunks to `receive_whole` through a buffer that keeps the bytes
+/// of a frame not yet complete, as a native reader with its own growable buffer does.
+pub fn run_whole(
+    role: Role,
+    config: &Config,
+    input: &[u8],
+    chunks: &[usize],
+) -> (Vec<Event>, Vec<u8>) {
+    let mut conn = connection(role, config.clone());
+    let mut events = Vec::new();
+    let mut held: Vec<u8> = Vec::new();
+    let mut pos = 0;
+    for &n in chunks {
+        held.extend_from_slice(&input[pos..pos + n]);
+        pos += n;
+        let first = events.len();
+        let used = conn.receive_whole(&mut held, &mut events);
+        assert!(
+            used <= held.len(),
+            "receive_whole consumed more than it was given"
+        );
+        for e in &mut events[first..] {
+            e.make_owned(&held);
+        }
+        held.drain(..used);
+        let ended = events
+            .iter()
+            .any(|e| matches!(e, Event::Error(_) | Event::Close { .. }));
+        if !held.is_empty() && !ended {
+            assert!(
+                conn.held_frame_len() > held.len() as u64,
+                "a frame held back must need more bytes than are held"
+            );
+        }
+    }
+    let out = conn.take_output();
+    (events, out)
+}
+
 /// The decoder targets: input is `[config a, config b, split-seed length, seed..., stream...]`.
 /// The stream is fed with `receive_in_place` and `receive` at the derived splits and whole;
 /// all three runs must give the same events and output bytes.
@@ -181,6 +220,28 @@ pub fn fuzz_decoder(role: Role, data: &[u8]) {
     let ev_whole = join_parts(ev_whole);
     assert_eq!(ev_in_place, ev_whole, "split vs whole");
     assert_eq!(out_in_place, out_whole, "output: split vs whole");
+
+    // receive_whole waits for whole frames: the same events and output, except that a frame
+    // the input leaves unfinished may already have failed (fail-fast UTF-8) with receive_in_place.
+    let (ev_held, out_held) = run_whole(role, &config, input, &chunks);
+    let ev_held = join_parts(ev_held);
+    assert!(
+        ev_held.len() <= ev_whole.len(),
+        "receive_whole reported more: {ev_held:?}"
+    );
+    assert_eq!(
+        ev_held[..],
+        ev_whole[..ev_held.len()],
+        "receive_whole vs receive_in_place"
+    );
+    match &ev_whole[ev_held.len()..] {
+        [] => assert_eq!(
+            out_held, out_whole,
+            "output: receive_whole vs receive_in_place"
+        ),
+        [Event::Error(_)] => assert!(out_whole.starts_with(&out_held), "output: receive_whole"),
+        rest => panic!("receive_whole missed events: {rest:?}"),
+    }
 
     // Once an error or a close was reported, nothing more is.
     if let Some(i) = ev_whole
