@@ -85,10 +85,14 @@ fi
   echo
   echo "Command: \`cargo run --release --manifest-path benches/native/Cargo.toml\`. The server side of a stream of"
   echo "masked binary frames (32 MiB per pass), handed over from memory in 64 KiB reads as a socket would;"
-  echo "every library must deliver every message whole (ws101: \`Connection::receive_in_place\` into one reused"
-  echo "read buffer, spanning messages assembled in a buffer handed back with \`Connection::recycle\`;"
-  echo "tungstenite \`WebSocket::read\`; fastwebsockets \`FragmentCollector::read_frame\`). Default allocator."
-  echo "Payload MB/s, best of 3 runs; the ratio is against the better of the two in the same run."
+  echo "every library must deliver every message whole. ws101 two ways: \`Connection::receive_whole\` on a"
+  echo "read buffer of its own, as the other two have (each read lands after the bytes not yet consumed; a frame"
+  echo "that is not complete stays there, so every message is a range of that buffer, unmasked in place), and"
+  echo "\`Connection::receive_in_place\` on one reused 64 KiB buffer (a message spanning reads is copied into a"
+  echo "buffer handed back with \`Connection::recycle\`). tungstenite \`WebSocket::read\`; fastwebsockets"
+  echo "\`FragmentCollector::read_frame\`. Default allocator. Payload MB/s per second of the thread's CPU time"
+  echo "(steadier than wall time on a shared machine), best of 3 runs; ratios against the better of"
+  echo "tungstenite and fastwebsockets in the same run."
   echo
   echo "$native"
   echo

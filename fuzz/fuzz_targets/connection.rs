@@ -6,7 +6,8 @@
 //! Everything the connection writes is fed to a peer of the other role (RSV1 allowed, default
 //! limits). The peer must never see a protocol error unless we sent a raw uncompressed text
 //! message that is not UTF-8, and must receive exactly the data messages whose sends returned
-//! `Ok`, in order.
+//! `Ok`, in order. Half the inputs (bit 1 of the first byte) make the peer a reader with its own
+//! buffer (`Connection::receive_whole`: incomplete frames stay in it, half-unmasked).
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering::Relaxed};
@@ -24,11 +25,25 @@ enum Data {
 struct Peer {
     conn: Connection,
     events: Vec<Event>,
+    /// Reads with `receive_whole` into `held` instead of `receive`.
+    whole: bool,
+    held: Vec<u8>,
 }
 
 impl Peer {
     fn feed(&mut self, bytes: &[u8]) {
-        self.conn.receive(bytes, &mut self.events);
+        if !self.whole {
+            self.conn.receive(bytes, &mut self.events);
+            return;
+        }
+        self.held.extend_from_slice(bytes);
+        let first = self.events.len();
+        let used = self.conn.receive_whole(&mut self.held, &mut self.events);
+        for e in &mut self.events[first..] {
+            e.make_owned(&self.held);
+        }
+        assert!(used <= self.held.len(), "receive_whole consumed more than it had");
+        self.held.drain(..used);
     }
 }
 
@@ -62,6 +77,8 @@ fuzz_target!(|data: &[u8]| {
     let mut peer = Peer {
         conn: Connection::new(peer_role, Config::default().with_rsv1_allowed(true)),
         events: Vec::new(),
+        whole: opt & 2 != 0,
+        held: Vec::new(),
     };
     let mut events = Vec::new();
     let mut sent: Vec<Data> = Vec::new();
