@@ -120,7 +120,11 @@ fuzz_target!(|data: &[u8]| {
     // inflating, so a message that is too large (or corrupt) and not UTF-8 may fail for either
     // reason first (1007 or 1009).
     assert_eq!(streamed.0, whole.0, "streaming vs whole: messages");
-    assert_eq!(streamed.1.is_some(), whole.1.is_some(), "streaming vs whole: {streamed:?} {whole:?}");
+    assert_eq!(
+        streamed.1.is_some(),
+        whole.1.is_some(),
+        "streaming vs whole: {streamed:?} {whole:?}"
+    );
 });
 
 /// Feeds `wire` in `step`-byte chunks through bounded calls; returns the messages (parts
