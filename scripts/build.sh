@@ -36,13 +36,14 @@ mkdir -p pkg/edge && cp js/edge/* pkg/edge/
 cp js/node.mjs js/browser.mjs js/deno.mjs js/workerd.mjs js/instance.mjs js/errors.mjs js/wasm-missing.mjs js/connection.mjs pkg/handshake/
 cp js/api.mjs pkg/handshake/api-full.mjs && cp js/handshake/api.mjs js/handshake/index.d.ts pkg/handshake/
 mkdir -p pkg/app && cp js/app/* pkg/app/   # ws101/app: one app on every runtime
-# Node's import pays per module file (~0.5-0.8 ms each on this machine kind): the Node entries
-# (ws101, ws101/handshake) go out as one file each, with the glue and instance.mjs left separate
-# (a rebuild after a trap imports a fresh copy of the glue; js/edge shares instance.mjs).
-for entry in pkg/node.mjs pkg/handshake/node.mjs; do
-  esbuild "$entry" --bundle --format=esm --platform=node --external:./instance.mjs --external:./ws101.js \
-    --allow-overwrite --log-level=warning --outfile="$entry"
-done
+# Node's import pays per module file (~0.5-0.8 ms each on this machine kind): the Node entries go
+# out as one file each. ws101's leaves the glue and instance.mjs separate (js/edge shares its
+# instance.mjs); ws101/handshake's has nothing beside it to share with, so it holds them too (a
+# rebuild after a trap still imports a fresh copy of the glue file from the same folder).
+bundle() { esbuild "$1" --bundle --format=esm --platform=node --allow-overwrite --log-level=warning \
+  --log-override:import-is-undefined=silent --outfile="$1" "${@:2}"; }
+bundle pkg/node.mjs --external:./instance.mjs --external:./ws101.js
+bundle pkg/handshake/node.mjs
 cp js/README.md pkg/README.md   # the README npm shows (for users; the repository README is for contributors)
 cp LICENSE-MIT LICENSE-APACHE CHANGELOG.md pkg/
 node -e '
