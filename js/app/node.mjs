@@ -4,7 +4,6 @@
 // pass a broker (ws101/app/redis) to share them with other processes.
 //   const adapter = nodeAdapter(app, { broker });
 //   httpServer.on("upgrade", adapter.handleUpgrade);
-import { STATUS_CODES } from "node:http";
 import { validateRequest } from "../node.mjs";
 import { WebSocketServer } from "../edge/node.mjs";
 import { callHook, engines } from "./app.mjs";
@@ -12,6 +11,8 @@ import { decide } from "./handshake.mjs";
 import { Message, toBytes } from "./message.mjs";
 import { Peer } from "./peer.mjs";
 import { Topics } from "./topics.mjs";
+// Not an ES import, which would load undici (see ../edge/node-server.mjs).
+const { STATUS_CODES } = process.getBuiltinModule("node:http");
 
 const OPTIONS = ["broker", "maxPayload"];
 

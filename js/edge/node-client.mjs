@@ -1,6 +1,5 @@
 // The client's opening handshake for ws101/node over node:http / node:https (RFC 6455 §4.1): the
 // core builds the request and judges the 101; the socket then becomes the WebSocket's.
-import http from "node:http";
 import https from "node:https";
 import net from "node:net";
 import tls from "node:tls";
@@ -8,6 +7,8 @@ import { buildRequest, validateResponse } from "../node.mjs";
 import { isTrap, containTrap } from "./node-trap.mjs";
 import { CLIENT_TRANSPORT_OPTIONS, handshakeDeflate } from "./node-options.mjs";
 import { responseError, tableError } from "./node-errors.mjs";
+// Not an ES import, which would load undici (see node-server.mjs).
+const http = process.getBuiltinModule("node:http");
 
 /** ws's client URL forms: ws:, wss:, http:, https: and ws+unix:<socket path>:<request path>. A bad URL throws. */
 export function clientTarget(address) {

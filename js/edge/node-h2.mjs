@@ -11,10 +11,11 @@
 //   RST_STREAM or the session's end is a 1006.
 // - Client: an extended CONNECT on a new or given ClientHttp2Session once the server's SETTINGS
 //   offered the protocol.
-import { STATUS_CODES } from "node:http";
 import http2 from "node:http2";
 import { validateExtendedConnect, validateResponse } from "../node.mjs";
 import { tableError } from "./node-errors.mjs";
+// Not an ES import, which would load undici (see node-server.mjs).
+const { STATUS_CODES } = process.getBuiltinModule("node:http");
 
 const { NGHTTP2_CANCEL } = http2.constants;
 /** Marks the `connect` listener a WebSocketServer adds to an HTTP/2 server (see serveHttp2). */

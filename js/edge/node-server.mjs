@@ -2,13 +2,16 @@
 // CONNECT streams (RFC 8441, node-h2.mjs) with the core's verdict, then hands the socket to a
 // WebSocket. Synchronous unless an application predicate returns a Promise.
 import { EventEmitter } from "node:events";
-import http from "node:http";
 import { validateRequest } from "../node.mjs";
 import { isHttp2Server, serveHttp2, streamTransport } from "./node-h2.mjs";
 import { recovering, isTrap, containTrap, warnUnhandled } from "./node-trap.mjs";
 import { serverDeflate, checkServerOptions } from "./node-options.mjs";
 import { requestErrorMessage } from "./node-errors.mjs";
 import { WebSocket } from "./node-websocket.mjs";
+// process.getBuiltinModule, not an import: an ES import of node:http evaluates all its exports,
+// and the lazy ones (WebSocket, CloseEvent, …) load undici: +2.5 MB of heap in every process
+// (Node ≥ 22), which every major GC then walks (a large echo's cost is largely GC).
+const http = process.getBuiltinModule("node:http");
 
 const HANDSHAKE_TIMEOUT_MS = 10_000;
 
