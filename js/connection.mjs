@@ -35,13 +35,12 @@ const encodeUtf8 = NodeBuffer ? (s) => NodeBuffer.from(s, "utf8") : (s) => textE
 const EMPTY = new Uint8Array(0);
 /**
  * A message whose one frame announced its length (the record's `size`, checked by the core
- * against maxMessageSize) gets its buffer at once when it is at most MESSAGE_AT_ONCE bytes, else
- * once 1/ANNOUNCED_PER_RECEIVED of it arrived: memory taken for a message stays proportional to
- * the bytes its peer really sent (a peer announcing 64 MiB and stalling costs at most 1 MiB per
- * message), and only that first share is copied twice. (The core's assembler caps its up-front
- * reservation at the same 1 MiB against slow senders.)
+ * against maxMessageSize) gets its buffer at once when it is at most MESSAGE_AT_ONCE bytes (one
+ * socket read's worth), else once 1/ANNOUNCED_PER_RECEIVED of it arrived: memory taken for a
+ * message stays within max(64 KiB, 16 × the bytes its peer really sent) (a peer announcing 64 MiB,
+ * or 1 MiB, and stalling after a few bytes costs 64 KiB), and only that first share is copied twice.
  */
-const MESSAGE_AT_ONCE = 1 << 20;
+const MESSAGE_AT_ONCE = 64 * 1024;
 const ANNOUNCED_PER_RECEIVED = 16;
 /** Most frame headers one connection keeps (`sendMessage`); past that the kept ones are dropped. */
 const HEADERS_KEPT = 256;
@@ -316,22 +315,25 @@ export class Connection {
     this.#ready = false;
     let result = 0;
     if (this.#inPlace) this.#chunk = bytes;
-    for (let offset = 0; offset < len; offset += WINDOW) {
-      const n = Math.min(WINDOW, len - offset);
-      const ptr = raw.inputBuffer(n);
-      new Uint8Array(this.#memory.buffer, ptr, n).set(n === len ? bytes : bytes.subarray(offset, offset + n));
-      this.#chunkBase = offset - ptr;
-      this.#windowStart = ptr;
-      this.#windowEnd = ptr + n;
-      result = raw.receive(n);
-      for (;;) {
-        this.#events(result & COUNT, out);
-        if (result & RELEASE) raw.release();
-        if (!(result & MORE)) break;
-        result = raw.resume();
+    try {
+      for (let offset = 0; offset < len; offset += WINDOW) {
+        const n = Math.min(WINDOW, len - offset);
+        const ptr = raw.inputBuffer(n);
+        new Uint8Array(this.#memory.buffer, ptr, n).set(n === len ? bytes : bytes.subarray(offset, offset + n));
+        this.#chunkBase = offset - ptr;
+        this.#windowStart = ptr;
+        this.#windowEnd = ptr + n;
+        result = raw.receive(n);
+        for (;;) {
+          this.#events(result & COUNT, out);
+          if (result & RELEASE) raw.release();
+          if (!(result & MORE)) break;
+          result = raw.resume();
+        }
       }
+    } finally {
+      this.#chunk = null; // never kept past the call (nor seen by a later one) if it throws
     }
-    this.#chunk = null;
     this.#ready = (result & SEND_READY) !== 0;
     return out;
   }

@@ -11,8 +11,8 @@ import { decide } from "./handshake.mjs";
 import { Message, toBytes } from "./message.mjs";
 import { Peer } from "./peer.mjs";
 import { Topics } from "./topics.mjs";
-// Not an ES import, which would load undici (see ../edge/node-server.mjs).
-const { STATUS_CODES } = process.getBuiltinModule("node:http");
+import { http } from "../edge/node-http.mjs"; // not `import … from "node:http"`: see there
+const { STATUS_CODES } = http;
 
 const OPTIONS = ["broker", "maxPayload"];
 

@@ -7,8 +7,7 @@ import { buildRequest, validateResponse } from "../node.mjs";
 import { isTrap, containTrap } from "./node-trap.mjs";
 import { CLIENT_TRANSPORT_OPTIONS, handshakeDeflate } from "./node-options.mjs";
 import { responseError, tableError } from "./node-errors.mjs";
-// Not an ES import, which would load undici (see node-server.mjs).
-const http = process.getBuiltinModule("node:http");
+import { http } from "./node-http.mjs"; // not `import … from "node:http"`: see node-http.mjs
 
 /** ws's client URL forms: ws:, wss:, http:, https: and ws+unix:<socket path>:<request path>. A bad URL throws. */
 export function clientTarget(address) {

@@ -14,8 +14,8 @@
 import http2 from "node:http2";
 import { validateExtendedConnect, validateResponse } from "../node.mjs";
 import { tableError } from "./node-errors.mjs";
-// Not an ES import, which would load undici (see node-server.mjs).
-const { STATUS_CODES } = process.getBuiltinModule("node:http");
+import { http } from "./node-http.mjs"; // not `import … from "node:http"`: see node-http.mjs
+const { STATUS_CODES } = http;
 
 const { NGHTTP2_CANCEL } = http2.constants;
 /** Marks the `connect` listener a WebSocketServer adds to an HTTP/2 server (see serveHttp2). */

@@ -1,8 +1,7 @@
 // Options of ws101/node's WebSocketServer and WebSocket: every name is known; ws names ws101
 // cannot honour are refused by name.
 import { checkHttp2Option } from "./node-h2.mjs";
-// Not an ES import, which would load undici (see node-server.mjs).
-const http = process.getBuiltinModule("node:http");
+import { http } from "./node-http.mjs"; // not `import … from "node:http"`: see node-http.mjs
 
 // Options: every name is known; ws names ws101 cannot honour are refused by name.
 

@@ -8,10 +8,7 @@ import { recovering, isTrap, containTrap, warnUnhandled } from "./node-trap.mjs"
 import { serverDeflate, checkServerOptions } from "./node-options.mjs";
 import { requestErrorMessage } from "./node-errors.mjs";
 import { WebSocket } from "./node-websocket.mjs";
-// process.getBuiltinModule, not an import: an ES import of node:http evaluates all its exports,
-// and the lazy ones (WebSocket, CloseEvent, …) load undici: +2.5 MB of heap in every process
-// (Node ≥ 22), which every major GC then walks (a large echo's cost is largely GC).
-const http = process.getBuiltinModule("node:http");
+import { http } from "./node-http.mjs"; // not `import … from "node:http"`: see node-http.mjs
 
 const HANDSHAKE_TIMEOUT_MS = 10_000;
 

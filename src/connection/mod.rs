@@ -267,7 +267,10 @@ impl Connection {
     /// [`Payload::InChunk`] whatever its size, unmasked in place and never copied, which is what
     /// a native reader with its own growable buffer wants (RFC 6455 §5.2, §5.3). The buffer needs
     /// room for the largest frame [`Config`] allows. Only at a frame boundary: a frame begun by
-    /// [`Connection::receive_in_place`] is finished as that call would.
+    /// [`Connection::receive_in_place`] is finished as that call would. A held frame's header is
+    /// checked against the frame limits at once; the message rules (continuation order, the
+    /// running message size, UTF-8) run when the frame is complete, so a frame they refuse may be
+    /// held up to the frame limit first.
     pub fn receive_whole(&mut self, chunk: &mut [u8], out: &mut Vec<Event>) -> usize {
         self.decoder.set_whole_frames(true);
         let mut done = 0;

@@ -226,6 +226,16 @@ test("a peer that announces a large frame and stalls: the message's buffer is no
   assert.ok(events[0].data.every((b) => b === 3));
 });
 
+test("many peers that announce 1 MiB each and stall after a few bytes: at most 64 KiB taken per message", () => {
+  const MiB = 1024 * 1024;
+  const header = Uint8Array.of(0x82, 0xff, 0, 0, 0, 0, 0, 0x10, 0, 0, 1, 2, 3, 4, 7); // masked, 1 MiB announced, 1 byte sent
+  const servers = Array.from({ length: 200 }, () => new Connection({ role: "server", binaryType: "nodebuffer" }));
+  const before = process.memoryUsage().arrayBuffers;
+  for (const server of servers) assert.deepEqual(server.receive(header), []);
+  const held = process.memoryUsage().arrayBuffers - before;
+  assert.ok(held < 32 * MiB, `${(held / MiB).toFixed(1)} MiB of ArrayBuffers taken for 200 × 15 bytes (1 MiB each would be 200 MiB)`);
+});
+
 test("inPlace: messages whole in a chunk come back as views of the chunk, unmasked there; others are copies", () => {
   for (const binaryType of ["nodebuffer", "uint8array", "arraybuffer"]) {
     const client = new Connection({ role: "client" });

@@ -34,3 +34,19 @@ test("ws101/init after another entry initialised the instance needs no init()", 
   `);
   assert.equal(out, "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
 });
+
+test("ws101 in Node: the classes work right after the import, before the background compile finished", () => {
+  const out = run(`
+    import { RawConnection, ClientHandshake, Connection, acceptKey } from "ws101";
+    const layout = RawConnection.recordLayout(); // a static method first: it instantiates
+    const raw = new RawConnection(true, {});
+    console.log(JSON.stringify({
+      words: layout.words,
+      isInstance: raw instanceof RawConnection,
+      client: typeof ClientHandshake.prototype.validateResponse,
+      state: new Connection().state,
+      key: acceptKey("dGhlIHNhbXBsZSBub25jZQ=="),
+    }));
+  `);
+  assert.deepEqual(JSON.parse(out), { words: 5, isInstance: true, client: "function", state: "open", key: "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=" });
+});
