@@ -150,15 +150,7 @@ mod tests {
     use alloc::vec;
 
     fn header(opcode: Opcode, mask: Option<[u8; 4]>) -> FrameHeader {
-        FrameHeader {
-            fin: true,
-            rsv1: false,
-            rsv2: false,
-            rsv3: false,
-            opcode,
-            mask,
-            payload_len: 0,
-        }
+        FrameHeader::whole(opcode, mask, 0)
     }
 
     #[test]
