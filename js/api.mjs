@@ -21,16 +21,8 @@ export { Connection } from "./connection.mjs";
  * then they forward to whatever instance.mjs's `glue` is at each use: an entry that instantiates
  * on first use (js/node.mjs) may not have instantiated yet, and that use does it.
  */
-export let ClientHandshake = forwardingClass("ClientHandshake");
-export let RawConnection = forwardingClass("RawConnection");
-
-function forwardingClass(name) {
-  return new Proxy(function () {}, {
-    construct: (_, args) => Reflect.construct(instance.glue[name], args),
-    get: (_, key) => Reflect.get(instance.glue[name], key),
-    has: (_, key) => Reflect.has(instance.glue[name], key),
-  });
-}
+export let ClientHandshake = instance.forwardingClass("ClientHandshake");
+export let RawConnection = instance.forwardingClass("RawConnection");
 
 /** Largest byte input (1 GiB would not fit beside the rest of a 4 GiB wasm memory; no capture is this big). */
 const MAX_BYTES = 256 * 1024 * 1024;

@@ -196,20 +196,19 @@ const deferredGlue = new Proxy({}, {
   },
 });
 
-class DeferredRawConnection {
-  constructor(...args) {
-    initDeferred();
-    return new RawConnection(...args);
-  }
-  static afterHandshake(...args) {
-    initDeferred();
-    return RawConnection.afterHandshake(...args);
-  }
-  static recordLayout() {
-    initDeferred();
-    return RawConnection.recordLayout();
-  }
+/**
+ * A stand-in for the glue class `name` that forwards every use (`new`, statics, `instanceof`) to
+ * the class of whatever `glue` is at that moment: while deferred, that first use instantiates.
+ */
+export function forwardingClass(name) {
+  return new Proxy(function () {}, {
+    construct: (_, args) => Reflect.construct(glue[name], args),
+    get: (_, key) => Reflect.get(glue[name], key),
+    has: (_, key) => Reflect.has(glue[name], key),
+  });
 }
+
+const DeferredRawConnection = forwardingClass("RawConnection");
 
 /**
  * Until `init()`/`initSync()` of `ws101/init` ran (and no other entry initialised the glue), every
