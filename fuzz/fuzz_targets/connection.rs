@@ -36,14 +36,7 @@ impl Peer {
             self.conn.receive(bytes, &mut self.events);
             return;
         }
-        self.held.extend_from_slice(bytes);
-        let first = self.events.len();
-        let used = self.conn.receive_whole(&mut self.held, &mut self.events);
-        for e in &mut self.events[first..] {
-            e.make_owned(&self.held);
-        }
-        assert!(used <= self.held.len(), "receive_whole consumed more than it had");
-        self.held.drain(..used);
+        ws101_fuzz::feed_whole(&mut self.conn, &mut self.held, bytes, &mut self.events);
     }
 }
 

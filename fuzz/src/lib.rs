@@ -164,18 +164,8 @@ pub fn run_whole(
     let mut held: Vec<u8> = Vec::new();
     let mut pos = 0;
     for &n in chunks {
-        held.extend_from_slice(&input[pos..pos + n]);
+        feed_whole(&mut conn, &mut held, &input[pos..pos + n], &mut events);
         pos += n;
-        let first = events.len();
-        let used = conn.receive_whole(&mut held, &mut events);
-        assert!(
-            used <= held.len(),
-            "receive_whole consumed more than it was given"
-        );
-        for e in &mut events[first..] {
-            e.make_owned(&held);
-        }
-        held.drain(..used);
         let ended = events
             .iter()
             .any(|e| matches!(e, Event::Error(_) | Event::Close { .. }));
@@ -188,6 +178,28 @@ pub fn run_whole(
     }
     let out = conn.take_output();
     (events, out)
+}
+
+/// Appends `bytes` to `held` and reads it with `receive_whole`, as a native reader with its own
+/// growable buffer does: the new events are made owned, the consumed bytes dropped, and the
+/// bytes of a frame not yet complete stay at the front of `held`.
+pub fn feed_whole(
+    conn: &mut Connection,
+    held: &mut Vec<u8>,
+    bytes: &[u8],
+    events: &mut Vec<Event>,
+) {
+    held.extend_from_slice(bytes);
+    let first = events.len();
+    let used = conn.receive_whole(held, events);
+    assert!(
+        used <= held.len(),
+        "receive_whole consumed more than it was given"
+    );
+    for e in &mut events[first..] {
+        e.make_owned(held);
+    }
+    held.drain(..used);
 }
 
 /// The decoder targets: input is `[config a, config b, split-seed length, seed..., stream...]`.
