@@ -1,7 +1,8 @@
 //! Core outcomes as JSON text, which `JSON.parse` turns into the plain JS objects the API
 //! documents (index.d.ts): field names in camelCase, `null` for absent values, arrays for lists,
-//! unit variants as camelCase strings. One generic reader (the engine's) instead of a serializer
-//! generated per type (serde-wasm-bindgen cost ~45 KB of the `.wasm`). Data only: no checks.
+//! unit variants as camelCase strings, in the order serde-wasm-bindgen used to give them. One
+//! generic reader (the engine's) instead of a serializer generated per type: the `.wasm` lost serde
+//! and serde-wasm-bindgen (7 KB net), and the explaining path got ~1.2× faster. Data only: no checks.
 
 use alloc::string::String;
 use alloc::vec::Vec;
