@@ -1,9 +1,8 @@
-//! Sets `cfg(ws101_serde)` (serde derives on the outcomes) when the `serde` feature is on, and
-//! always for wasm32, whose binding hands those outcomes to JS through serde-wasm-bindgen.
+//! Sets `cfg(ws101_serde)` (serde derives on the outcomes) when the `serde` feature is on. The
+//! wasm32 binding builds its JS objects without serde (src/wasm/json.rs).
 fn main() {
     println!("cargo::rustc-check-cfg=cfg(ws101_serde)");
-    let wasm = std::env::var("CARGO_CFG_TARGET_ARCH").as_deref() == Ok("wasm32");
-    if wasm || std::env::var_os("CARGO_FEATURE_SERDE").is_some() {
+    if std::env::var_os("CARGO_FEATURE_SERDE").is_some() {
         println!("cargo::rustc-cfg=ws101_serde");
     }
 }

@@ -48,8 +48,8 @@
 //!
 //! # Features
 //!
-//! `serde` derives `Serialize` for the outcomes, problems and verdicts (the wasm build turns it
-//! on by itself).
+//! `serde` derives `Serialize` for the outcomes, problems and verdicts (the wasm build does not
+//! need it: its binding writes the JS objects itself).
 //!
 //! `connection` (default) adds the wire format after the handshake: frames, messages,
 //! [`Connection`] and the permessage-deflate codec. Without it (`default-features = false`) the

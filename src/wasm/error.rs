@@ -84,5 +84,5 @@ pub fn error_codes() -> Array {
 pub fn string_arg(value: &JsValue, what: &str) -> Result<String, JsValue> {
     value
         .as_string()
-        .ok_or_else(|| js_sys::TypeError::new(&format!("{what} must be a string")).into())
+        .ok_or_else(|| js_sys::TypeError::new(&[what, " must be a string"].concat()).into())
 }

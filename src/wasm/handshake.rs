@@ -1,11 +1,11 @@
 //! Opening-handshake exports (RFC 6455 §4, RFC 8441, RFC 9110 §7.8): JS options become core
-//! policies, core outcomes become plain JS objects (serde-wasm-bindgen). No checks happen here.
+//! policies, core outcomes become plain JS objects (JSON text read by `JSON.parse`, see `json`). No checks happen here.
 
 use js_sys::{Array, Reflect, Uint8Array};
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use super::error::{string_arg, to_js_error};
+use super::json::{Json, ToJson};
 use crate::handshake::{
     build_request, classify_upgrade, parse_request, validate_extended_connect, validate_request,
     ClientMaxWindowBits, ClientOptions, ClientRequest, DeflateConfig, DeflateOffer, OriginPolicy,
@@ -35,13 +35,13 @@ fn strings(value: &JsValue, what: &str) -> Result<Vec<String>, JsValue> {
         return Ok(vec![s]);
     }
     if !Array::is_array(value) {
-        return Err(type_error(&format!("{what} must be an array of strings")));
+        return Err(type_error(&[what, " must be an array of strings"].concat()));
     }
     Array::from(value)
         .iter()
         .map(|v| {
             v.as_string()
-                .ok_or_else(|| type_error(&format!("{what} must be an array of strings")))
+                .ok_or_else(|| type_error(&[what, " must be an array of strings"].concat()))
         })
         .collect()
 }
@@ -78,8 +78,10 @@ fn server_policy(options: &JsValue) -> Result<ServerPolicy, JsValue> {
         policy.origins =
             OriginPolicy::predicate(move |origin| accepted.iter().any(|a| a == origin));
     } else if !origins.is_undefined() && !origins.is_null() {
-        policy.origins = OriginPolicy::allow(strings(&origins, "origins")?)
-            .map_err(|(pattern, why)| type_error(&format!("origin pattern {pattern:?}: {why}")))?;
+        policy.origins =
+            OriginPolicy::allow(strings(&origins, "origins")?).map_err(|(pattern, why)| {
+                type_error(&["origin pattern \"", &pattern, "\": ", why].concat())
+            })?;
     }
     let deflate = get(options, "perMessageDeflate");
     if deflate.is_truthy() {
@@ -130,22 +132,17 @@ fn http_version(version: &str) -> HttpVersion {
     } else if version == "1.1" {
         Some(HttpVersion::HTTP_11) // the common case, without building "HTTP/1.1"
     } else {
-        HttpVersion::parse(&format!("HTTP/{version}"))
+        HttpVersion::parse(&["HTTP/", version].concat())
     };
     // Unreadable versions are judged as HTTP/0.9, which the checks reject (RFC 6455 §4.2.1 item 1).
     parsed.unwrap_or(HttpVersion { major: 0, minor: 9 })
 }
 
-fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    let serializer = serde_wasm_bindgen::Serializer::new()
-        .serialize_missing_as_null(true)
-        .serialize_maps_as_objects(true);
-    value
-        .serialize(&serializer)
-        .map_err(|e| JsValue::from(js_sys::Error::new(&e.to_string())))
+fn to_js<T: ToJson + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
+    Json::value(value)
 }
 
-/// Replaces `obj.response.bytes` (an array of numbers after serde) with a `Uint8Array`.
+/// Replaces `obj.response.bytes` (`null` in the JSON) with a `Uint8Array`.
 fn bytes_field(obj: &JsValue, path: &[&str], bytes: &[u8]) {
     let mut target = obj.clone();
     for key in path {
@@ -374,7 +371,13 @@ impl ClientHandshake {
                 // The head as received, for tools that report it (the CLI's probe).
                 let (version, reason, headers) = match parse_response_head(bytes, &self.limits) {
                     Ok(Status::Complete((head, _))) => (
-                        format!("HTTP/{}.{}", head.version.major, head.version.minor),
+                        [
+                            "HTTP/",
+                            itoa::Buffer::new().format(head.version.major),
+                            ".",
+                            itoa::Buffer::new().format(head.version.minor),
+                        ]
+                        .concat(),
                         head.reason,
                         head.headers,
                     ),

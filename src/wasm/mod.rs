@@ -10,6 +10,7 @@ pub mod frame;
 pub mod handshake;
 #[cfg(feature = "connection")]
 pub mod headroom;
+mod json;
 
 use wasm_bindgen::prelude::*;
 
