@@ -35,36 +35,47 @@ fn client_stream(size: usize) -> (Vec<u8>, usize) {
 }
 
 /// ws101's sans-IO `Connection` with its own read buffer, as fastwebsockets and tungstenite
-/// have theirs: each 64 KiB read lands after the bytes not yet consumed, and
-/// `receive_whole` takes the frames that are complete, so every message is a range of that
-/// buffer, unmasked in place (no copy after the read). The buffer grows to hold the largest
-/// frame plus a read, and at least 1 MiB so that moving a partial frame to the front is rare.
+/// have theirs: each read (at most 64 KiB, from the same socket stand-in as theirs) lands after
+/// the bytes not yet consumed, and `receive_whole` takes the frames that are complete, so every
+/// message is a range of that buffer, unmasked in place (no copy after the read). A frame left
+/// incomplete stays where it is: its arrived payload is already unmasked, and the buffer grows
+/// to hold it (`held_frame_len`). A frame larger than a read is read up to its end and no
+/// further, so the buffer empties with it and nothing is moved; the tail of smaller frames is
+/// moved to the front when less than a read's room is left.
 fn ws101_run(stream: &[u8], count: usize) -> usize {
     use ws101::connection::{Config, Connection, Event};
     let config = Config::default()
         .with_max_message_size(1 << 30)
         .with_max_frame_size(1 << 30);
     let mut conn = Connection::new(ws101::frame::Role::Server, config);
+    let mut reads = Reads {
+        data: stream,
+        pos: 0,
+    };
     let mut events = Vec::new();
-    let mut buf = vec![0u8; 2 * READ];
+    let mut buf = vec![0u8; 4 * READ];
     let (mut start, mut end) = (0, 0);
     let (mut seen, mut bytes) = (0, 0);
-    for piece in stream.chunks(READ) {
-        if buf.len() - end < piece.len() {
-            // Room for the read: move the held partial frame to the front, grow if needed.
+    // Bytes from `start` that the frame held there needs in all (0: none held).
+    let mut held = 0;
+    while seen < count {
+        let mut limit = buf.len();
+        if held > READ {
+            // A large frame: read up to its end, growing the buffer to hold it.
+            limit = start + held;
+            if limit > buf.len() {
+                buf.resize(limit, 0);
+            }
+        } else if buf.len() - end < READ {
+            // Room for a whole read: move the held tail of a small frame to the front.
             buf.copy_within(start..end, 0);
             end -= start;
             start = 0;
-            // Room for the held frame and a read, and for eight such frames up to 1 MiB, so that
-            // moving a partial frame happens once every few reads (a small buffer stays in cache).
-            let held = (conn.held_frame_len() as usize).max(end);
-            let want = (held + READ).max((8 * held).min(1 << 20));
-            if buf.len() < want {
-                buf.resize(want, 0);
-            }
+            limit = buf.len();
         }
-        buf[end..end + piece.len()].copy_from_slice(piece);
-        end += piece.len();
+        let n = reads.read(&mut buf[end..limit]).expect("read");
+        assert!(n > 0, "stream ended early");
+        end += n;
         let chunk = &mut buf[start..end];
         let used = conn.receive_whole(chunk, &mut events);
         for event in events.drain(..) {
@@ -74,6 +85,11 @@ fn ws101_run(stream: &[u8], count: usize) -> usize {
             }
         }
         start += used;
+        if start == end {
+            (start, end, held) = (0, 0, 0);
+        } else {
+            held = conn.held_frame_len() as usize;
+        }
     }
     assert_eq!(seen, count, "ws101 delivered every message");
     bytes
