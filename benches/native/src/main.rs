@@ -259,15 +259,14 @@ fn thread_cpu() -> Option<Duration> {
 /// independent of that luck.
 const PLACEMENTS: [usize; 3] = [0, 1392, 2784];
 
+/// One library's run over a stream (returns the payload bytes it delivered), or `None` to skip it.
+type Lib<'a> = Option<&'a mut dyn FnMut(&[u8]) -> usize>;
+
 /// Best MB/s of each library's three runs on `stream` (one at each of the [`PLACEMENTS`]), each
 /// repeated for about `secs` seconds of CPU time (wall time where the thread's CPU time cannot
 /// be read). The libraries take turns within each placement, so a burst of load from the rest
 /// of the machine falls on all of them rather than on one. `None` skips a library (0 MB/s).
-fn measure(
-    secs: f64,
-    stream: &[u8],
-    libs: &mut [Option<&mut dyn FnMut(&[u8]) -> usize>],
-) -> Vec<f64> {
+fn measure(secs: f64, stream: &[u8], libs: &mut [Lib<'_>]) -> Vec<f64> {
     let mut best = vec![0.0f64; libs.len()];
     let clock = || thread_cpu().unwrap_or_else(|| START.with(|s| s.elapsed()));
     let mut placed = vec![0u8; stream.len() + 4096];
@@ -334,7 +333,7 @@ fn main() {
             |s: &[u8]| tungstenite_run(s, count),
             |s: &[u8]| fastwebsockets_run(&runtime, s, count),
         );
-        let mut libs: [Option<&mut dyn FnMut(&[u8]) -> usize>; 4] = [
+        let mut libs: [Lib<'_>; 4] = [
             run("ws101").then_some(&mut ours),
             run("in-place").then_some(&mut in_place),
             run("tungstenite").then_some(&mut tung),
