@@ -29,6 +29,7 @@ use state::{Ending, Phase};
 use crate::deflate::negotiation::DeflateParams;
 use crate::deflate::{DeflateError, InflateError, PerMessageDeflate};
 use crate::error::Diagnostic;
+use crate::frame::decoder::WholeData;
 use crate::frame::{
     encode_frame, CloseCode, DecoderConfig, FrameDecoder, FrameHeader, Opcode, Role,
     MAX_CONTROL_PAYLOAD,
@@ -339,6 +340,13 @@ impl Connection {
             if self.resuming {
                 return pos;
             }
+            if let Some(frame) = self.decoder.next_whole_data(chunk, &mut pos, base) {
+                // The common case in one step: a whole unfragmented message in the chunk.
+                match self.whole_data(frame, chunk, base, out) {
+                    Flow::Continue => continue,
+                    _ => return chunk.len(),
+                }
+            }
             let piece = match self.decoder.next(chunk, &mut pos, base) {
                 Ok(Some(piece)) => piece,
                 Ok(None) => return pos,
@@ -368,6 +376,48 @@ impl Connection {
                 }
             }
         }
+    }
+
+    /// Reports a whole unfragmented text or binary message the decoder took in one step
+    /// ([`FrameDecoder`]'s fast path): the message rules (§5.4, §8.1, §10.4), then the event
+    /// with its payload in the chunk, as [`Connection::push_data`] would.
+    #[inline]
+    fn whole_data(
+        &mut self,
+        frame: WholeData,
+        chunk: &[u8],
+        base: u64,
+        out: &mut Vec<Event>,
+    ) -> Flow {
+        let data = chunk
+            .get(frame.start..frame.start + frame.len)
+            .unwrap_or(&[]);
+        let piece_offset = base.saturating_add(frame.start as u64);
+        let frame_offset = self.decoder.frame_offset();
+        if let Err(e) = self
+            .assembler
+            .accept_whole(frame.text, data, piece_offset, frame_offset)
+        {
+            self.fail(ProtocolError::Message(e), out);
+            return Flow::Stop;
+        }
+        self.batch_has_data = true;
+        let payload = Payload::InChunk {
+            start: frame.start,
+            len: frame.len,
+        };
+        out.push(if frame.text {
+            Event::Text {
+                payload,
+                compressed: false,
+            }
+        } else {
+            Event::Binary {
+                payload,
+                compressed: false,
+            }
+        });
+        Flow::Continue
     }
 
     /// [`Connection::receive_in_place`] for borrowed bytes: copies them into an internal

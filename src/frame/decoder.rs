@@ -36,6 +36,18 @@ pub struct FramePiece {
     pub last: bool,
 }
 
+/// A whole unfragmented text or binary frame from [`FrameDecoder::next_whole_data`]: its
+/// unmasked payload is `buf[start..start + len]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct WholeData {
+    /// Opcode `Text` (else `Binary`).
+    pub text: bool,
+    /// Start of the payload in the buffer.
+    pub start: usize,
+    /// Payload length in bytes.
+    pub len: usize,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
     Header,
@@ -237,6 +249,77 @@ impl FrameDecoder {
             self.state = State::Header;
         }
         Ok(Some(piece))
+    }
+
+    /// The common frame in one step: at a frame boundary, a complete unfragmented text or
+    /// binary frame (FIN set, no RSV bit) masked as our role requires (RFC 6455 §5.1), with a
+    /// 7- or 16-bit length within `max_frame_size` (§5.2, §10.4). Such a frame passes every
+    /// per-frame rule, so it is unmasked in place (§5.3) and returned as one piece with
+    /// `*pos` advanced past it; its opcode is `Text` when `text`. Any other frame, or one
+    /// not complete in `buf`, gives `None` and changes nothing: [`FrameDecoder::next`] then
+    /// decodes it (and reports what it breaks). [`FrameDecoder::header`] keeps the header of
+    /// the last frame `next` decoded.
+    #[inline]
+    pub(crate) fn next_whole_data(
+        &mut self,
+        buf: &mut [u8],
+        pos: &mut usize,
+        base: u64,
+    ) -> Option<WholeData> {
+        if self.state != State::Header || self.header_buf_len != 0 || self.held_done != 0 {
+            return None;
+        }
+        let start = *pos;
+        let frame = buf.get_mut(start..)?;
+        let [b0, b1, ..] = *frame else {
+            return None;
+        };
+        // FIN, RSV1-3 clear, opcode 1 or 2; MASK set exactly when we are the server.
+        let text = match b0 {
+            0x81 => true,
+            0x82 => false,
+            _ => return None,
+        };
+        let masked = b1 & 0x80 != 0;
+        if masked != (self.config.role == Role::Server) {
+            return None;
+        }
+        let (len, mut used) = match b1 & 0x7F {
+            127 => return None,
+            126 => {
+                let [_, _, hi, lo, ..] = *frame else {
+                    return None;
+                };
+                let len = usize::from(u16::from_be_bytes([hi, lo]));
+                if len < 126 {
+                    return None; // not minimal: `next` reports it
+                }
+                (len, 4)
+            }
+            n => (usize::from(n), 2),
+        };
+        if len as u64 > self.config.max_frame_size {
+            return None;
+        }
+        let key = if masked {
+            let key = frame.get(used..used + 4)?;
+            let key = [key[0], key[1], key[2], key[3]];
+            used += 4;
+            Some(key)
+        } else {
+            None
+        };
+        let payload = frame.get_mut(used..used + len)?;
+        if let Some(key) = key {
+            apply_mask(payload, key, 0);
+        }
+        self.frame_offset = base.saturating_add(start as u64);
+        *pos = start + used + len;
+        Some(WholeData {
+            text,
+            start: start + used,
+            len,
+        })
     }
 
     /// Whole-frame mode, holding a frame whose payload starts at `buf[payload]`: unmasks the

@@ -13,6 +13,10 @@ pub fn apply_mask_reference(buf: &mut [u8], key: [u8; 4], phase: usize) {
     }
 }
 
+/// The length from which [`apply_mask`] aligns its loop to 16-byte addresses (below it the
+/// head bytes would cost more than the split words).
+const ALIGN_FROM: usize = 256;
+
 /// Masks or unmasks `buf` in place (the operation is its own inverse), RFC 6455 §5.3.
 ///
 /// `phase` is the payload index (mod 4) of `buf[0]`; the phase after the call is
@@ -20,6 +24,17 @@ pub fn apply_mask_reference(buf: &mut [u8], key: [u8; 4], phase: usize) {
 /// a loop LLVM vectorises (SSE2 natively; `simd128` on wasm when enabled).
 #[inline]
 pub fn apply_mask(buf: &mut [u8], key: [u8; 4], phase: usize) {
+    // A long payload goes a byte at a time up to the next 16-byte address first, so that no
+    // word of the loop below straddles a cache line: natively a 64 KiB payload at an unaligned
+    // address unmasked at 18-36 GB/s, aligned at 50 GB/s.
+    let (buf, phase) = if buf.len() >= ALIGN_FROM {
+        let head = (buf.as_ptr() as usize).wrapping_neg() & 15;
+        let (head, body) = buf.split_at_mut(head);
+        apply_mask_reference(head, key, phase);
+        (body, next_phase(phase, head.len()))
+    } else {
+        (buf, phase)
+    };
     let k = rotate_key(key, phase);
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
     let buf = v128::apply_mask(buf, k);
@@ -173,14 +188,15 @@ mod tests {
     }
 
     #[test]
-    fn fast_path_equals_reference_for_lengths_0_to_100_and_phases_0_to_3() {
+    fn fast_path_equals_reference_for_lengths_0_to_300_and_phases_0_to_3() {
         let key = [0x37, 0xfa, 0x21, 0x3d];
-        for offset in 0..8 {
-            // `offset` also shifts the slice start to vary the alignment of the words.
-            let data: Vec<u8> = (0..120u32)
-                .map(|i| (i.wrapping_mul(31) ^ 0x5A) as u8)
-                .collect();
-            for len in 0..=100 {
+        let data: Vec<u8> = (0..320u32)
+            .map(|i| (i.wrapping_mul(31) ^ 0x5A) as u8)
+            .collect();
+        // `offset` shifts the slice start to vary the address alignment (the loop aligns
+        // payloads from `ALIGN_FROM` bytes on).
+        for offset in 0..17 {
+            for len in (0..=100).chain(ALIGN_FROM - 2..=300) {
                 for phase in 0..4 {
                     let mut fast = data.clone();
                     let mut slow = data.clone();

@@ -192,6 +192,47 @@ impl Assembler {
         }
     }
 
+    /// A whole unfragmented data message in one frame, `data` its (uncompressed) payload at
+    /// stream offset `piece_offset`: no fragmented message may be open (RFC 6455 §5.4), it
+    /// fits `max_message_size` (§10.4) and text is UTF-8 (§8.1). Holds nothing.
+    #[inline]
+    pub(crate) fn accept_whole(
+        &self,
+        text: bool,
+        data: &[u8],
+        piece_offset: u64,
+        frame_offset: u64,
+    ) -> Result<(), MessageError> {
+        if self.kind.is_some() {
+            return Err(MessageError::ExpectedContinuation {
+                offset: frame_offset,
+            });
+        }
+        self.check_whole(text, data, piece_offset, frame_offset)
+    }
+
+    /// The size limit (RFC 6455 §10.4) and, for `text`, UTF-8 (§8.1) of a whole message.
+    #[inline]
+    fn check_whole(
+        &self,
+        text: bool,
+        data: &[u8],
+        piece_offset: u64,
+        frame_offset: u64,
+    ) -> Result<(), MessageError> {
+        if data.len() as u64 > self.max_message_size {
+            return Err(self.too_large(frame_offset, data.len() as u64));
+        }
+        if text {
+            if let Err(at) = validate_utf8(data) {
+                return Err(MessageError::InvalidUtf8 {
+                    offset: piece_offset.saturating_add(at as u64),
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// Continuation rules and the size limit for a new data frame; delivers it directly when it
     /// is a whole unfragmented message inside the chunk.
     #[inline]
@@ -225,22 +266,18 @@ impl Assembler {
                 self.message_len = 0;
                 if header.fin && piece.last {
                     // Whole message in this chunk: zero-copy.
-                    if header.payload_len > self.max_message_size {
-                        return Err(self.too_large(frame_offset, header.payload_len));
-                    }
+                    let compressed = self.compressed;
+                    self.check_whole(
+                        kind == Kind::Text && !compressed,
+                        data,
+                        piece_offset,
+                        frame_offset,
+                    )?;
                     let payload = Payload::InChunk {
                         start: piece.start,
                         len: piece.len,
                     };
-                    let compressed = self.compressed;
                     return Ok(Some(if kind == Kind::Text {
-                        if !compressed {
-                            if let Err(at) = validate_utf8(data) {
-                                return Err(MessageError::InvalidUtf8 {
-                                    offset: piece_offset.saturating_add(at as u64),
-                                });
-                            }
-                        }
                         Message::Text {
                             payload,
                             compressed,
