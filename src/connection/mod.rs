@@ -344,7 +344,12 @@ impl Connection {
                 // The common case in one step: a whole unfragmented message in the chunk.
                 match self.whole_data(frame, chunk, base, out) {
                     Flow::Continue => continue,
-                    _ => return chunk.len(),
+                    Flow::Stop => return chunk.len(),
+                    // As for `deliver` below (not reached today: no owned payload here).
+                    Flow::Suspend => {
+                        self.resuming = true;
+                        continue;
+                    }
                 }
             }
             let piece = match self.decoder.next(chunk, &mut pos, base) {

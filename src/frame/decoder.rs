@@ -309,6 +309,11 @@ impl FrameDecoder {
         } else {
             None
         };
+        // The general path's rules, in debug builds: a frame taken here must pass them all.
+        debug_assert!(matches!(
+            FrameHeader::parse(frame.get(..used).unwrap_or(&[])),
+            Ok(Status::Complete((ref h, n))) if n == used && self.check(h).is_ok()
+        ));
         let payload = frame.get_mut(used..used + len)?;
         if let Some(key) = key {
             apply_mask(payload, key, 0);
@@ -336,7 +341,9 @@ impl FrameDecoder {
     }
 
     /// Per-frame rules that need the role or the negotiated extensions (RFC 6455 §5.1, §5.2,
-    /// §5.5; RFC 7692 §6), and the frame size limit (§10.4).
+    /// §5.5; RFC 7692 §6), and the frame size limit (§10.4). A rule added here must also hold for
+    /// the frames [`FrameDecoder::next_whole_data`] takes without calling it (a debug assertion
+    /// there, and tests/connection_common_frames.rs, compare the two).
     #[inline]
     fn check(&self, h: &FrameHeader) -> Result<(), FrameError> {
         let offset = self.frame_offset;
