@@ -12,8 +12,12 @@
 // WS101_SOCKET_READS=data turns it off.
 import { Buffer } from "node:buffer";
 
-/** Bytes one read may bring; the core takes 256 KiB per call (its receive window). */
-const READ_BUFFER_SIZE = 256 * 1024;
+/**
+ * Bytes one read may bring: Node's own read size. 256 KiB (the core's receive window) cost as
+ * much for 1 MiB and 16 MiB echoes and more at 16 KiB (the buffers an echo touches outgrew the
+ * cache).
+ */
+const READ_BUFFER_SIZE = 64 * 1024;
 let shared = null;
 const off = globalThis.process?.env?.WS101_SOCKET_READS === "data";
 
