@@ -739,7 +739,7 @@ export class WebSocket extends EventEmitter {
     let output;
     try {
       events = conn.receive(chunk);
-      output = conn.takeOutput();
+      output = conn.quiet ? null : conn.takeOutput();
     } catch (err) {
       this.#coreFailure(err);
       return;
@@ -753,7 +753,9 @@ export class WebSocket extends EventEmitter {
       if (this.#conn !== conn || this.#socket.destroyed) break;
       this.#dispatch(event);
     }
-    if (this.#conn !== conn) return;
+    // Still quiet: open, nothing to write, nothing held back (the listeners called nothing that
+    // could change that), so there is nothing to ask.
+    if (this.#conn !== conn || conn.quiet) return;
     let canSend;
     try {
       conn.releaseClose();
