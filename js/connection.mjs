@@ -42,6 +42,24 @@ function viewsFor(memory) {
   }
 }
 /**
+ * A view of `len` bytes at `ptr`, reused while the same bytes are asked for (most traffic has one
+ * size, so its payloads sit at one place in the window): for copying or decoding only, never
+ * handed out.
+ */
+let scratchOf = null;
+let scratchPtr = -1;
+let scratchLen = -1;
+let scratch = null;
+function scratchView(ptr, len) {
+  if (ptr !== scratchPtr || len !== scratchLen || scratchOf !== u8) {
+    scratch = u8.subarray(ptr, ptr + len);
+    scratchPtr = ptr;
+    scratchLen = len;
+    scratchOf = u8;
+  }
+  return scratch;
+}
+/**
  * The input window's pointer: reserved at its full size (WINDOW) once per instance, after
  * which it never moves (inputBuffer only reallocates to grow it, and no caller asks for more).
  */
@@ -368,7 +386,7 @@ export class Connection {
         this.#chunkBase = offset - ptr;
         this.#windowStart = ptr;
         this.#windowEnd = ptr + n;
-        result = raw.receive(n);
+        result = raw.receiveInput(n); // n ≤ WINDOW, the window's reserved size
         for (;;) {
           this.#events(result & COUNT, out);
           if (result & RELEASE) raw.release();
@@ -597,8 +615,7 @@ export class Connection {
     if (count === 0) return;
     const first = this.#raw.records() >>> 2;
     viewsFor(this.#memory); // the call may have grown memory
-    const words = u32;
-    const bytes = u8;
+    let words = u32;
     // Copied payloads of one call share one allocation (as `ws` shares socket chunks): one copy
     // out of wasm memory per message, one allocation per call. `arraybuffer` needs its own.
     // In place: payloads in the window go back into the chunk; a pool only for any others.
@@ -616,7 +633,7 @@ export class Connection {
     for (let i = 0; i < count; i++) {
       const at = first + i * WORDS;
       const kind = words[at], ptr = words[at + 1], len = words[at + 2], extra = words[at + 3];
-      const view = bytes.subarray(ptr, ptr + len);
+      const view = scratchView(ptr, len);
       switch (kind) {
         case KIND_TEXT:
           out.push({ type: "text", data: this.#textAsBytes ? this.#data(view, pooled) : decoder.decode(view) });
@@ -649,6 +666,8 @@ export class Connection {
         case KIND_ERROR:
           this.#dropMessage();
           out.push({ type: "error", error: this.#raw.error(extra) });
+          viewsFor(this.#memory); // making the error may have grown memory
+          words = u32;
           break;
         default:
           throw new Error(`ws101: unknown event kind ${kind}`);
@@ -659,7 +678,8 @@ export class Connection {
 
   /** A whole message's payload (a view of wasm memory) as the caller gets it. */
   #data(view, pooled) {
-    if (!pooled) return shape(view, this.#binaryType, this.#views);
+    // Views are handed out: a view of its own, not the scratch one.
+    if (!pooled) return shape(this.#views ? u8.subarray(view.byteOffset, view.byteOffset + view.length) : view, this.#binaryType, this.#views);
     const chunk = this.#chunk;
     if (chunk !== null) {
       const ptr = view.byteOffset;

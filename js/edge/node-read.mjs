@@ -19,6 +19,14 @@ import { Buffer } from "node:buffer";
  */
 const READ_BUFFER_SIZE = 64 * 1024;
 let shared = null;
+/** The last read's bytes as a view of the buffer (reads of one size, as in most traffic, reuse it). */
+let lastLength = -1;
+let lastView = null;
+function readView(buffer, length) {
+  lastView = new Uint8Array(buffer.buffer, buffer.byteOffset, length);
+  lastLength = length;
+  return lastView;
+}
 const off = globalThis.process?.env?.WS101_SOCKET_READS === "data";
 
 /** The onread symbols of a net.Socket (own properties its constructor sets to null), or null. */
@@ -35,8 +43,8 @@ function onreadSymbols(socket) {
 }
 
 /**
- * Makes `socket` deliver its reads as `onRead(buffer, length)` (the bytes are
- * `buffer[0..length)`, valid during the call only) instead of `data` events. Returns false, and
+ * Makes `socket` deliver its reads as `onRead(bytes, length)` (a Uint8Array of `length` bytes,
+ * valid during the call only) instead of `data` events. Returns false, and
  * changes nothing, when the socket does not allow it.
  * @param {import("node:net").Socket} socket
  * @param {(buffer: Buffer, length: number) => void} onRead
@@ -50,7 +58,7 @@ export function readIntoSharedBuffer(socket, onRead) {
   if (!symbols) return false;
   shared ??= Buffer.allocUnsafeSlow(READ_BUFFER_SIZE);
   socket[symbols.kBufferCb] = (length, buffer) => {
-    onRead(buffer, length);
+    onRead(length === lastLength ? lastView : readView(buffer, length), length);
   };
   socket[symbols.kBuffer] = shared;
   handle.useUserBuffer(shared);

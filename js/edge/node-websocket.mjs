@@ -566,6 +566,15 @@ export class WebSocket extends EventEmitter {
     }
   }
 
+  /** `message (data, isBinary)`: _emit without its argument list (once per message). */
+  #emitMessage(data, isBinary) {
+    try {
+      this.emit("message", data, isBinary);
+    } catch (err) {
+      this._listenerError(err, "message");
+    }
+  }
+
   /** @internal A listener threw: `error` on this WebSocket when someone listens, a warning otherwise. */
   _listenerError(err, name) {
     if (name !== "error" && this.listenerCount("error") > 0) {
@@ -773,10 +782,10 @@ export class WebSocket extends EventEmitter {
   #dispatch(event) {
     switch (event.type) {
       case "text":
-        this._emit("message", Buffer.isBuffer(event.data) ? event.data : event.data instanceof ArrayBuffer ? Buffer.from(event.data) : Buffer.from(event.data.buffer, event.data.byteOffset, event.data.byteLength), false);
+        this.#emitMessage(Buffer.isBuffer(event.data) ? event.data : event.data instanceof ArrayBuffer ? Buffer.from(event.data) : Buffer.from(event.data.buffer, event.data.byteOffset, event.data.byteLength), false);
         break;
       case "binary":
-        this._emit("message", this.#binaryType === "fragments" ? [event.data] : this.#binaryType === "blob" ? new Blob([event.data]) : event.data, true);
+        this.#emitMessage(this.#binaryType === "fragments" ? [event.data] : this.#binaryType === "blob" ? new Blob([event.data]) : event.data, true);
         break;
       case "ping":
         this._emit("ping", Buffer.from(event.data));

@@ -388,6 +388,17 @@ impl RawConnection {
         Ok(self.step())
     }
 
+    /// [`Self::receive`] for the per-read path: a `u32` in, nothing thrown (no `Result` crosses
+    /// the boundary: a thrown error's return costs an array per call). A `len` beyond the input
+    /// buffer is cut to it; callers pass at most the [`RECEIVE_WINDOW`] they reserved.
+    #[wasm_bindgen(js_name = receiveInput)]
+    pub fn receive_input(&mut self, len: u32) -> u32 {
+        let size = with_input(|input| input.len()).unwrap_or(0);
+        self.input_len = (len as usize).min(size);
+        self.input_pos = 0;
+        self.step()
+    }
+
     /// Goes on where the last [`Self::receive`] or `resume` stopped (same return value).
     pub fn resume(&mut self) -> u32 {
         self.step()
