@@ -21,6 +21,8 @@ const CLOSE_TIMEOUT_MS = 30_000;
  * are), more as one corked `writev` of the chunks as they are.
  */
 const MERGE_AT_MOST = 16 * 1024;
+/** Room kept in the list of held writes between reads (past it, a new list). */
+const HELD_KEPT = 256;
 /** A Close frame with code 1011 (unmasked, server to client): what a server sends when its core is lost. */
 const CLOSE_1011 = Buffer.from([0x88, 0x02, 0x03, 0xf3]);
 /** Transport errors that only mean "the peer went away" (TCP reset; HTTP/2 RST_STREAM or session teardown). */
@@ -93,6 +95,7 @@ export class WebSocket extends EventEmitter {
   /** Writes held while a read is handled (#onData), their size and callbacks. */
   #holding = false;
   #held = [];
+  #heldCount = 0;
   #heldBytes = 0;
   #heldCallbacks = null;
   /** The client's opening handshake while CONNECTING: `{ abort(message) }`. */
@@ -666,7 +669,7 @@ export class WebSocket extends EventEmitter {
       return;
     }
     if (this.#holding) {
-      this.#held.push(bytes);
+      this.#held[this.#heldCount++] = bytes;
       this.#heldBytes += bytes.length;
       if (cb) (this.#heldCallbacks ??= []).push(cb);
       return;
@@ -678,8 +681,9 @@ export class WebSocket extends EventEmitter {
   #flushWrites() {
     this.#holding = false;
     const held = this.#held;
-    const count = held.length;
+    const count = this.#heldCount;
     if (count === 0) return;
+    this.#heldCount = 0;
     const total = this.#heldBytes;
     const callbacks = this.#heldCallbacks;
     this.#heldBytes = 0;
@@ -694,17 +698,27 @@ export class WebSocket extends EventEmitter {
           at += held[i].length;
         }
       }
-      held.length = 0;
+      this.#releaseHeld(count);
       this.#socketWrite(bytes, cb);
       return;
     }
-    const chunks = held.slice();
-    held.length = 0;
+    const chunks = held.slice(0, count);
+    this.#releaseHeld(count);
     const socket = this.#socket;
     socket?.cork();
     for (let i = 0; i < count - 1; i++) this.#socketWrite(chunks[i]);
     this.#socketWrite(chunks[count - 1], cb);
     socket?.uncork();
+  }
+
+  /** Forgets the chunks just written; the list keeps its room (no regrowth per read) unless large. */
+  #releaseHeld(count) {
+    if (count > HELD_KEPT) {
+      this.#held = [];
+      return;
+    }
+    const held = this.#held;
+    for (let i = 0; i < count; i++) held[i] = undefined;
   }
 
   #socketWrite(bytes, cb) {
