@@ -19,14 +19,52 @@ import { RawConnection, wasmMemory } from "./instance.mjs";
 // words per record, each event kind's number, the flags of receive()'s answer and the most bytes
 // handed to the core per call (WINDOW). Read once, when the first connection is made.
 let WORDS, KIND_TEXT, KIND_BINARY, KIND_PING, KIND_PONG, KIND_CLOSE, KIND_ERROR, KIND_PART_TEXT, KIND_PART_BINARY;
-let WINDOW, HEADER_ROOM, MORE, RELEASE, SEND_READY, COUNT;
+let WINDOW, HEADER_ROOM, MORE, RELEASE, SEND_READY, QUIET, COUNT;
 let layoutRead = false;
 function readLayout() {
   const l = RawConnection.recordLayout();
   ({ words: WORDS, text: KIND_TEXT, binary: KIND_BINARY, ping: KIND_PING, pong: KIND_PONG, close: KIND_CLOSE, error: KIND_ERROR } = l);
-  ({ partText: KIND_PART_TEXT, partBinary: KIND_PART_BINARY, window: WINDOW, headerRoom: HEADER_ROOM, more: MORE, release: RELEASE, sendReady: SEND_READY, count: COUNT } = l);
+  ({ partText: KIND_PART_TEXT, partBinary: KIND_PART_BINARY, window: WINDOW, headerRoom: HEADER_ROOM, more: MORE, release: RELEASE, sendReady: SEND_READY, quiet: QUIET, count: COUNT } = l);
   layoutRead = true;
 }
+/**
+ * Views of all of wasm memory, made again when it grew (growing detaches the old buffer: its
+ * views read as empty) or is another instance's (after a trap the instance is replaced).
+ */
+let viewsOf = null;
+let u8 = new Uint8Array(0);
+let u32 = new Uint32Array(0);
+function viewsFor(memory) {
+  if (memory !== viewsOf || u8.length === 0) {
+    u8 = new Uint8Array(memory.buffer);
+    u32 = new Uint32Array(memory.buffer);
+    viewsOf = memory;
+  }
+}
+/**
+ * A view of `len` bytes at `ptr`, reused while the same bytes are asked for (most traffic has one
+ * size, so its payloads sit at one place in the window): for copying or decoding only, never
+ * handed out.
+ */
+let scratchOf = null;
+let scratchPtr = -1;
+let scratchLen = -1;
+let scratch = null;
+function scratchView(ptr, len) {
+  if (ptr !== scratchPtr || len !== scratchLen || scratchOf !== u8) {
+    scratch = u8.subarray(ptr, ptr + len);
+    scratchPtr = ptr;
+    scratchLen = len;
+    scratchOf = u8;
+  }
+  return scratch;
+}
+/**
+ * The input window's pointer: reserved at its full size (WINDOW) once per instance, after
+ * which it never moves (inputBuffer only reallocates to grow it, and no caller asks for more).
+ */
+let windowOf = null;
+let windowPointer = 0;
 const decoder = new TextDecoder("utf-8");
 const textEncoder = new TextEncoder();
 const NodeBuffer = globalThis.Buffer;
@@ -199,6 +237,9 @@ export class Connection {
   #masked;
   #chunk = null;
   #chunkBase = 0;
+  /** The buffer the payloads of one call are copied into (#events), and how far it is used. */
+  #pool = null;
+  #poolOffset = 0;
   #windowStart = 0;
   #windowEnd = 0;
 
@@ -217,6 +258,11 @@ export class Connection {
    */
   #headers = null;
   #ready = false;
+  /**
+   * The core said, in its last answer (receive), that the connection is open with nothing to
+   * write (RawConnection's `quiet`), and no call into the connection came since: `quiet`.
+   */
+  #quiet = false;
   /** The last kept header used, and its key (most senders repeat a size). */
   #lastKey = -1;
   #lastHeader = undefined;
@@ -285,7 +331,18 @@ export class Connection {
    */
   releaseClose() {
     this.#ready = false;
+    this.#quiet = false;
     this.#raw.releaseClose();
+  }
+
+  /**
+   * True when nothing needs doing after the last `receive()`'s events are handled: the
+   * connection is open with no output waiting, and nothing but `sendMessage` with a kept header
+   * was called since (so `releaseClose()` would release nothing, `takeOutput()` would return
+   * null, `canSend` is true and `shouldCloseTransport` false).
+   */
+  get quiet() {
+    return this.#quiet;
   }
 
   /** True once the transport should be closed by this side (RFC 6455 §7.1.1). */
@@ -313,17 +370,23 @@ export class Connection {
     const raw = this.#raw;
     const out = [];
     this.#ready = false;
+    this.#quiet = false;
     let result = 0;
     if (this.#inPlace) this.#chunk = bytes;
     try {
+      if (windowOf !== this.#memory) {
+        windowPointer = raw.inputBuffer(WINDOW);
+        windowOf = this.#memory;
+      }
+      const ptr = windowPointer;
       for (let offset = 0; offset < len; offset += WINDOW) {
         const n = Math.min(WINDOW, len - offset);
-        const ptr = raw.inputBuffer(n);
-        new Uint8Array(this.#memory.buffer, ptr, n).set(n === len ? bytes : bytes.subarray(offset, offset + n));
+        viewsFor(this.#memory);
+        u8.set(n === len ? bytes : bytes.subarray(offset, offset + n), ptr);
         this.#chunkBase = offset - ptr;
         this.#windowStart = ptr;
         this.#windowEnd = ptr + n;
-        result = raw.receive(n);
+        result = raw.receiveInput(n); // n ≤ WINDOW, the window's reserved size
         for (;;) {
           this.#events(result & COUNT, out);
           if (result & RELEASE) raw.release();
@@ -335,14 +398,16 @@ export class Connection {
       this.#chunk = null; // never kept past the call (nor seen by a later one) if it throws
     }
     this.#ready = (result & SEND_READY) !== 0;
+    this.#quiet = (result & QUIET) !== 0;
     return out;
   }
 
   /** The transport ended: a 1006 close event unless the closing handshake completed. */
   receiveEof() {
     this.#ready = false;
+    this.#quiet = false;
     const out = [];
-    this.#events(this.#raw.receiveEof(), out);
+    this.#events(this.#raw.receiveEof() & COUNT, out);
     this.#dropMessage();
     return out;
   }
@@ -355,6 +420,7 @@ export class Connection {
   /** @param {string | Uint8Array} text */
   sendText(text) {
     this.#ready = false;
+    this.#quiet = false;
     if (typeof text === "string") {
       if (text.length > WINDOW / 3) return join(this.#sendParts(encodeUtf8(text), false));
       this.#raw.sendText(text);
@@ -412,6 +478,7 @@ export class Connection {
     // With nothing waiting, a header-only send leaves exactly the header in the output: kept.
     const alone = len > 0xffff && (this.#ready || raw.outputLength() === 0);
     this.#ready = false;
+    this.#quiet = false;
     if (raw.sendHeaderOnly(binary, len)) {
       const header = this.#copyOutput();
       if (alone) this.#keepHeader(key, header);
@@ -468,6 +535,7 @@ export class Connection {
   /** @param {Uint8Array | ArrayBufferView | ArrayBuffer} data */
   sendBinary(data) {
     this.#ready = false;
+    this.#quiet = false;
     const bytes = bytesOf(data, "sendBinary(data)");
     if (bytes.byteLength > WINDOW) return join(this.#sendParts(bytes, true));
     return this.#sendWhole(bytes, true);
@@ -476,6 +544,7 @@ export class Connection {
   /** @param {Uint8Array | ArrayBufferView | ArrayBuffer | string} [data] */
   ping(data) {
     this.#ready = false;
+    this.#quiet = false;
     this.#raw.ping(controlPayload(data, "ping"));
     return this.#copyOutput();
   }
@@ -483,6 +552,7 @@ export class Connection {
   /** @param {Uint8Array | ArrayBufferView | ArrayBuffer | string} [data] */
   pong(data) {
     this.#ready = false;
+    this.#quiet = false;
     this.#raw.pong(controlPayload(data, "pong"));
     return this.#copyOutput();
   }
@@ -492,6 +562,7 @@ export class Connection {
     if (code !== undefined && code !== null && typeof code !== "number") throw new TypeError(`close code must be a number, got ${describe(code)}`);
     if (typeof reason !== "string") throw new TypeError(`close reason must be a string, got ${describe(reason)}`);
     this.#ready = false;
+    this.#quiet = false;
     this.#raw.close(code ?? undefined, reason);
     return this.#copyOutput();
   }
@@ -499,6 +570,7 @@ export class Connection {
   /** Frees the wasm side now instead of at garbage collection. */
   free() {
     this.#ready = false;
+    this.#quiet = false;
     // Idempotent; any later call is a TypeError (not wasm-bindgen's "null pointer passed to rust").
     if (this.#raw !== FREED) this.#raw.free();
     this.#raw = FREED;
@@ -541,47 +613,33 @@ export class Connection {
   /** Appends the events of the last call's `count` records to `out`. */
   #events(count, out) {
     if (count === 0) return;
-    const words = new Uint32Array(this.#memory.buffer, this.#raw.records(), count * WORDS);
-    const bytes = new Uint8Array(this.#memory.buffer);
+    const first = this.#raw.records() >>> 2;
+    viewsFor(this.#memory); // the call may have grown memory
+    let words = u32;
     // Copied payloads of one call share one allocation (as `ws` shares socket chunks): one copy
     // out of wasm memory per message, one allocation per call. `arraybuffer` needs its own.
-    let pool = null;
-    let poolOffset = 0;
-    const pooled = !this.#views && this.#binaryType !== "arraybuffer";
     // In place: payloads in the window go back into the chunk; a pool only for any others.
-    const chunk = pooled ? this.#chunk : null;
-    if (pooled && chunk === null) {
+    const pooled = !this.#views && this.#binaryType !== "arraybuffer";
+    this.#pool = null;
+    this.#poolOffset = 0;
+    if (pooled && this.#chunk === null) {
       let total = 0;
       for (let i = 0; i < count; i++) {
-        const kind = words[i * WORDS];
-        if (kind === KIND_BINARY || (kind === KIND_TEXT && this.#textAsBytes)) total += words[i * WORDS + 2];
+        const kind = words[first + i * WORDS];
+        if (kind === KIND_BINARY || (kind === KIND_TEXT && this.#textAsBytes)) total += words[first + i * WORDS + 2];
       }
-      pool = this.#binaryType === "nodebuffer" ? NodeBuffer.allocUnsafe(total) : new Uint8Array(total);
+      this.#pool = this.#binaryType === "nodebuffer" ? NodeBuffer.allocUnsafe(total) : new Uint8Array(total);
     }
-    const data = (view) => {
-      if (!pooled) return shape(view, this.#binaryType, this.#views);
-      if (chunk !== null) {
-        const ptr = view.byteOffset;
-        if (ptr < this.#windowStart || ptr + view.length > this.#windowEnd) return shape(view, this.#binaryType, false);
-        const at = this.#chunkBase + ptr;
-        if (this.#masked) chunk.set(view, at);
-        return this.#binaryType === "nodebuffer" ? NodeBuffer.from(chunk.buffer, chunk.byteOffset + at, view.length) : chunk.subarray(at, at + view.length);
-      }
-      const copy = pool.subarray(poolOffset, poolOffset + view.length);
-      copy.set(view);
-      poolOffset += view.length;
-      return copy;
-    };
     for (let i = 0; i < count; i++) {
-      const at = i * WORDS;
+      const at = first + i * WORDS;
       const kind = words[at], ptr = words[at + 1], len = words[at + 2], extra = words[at + 3];
-      const view = bytes.subarray(ptr, ptr + len);
+      const view = scratchView(ptr, len);
       switch (kind) {
         case KIND_TEXT:
-          out.push({ type: "text", data: this.#textAsBytes ? data(view) : decoder.decode(view) });
+          out.push({ type: "text", data: this.#textAsBytes ? this.#data(view, pooled) : decoder.decode(view) });
           break;
         case KIND_BINARY:
-          out.push({ type: "binary", data: data(view) });
+          out.push({ type: "binary", data: this.#data(view, pooled) });
           break;
         case KIND_PART_TEXT:
         case KIND_PART_BINARY: {
@@ -608,11 +666,38 @@ export class Connection {
         case KIND_ERROR:
           this.#dropMessage();
           out.push({ type: "error", error: this.#raw.error(extra) });
+          viewsFor(this.#memory); // making the error may have grown memory
+          words = u32;
           break;
         default:
           throw new Error(`ws101: unknown event kind ${kind}`);
       }
     }
+    this.#pool = null;
+  }
+
+  /** A whole message's payload (a view of wasm memory) as the caller gets it. */
+  #data(view, pooled) {
+    // Views are handed out: a view of its own, not the scratch one.
+    if (!pooled) return shape(this.#views ? u8.subarray(view.byteOffset, view.byteOffset + view.length) : view, this.#binaryType, this.#views);
+    const chunk = this.#chunk;
+    if (chunk !== null) {
+      const ptr = view.byteOffset;
+      if (ptr < this.#windowStart || ptr + view.length > this.#windowEnd) return shape(view, this.#binaryType, false);
+      const at = this.#chunkBase + ptr;
+      if (this.#masked) chunk.set(view, at);
+      return this.#binaryType === "nodebuffer" ? NodeBuffer.from(chunk.buffer, chunk.byteOffset + at, view.length) : chunk.subarray(at, at + view.length);
+    }
+    const pool = this.#pool;
+    const offset = this.#poolOffset;
+    this.#poolOffset = offset + view.length;
+    if (offset === 0 && view.length === pool.length) {
+      pool.set(view);
+      return pool;
+    }
+    const copy = pool.subarray(offset, offset + view.length);
+    copy.set(view);
+    return copy;
   }
 
   /**

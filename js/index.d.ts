@@ -481,6 +481,13 @@ export declare class Connection<O extends ConnectionOptions = {}> {
   readonly wasClean: boolean | undefined;
   readonly shouldCloseTransport: boolean;
   readonly canSend: boolean;
+  /**
+   * True when nothing needs doing after the last `receive()`'s events are handled: open, no
+   * output waiting, and nothing but `sendMessage` with a kept header called since (so
+   * `releaseClose()` releases nothing, `takeOutput()` is null, `canSend` true and
+   * `shouldCloseTransport` false: no need to ask).
+   */
+  readonly quiet: boolean;
   releaseClose(): void;
   binaryType: BinaryType;
   receive(chunk: BytesLike): ConnectionEvent<O>[];
@@ -526,6 +533,8 @@ export declare class RawConnection {
   constructor(server: boolean, config?: RawConnectionConfig | null);
   inputBuffer(len: number): number;
   receive(len: number): number;
+  /** `receive` for the per-read path: never throws; a length beyond the input buffer is cut to it. */
+  receiveInput(len: number): number;
   resume(): number;
   release(): void;
   records(): number;

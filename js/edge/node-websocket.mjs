@@ -9,11 +9,20 @@ import { checkClientOptions, deflateLevel } from "./node-options.mjs";
 import { peerError, closeArgumentError } from "./node-errors.mjs";
 import { kTarget, kHandler, kAttribute, domEvent, callHandler } from "./node-events.mjs";
 import { clientTarget, connectClient, http2Hooks } from "./node-client.mjs";
+import { readIntoSharedBuffer } from "./node-read.mjs";
 
 const CONNECTING = 0, OPEN = 1, CLOSING = 2, CLOSED = 3;
 /** Output waiting for a peer beyond which reading from it pauses until it drains. */
 const PAUSE_READING_AT = 4 * 1024 * 1024;
 const CLOSE_TIMEOUT_MS = 30_000;
+/**
+ * Writes made while a read is handled are held and written together when it is done: up to this
+ * many bytes copied into one buffer (one `write`, no cork: what most echoes and small replies
+ * are), more as one corked `writev` of the chunks as they are.
+ */
+const MERGE_AT_MOST = 16 * 1024;
+/** Room kept in the list of held writes between reads (past it, a new list). */
+const HELD_KEPT = 256;
 /** A Close frame with code 1011 (unmasked, server to client): what a server sends when its core is lost. */
 const CLOSE_1011 = Buffer.from([0x88, 0x02, 0x03, 0xf3]);
 /** Transport errors that only mean "the peer went away" (TCP reset; HTTP/2 RST_STREAM or session teardown). */
@@ -83,6 +92,12 @@ export class WebSocket extends EventEmitter {
   /** Bytes of sends attempted after the closing handshake started (ws counts them in bufferedAmount). */
   #bufferedAfterClose = 0;
   #wasClean = false;
+  /** Writes held while a read is handled (#onData), their size and callbacks. */
+  #holding = false;
+  #held = [];
+  #heldCount = 0;
+  #heldBytes = 0;
+  #heldCallbacks = null;
   /** The client's opening handshake while CONNECTING: `{ abort(message) }`. */
   #handshake = null;
   /** Sends waiting for a Blob to be read (ws keeps the order of sends around a Blob). */
@@ -185,7 +200,7 @@ export class WebSocket extends EventEmitter {
   get url() { return this.#url; }
   /** The HTTP version that carried the opening handshake: "1.1" (101 upgrade) or "2" (RFC 8441 extended CONNECT). */
   get httpVersion() { return this.#httpVersion; }
-  get bufferedAmount() { return (this.#socket ? this.#socket.writableLength : 0) + this.#bufferedAfterClose; }
+  get bufferedAmount() { return (this.#socket ? this.#socket.writableLength : 0) + this.#heldBytes + this.#bufferedAfterClose; }
   get binaryType() { return this.#binaryType; }
   set binaryType(value) {
     if (!BINARY_TYPES.includes(value)) return;
@@ -212,6 +227,9 @@ export class WebSocket extends EventEmitter {
     this.#httpVersion = httpVersion ?? "1.1";
     this.#protocol = protocol ?? "";
     this.#extensions = extensions ?? "";
+    // Reads land in one buffer shared by every socket (node-read.mjs) where the socket allows it,
+    // else come as `data` chunks, which are ours to overwrite.
+    const shared = readIntoSharedBuffer(socket, (buffer, length) => this.#onRead(buffer, length));
     // The core's limits are the defaults (64 MiB); maxPayload bounds a message and a frame.
     const { connection, frames } = Connection.afterHandshake(outcome, head, {
       maxMessageSize: opts.maxPayload,
@@ -223,8 +241,9 @@ export class WebSocket extends EventEmitter {
       binaryType: coreBinaryType(this.#binaryType),
       textAsBytes: true,
       deferClose: true,
-      // Socket chunks are read once, here: messages whole in a chunk become views of it (as in `ws`).
-      inPlace: true,
+      // Socket chunks are read once, here: messages whole in a chunk become views of it (as in
+      // `ws`). The shared buffer is overwritten by the next read: messages are copied out of it.
+      inPlace: !shared,
     });
     this.#conn = connection;
     this.#role = outcome.handoff.role;
@@ -232,7 +251,8 @@ export class WebSocket extends EventEmitter {
     this.#readyState = OPEN;
     socket.setNoDelay?.(true);
     socket.setTimeout?.(0);
-    socket.on("data", (chunk) => this.#guard(() => this.#onData(chunk)));
+    if (shared) socket.resume();
+    else socket.on("data", (chunk) => this.#onRead(chunk, chunk.length));
     socket.on("end", () => this.#guard(() => this.#onEnd()));
     socket.on("close", () => this.#guard(() => this.#onSocketClose()));
     socket.on("error", (err) => this.#guard(() => this.#onSocketError(err)));
@@ -284,6 +304,10 @@ export class WebSocket extends EventEmitter {
     }
     if (chunks.length === 1) {
       this.#write(chunks[0], cb);
+    } else if (this.#holding) {
+      const last = chunks.length - 1;
+      for (let i = 0; i < last; i++) this.#write(chunks[i]);
+      this.#write(chunks[last], cb);
     } else {
       // A header and its payload, or a large message's parts: one corked write.
       const socket = this.#socket;
@@ -545,6 +569,15 @@ export class WebSocket extends EventEmitter {
     }
   }
 
+  /** `message (data, isBinary)`: _emit without its argument list (once per message). */
+  #emitMessage(data, isBinary) {
+    try {
+      this.emit("message", data, isBinary);
+    } catch (err) {
+      this._listenerError(err, "message");
+    }
+  }
+
   /** @internal A listener threw: `error` on this WebSocket when someone listens, a warning otherwise. */
   _listenerError(err, name) {
     if (name !== "error" && this.listenerCount("error") > 0) {
@@ -566,6 +599,7 @@ export class WebSocket extends EventEmitter {
     const socket = this.#socket;
     if (socket && !socket.destroyed) {
       if (this.#role === "server" && socket.writable) {
+        this.#flushWrites();
         socket.end(CLOSE_1011);
         this.#endTimer ??= setTimeout(() => socket.destroy(), this.#closeTimeout());
         this.#endTimer.unref?.();
@@ -587,12 +621,25 @@ export class WebSocket extends EventEmitter {
     try {
       fn();
     } catch (err) {
-      if (isTrap(err)) {
-        this.#coreFailure(err);
-        return;
-      }
-      this.#emitError(err);
-      this.#socket?.destroy();
+      this.#handlerFailure(err);
+    }
+  }
+
+  #handlerFailure(err) {
+    if (isTrap(err)) {
+      this.#coreFailure(err);
+      return;
+    }
+    this.#emitError(err);
+    this.#socket?.destroy();
+  }
+
+  /** A read: `buffer[0..length)` (a `data` chunk, or the shared read buffer, valid during the call). */
+  #onRead(buffer, length) {
+    try {
+      this.#onData(length === buffer.length ? buffer : buffer.subarray(0, length));
+    } catch (err) {
+      this.#handlerFailure(err);
     }
   }
 
@@ -621,6 +668,60 @@ export class WebSocket extends EventEmitter {
       if (cb) queueMicrotask(() => cb());
       return;
     }
+    if (this.#holding) {
+      this.#held[this.#heldCount++] = bytes;
+      this.#heldBytes += bytes.length;
+      if (cb) (this.#heldCallbacks ??= []).push(cb);
+      return;
+    }
+    this.#socketWrite(bytes, cb);
+  }
+
+  /** Writes the held chunks (see MERGE_AT_MOST) and stops holding. */
+  #flushWrites() {
+    this.#holding = false;
+    const held = this.#held;
+    const count = this.#heldCount;
+    if (count === 0) return;
+    this.#heldCount = 0;
+    const total = this.#heldBytes;
+    const callbacks = this.#heldCallbacks;
+    this.#heldBytes = 0;
+    this.#heldCallbacks = null;
+    const cb = callbacks === null ? undefined : callbacks.length === 1 ? callbacks[0] : (err) => { for (const f of callbacks) f(err); };
+    if (count === 1 || total <= MERGE_AT_MOST) {
+      let bytes = held[0];
+      if (count > 1) {
+        bytes = Buffer.allocUnsafe(total);
+        for (let i = 0, at = 0; i < count; i++) {
+          bytes.set(held[i], at);
+          at += held[i].length;
+        }
+      }
+      this.#releaseHeld(count);
+      this.#socketWrite(bytes, cb);
+      return;
+    }
+    const chunks = held.slice(0, count);
+    this.#releaseHeld(count);
+    const socket = this.#socket;
+    socket?.cork();
+    for (let i = 0; i < count - 1; i++) this.#socketWrite(chunks[i]);
+    this.#socketWrite(chunks[count - 1], cb);
+    socket?.uncork();
+  }
+
+  /** Forgets the chunks just written; the list keeps its room (no regrowth per read) unless large. */
+  #releaseHeld(count) {
+    if (count > HELD_KEPT) {
+      this.#held = [];
+      return;
+    }
+    const held = this.#held;
+    for (let i = 0; i < count; i++) held[i] = undefined;
+  }
+
+  #socketWrite(bytes, cb) {
     const socket = this.#socket;
     if (!socket || socket.destroyed) {
       if (cb) queueMicrotask(() => cb(new Error("WebSocket is not open")));
@@ -644,15 +745,24 @@ export class WebSocket extends EventEmitter {
   }
 
   #onData(chunk) {
+    if (!this.#conn) return;
+    this.#holding = true;
+    try {
+      this.#handleRead(chunk);
+    } finally {
+      this.#flushWrites();
+    }
+  }
+
+  #handleRead(chunk) {
     const conn = this.#conn;
-    if (!conn) return;
     this.#alive = true;
     if (this.#idleTimer) this.#resetIdle();
     let events;
     let output;
     try {
       events = conn.receive(chunk);
-      output = conn.takeOutput();
+      output = conn.quiet ? null : conn.takeOutput();
     } catch (err) {
       this.#coreFailure(err);
       return;
@@ -666,7 +776,9 @@ export class WebSocket extends EventEmitter {
       if (this.#conn !== conn || this.#socket.destroyed) break;
       this.#dispatch(event);
     }
-    if (this.#conn !== conn) return;
+    // Still quiet: open, nothing to write, nothing held back (the listeners called nothing that
+    // could change that), so there is nothing to ask.
+    if (this.#conn !== conn || conn.quiet) return;
     let canSend;
     try {
       conn.releaseClose();
@@ -684,10 +796,10 @@ export class WebSocket extends EventEmitter {
   #dispatch(event) {
     switch (event.type) {
       case "text":
-        this._emit("message", Buffer.isBuffer(event.data) ? event.data : event.data instanceof ArrayBuffer ? Buffer.from(event.data) : Buffer.from(event.data.buffer, event.data.byteOffset, event.data.byteLength), false);
+        this.#emitMessage(Buffer.isBuffer(event.data) ? event.data : event.data instanceof ArrayBuffer ? Buffer.from(event.data) : Buffer.from(event.data.buffer, event.data.byteOffset, event.data.byteLength), false);
         break;
       case "binary":
-        this._emit("message", this.#binaryType === "fragments" ? [event.data] : this.#binaryType === "blob" ? new Blob([event.data]) : event.data, true);
+        this.#emitMessage(this.#binaryType === "fragments" ? [event.data] : this.#binaryType === "blob" ? new Blob([event.data]) : event.data, true);
         break;
       case "ping":
         this._emit("ping", Buffer.from(event.data));
@@ -722,6 +834,7 @@ export class WebSocket extends EventEmitter {
       return;
     }
     if (done) {
+      this.#flushWrites();
       socket.end();
       if (!this.#endTimer) {
         this.#endTimer = setTimeout(() => socket.destroy(), this.#closeTimeout());

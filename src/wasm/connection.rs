@@ -57,6 +57,10 @@ const RELEASE: u32 = 1 << 30;
 /// After the call, a header [`RawConnection::send_header_word`] gave for a length may be used
 /// again for that length without asking ([`RawConnection::send_ready`]).
 const SEND_READY: u32 = 1 << 29;
+/// After the call the connection is open with nothing waiting to be written: until JS calls
+/// into it again, `releaseClose` has nothing to release, `canSend` is true and
+/// `shouldCloseTransport` false, so JS need not ask.
+const QUIET: u32 = 1 << 28;
 /// Event lists and records kept between calls (beyond this, released).
 const KEEP_EVENTS: usize = 64;
 
@@ -295,7 +299,7 @@ impl RawConnection {
 
     /// The event record layout (`{ words, text, binary, ping, pong, close, error, partText,
     /// partBinary }`: words per record and each kind's number) and the `receive` return flags
-    /// (`more`, `release`, `count` mask) and window (`window`): JS reads them here, never
+    /// (`more`, `release`, `sendReady`, `quiet`, `count` mask) and window (`window`): JS reads them here, never
     /// restates them.
     #[wasm_bindgen(js_name = recordLayout, unchecked_return_type = "Record<string, number>")]
     pub fn record_layout() -> JsValue {
@@ -310,7 +314,8 @@ impl RawConnection {
         set("more", MORE);
         set("release", RELEASE);
         set("sendReady", SEND_READY);
-        set("count", !(MORE | RELEASE | SEND_READY));
+        set("quiet", QUIET);
+        set("count", !(MORE | RELEASE | SEND_READY | QUIET));
         set("window", RECEIVE_WINDOW as u32);
         set("headerRoom", MAX_HEADER_LEN as u32);
         layout.into()
@@ -381,6 +386,17 @@ impl RawConnection {
         self.input_len = len;
         self.input_pos = 0;
         Ok(self.step())
+    }
+
+    /// [`Self::receive`] for the per-read path: a `u32` in, nothing thrown (no `Result` crosses
+    /// the boundary: a thrown error's return costs an array per call). A `len` beyond the input
+    /// buffer is cut to it; callers pass at most the [`RECEIVE_WINDOW`] they reserved.
+    #[wasm_bindgen(js_name = receiveInput)]
+    pub fn receive_input(&mut self, len: u32) -> u32 {
+        let size = with_input(|input| input.len()).unwrap_or(0);
+        self.input_len = (len as usize).min(size);
+        self.input_pos = 0;
+        self.step()
     }
 
     /// Goes on where the last [`Self::receive`] or `resume` stopped (same return value).
@@ -687,7 +703,13 @@ impl RawConnection {
         let more = self.conn.receive_suspended() || self.input_pos < end;
         let count = with_input(|input| self.index(input, start)).unwrap_or(0);
         let ready = if self.send_ready() { SEND_READY } else { 0 };
-        count | ready | if more { MORE } else { 0 }
+        // Open: no Close held back (only a received Close or a failure holds one), none owed.
+        let quiet = if self.conn.state() == State::Open && self.conn.output().is_empty() {
+            QUIET
+        } else {
+            0
+        };
+        count | ready | quiet | if more { MORE } else { 0 }
     }
 
     /// Describes `self.events` as records (payloads of the window starting at `start` of the
