@@ -104,7 +104,7 @@ function shape(view, binaryType, views) {
 /** A joined message (already a copy of its own) in the requested shape. */
 function shapeOwned(bytes, binaryType) {
   if (binaryType === "arraybuffer") {
-    return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes.buffer : bytes.slice().buffer;
+    return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes.buffer : Uint8Array.prototype.slice.call(bytes).buffer; // a copy (Buffer#slice is a view)
   }
   if (binaryType === "nodebuffer") return NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return bytes;

@@ -51,6 +51,8 @@ function onreadSymbols(socket) {
  */
 export function readIntoSharedBuffer(socket, onRead) {
   if (off || !socket || socket.encrypted || socket.destroyed || socket.readableLength > 0) return false;
+  // Someone else reads this socket too (a byte counter, a tap): its `data` events stay.
+  if (socket.listenerCount("data") > 0 || socket.listenerCount("readable") > 0) return false;
   const handle = socket._handle;
   const kind = handle?.constructor?.name;
   if ((kind !== "TCP" && kind !== "Pipe") || typeof handle.useUserBuffer !== "function") return false;
@@ -58,6 +60,8 @@ export function readIntoSharedBuffer(socket, onRead) {
   if (!symbols) return false;
   shared ??= Buffer.allocUnsafeSlow(READ_BUFFER_SIZE);
   socket[symbols.kBufferCb] = (length, buffer) => {
+    // A `data` listener added later still gets each read, as its own copy.
+    if (socket.listenerCount("data") > 0) socket.emit("data", Buffer.from(buffer.subarray(0, length)));
     onRead(length === lastLength ? lastView : readView(buffer, length), length);
   };
   socket[symbols.kBuffer] = shared;

@@ -16,13 +16,16 @@ const CONNECTING = 0, OPEN = 1, CLOSING = 2, CLOSED = 3;
 const PAUSE_READING_AT = 4 * 1024 * 1024;
 const CLOSE_TIMEOUT_MS = 30_000;
 /**
- * Writes made while a read is handled are held and written together when it is done: up to this
- * many bytes copied into one buffer (one `write`, no cork: what most echoes and small replies
- * are), more as one corked `writev` of the chunks as they are.
+ * Writes made while a read is handled are held and written together when it is done, as one
+ * `write`: they are copied at once (send() takes the bytes when it is called, as `ws`'s writes
+ * do) into a slab shared by every connection, up to this many bytes per read; anything larger
+ * first writes what is held, then goes out by itself, at once.
  */
-const MERGE_AT_MOST = 16 * 1024;
-/** Room kept in the list of held writes between reads (past it, a new list). */
-const HELD_KEPT = 256;
+const MERGE_AT_MOST = 64 * 1024;
+/** The slab held writes are copied into: regions are handed to `socket.write` and never reused. */
+const SLAB_SIZE = 256 * 1024;
+let slab = null;
+let slabUsed = 0;
 /** A Close frame with code 1011 (unmasked, server to client): what a server sends when its core is lost. */
 const CLOSE_1011 = Buffer.from([0x88, 0x02, 0x03, 0xf3]);
 /** Transport errors that only mean "the peer went away" (TCP reset; HTTP/2 RST_STREAM or session teardown). */
@@ -92,10 +95,10 @@ export class WebSocket extends EventEmitter {
   /** Bytes of sends attempted after the closing handshake started (ws counts them in bufferedAmount). */
   #bufferedAfterClose = 0;
   #wasClean = false;
-  /** Writes held while a read is handled (#onData), their size and callbacks. */
+  /** Writes held while a read is handled (#onData): their region of the slab and callbacks. */
   #holding = false;
-  #held = [];
-  #heldCount = 0;
+  #heldSlab = null;
+  #heldStart = 0;
   #heldBytes = 0;
   #heldCallbacks = null;
   /** The client's opening handshake while CONNECTING: `{ abort(message) }`. */
@@ -251,15 +254,27 @@ export class WebSocket extends EventEmitter {
     this.#readyState = OPEN;
     socket.setNoDelay?.(true);
     socket.setTimeout?.(0);
-    if (shared) socket.resume();
-    else socket.on("data", (chunk) => this.#onRead(chunk, chunk.length));
+    // Reading starts after the frames that came with the head (below), so that bytes the socket
+    // already buffered (a handleUpgrade called later than 'upgrade') follow them in order. A
+    // socket paused before the handoff stays paused, as `on("data")` leaves it.
+    const startReading = () => {
+      if (!shared) socket.on("data", (chunk) => this.#onRead(chunk, chunk.length));
+      else if (socket.readableFlowing !== false) socket.resume();
+    };
     socket.on("end", () => this.#guard(() => this.#onEnd()));
     socket.on("close", () => this.#guard(() => this.#onSocketClose()));
     socket.on("error", (err) => this.#guard(() => this.#onSocketError(err)));
     socket.on("drain", () => this.#guard(() => this.#onDrain()));
     if (opts.pingInterval > 0) this.#startKeepAlive(opts.pingInterval);
     if (opts.idleTimeout > 0) this.#resetIdle();
-    if (frames.length > 0) queueMicrotask(() => this.#guard(() => this.#onData(frames)));
+    if (frames.length > 0) {
+      queueMicrotask(() => {
+        this.#guard(() => this.#onData(frames));
+        startReading();
+      });
+    } else {
+      startReading();
+    }
   }
 
   /**
@@ -304,18 +319,22 @@ export class WebSocket extends EventEmitter {
     }
     if (chunks.length === 1) {
       this.#write(chunks[0], cb);
-    } else if (this.#holding) {
+    } else if (this.#holding && chunks.length === 2 && chunks[0].length + chunks[1].length <= MERGE_AT_MOST) {
+      // A small message's header and payload: copied into the held writes.
       const last = chunks.length - 1;
       for (let i = 0; i < last; i++) this.#write(chunks[i]);
       this.#write(chunks[last], cb);
     } else {
-      // A header and its payload, or a large message's parts: one corked write.
+      // A header and its payload, or a large message's parts: one corked write, now (uncorked
+      // in this call, as `ws` does: the caller may reuse its buffer once send() returns).
+      // What is held goes first, in the same writev.
       const socket = this.#socket;
-      socket.cork();
+      socket?.cork();
+      this.#writeHeld();
       const last = chunks.length - 1;
-      for (let i = 0; i < last; i++) this.#write(chunks[i]);
-      this.#write(chunks[last], cb);
-      process.nextTick(() => socket.uncork());
+      for (let i = 0; i < last; i++) this.#socketWrite(chunks[i]);
+      this.#socketWrite(chunks[last], cb);
+      socket?.uncork();
     }
   }
 
@@ -458,6 +477,8 @@ export class WebSocket extends EventEmitter {
     if (this.#readyState === CLOSING && !this.#socket && !this.#handshake) return;
     this.#readyState = CLOSING;
     this.#dropQueue();
+    // What was sent before goes out first (as with `ws`, whose writes were already made).
+    this.#flushWrites();
     if (this.#socket) this.#socket.destroy();
     else this.#finish(1006, "");
   }
@@ -669,56 +690,47 @@ export class WebSocket extends EventEmitter {
       return;
     }
     if (this.#holding) {
-      this.#held[this.#heldCount++] = bytes;
-      this.#heldBytes += bytes.length;
-      if (cb) (this.#heldCallbacks ??= []).push(cb);
-      return;
+      const length = bytes.length;
+      if (length <= MERGE_AT_MOST) {
+        // Copied now: a region of the slab that follows what this connection holds.
+        const end = this.#heldStart + this.#heldBytes;
+        if (slab === null || this.#heldBytes + length > MERGE_AT_MOST || this.#heldSlab !== slab || end !== slabUsed || slabUsed + length > SLAB_SIZE) {
+          this.#writeHeld();
+          if (slab === null || slabUsed + length > SLAB_SIZE) {
+            slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
+            slabUsed = 0;
+          }
+          this.#heldSlab = slab;
+          this.#heldStart = slabUsed;
+        }
+        slab.set(bytes, slabUsed);
+        slabUsed += length;
+        this.#heldBytes += length;
+        if (cb) (this.#heldCallbacks ??= []).push(cb);
+        return;
+      }
+      this.#writeHeld();
     }
     this.#socketWrite(bytes, cb);
   }
 
-  /** Writes the held chunks (see MERGE_AT_MOST) and stops holding. */
+  /** Writes what is held (see MERGE_AT_MOST) and stops holding. */
   #flushWrites() {
     this.#holding = false;
-    const held = this.#held;
-    const count = this.#heldCount;
-    if (count === 0) return;
-    this.#heldCount = 0;
-    const total = this.#heldBytes;
-    const callbacks = this.#heldCallbacks;
-    this.#heldBytes = 0;
-    this.#heldCallbacks = null;
-    const cb = callbacks === null ? undefined : callbacks.length === 1 ? callbacks[0] : (err) => { for (const f of callbacks) f(err); };
-    if (count === 1 || total <= MERGE_AT_MOST) {
-      let bytes = held[0];
-      if (count > 1) {
-        bytes = Buffer.allocUnsafe(total);
-        for (let i = 0, at = 0; i < count; i++) {
-          bytes.set(held[i], at);
-          at += held[i].length;
-        }
-      }
-      this.#releaseHeld(count);
-      this.#socketWrite(bytes, cb);
-      return;
-    }
-    const chunks = held.slice(0, count);
-    this.#releaseHeld(count);
-    const socket = this.#socket;
-    socket?.cork();
-    for (let i = 0; i < count - 1; i++) this.#socketWrite(chunks[i]);
-    this.#socketWrite(chunks[count - 1], cb);
-    socket?.uncork();
+    this.#writeHeld();
   }
 
-  /** Forgets the chunks just written; the list keeps its room (no regrowth per read) unless large. */
-  #releaseHeld(count) {
-    if (count > HELD_KEPT) {
-      this.#held = [];
-      return;
-    }
-    const held = this.#held;
-    for (let i = 0; i < count; i++) held[i] = undefined;
+  /** Writes the held region of the slab, if any, as one `write`. */
+  #writeHeld() {
+    const length = this.#heldBytes;
+    if (length === 0) return;
+    const callbacks = this.#heldCallbacks;
+    const bytes = this.#heldSlab.subarray(this.#heldStart, this.#heldStart + length);
+    this.#heldBytes = 0;
+    this.#heldCallbacks = null;
+    this.#heldSlab = null;
+    const cb = callbacks === null ? undefined : callbacks.length === 1 ? callbacks[0] : (err) => { for (const f of callbacks) f(err); };
+    this.#socketWrite(bytes, cb);
   }
 
   #socketWrite(bytes, cb) {

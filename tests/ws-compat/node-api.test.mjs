@@ -426,3 +426,130 @@ test("handleUpgrade twice with one socket throws ws's misconfiguration error", {
   wss.close();
   server.close();
 });
+
+test("binaryType arraybuffer: each message is its own ArrayBuffer of its length (with permessage-deflate, spanning reads, fragmented), unchanged later", { timeout: 10_000 }, async () => {
+  for (const [name, lib] of libraries) {
+    const wss = new lib.WebSocketServer({ port: 0, host: "127.0.0.1", perMessageDeflate: { threshold: 0 } });
+    await once(wss, "listening");
+    const kept = [];
+    const sizes = [3, 100, 3, 5000, 100, 70_000, 3];
+    const done = new Promise((resolve) => wss.on("connection", (ws) => {
+      ws.binaryType = "arraybuffer";
+      ws.on("message", (data) => { kept.push(data); if (kept.length === sizes.length * 2) resolve(); });
+    }));
+    const c = new WS(`ws://127.0.0.1:${wss.address().port}`, { perMessageDeflate: true });
+    await once(c, "open");
+    const sent = [];
+    for (const [i, n] of sizes.entries()) {
+      const bytes = Buffer.alloc(n, i + 1);
+      sent.push(bytes);
+      c.send(bytes);
+      sent.push(bytes.subarray(0, Math.ceil(n / 2)));
+      c.send(bytes.subarray(0, Math.ceil(n / 2)), { fin: false });
+      c.send(bytes.subarray(Math.ceil(n / 2)), { fin: true });
+      sent[sent.length - 1] = bytes;
+    }
+    await done;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    for (const [i, data] of kept.entries()) {
+      assert.ok(data instanceof ArrayBuffer, `${name}: message ${i} is an ArrayBuffer`);
+      assert.equal(data.byteLength, sent[i].length, `${name}: message ${i} has its own length`);
+      assert.ok(Buffer.from(data).equals(sent[i]), `${name}: message ${i} keeps its bytes`);
+    }
+    c.terminate();
+    await closeServer(wss);
+  }
+});
+
+test("handleUpgrade called late (an async check): frames the client sent meanwhile arrive in order", { timeout: 10_000 }, async () => {
+  for (const [name, lib] of libraries) {
+    const server = http.createServer();
+    const wss = new lib.WebSocketServer({ noServer: true });
+    const got = [];
+    const all = new Promise((resolve) => server.on("upgrade", (req, socket, head) => setTimeout(() => wss.handleUpgrade(req, socket, head, (ws) => {
+      ws.on("message", (d) => { got.push(String(d)); if (got.length === 40) resolve(); });
+    }), 100)));
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    const s = net.connect(server.address().port, "127.0.0.1");
+    await once(s, "connect");
+    s.on("data", () => {});
+    const frame = (text) => {
+      const p = Buffer.from(text);
+      const key = Buffer.from([1, 2, 3, 4]);
+      return Buffer.concat([Buffer.from([0x81, 0x80 | p.length]), key, p.map((b, i) => b ^ key[i & 3])]);
+    };
+    s.write(`GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n${frame("m0").toString("latin1")}`, "latin1");
+    for (let i = 1; i < 20; i++) { s.write(frame("m" + i)); await new Promise((r) => setTimeout(r, 2)); }
+    await new Promise((r) => setTimeout(r, 150));
+    for (let i = 20; i < 40; i++) s.write(frame("m" + i));
+    await all;
+    assert.deepEqual(got, Array.from({ length: 40 }, (_, i) => "m" + i), `${name}: in order`);
+    s.destroy();
+    wss.close();
+    server.close();
+  }
+});
+
+test("a 'data' listener on the socket (before or after the upgrade) still sees every byte", { timeout: 10_000 }, async () => {
+  for (const [name, lib] of libraries) {
+    const server = http.createServer();
+    const wss = new lib.WebSocketServer({ noServer: true });
+    let early = 0, late = 0, messages = 0;
+    server.on("connection", (s) => s.on("data", (d) => { early += d.length; }));
+    const tenth = new Promise((resolve) => server.on("upgrade", (req, socket, head) => wss.handleUpgrade(req, socket, head, (ws) => {
+      socket.on("data", (d) => { late += d.length; });
+      ws.on("message", () => { if (++messages === 10) resolve(); });
+    })));
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    const c = new WS(`ws://127.0.0.1:${server.address().port}`, { perMessageDeflate: false });
+    await once(c, "open");
+    for (let i = 0; i < 10; i++) { c.send("x".repeat(100)); await new Promise((r) => setTimeout(r, 5)); }
+    await tenth;
+    // 10 masked frames of 100 bytes: 2 + 4 + 100 bytes each.
+    assert.ok(early >= 1060, `${name}: the listener added on 'connection' saw ${early} bytes`);
+    assert.ok(late >= 1060, `${name}: the listener added after the upgrade saw ${late} bytes`);
+    c.terminate();
+    wss.close();
+    server.close();
+  }
+});
+
+test("send() takes the bytes when called: a buffer refilled after send (in a listener or a timer) goes out as it was", { timeout: 10_000 }, async () => {
+  for (const [name, lib] of libraries) {
+    for (const size of [100, 20_000, 100_000]) {
+      const wss = new lib.WebSocketServer({ port: 0, host: "127.0.0.1" });
+      await once(wss, "listening");
+      const scratch = Buffer.alloc(size);
+      const reuse = (ws) => { scratch.fill(1); ws.send(scratch); scratch.fill(2); ws.send(scratch); };
+      wss.on("connection", (ws) => ws.on("message", (d) => (String(d) === "now" ? reuse(ws) : setTimeout(() => reuse(ws), 5))));
+      const c = new WS(`ws://127.0.0.1:${wss.address().port}`);
+      const got = [];
+      const four = new Promise((resolve) => c.on("message", (d) => { got.push(`${d[0]}/${d[d.length - 1]}/${d.length}`); if (got.length === 4) resolve(); }));
+      await once(c, "open");
+      c.send("now");
+      c.send("later");
+      await four;
+      assert.deepEqual(got, [`1/1/${size}`, `2/2/${size}`, `1/1/${size}`, `2/2/${size}`], `${name}, ${size} B`);
+      c.terminate();
+      await closeServer(wss);
+    }
+  }
+});
+
+test("send(data, cb) then terminate() in a listener: the peer still gets data (the write went out first)", { timeout: 10_000 }, async () => {
+  for (const [name, lib] of libraries) {
+    const wss = new lib.WebSocketServer({ port: 0, host: "127.0.0.1" });
+    await once(wss, "listening");
+    wss.on("connection", (ws) => ws.on("message", () => { ws.send("bye"); ws.terminate(); }));
+    const c = new WS(`ws://127.0.0.1:${wss.address().port}`);
+    let got = null;
+    c.on("message", (d) => { got = String(d); });
+    await once(c, "open");
+    c.send("hi");
+    await closeOf(c);
+    assert.equal(got, "bye", name);
+    await closeServer(wss);
+  }
+});
