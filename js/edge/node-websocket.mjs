@@ -16,16 +16,35 @@ const CONNECTING = 0, OPEN = 1, CLOSING = 2, CLOSED = 3;
 const PAUSE_READING_AT = 4 * 1024 * 1024;
 const CLOSE_TIMEOUT_MS = 30_000;
 /**
- * Writes made while a read is handled are held and written together when it is done, as one
- * `write`: they are copied at once (send() takes the bytes when it is called, as `ws`'s writes
- * do) into a slab shared by every connection, up to this many bytes per read; anything larger
- * first writes what is held, then goes out by itself, at once.
+ * Small writes made while a read is handled are held and written together when it is done, as
+ * one `write`: each is copied at once (send() takes the bytes when it is called, as `ws`'s
+ * writes do) into a slab shared by every connection, up to this many bytes per write held.
+ * A larger message goes out at once, after what is held, in one corked `writev` (copying 16 KiB
+ * echoes into the slab instead doubled their CPU: fresh slabs, page faults).
  */
+const COPY_AT_MOST = 64 * 1024;
+/** Bytes held per connection at most before they are written. */
 const MERGE_AT_MOST = 64 * 1024;
-/** The slab held writes are copied into: regions are handed to `socket.write` and never reused. */
+/**
+ * The slab held writes are copied into, shared by every connection: its regions go to
+ * `socket.write`, and a full slab is reused only once every write made from it has completed
+ * (`pending` back to 0), else a new one is made.
+ */
 const SLAB_SIZE = 256 * 1024;
+class Slab {
+  bytes = Buffer.allocUnsafeSlow(SLAB_SIZE);
+  pending = 0;
+  done = () => { this.pending--; };
+}
 let slab = null;
 let slabUsed = 0;
+let spare = null;
+function nextSlab() {
+  const next = spare !== null && spare.pending === 0 ? spare : new Slab();
+  spare = slab;
+  slab = next;
+  slabUsed = 0;
+}
 /** A Close frame with code 1011 (unmasked, server to client): what a server sends when its core is lost. */
 const CLOSE_1011 = Buffer.from([0x88, 0x02, 0x03, 0xf3]);
 /** Transport errors that only mean "the peer went away" (TCP reset; HTTP/2 RST_STREAM or session teardown). */
@@ -319,7 +338,7 @@ export class WebSocket extends EventEmitter {
     }
     if (chunks.length === 1) {
       this.#write(chunks[0], cb);
-    } else if (this.#holding && chunks.length === 2 && chunks[0].length + chunks[1].length <= MERGE_AT_MOST) {
+    } else if (this.#holding && chunks.length === 2 && chunks[0].length + chunks[1].length <= COPY_AT_MOST) {
       // A small message's header and payload: copied into the held writes.
       const last = chunks.length - 1;
       for (let i = 0; i < last; i++) this.#write(chunks[i]);
@@ -691,19 +710,16 @@ export class WebSocket extends EventEmitter {
     }
     if (this.#holding) {
       const length = bytes.length;
-      if (length <= MERGE_AT_MOST) {
+      if (length <= COPY_AT_MOST) {
         // Copied now: a region of the slab that follows what this connection holds.
         const end = this.#heldStart + this.#heldBytes;
         if (slab === null || this.#heldBytes + length > MERGE_AT_MOST || this.#heldSlab !== slab || end !== slabUsed || slabUsed + length > SLAB_SIZE) {
           this.#writeHeld();
-          if (slab === null || slabUsed + length > SLAB_SIZE) {
-            slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
-            slabUsed = 0;
-          }
+          if (slab === null || slabUsed + length > SLAB_SIZE) nextSlab();
           this.#heldSlab = slab;
           this.#heldStart = slabUsed;
         }
-        slab.set(bytes, slabUsed);
+        slab.bytes.set(bytes, slabUsed);
         slabUsed += length;
         this.#heldBytes += length;
         if (cb) (this.#heldCallbacks ??= []).push(cb);
@@ -725,11 +741,14 @@ export class WebSocket extends EventEmitter {
     const length = this.#heldBytes;
     if (length === 0) return;
     const callbacks = this.#heldCallbacks;
-    const bytes = this.#heldSlab.subarray(this.#heldStart, this.#heldStart + length);
+    const held = this.#heldSlab;
+    const bytes = held.bytes.subarray(this.#heldStart, this.#heldStart + length);
     this.#heldBytes = 0;
     this.#heldCallbacks = null;
     this.#heldSlab = null;
-    const cb = callbacks === null ? undefined : callbacks.length === 1 ? callbacks[0] : (err) => { for (const f of callbacks) f(err); };
+    // The slab's region is in use until this write completes (its callback runs, error or not).
+    held.pending++;
+    const cb = callbacks === null ? held.done : (err) => { held.pending--; for (const f of callbacks) f(err); };
     this.#socketWrite(bytes, cb);
   }
 
