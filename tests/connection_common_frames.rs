@@ -182,24 +182,19 @@ fn frame_and_message_limits_hold() {
     let mut wire = vec![];
     frame(&mut wire, Role::Server, Opcode::Binary, true, &[1; 100]);
     frame(&mut wire, Role::Server, Opcode::Binary, true, &[2; 101]);
-    let frames = Config::default().with_max_frame_size(100);
-    let got = agree(Role::Server, &frames, &wire);
-    assert!(
-        matches!(
-            got.as_slice(),
-            [Seen::Binary(..), Seen::Error(_, Some(1009), Some(106))]
-        ),
-        "{got:?}"
-    );
-    let messages = Config::default().with_max_message_size(100);
-    let got = agree(Role::Server, &messages, &wire);
-    assert!(
-        matches!(
-            got.as_slice(),
-            [Seen::Binary(..), Seen::Error(_, Some(1009), Some(106))]
-        ),
-        "{got:?}"
-    );
+    for limit in [
+        Config::default().with_max_frame_size(100),
+        Config::default().with_max_message_size(100),
+    ] {
+        let got = agree(Role::Server, &limit, &wire);
+        assert!(
+            matches!(
+                got.as_slice(),
+                [Seen::Binary(..), Seen::Error(_, Some(1009), Some(106))]
+            ),
+            "{got:?}"
+        );
+    }
 }
 
 #[test]
