@@ -38,6 +38,7 @@ pub struct FramePiece {
 
 /// A whole unfragmented text or binary frame from [`FrameDecoder::next_whole_data`]: its
 /// unmasked payload is `buf[start..start + len]`.
+#[cfg(feature = "connection")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct WholeData {
     /// Opcode `Text` (else `Binary`).
@@ -259,6 +260,7 @@ impl FrameDecoder {
     /// not complete in `buf`, gives `None` and changes nothing: [`FrameDecoder::next`] then
     /// decodes it (and reports what it breaks). [`FrameDecoder::header`] keeps the header of
     /// the last frame `next` decoded.
+    #[cfg(feature = "connection")]
     #[inline]
     pub(crate) fn next_whole_data(
         &mut self,
