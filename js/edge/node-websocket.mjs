@@ -18,13 +18,12 @@ const CLOSE_TIMEOUT_MS = 30_000;
 /**
  * Small writes made while a read is handled are held and written together when it is done, as
  * one `write`: each is copied at once (send() takes the bytes when it is called, as `ws`'s
- * writes do) into a slab shared by every connection, up to this many bytes per write held.
- * A larger message goes out at once, after what is held, in one corked `writev` (copying 16 KiB
- * echoes into the slab instead doubled their CPU: fresh slabs, page faults).
+ * writes do) into a slab shared by every connection. A message larger than this, or one that
+ * would take what a connection holds past it, goes out at once after what is held, in one
+ * corked `writev`. (Copying into a fresh slab each time doubled a 16 KiB echo's CPU: slabs are
+ * reused, below.)
  */
-const COPY_AT_MOST = 64 * 1024;
-/** Bytes held per connection at most before they are written. */
-const MERGE_AT_MOST = 64 * 1024;
+const HOLD_AT_MOST = 64 * 1024;
 /**
  * The slab held writes are copied into, shared by every connection: its regions go to
  * `socket.write`, and a full slab is reused only once every write made from it has completed
@@ -338,7 +337,7 @@ export class WebSocket extends EventEmitter {
     }
     if (chunks.length === 1) {
       this.#write(chunks[0], cb);
-    } else if (this.#holding && chunks.length === 2 && chunks[0].length + chunks[1].length <= COPY_AT_MOST) {
+    } else if (this.#holding && chunks.length === 2 && chunks[0].length + chunks[1].length <= HOLD_AT_MOST) {
       // A small message's header and payload: copied into the held writes.
       const last = chunks.length - 1;
       for (let i = 0; i < last; i++) this.#write(chunks[i]);
@@ -710,10 +709,10 @@ export class WebSocket extends EventEmitter {
     }
     if (this.#holding) {
       const length = bytes.length;
-      if (length <= COPY_AT_MOST) {
+      if (length <= HOLD_AT_MOST) {
         // Copied now: a region of the slab that follows what this connection holds.
         const end = this.#heldStart + this.#heldBytes;
-        if (slab === null || this.#heldBytes + length > MERGE_AT_MOST || this.#heldSlab !== slab || end !== slabUsed || slabUsed + length > SLAB_SIZE) {
+        if (slab === null || this.#heldBytes + length > HOLD_AT_MOST || this.#heldSlab !== slab || end !== slabUsed || slabUsed + length > SLAB_SIZE) {
           this.#writeHeld();
           if (slab === null || slabUsed + length > SLAB_SIZE) nextSlab();
           this.#heldSlab = slab;
@@ -730,7 +729,7 @@ export class WebSocket extends EventEmitter {
     this.#socketWrite(bytes, cb);
   }
 
-  /** Writes what is held (see MERGE_AT_MOST) and stops holding. */
+  /** Writes what is held (see HOLD_AT_MOST) and stops holding. */
   #flushWrites() {
     this.#holding = false;
     this.#writeHeld();
