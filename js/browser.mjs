@@ -4,8 +4,7 @@
 // URL (instance.mjs); bundles that inline the glue cannot make that copy, and recover() rejects.
 // Where the .wasm is missing (a bundler that does not copy assets), the import fails with an error
 // that says what to do (wasm-missing.mjs).
-import init from "./ws101.js";
-import { configure } from "./instance.mjs";
+import { configure, initGlue as init } from "./instance.mjs";
 import { wasmMissing } from "./wasm-missing.mjs";
 
 let wasmUrl;

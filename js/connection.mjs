@@ -25,6 +25,7 @@ function readLayout() {
   const l = RawConnection.recordLayout();
   ({ words: WORDS, text: KIND_TEXT, binary: KIND_BINARY, ping: KIND_PING, pong: KIND_PONG, close: KIND_CLOSE, error: KIND_ERROR } = l);
   ({ partText: KIND_PART_TEXT, partBinary: KIND_PART_BINARY, window: WINDOW, headerRoom: HEADER_ROOM, more: MORE, release: RELEASE, sendReady: SEND_READY, quiet: QUIET, count: COUNT } = l);
+  STRING_IN_WINDOW = Math.floor((WINDOW - HEADER_ROOM) / 3);
   layoutRead = true;
 }
 /**
@@ -39,6 +40,26 @@ function viewsFor(memory) {
     u8 = new Uint8Array(memory.buffer);
     u32 = new Uint32Array(memory.buffer);
     viewsOf = memory;
+  }
+}
+/**
+ * Writes the UTF-8 bytes of `s` into wasm memory at `at` (at most `max` bytes: callers give room
+ * for 3 per UTF-16 unit) and returns how many; lone surrogates become U+FFFD, as encodeUtf8 does.
+ * Call viewsFor first.
+ */
+const utf8Write = nodeUtf8Write();
+const writeUtf8 = utf8Write
+  ? (s, at, max) => utf8Write.call(u8, s, at, max)
+  : (s, at, max) => textEncoder.encodeInto(s, u8.subarray(at, at + max)).written;
+/** Node's Buffer#utf8Write (one native call, no view made) where it writes into any Uint8Array as expected; else null. */
+function nodeUtf8Write() {
+  const write = globalThis.Buffer?.prototype?.utf8Write;
+  if (typeof write !== "function") return null;
+  try {
+    const probe = new Uint8Array(6);
+    return write.call(probe, "\u00e9\ud800", 1, 5) === 5 && probe.join() === "0,195,169,239,191,189" ? write : null;
+  } catch {
+    return null;
   }
 }
 /**
@@ -82,6 +103,8 @@ const MESSAGE_AT_ONCE = 64 * 1024;
 const ANNOUNCED_PER_RECEIVED = 16;
 /** Most frame headers one connection keeps (`sendMessage`); past that the kept ones are dropped. */
 const HEADERS_KEPT = 256;
+/** Strings of at most this many UTF-16 units are written into the input window as UTF-8 (≤ 3 bytes per unit) and framed there. */
+let STRING_IN_WINDOW = 0;
 const BINARY_TYPES = ["uint8array", "arraybuffer", "nodebuffer"];
 const OPTIONS = new Set(["role", "handoff", "maxFrameSize", "maxMessageSize", "maxPayload", "autoPong", "autoClose",
   "fragmentSize", "deflate", "deflateLevel", "deflateThreshold", "binaryType", "views", "textAsBytes", "deferClose", "inPlace"]);
@@ -235,6 +258,8 @@ export class Connection {
    */
   #inPlace;
   #masked;
+  /** Payload bytes last written into the window for framing in place. */
+  #windowLength = 0;
   #chunk = null;
   #chunkBase = 0;
   /** The buffer the payloads of one call are copied into (#events), and how far it is used. */
@@ -423,6 +448,10 @@ export class Connection {
     this.#quiet = false;
     if (typeof text === "string") {
       if (text.length > WINDOW / 3) return join(this.#sendParts(encodeUtf8(text), false));
+      if (text.length <= STRING_IN_WINDOW) {
+        const start = this.#frameStringInWindow(text);
+        if (start >= 0) return this.#copyFrame(start);
+      }
       this.#raw.sendText(text);
     } else {
       const bytes = bytesOf(text, "sendText(text)");
@@ -444,6 +473,7 @@ export class Connection {
    */
   sendMessage(data, binary = typeof data !== "string") {
     if (typeof binary !== "boolean") throw new TypeError(`binary must be a boolean, got ${describe(binary)}`);
+    if (!this.#masked) return this.#sendMasked(data, binary); // a client masks what it sends (RFC 6455 §5.3)
     const bytes = typeof data === "string" ? encodeUtf8(data) : bytesOf(data, "sendMessage(data)");
     if (this.#ready) {
       // A header the core gave for this length and type, while it says that still holds. It is
@@ -489,6 +519,68 @@ export class Connection {
   }
 
   /**
+   * `sendMessage` of a client: every frame it sends is masked (RFC 6455 §5.3), so its payload
+   * never goes out as is and no header-only send is asked for. A message that fits the window
+   * is written there (a string as UTF-8, encoded once), framed by the core in one call and
+   * copied out once, as one chunk.
+   */
+  #sendMasked(data, binary) {
+    this.#ready = false;
+    this.#quiet = false;
+    if (typeof data === "string") {
+      if (data.length <= STRING_IN_WINDOW) {
+        const start = this.#frameStringInWindow(data, binary);
+        if (start >= 0) return [this.#copyFrame(start)];
+      }
+      data = encodeUtf8(data);
+    }
+    const bytes = bytesOf(data, "sendMessage(data)");
+    if (bytes.byteLength > WINDOW) return this.#sendParts(bytes, binary);
+    return [this.#sendWhole(bytes, binary)];
+  }
+
+  /** The input window's pointer, reserved at WINDOW bytes once per instance (see receive). */
+  #window() {
+    const memory = this.#memory;
+    if (windowOf !== memory) {
+      windowPointer = this.#raw.inputBuffer(WINDOW);
+      windowOf = memory;
+    }
+    viewsFor(memory); // reserving may have grown memory
+    return windowPointer;
+  }
+
+  /**
+   * Has the core frame the `len` bytes written at HEADER_ROOM in the window where they lie: it
+   * writes the header into the room before them and masks them in place (one call). Returns
+   * where the frame starts in the window (it ends at HEADER_ROOM + len), or -1 when the message
+   * must be framed another way (compressed, fragmented, or output waiting).
+   */
+  #frameInWindow(binary, len) {
+    const start = this.#raw.frameInPlace(binary, len);
+    // -2: refused, nothing written: sendInPlace says why (throws the core's typed error).
+    return start === -2 ? this.#raw.sendInPlace(binary, len) : start;
+  }
+
+  /** A string of at most STRING_IN_WINDOW units, written into the window as UTF-8 and framed there (text unless `binary`). */
+  #frameStringInWindow(text, binary = false) {
+    const at = this.#window() + HEADER_ROOM;
+    const len = writeUtf8(text, at, WINDOW - HEADER_ROOM);
+    this.#windowLength = len;
+    return this.#frameInWindow(binary, len);
+  }
+
+  /** The frame the core made in the window (from `start`, of the last #windowLength payload bytes), copied out. */
+  #copyFrame(start) {
+    viewsFor(this.#memory); // framing may have grown memory
+    const from = windowPointer + start;
+    const n = HEADER_ROOM + this.#windowLength - start;
+    const frame = bytesLike(n);
+    frame.set(scratchView(from, n)); // one view per size, not one per send
+    return frame;
+  }
+
+  /**
    * A message of at most WINDOW bytes through the input window: the core frames it there
    * (masks, compresses; checks text is UTF-8) and it is copied out once, with any output
    * waiting before it.
@@ -497,17 +589,12 @@ export class Connection {
     const raw = this.#raw;
     const len = bytes.byteLength;
     if (len + HEADER_ROOM <= WINDOW) {
-      // Framed where it lies: the core writes the header into the room before the payload and
-      // masks it in place, so the frame is copied out once (-1: framed another way, below).
-      const at = raw.inputBuffer(HEADER_ROOM + len); // may grow wasm memory: take the buffer after it
-      new Uint8Array(this.#memory.buffer, at + HEADER_ROOM, len).set(bytes);
-      const start = raw.sendInPlace(binary, len);
-      if (start >= 0) {
-        const n = HEADER_ROOM + len - start;
-        const frame = bytesLike(n);
-        frame.set(new Uint8Array(this.#memory.buffer, at + start, n));
-        return frame;
-      }
+      // Framed where it lies, so the frame is copied out once (-1: framed another way, below).
+      const at = this.#window() + HEADER_ROOM; // before reading u8: it may make new views
+      u8.set(bytes, at);
+      this.#windowLength = len;
+      const start = this.#frameInWindow(binary, len);
+      if (start >= 0) return this.#copyFrame(start);
     }
     const ptr = raw.inputBuffer(len);
     new Uint8Array(this.#memory.buffer, ptr, len).set(bytes);
@@ -586,7 +673,9 @@ export class Connection {
     raw.beginMessage(binary, len);
     const chunks = [];
     try {
-      for (let offset = 0; offset < len; offset += WINDOW) {
+      const framed = this.#sendPartsInPlace(bytes, chunks);
+      if (framed === len) return chunks;
+      for (let offset = framed; offset < len; offset += WINDOW) {
         const n = Math.min(WINDOW, len - offset);
         const ptr = raw.inputBuffer(n); // may grow wasm memory: take the buffer after it
         new Uint8Array(this.#memory.buffer, ptr, n).set(bytes.subarray(offset, offset + n));
@@ -598,6 +687,35 @@ export class Connection {
       throw err;
     }
     return chunks;
+  }
+
+  /**
+   * The parts of a message begun with beginMessage, framed where they lie in the window (one
+   * plain frame: the core writes its header before the first part and masks each in place) and
+   * copied out into one buffer of the frame's size, pushed to `chunks`. Returns how many payload
+   * bytes went (0 when the core frames the message another way: nothing was sent).
+   */
+  #sendPartsInPlace(bytes, chunks) {
+    const raw = this.#raw;
+    const len = bytes.byteLength;
+    const size = WINDOW - HEADER_ROOM;
+    let frame = null;
+    let at = 0;
+    let offset = 0;
+    while (offset < len) {
+      const n = Math.min(size, len - offset);
+      const ptr = this.#window() + HEADER_ROOM;
+      u8.set(bytes.subarray(offset, offset + n), ptr);
+      const start = raw.sendPartInPlace(n, offset + n === len);
+      if (start < 0) break; // the rest part by part through the output
+      viewsFor(this.#memory); // framing may have grown memory
+      frame ??= bytesLike(HEADER_ROOM - start + len);
+      frame.set(u8.subarray(windowPointer + start, ptr + n), at);
+      at += ptr + n - windowPointer - start;
+      offset += n;
+    }
+    if (frame !== null) chunks.push(at === frame.length ? frame : frame.subarray(0, at));
+    return offset;
   }
 
   /** The waiting output copied out of wasm memory; the core keeps its buffer for reuse. */

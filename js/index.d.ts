@@ -102,7 +102,7 @@ export type Ws101ErrorCode =
   | "missing-key" | "missing-version" | "unsupported-version" | "missing-origin" | "origin-not-allowed"
   | "invalid-subprotocol" | "duplicate-subprotocol" | "no-common-subprotocol" | "invalid-extension-header"
   | "invalid-deflate-param" | "unexpected-status" | "missing-accept" | "accept-mismatch"
-  | "unoffered-subprotocol" | "unoffered-extension" | "duplicate-extension" | "method-not-connect"
+  | "unoffered-subprotocol" | "missing-subprotocol" | "unoffered-extension" | "duplicate-extension" | "method-not-connect"
   | "missing-pseudo-header" | "invalid-pseudo-header" | "protocol-not-websocket" | "key-in-extended-connect"
   | "connection-specific-header" | "uppercase-header-name" | "missing-http2-settings"
   | "invalid-http2-settings" | "invalid-url" | "unsupported-scheme" | "url-fragment" | "invalid-port"
@@ -327,6 +327,8 @@ export declare function headerLines(headers: HeadersLike | null | undefined, wha
 
 export interface ClientOptions {
   protocols?: string[] | undefined;
+  /** Fail a 101 that selects none of the offered subprotocols (error `missing-subprotocol`), as browsers and `ws` do; RFC 6455 lets the server select none. Default false. */
+  requireProtocol?: boolean | undefined;
   origin?: string | undefined;
   /** Extra header lines: Headers, Map, [name, value] pairs, a flat [name, value, …] list or an object (any other shape is a TypeError). */
   headers?: HeadersLike | undefined;
@@ -498,7 +500,8 @@ export declare class Connection<O extends ConnectionOptions = {}> {
   sendBinary(data: BytesLike): Uint8Array;
   /**
    * A whole message as the chunks to write, in order (servers: the payload itself, after its
-   * header, never copied). Strings are text; bytes are binary unless `binary` is false.
+   * header, never copied; clients: the masked frame, one chunk, unless compressed or fragmented).
+   * Strings are text; bytes are binary unless `binary` is false.
    * Write the chunks, do not modify them: a server's header chunk is shared by its messages
    * of the same size and type (the core's header, kept while the connection's state allows).
    */

@@ -2,8 +2,7 @@
 // bytes or WebAssembly.Module) or `initSync()` (bytes or a Module) before using the API.
 // The source is kept so that a fresh instance can be built after a trap (instance.mjs); give a
 // URL, bytes or a Module for that (a Response can be read only once).
-import initAsync, { initSync as initGlueSync } from "./ws101.js";
-import { configure, expectInit } from "./instance.mjs";
+import { configure, expectInit, initGlue as initAsync, initGlueSync } from "./instance.mjs";
 import { wasmMissing } from "./wasm-missing.mjs";
 
 expectInit();

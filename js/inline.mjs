@@ -4,8 +4,7 @@
 // import (a synchronous compile), at the cost of a larger bundle (base64: +33 % before gzip) and a
 // decode at start-up; the sizes and times are in the package README.
 import { wasmBase64 } from "./inline-wasm.mjs";
-import { initSync } from "./ws101.js";
-import { configure } from "./instance.mjs";
+import { configure, initGlueSync as initSync } from "./instance.mjs";
 
 const module = new WebAssembly.Module(decodeBase64(wasmBase64));
 initSync({ module });

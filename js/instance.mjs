@@ -24,6 +24,10 @@
 //   onPoison(fn)  fn(oldGeneration, err) on every poisoning; returns an unsubscribe function
 // The normal path costs nothing: the glue imported statically by the entry is generation 0.
 import * as glue0 from "./ws101.js";
+// The runtime entries instantiate the start-up glue through these rather than importing ./ws101.js
+// themselves, so that the build can put the glue into this file (scripts/build.sh: one module file
+// fewer to load at start-up; a rebuild still imports a fresh copy of ./ws101.js).
+export { default as initGlue, initSync as initGlueSync } from "./ws101.js";
 
 /** The current glue namespace (a live binding: reassigned on rebuild). */
 export let glue = glue0;

@@ -3,8 +3,7 @@
 // workerd's module registry is fixed when the worker is built: no second copy of the glue can be
 // imported, so after a trap `recover()` rejects and the isolate has to be replaced.
 import wasmModule from "./ws101_bg.wasm";
-import { initSync } from "./ws101.js";
-import { configure } from "./instance.mjs";
+import { configure, initGlueSync as initSync } from "./instance.mjs";
 
 initSync({ module: wasmModule });
 configure({

@@ -133,7 +133,8 @@ fi
   echo "Command: \`node benches/node/startup.mjs\`. \`await import(entry)\` timed in a fresh process per run (after"
   echo "Node's own boot and an empty module that brings its ESM loader up), and the same steps taken apart"
   echo "in a second fresh process: reading the .wasm, \`new WebAssembly.Module\` (compile), the glue's"
-  echo "\`initSync\` (instantiate); \"JS modules\" is the rest (resolving, loading and evaluating the JS)."
+  echo "\`initSync\` (instantiate), all three in the background of a Node import (a call made before they"
+  echo "finished does them synchronously: the import + first \`validateRequest\` column)."
   echo "Load average when measured: $(cut -d' ' -f1-3 /proc/loadavg) (on $(nproc) cores)."
   echo
   echo "$startup"

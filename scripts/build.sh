@@ -36,14 +36,49 @@ mkdir -p pkg/edge && cp js/edge/* pkg/edge/
 cp js/node.mjs js/browser.mjs js/deno.mjs js/workerd.mjs js/instance.mjs js/errors.mjs js/wasm-missing.mjs js/connection.mjs pkg/handshake/
 cp js/api.mjs pkg/handshake/api-full.mjs && cp js/handshake/api.mjs js/handshake/index.d.ts pkg/handshake/
 mkdir -p pkg/app && cp js/app/* pkg/app/   # ws101/app: one app on every runtime
-# Node's import pays per module file (~0.5-0.8 ms each on this machine kind): the Node entries go
-# out as one file each. ws101's leaves the glue and instance.mjs separate (js/edge shares its
-# instance.mjs); ws101/handshake's has nothing beside it to share with, so it holds them too (a
-# rebuild after a trap still imports a fresh copy of the glue file from the same folder).
-bundle() { esbuild "$1" --bundle --format=esm --platform=node --allow-overwrite --log-level=warning \
-  --log-override:import-is-undefined=silent --outfile="$1" "${@:2}"; }
-bundle pkg/node.mjs --external:./instance.mjs --external:./ws101.js
-bundle pkg/handshake/node.mjs
+# Node's import pays per module file (resolve, read, compile: ~1-1.5 ms each here) and per byte
+# parsed (docs/BENCHMARKS.md "Cold start"), so the build bundles and minifies:
+# - instance.mjs with the glue it imports: the one instance holder that every entry and js/edge
+#   share (a rebuild after a trap still imports a fresh copy of the glue file, ./ws101.js?instance=N);
+# - ws101's Node entry with api.mjs, connection.mjs and the rest, instance.mjs left outside;
+# - ws101/handshake's Node entry with everything (nothing beside it shares its holder);
+# - ws101/node (edge/node.mjs) with the edge/node-*.mjs files it imports, ws101's Node entry and
+#   instance.mjs left outside (the node-*.mjs files still ship: the CLI and ws101/app import some).
+# Whitespace and syntax only: names stay, so a stack trace still names the functions (at a column
+# of line 1). Minifying drops the comments that tell bundlers to leave instance.mjs's two import()s
+# of a glue copy alone (webpack would warn "Critical dependency"): they are put back, and the build
+# stops if a bundle holds another number of import()s than expected.
+bundle() { # bundle FILE PLATFORM IMPORTS [esbuild options…]
+  esbuild "$1" --bundle --format=esm --platform="$2" --allow-overwrite --log-level=warning \
+    --log-override:import-is-undefined=silent --minify-whitespace --minify-syntax --outfile="$1" "${@:4}"
+  node -e '
+    const fs = require("fs"), [file, expected] = process.argv.slice(1), text = fs.readFileSync(file, "utf8");
+    const parts = text.split("import(");
+    if (parts.length - 1 !== Number(expected)) throw new Error(`${file}: ${parts.length - 1} import() calls, expected ${expected}`);
+    fs.writeFileSync(file, parts.join("import(/* @vite-ignore */ /* webpackIgnore: true */ "));
+  ' "$1" "$3"
+}
+bundle pkg/instance.mjs neutral 2
+bundle pkg/node.mjs node 0 --external:./instance.mjs
+bundle pkg/handshake/instance.mjs neutral 2
+bundle pkg/handshake/node.mjs node 2
+bundle pkg/edge/node.mjs node 0 --external:../node.mjs --external:../instance.mjs --metafile=target/edge-node-meta.json
+# The edge/node-*.mjs files now inside that bundle ship only if another shipped module still imports
+# them (the CLI and ws101/app import node-h2, node-errors, node-http): tests/package checks that
+# nothing ships unloaded.
+node -e '
+  const fs = require("fs"), path = require("path");
+  const inputs = Object.keys(JSON.parse(fs.readFileSync("target/edge-node-meta.json", "utf8")).inputs)
+    .map((f) => path.resolve(f)).filter((f) => f !== path.resolve("pkg/edge/node.mjs"));
+  const modules = (dir) => fs.readdirSync(dir, { recursive: true }).filter((f) => /\.(mjs|cjs|js)$/.test(f)).map((f) => path.resolve(dir, f));
+  let shipped = modules("pkg").filter((f) => !inputs.includes(f));
+  const imports = (file) => [...fs.readFileSync(file, "utf8").matchAll(/(?:from|import)\s*\(?\s*"(\.[^"]+)"/g)].map((m) => path.resolve(path.dirname(file), m[1]));
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const f of shipped) for (const i of imports(f)) if (inputs.includes(i) && !shipped.includes(i)) { shipped.push(i); grew = true; }
+  }
+  for (const f of inputs) if (!shipped.includes(f)) fs.rmSync(f);
+'
 cp js/README.md pkg/README.md   # the README npm shows (for users; the repository README is for contributors)
 cp LICENSE-MIT LICENSE-APACHE CHANGELOG.md pkg/
 node -e '

@@ -312,3 +312,109 @@ fn in_place_framing_equals_the_appending_encoder() {
     let e = c.send_in_place(Opcode::Binary, &mut buf, ROOM).unwrap_err();
     assert_eq!(e.code(), "already-closed");
 }
+
+#[test]
+fn parts_framed_in_place_equal_the_appending_parts() {
+    const ROOM: usize = ws101::frame::MAX_HEADER_LEN;
+    let mut rng = Rng(0x005e_ed0f_9a75);
+    for round in 0..60 {
+        let role = [Role::Client, Role::Server][round % 2];
+        let opcode = [Opcode::Binary, Opcode::Text][round / 2 % 2];
+        let len = [1usize, 125, 126, 65536, 200_000][rng.below(5) as usize];
+        let msg: Vec<u8> = match opcode {
+            Opcode::Text => "héllo wörld €𝄞 ".repeat(len / 20 + 1).into_bytes(),
+            _ => rng.bytes(len),
+        };
+        let mask = || Box::new(FixedMask([0x37, 0xfa, 0x21, 0x3d]));
+        let mut appending = Connection::with_mask_source(role, Config::default(), mask());
+        let mut in_place = Connection::with_mask_source(role, Config::default(), mask());
+        appending.begin_message(opcode, msg.len() as u64).unwrap();
+        in_place.begin_message(opcode, msg.len() as u64).unwrap();
+        let (mut at, mut wire) = (0, Vec::new());
+        while at < msg.len() {
+            // Parts of any size, a code point may be cut between them (odd key phases too).
+            let n = (1 + rng.below(70_000) as usize).min(msg.len() - at);
+            let fin = at + n == msg.len();
+            appending.send_message_part(&msg[at..at + n], fin).unwrap();
+            let mut buf = vec![0u8; ROOM];
+            buf.extend_from_slice(&msg[at..at + n]);
+            let start = in_place.send_part_in_place(&mut buf, ROOM, fin).unwrap();
+            let start = start.expect("one plain frame is framed in place");
+            assert_eq!(start == ROOM, at > 0, "a header before the first part only");
+            wire.extend_from_slice(&buf[start..]);
+            assert!(in_place.output().is_empty());
+            at += n;
+        }
+        assert_eq!(
+            wire,
+            appending.take_output(),
+            "round {round} {role:?} {opcode:?} {len}"
+        );
+        // The message is done: the next one may begin.
+        in_place.send_binary(b"next").unwrap();
+    }
+}
+
+#[test]
+fn parts_in_place_refuse_as_parts_do_and_leave_other_framings_alone() {
+    const ROOM: usize = ws101::frame::MAX_HEADER_LEN;
+    let part = |bytes: &[u8]| {
+        let mut buf = vec![0u8; ROOM];
+        buf.extend_from_slice(bytes);
+        buf
+    };
+    // No message begun.
+    let mut c = Connection::new(Role::Client, Config::default());
+    let e = c
+        .send_part_in_place(&mut part(b"x"), ROOM, true)
+        .unwrap_err();
+    assert_eq!(
+        e.code(),
+        Diagnostic::code(&ws101::connection::UsageError::MessageInProgress)
+    );
+    // Longer than announced; text that is not UTF-8 (nothing written, the message goes on).
+    c.begin_message(Opcode::Text, 4).unwrap();
+    let e = c
+        .send_part_in_place(&mut part(b"toolong"), ROOM, true)
+        .unwrap_err();
+    assert_eq!(e.code(), "message-length-mismatch");
+    let e = c
+        .send_part_in_place(&mut part(&[b'o', 0xff]), ROOM, false)
+        .unwrap_err();
+    assert_eq!((e.code(), e.offset()), ("send-invalid-utf8", Some(1)));
+    assert!(c.output().is_empty());
+    let mut buf = part(b"ok");
+    assert_eq!(
+        c.send_part_in_place(&mut buf, 5, false),
+        Ok(None),
+        "no room for the header"
+    );
+    assert_eq!(
+        c.send_part_in_place(&mut buf, ROOM, false),
+        Ok(Some(ROOM - 6))
+    );
+    // The last part completes it; a short final part is refused.
+    let e = c
+        .send_part_in_place(&mut part(b"!"), ROOM, true)
+        .unwrap_err();
+    assert_eq!(e.code(), "message-length-mismatch");
+    assert_eq!(
+        c.send_part_in_place(&mut part(b"!!"), ROOM, true),
+        Ok(Some(ROOM))
+    );
+    // Compressed or split messages go part by part through the output: nothing done here.
+    let deflating = Config::default()
+        .with_deflate(Some(DeflateParams::default()))
+        .with_deflate_threshold(0);
+    for config in [deflating, Config::default().with_fragment_size(Some(1))] {
+        let mut c = Connection::new(Role::Client, config);
+        c.begin_message(Opcode::Binary, 3).unwrap();
+        assert_eq!(
+            c.send_part_in_place(&mut part(b"abc"), ROOM, true),
+            Ok(None)
+        );
+        assert!(c.output().is_empty());
+        c.send_message_part(b"abc", true).unwrap();
+        assert!(!c.output().is_empty());
+    }
+}

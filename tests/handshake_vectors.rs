@@ -651,6 +651,35 @@ client!(
     ok101(&[], &["Sec-WebSocket-Protocol: chat"]),
     fail["unoffered-subprotocol"]
 );
+// RFC 6455 §4.1 lets a 101 select no subprotocol; with `require_protocol` (what browsers and
+// `ws` do) that fails, naming what was offered.
+client!(
+    client_protocol_none_selected_allowed,
+    client_opts(),
+    ok101(&[], &[]),
+    accept,
+    |o| {
+        assert_eq!(o.protocol, None);
+    }
+);
+client!(
+    client_protocol_none_selected_required,
+    client_opts().with_require_protocol(true),
+    ok101(&[], &[]),
+    fail["missing-subprotocol"],
+    |o| {
+        assert_eq!(o.problems[0].header, Some("Sec-WebSocket-Protocol"));
+        assert_eq!(o.problems[0].value.as_deref(), Some("chat, superchat"));
+    }
+);
+client!(
+    client_protocol_required_none_offered,
+    client_opts()
+        .with_protocols(Vec::<String>::new())
+        .with_require_protocol(true),
+    ok101(&[], &[]),
+    accept
+);
 client!(
     client_two_protocols,
     client_opts(),
@@ -773,4 +802,63 @@ fn client_and_server_agree() {
     assert!(o.accepted, "{:?}", o.codes());
     assert_eq!(o.protocol.as_deref(), Some("superchat"));
     assert_eq!(o.deflate, a.deflate);
+}
+
+// RFC 9112 §3.2: a GET's request-target is origin-form or absolute-form (RFC 6455 §4.2.1 item 1:
+// the /resource name/, or an absolute http/https URI holding it); authority-form is CONNECT's,
+// asterisk-form OPTIONS'. Given as parts (a plain object, Node's parsed request) or as bytes.
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+fn request_target_forms() {
+    let raw = get(&[], &[]);
+    let Status::Complete(ServerOutcome::Accept(_)) = parse_request(&raw, &default_policy()) else {
+        panic!("the sample request is accepted")
+    };
+    let head = String::from_utf8(raw).unwrap();
+    let lines: Vec<(&str, &str)> = head
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split_once(": "))
+        .collect();
+    let h = HeaderList::from_pairs(lines);
+    let parts =
+        |target: &str| validate_request("GET", target, HttpVersion::HTTP_11, &h, &default_policy());
+    for ok in [
+        "/",
+        "/chat?room=1",
+        "//x/y",
+        "http://server.example.com/chat",
+        "WSS://h/",
+    ] {
+        assert!(parts(ok).is_accept(), "{ok}: {:?}", parts(ok).codes());
+    }
+    for (bad, offset) in [
+        ("", 4),
+        ("*", 4),
+        ("chat", 4),
+        ("example.com:443", 4),
+        ("ftp://h/", 4),
+        ("/a b", 6),
+        ("/caf\u{e9}", 8),
+        ("/\u{7f}", 5),
+    ] {
+        let outcome = parts(bad);
+        assert_eq!(outcome.codes(), ["malformed-head"], "{bad:?}");
+        assert_eq!(outcome.status(), 400);
+        let ServerOutcome::Reject(r) = outcome else {
+            unreachable!()
+        };
+        assert_eq!(r.problems[0].offset, Some(offset), "{bad:?}");
+    }
+    for start in [
+        "GET * HTTP/1.1",
+        "GET chat HTTP/1.1",
+        "GET example.com:443 HTTP/1.1",
+    ] {
+        let Status::Complete(outcome) = parse_request(&req(start, &[], &[]), &default_policy())
+        else {
+            panic!("{start}: Partial")
+        };
+        assert_eq!(outcome.codes(), ["malformed-head"], "{start}");
+    }
 }

@@ -1,7 +1,12 @@
 #!/usr/bin/env node
 // Frame decode/encode throughput: ws101 `Connection` beside `ws` (pure JS and with bufferutil).
 //
-//   node benches/node/frames.mjs [--time MS] [--filter SUBSTR] [--json FILE] [--md FILE]
+//   node benches/node/frames.mjs [--time MS] [--filter SUBSTR] [--json FILE] [--md FILE] [--pkg DIR] [--clock cpu]
+//
+// --clock cpu times each pass in process CPU time (process.cpuUsage: user + system, all threads)
+// instead of wall time (the default), for a machine shared with other work.
+// --pkg DIR measures the ws101 package built in DIR (a copy of an older pkg/, for A/B runs in
+// one session) instead of the installed one.
 //
 // The parent process runs one child per anchor, one after another (never in parallel), because
 // `ws` picks its mask/unmask implementation when it is first required, from
@@ -20,7 +25,8 @@ import { spawnSync } from "node:child_process";
 import { randomFillSync } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import path from "node:path";
 import os from "node:os";
 
 const SELF = fileURLToPath(import.meta.url);
@@ -35,6 +41,12 @@ const TIME_MS = Number(opt("--time", "450")); // measured time per case (3 round
 const WARM_MS = Math.max(50, TIME_MS / 3);
 const FILTER = opt("--filter", "");
 const CHILD = opt("--child", null);
+const PKG = opt("--pkg", null);
+const CPU_CLOCK = opt("--clock", "wall") === "cpu";
+/** Nanoseconds now: wall (hrtime) or this process's CPU time (--clock cpu). */
+const now = CPU_CLOCK
+  ? () => { const u = process.cpuUsage(); return BigInt(u.user + u.system) * 1000n; }
+  : () => process.hrtime.bigint();
 
 // ----- workloads ------------------------------------------------------------------------
 const KiB = 1024, MiB = 1024 * 1024;
@@ -119,9 +131,9 @@ function measure(pass, before = () => {}) {
     const limit = BigInt(Math.round(ms * 1e6));
     while (ns < limit) {
       before();
-      const t0 = process.hrtime.bigint();
+      const t0 = now();
       msgs += pass();
-      ns += process.hrtime.bigint() - t0;
+      ns += now() - t0;
     }
     return msgs / (Number(ns) / 1e9);
   };
@@ -143,7 +155,7 @@ function check(cond, what) {
 
 // ----- anchors --------------------------------------------------------------------------
 async function ws101Child() {
-  const { Connection } = await import("ws101");
+  const { Connection } = await import(PKG ? pathToFileURL(path.resolve(PKG, "node.mjs")).href : "ws101");
   const results = [];
   const variants = [
     { impl: "ws101", opts: {}, shape: "copy" },
@@ -337,6 +349,8 @@ if (CHILD) {
   const all = [];
   const forward = ["--time", String(TIME_MS)];
   if (FILTER) forward.push("--filter", FILTER);
+  if (PKG) forward.push("--pkg", PKG);
+  if (CPU_CLOCK) forward.push("--clock", "cpu");
   for (const [anchor, env] of Object.entries(ANCHORS)) {
     const t0 = Date.now();
     const childEnv = { ...process.env, ...env };

@@ -1,21 +1,25 @@
 #!/usr/bin/env node
-// Cold start of `import "ws101"` (and `import "ws101/handshake"`) in Node: each run is a fresh
-// process, so nothing is cached between runs. Prints a markdown table of medians.
+// Cold start of `import "ws101"` (and `import "ws101/handshake"`, `import "ws101/node"`) in Node:
+// each run is a fresh process, so nothing is cached between runs. Prints a markdown table of medians.
 //
-//   node benches/node/startup.mjs [--runs N] [--json FILE]
+//   node benches/node/startup.mjs [--runs N] [--json FILE] [--pkg DIR [--pkg DIR2 …]] [--entry NAME …]
+//
+// --pkg measures the package built in DIR (default: the `ws101` this repository resolves, pkg/);
+// given twice or more, the packages take turns run by run (A B A B …), so that a before/after
+// comparison sees the same machine load.
 //
 // Per entry and run, one child measures the whole `await import(entry)` (performance.now()
 // around it) and then the first `validateRequest` right after it (the worst case for the entry,
 // which compiles the .wasm in the background: a call before that finished compiles synchronously),
 // and a second child takes the entry's steps apart:
-//   read      readFileSync of the .wasm (at import)
+//   read      readFileSync of the .wasm (in the background since 2026-11-30 23:10 UTC; a call
+//             made before it finished reads synchronously)
 //   compile   new WebAssembly.Module(bytes) (in the background since 2026-11-30, not in the import)
 //   instantiate  the glue's initSync({ module }) (likewise)
-//   modules   the rest of the import: resolving, reading and evaluating the JS modules (whole − read)
 // Both children start after Node itself has booted and its ESM loader is up (the times exclude
 // Node's own start-up, which every program pays).
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
@@ -30,20 +34,29 @@ const opt = (name, dflt) => {
 const RUNS = Number(opt("--runs", "15"));
 const JSON_OUT = opt("--json", null);
 const require = createRequire(import.meta.url);
-const pkgDir = dirname(realpathSync(require.resolve("ws101/package.json")));
-const manifest = JSON.parse(readFileSync(join(pkgDir, "package.json"), "utf8"));
+const pkgDirs = argv.flatMap((a, i) => (a === "--pkg" ? [realpathSync(argv[i + 1])] : []));
+if (pkgDirs.length === 0) pkgDirs.push(dirname(realpathSync(require.resolve("ws101/package.json"))));
+const manifest = JSON.parse(readFileSync(join(pkgDirs[0], "package.json"), "utf8"));
 
-/** Entries measured: the package's main entry, and the handshake-only entry when it exists. */
+/**
+ * Entries measured: the package's main entry, the handshake-only entry when it exists, and the
+ * `ws` replacement ws101/node (whose first call is ws101's `validateRequest`: its import loads ws101).
+ */
 const ENTRIES = [{ name: "ws101", wasm: "ws101_bg.wasm", glue: "ws101.js" }];
 if (manifest.exports?.["./handshake"]) ENTRIES.push({ name: "ws101/handshake", wasm: "handshake/ws101_bg.wasm", glue: "handshake/ws101.js" });
+if (manifest.exports?.["./node"]) ENTRIES.push({ name: "ws101/node", wasm: "ws101_bg.wasm", glue: "ws101.js", api: "ws101" });
+/** --entry NAME (repeatable) measures only those entries. */
+const only = argv.flatMap((a, i) => (a === "--entry" ? [argv[i + 1]] : []));
+if (only.length > 0) ENTRIES.splice(0, ENTRIES.length, ...ENTRIES.filter((e) => only.includes(e.name)));
 
 // The ESM loader is warmed first with an empty file module (a program that imports ws101 is itself
 // a module: its loader is up before the import runs).
 const WHOLE = `
 await import(process.env.WS101_STARTUP_WARM);
 const t0 = performance.now();
-const api = await import(process.argv[1]);
+let api = await import(process.argv[1]);
 const whole = performance.now() - t0;
+if (process.argv[2]) api = await import(process.argv[2]);
 api.validateRequest({ method: "GET", url: "/", headers: { host: "h", upgrade: "websocket", connection: "Upgrade", "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==", "sec-websocket-version": "13" } });
 process.stdout.write(JSON.stringify({ whole, first: performance.now() - t0 }));
 `;
@@ -65,12 +78,21 @@ const instantiate = performance.now() - t;
 process.stdout.write(JSON.stringify({ read, compile, instantiate }));
 `;
 
-const warm = join(mkdtempSync(join(tmpdir(), "ws101-startup-")), "empty.mjs");
+const scratch = mkdtempSync(join(tmpdir(), "ws101-startup-"));
+const warm = join(scratch, "empty.mjs");
 writeFileSync(warm, "export {};\n");
+// One working directory per package, whose node_modules/ws101 is that package: the children import
+// "ws101" by name from there (the `exports` map and its conditions apply as for a user).
+const cwds = pkgDirs.map((dir, i) => {
+  const cwd = join(scratch, `p${i}`);
+  mkdirSync(join(cwd, "node_modules"), { recursive: true });
+  symlinkSync(dir, join(cwd, "node_modules", "ws101"));
+  return cwd;
+});
 
-function child(code, args) {
+function child(code, args, cwd = scratch) {
   const env = { ...process.env, WS101_STARTUP_WARM: pathToFileURL(warm).href };
-  const r = spawnSync(process.execPath, ["--input-type=module", "-e", code, ...args], { encoding: "utf8", env });
+  const r = spawnSync(process.execPath, ["--input-type=module", "-e", code, ...args], { encoding: "utf8", env, cwd });
   if (r.status !== 0) throw new Error(`child failed (${r.status}): ${r.stderr}`);
   return JSON.parse(r.stdout);
 }
@@ -83,35 +105,42 @@ const median = (xs) => {
 
 const results = [];
 for (const entry of ENTRIES) {
-  const runs = [];
+  const runs = pkgDirs.map(() => []);
   for (let i = 0; i < RUNS; i++) {
-    const { whole, first } = child(WHOLE, [entry.name]);
-    const parts = child(PARTS, [join(pkgDir, entry.wasm), join(pkgDir, entry.glue)]);
-    runs.push({ whole, first, ...parts });
+    pkgDirs.forEach((pkgDir, p) => {
+      const { whole, first } = child(WHOLE, [entry.name, entry.api ?? ""], cwds[p]);
+      const parts = child(PARTS, [join(pkgDir, entry.wasm), join(pkgDir, entry.glue)]);
+      runs[p].push({ whole, first, ...parts });
+    });
   }
-  const wasm = readFileSync(join(pkgDir, entry.wasm));
-  const m = (k) => median(runs.map((r) => r[k]));
-  const row = {
-    entry: entry.name,
-    wasmRaw: wasm.length,
-    wasmGzip: gzipSync(wasm, { level: 9 }).length,
-    whole: m("whole"),
-    first: m("first"),
-    read: m("read"),
-    compile: m("compile"),
-    instantiate: m("instantiate"),
-  };
-  row.modules = Math.max(0, row.whole - row.read);
-  results.push(row);
+  pkgDirs.forEach((pkgDir, p) => {
+    const wasm = readFileSync(join(pkgDir, entry.wasm));
+    const m = (k) => median(runs[p].map((r) => r[k]));
+    const row = {
+      entry: entry.name,
+      pkg: pkgDir,
+      wasmRaw: wasm.length,
+      wasmGzip: gzipSync(wasm, { level: 9 }).length,
+      whole: m("whole"),
+      first: m("first"),
+      read: m("read"),
+      compile: m("compile"),
+      instantiate: m("instantiate"),
+    };
+    row.wholeRuns = runs[p].map((r) => r.whole); // for quantiles other than the median (--json)
+    results.push(row);
+  });
 }
 
-rmSync(dirname(warm), { recursive: true, force: true });
+rmSync(scratch, { recursive: true, force: true });
 
 const ms = (x) => x.toFixed(2);
 console.log(`Median of ${RUNS} fresh processes each (Node ${process.version}); ms.\n`);
-console.log("| entry | .wasm raw / gzip (zlib level 9) | `import` whole | JS modules | read .wasm | import + first `validateRequest` | compile (background) | instantiate (background) |");
-console.log("|---|--:|--:|--:|--:|--:|--:|--:|");
+if (pkgDirs.length > 1) pkgDirs.forEach((dir, p) => console.log(`- package ${String.fromCharCode(65 + p)}: ${dir}`));
+const label = (r) => (pkgDirs.length > 1 ? ` (${String.fromCharCode(65 + pkgDirs.indexOf(r.pkg))})` : "");
+console.log("| entry | .wasm raw / gzip (zlib level 9) | `import` whole | import + first `validateRequest` | read .wasm (background) | compile (background) | instantiate (background) |");
+console.log("|---|--:|--:|--:|--:|--:|--:|");
 for (const r of results) {
-  console.log(`| \`${r.entry}\` | ${r.wasmRaw.toLocaleString("en-US")} / ${r.wasmGzip.toLocaleString("en-US")} B | **${ms(r.whole)}** | ${ms(r.modules)} | ${ms(r.read)} | ${ms(r.first)} | ${ms(r.compile)} | ${ms(r.instantiate)} |`);
+  console.log(`| \`${r.entry}\`${label(r)} | ${r.wasmRaw.toLocaleString("en-US")} / ${r.wasmGzip.toLocaleString("en-US")} B | **${ms(r.whole)}** | ${ms(r.first)} | ${ms(r.read)} | ${ms(r.compile)} | ${ms(r.instantiate)} |`);
 }
 if (JSON_OUT) writeFileSync(JSON_OUT, JSON.stringify({ node: process.version, runs: RUNS, results }, null, 2) + "\n");

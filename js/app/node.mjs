@@ -49,7 +49,7 @@ export function nodeAdapter(app, options = {}) {
       id: crypto.randomUUID(),
       request,
       protocol: ws.protocol,
-      extensions: ws.extensions,
+      extensions: ws.extensionsHeader,
       remoteAddress: req.socket.remoteAddress ?? null,
       context,
     }, {

@@ -1,13 +1,13 @@
 // The client's opening handshake for ws101/node over node:http / node:https (RFC 6455 §4.1): the
 // core builds the request and judges the 101; the socket then becomes the WebSocket's.
-import https from "node:https";
-import net from "node:net";
-import tls from "node:tls";
 import { buildRequest, validateResponse } from "../node.mjs";
 import { isTrap, containTrap } from "./node-trap.mjs";
 import { CLIENT_TRANSPORT_OPTIONS, handshakeDeflate } from "./node-options.mjs";
 import { responseError, tableError } from "./node-errors.mjs";
-import { http } from "./node-http.mjs"; // not `import … from "node:http"`: see node-http.mjs
+import { builtin, http, lazyBuiltin } from "./node-http.mjs"; // not `import … from "node:http"`: see node-http.mjs
+const net = builtin("node:net");
+const https = lazyBuiltin("node:https");
+const tls = lazyBuiltin("node:tls");
 
 /** ws's client URL forms: ws:, wss:, http:, https: and ws+unix:<socket path>:<request path>. A bad URL throws. */
 export function clientTarget(address) {
@@ -26,14 +26,16 @@ export function clientTarget(address) {
     throw new SyntaxError('The URL\'s protocol must be one of "ws:", "wss:", "http:", "https:", or "ws+unix:"');
   }
   if (url.hash) throw new SyntaxError("The URL contains a fragment identifier");
-  // userinfo becomes Basic authorization (node:http's `auth`), as in ws; it is not sent in the URL.
+  // userinfo becomes Basic authorization (node:http's `auth`), as in ws; it is not sent in the
+  // URL, but stays in `url` (ws's `url` is the address as given).
+  const given = url.href;
   let auth;
   if (url.username || url.password) {
     auth = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
     url.username = "";
     url.password = "";
   }
-  if (url.protocol !== "ws+unix:") return { href: url.href, socketPath: undefined, auth };
+  if (url.protocol !== "ws+unix:") return { href: url.href, url: given, socketPath: undefined, auth };
   if (!url.pathname) throw new SyntaxError("The URL's pathname is empty");
   // ws+unix:/tmp/sock:/path?q → socket /tmp/sock, request target /path?q
   const full = decodeURIComponent(url.pathname);
@@ -64,6 +66,7 @@ function buildClientRequest(address, target, protocols, options) {
   try {
     request = buildRequest(target.href, {
       protocols,
+      requireProtocol: true, // as ws (and browsers): offered subprotocols, none selected, fails
       origin,
       headers: extraHeaders,
       perMessageDeflate: handshakeDeflate(options.perMessageDeflate ?? true),
@@ -83,9 +86,10 @@ function buildClientRequest(address, target, protocols, options) {
  * Starts a client's opening handshake over node:http / node:https (so `agent`, `createConnection`,
  * `lookup`, `socketPath` and the TLS options are Node's own); the core builds the request's
  * headers and judges the response. Throws synchronously for a bad URL or subprotocol list.
- * Returns `{ abort(err) }` for close()/terminate() while CONNECTING.
+ * Returns `{ abort(err), request }` for close()/terminate() while CONNECTING; `beforeSend(that)`,
+ * if given, runs before the request is sent (a redirect's listener may change or abort it).
  */
-export function connectClient(ws, address, target, protocols, options) {
+export function connectClient(ws, address, target, protocols, options, beforeSend) {
   const request = buildClientRequest(address, target, protocols, options);
   const headers = {};
   for (const { name, value } of request.headers) {
@@ -97,7 +101,8 @@ export function connectClient(ws, address, target, protocols, options) {
   const requestOptions = {
     method: "GET",
     host: request.host.replace(/^\[(.*)\]$/, "$1"),
-    port: request.port,
+    // As ws: the URL's port as written (a string), else the scheme's default (a number).
+    port: (target.socketPath === undefined && new URL(target.href).port) || request.port,
     path: request.resource,
     headers,
     setHost: Boolean(target.socketPath),
@@ -142,6 +147,7 @@ export function connectClient(ws, address, target, protocols, options) {
     release();
     req.destroy();
     if (req.socket && !req.socket.destroyed) req.socket.destroy();
+    ws._aborting();
     process.nextTick(() => ws._fail(err));
   };
   req.on("error", (err) => {
@@ -159,7 +165,7 @@ export function connectClient(ws, address, target, protocols, options) {
       settled = true;
       release();
       req.destroy();
-      ws._redirect(location, protocols, options, { href: target.socketPath === undefined ? target.href : String(address) });
+      ws._redirect(location, protocols, options, { href: target.socketPath === undefined ? target.href : String(address), auth: target.auth });
       return;
     }
     if (ws.listenerCount("unexpected-response") > 0) {
@@ -210,8 +216,13 @@ export function connectClient(ws, address, target, protocols, options) {
     }
     ws._open();
   });
+  const handshake = { abort, request: req };
+  if (beforeSend) {
+    beforeSend(handshake);
+    if (settled) return handshake; // closed by the listener: the request was destroyed unsent
+  }
   req.end();
-  return { abort, request: req };
+  return handshake;
 }
 
 /** The extensions a client's handshake agreed, as a Sec-WebSocket-Extensions value (ws's `extensions`). */

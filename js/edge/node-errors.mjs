@@ -84,21 +84,34 @@ export function closeArgumentError(err) {
 
 /** The core's objection to a server's 101, in ws's words where ws has them (code/rfc/problems kept). */
 export function responseError(result, protocols, offeredDeflate) {
-  const first = result.problems?.[0] ?? {};
+  const unoffered = protocols.length ? "Server sent an invalid subprotocol" : "Server sent a subprotocol but none was requested";
   const words = {
     "missing-upgrade": "Invalid Upgrade header",
     "invalid-upgrade-header": "Invalid Upgrade header",
     "upgrade-not-websocket": "Invalid Upgrade header",
     "missing-accept": "Invalid Sec-WebSocket-Accept header",
     "accept-mismatch": "Invalid Sec-WebSocket-Accept header",
-    "unoffered-subprotocol": protocols.length ? "Server sent an invalid subprotocol" : "Server sent a subprotocol but none was requested",
+    "unoffered-subprotocol": unoffered,
+    "invalid-subprotocol": unoffered,
+    "duplicate-subprotocol": unoffered,
+    "missing-subprotocol": "Server sent no subprotocol",
     "invalid-extension-header": "Invalid Sec-WebSocket-Extensions header",
     "unoffered-extension": offeredDeflate ? "Server indicated an extension that was not requested" : "Server sent a Sec-WebSocket-Extensions header but no extension was requested",
     "invalid-deflate-param": "Invalid Sec-WebSocket-Extensions header",
     "duplicate-extension": "Invalid Sec-WebSocket-Extensions header",
   };
+  // The problem ws reports: the first in ws's order of checks (Upgrade, accept key, subprotocol,
+  // extensions), whatever order the core found them in.
+  const order = Object.keys(words);
+  const ranked = [...(result.problems ?? [])].sort((a, b) => rank(order, a.code) - rank(order, b.code));
+  const first = ranked[0] ?? {};
   const message = words[first.code] ?? (result.problems ?? []).map((p) => p.explanation ?? p.message).filter(Boolean).join("; ") ?? `Unexpected server response: ${result.status}`;
   return Object.assign(new Error(message || `Unexpected server response: ${result.status}`), {
     code: first.code ?? "unexpected-status", rfc: first.rfc, status: result.status, problems: result.problems,
   });
+}
+
+function rank(order, code) {
+  const i = order.indexOf(code);
+  return i === -1 ? order.length : i;
 }

@@ -11,13 +11,13 @@
 //   RST_STREAM or the session's end is a 1006.
 // - Client: an extended CONNECT on a new or given ClientHttp2Session once the server's SETTINGS
 //   offered the protocol.
-import http2 from "node:http2";
 import { validateExtendedConnect, validateResponse } from "../node.mjs";
 import { tableError } from "./node-errors.mjs";
-import { http } from "./node-http.mjs"; // not `import … from "node:http"`: see node-http.mjs
+import { http, lazyBuiltin } from "./node-http.mjs"; // not `import … from "node:http"`: see node-http.mjs
+const http2 = lazyBuiltin("node:http2"); // loaded by the first client session of its own
 const { STATUS_CODES } = http;
 
-const { NGHTTP2_CANCEL } = http2.constants;
+const NGHTTP2_CANCEL = 0x8; // RFC 9113 §7 CANCEL (http2.constants.NGHTTP2_CANCEL, without loading node:http2)
 /** Marks the `connect` listener a WebSocketServer adds to an HTTP/2 server (see serveHttp2). */
 const kShield = Symbol("ws101.h2.connectShield");
 
@@ -303,6 +303,7 @@ export function connectHttp2(ws, address, target, protocols, options, hooks) {
     settle();
     if (stream && !stream.destroyed) stream.close(NGHTTP2_CANCEL);
     if (own && session && !session.destroyed) session.destroy();
+    ws._aborting();
     process.nextTick(() => ws._fail(err));
   };
   const guard = (fn) => {

@@ -10,7 +10,8 @@
 // present from Node 12 to 26): every one is checked, and any socket they do not fit (TLS,
 // HTTP/2 streams, a wrapped duplex, data already buffered, other runtimes) keeps `data` events.
 // WS101_SOCKET_READS=data turns it off.
-import { Buffer } from "node:buffer";
+import { builtin } from "./node-http.mjs";
+const { Buffer } = builtin("node:buffer"); // not an ES import: see node-http.mjs
 
 /**
  * Bytes one read may bring: Node's own read size. 256 KiB (the core's receive window) cost as

@@ -1,14 +1,14 @@
 // WebSocketServer of ws101/node: answers HTTP/1.1 upgrades (RFC 6455 §4.2) and HTTP/2 extended
 // CONNECT streams (RFC 8441, node-h2.mjs) with the core's verdict, then hands the socket to a
 // WebSocket. Synchronous unless an application predicate returns a Promise.
-import { EventEmitter } from "node:events";
 import { validateRequest } from "../node.mjs";
 import { isHttp2Server, serveHttp2, streamTransport } from "./node-h2.mjs";
 import { recovering, isTrap, containTrap, warnUnhandled } from "./node-trap.mjs";
 import { serverDeflate, checkServerOptions } from "./node-options.mjs";
 import { requestErrorMessage } from "./node-errors.mjs";
 import { WebSocket } from "./node-websocket.mjs";
-import { http } from "./node-http.mjs"; // not `import … from "node:http"`: see node-http.mjs
+import { builtin, http } from "./node-http.mjs"; // not `import … from "node:http"`: see node-http.mjs
+const { EventEmitter } = builtin("node:events");
 
 const HANDSHAKE_TIMEOUT_MS = 10_000;
 

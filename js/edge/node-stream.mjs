@@ -1,5 +1,6 @@
 // createWebSocketStream of ws101/node: a Node Duplex over a WebSocket, as `ws` has it.
-import { Duplex } from "node:stream";
+import { builtin } from "./node-http.mjs";
+const { Duplex } = builtin("node:stream"); // not an ES import: see node-http.mjs
 import { WebSocket } from "./node-websocket.mjs";
 
 /**
@@ -49,10 +50,9 @@ export function createWebSocketStream(ws, options) {
       ws.once("open", () => duplex._final(callback));
       return;
     }
-    if (ws._socket === null || ws._socket === undefined) {
-      callback();
-      return;
-    }
+    // No socket (the opening handshake failed): nothing to finish; as in ws, the callback is
+    // not called (no 'finish'), the WebSocket's error destroys the stream.
+    if (ws._socket === null || ws._socket === undefined) return;
     if (ws._socket.writableFinished) {
       callback();
       if (duplex._readableState.endEmitted) duplex.destroy();

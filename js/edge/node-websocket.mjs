@@ -1,7 +1,8 @@
 // The WebSocket of ws101/node over a Node socket or HTTP/2 stream, server side (from
 // WebSocketServer) or client side (`new WebSocket(url)`): it moves bytes between the socket and
 // the core's Connection and manages timers, listeners and backpressure.
-import { EventEmitter } from "node:events";
+import { builtin } from "./node-http.mjs";
+const { EventEmitter } = builtin("node:events"); // not an ES import: see node-http.mjs
 import { Connection } from "../node.mjs";
 import { connectHttp2 } from "./node-h2.mjs";
 import { live, currentGeneration, isTrap, containTrap, warnUnhandled } from "./node-trap.mjs";
@@ -46,8 +47,6 @@ function nextSlab() {
 }
 /** A Close frame with code 1011 (unmasked, server to client): what a server sends when its core is lost. */
 const CLOSE_1011 = Buffer.from([0x88, 0x02, 0x03, 0xf3]);
-/** Transport errors that only mean "the peer went away" (TCP reset; HTTP/2 RST_STREAM or session teardown). */
-const RESET_CODES = new Set(["ECONNRESET", "EPIPE", "ERR_HTTP2_STREAM_ERROR", "ERR_HTTP2_STREAM_CANCEL", "ERR_HTTP2_SESSION_ERROR", "ERR_HTTP2_GOAWAY_SESSION"]);
 
 function toBuffer(data) {
   if (typeof data === "string") return data;
@@ -61,6 +60,19 @@ function toBuffer(data) {
 function toBytes(data) {
   const b = toBuffer(data);
   return typeof b === "string" ? Buffer.from(b) : b;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * ws's per-send `mask` option may only say what the role does (clients mask, servers do not:
+ * RFC 6455 §5.1, §5.3): anything else is refused, never ignored. `compress` is accepted (see
+ * js/README.md, differences from ws).
+ */
+function checkSendOptions(options, role) {
+  if (options.mask !== undefined && options.mask !== null && Boolean(options.mask) !== (role === "client")) {
+    throw Object.assign(new TypeError(`ws101/node: send option "mask: ${options.mask}" is not supported: a ${role} ${role === "client" ? "masks every frame" : "never masks"} (RFC 6455 §5.1)`), { code: "invalid-option", option: "mask" });
+  }
 }
 
 const READY_STATES = ["CONNECTING", "OPEN", "CLOSING", "CLOSED"];
@@ -98,6 +110,7 @@ export class WebSocket extends EventEmitter {
   #readyState = CONNECTING;
   #protocol = "";
   #extensions = "";
+  #extensionsHeader = "";
   #url = "";
   #binaryType = "nodebuffer";
   #closeTimer = null;
@@ -110,9 +123,12 @@ export class WebSocket extends EventEmitter {
   #paused = false;
   #userPaused = false;
   #redirects = 0;
+  /** The first request's host, scheme and userinfo (ws's redirect rules compare with them). */
+  #firstHop = null;
   /** Bytes of sends attempted after the closing handshake started (ws counts them in bufferedAmount). */
   #bufferedAfterClose = 0;
   #wasClean = false;
+  #errorEmitted = false;
   /** Writes held while a read is handled (#onData): their region of the slab and callbacks. */
   #holding = false;
   #heldSlab = null;
@@ -147,7 +163,7 @@ export class WebSocket extends EventEmitter {
     if (url !== null && url !== undefined) {
       checkClientOptions(this.#options);
       const target = clientTarget(url);
-      this.#url = target.socketPath === undefined ? target.href : url instanceof URL ? url.href : String(url);
+      this.#url = target.socketPath === undefined ? target.url : url instanceof URL ? url.href : String(url);
       list ??= this.#options.protocols ?? [];
       this.#handshake = this.#options.http2
         ? connectHttp2(this, url, target, list, this.#options, http2Hooks)
@@ -186,29 +202,35 @@ export class WebSocket extends EventEmitter {
       process.nextTick(() => this._fail(err));
       return;
     }
-    // Credentials stay with the host they were meant for: a redirect to another host (or from
-    // wss: to ws:) drops Authorization and Cookie, and only the new URL's userinfo is used.
-    const from = new URL(previous.href);
+    // Credentials stay with the host they were meant for (ws's rule): a redirect away from the
+    // first URL's host (or from wss: to ws:) drops Authorization, Cookie and any userinfo;
+    // otherwise the first URL's userinfo is kept (a later URL's is used only if it had none).
+    // With a 'redirect' listener nothing is dropped (the listener decides).
     const to = new URL(target.href);
     let nextOptions = options;
-    // ws's rule: with a 'redirect' listener nothing is dropped (the listener decides).
-    if (this.listenerCount("redirect") === 0 && (from.host !== to.host || (from.protocol === "wss:" && to.protocol !== "wss:"))) {
+    this.#firstHop ??= { host: new URL(previous.href).host, protocol: new URL(previous.href).protocol, auth: previous.auth };
+    const first = this.#firstHop;
+    if (this.listenerCount("redirect") === 0 && (first.host !== to.host || (first.protocol === "wss:" && to.protocol !== "wss:"))) {
       const headers = options.headers && typeof options.headers === "object" && !Array.isArray(options.headers) && !(options.headers instanceof Map)
         ? Object.fromEntries(Object.entries(options.headers).filter(([k]) => !/^(authorization|cookie|host)$/i.test(k)))
         : undefined;
       nextOptions = { ...options, headers, auth: undefined };
+      target = { ...target, auth: undefined };
+    } else if (first.auth !== undefined) {
+      target = { ...target, auth: first.auth };
     }
-    this.#url = target.socketPath === undefined ? target.href : next.href;
-    let handshake;
+    this.#url = target.socketPath === undefined ? target.url : next.href;
     try {
-      handshake = connectClient(this, next, target, protocols, nextOptions);
+      // `redirect (url, request)` comes before the request is sent, so that a listener can
+      // remove headers (request.removeHeader) or close().
+      connectClient(this, next, target, protocols, nextOptions, (handshake) => {
+        this.#handshake = handshake;
+        this._emit("redirect", this.#url, handshake.request);
+      });
     } catch (err) {
       this.#handshake = null;
       process.nextTick(() => this._fail(err));
-      return;
     }
-    this.#handshake = handshake;
-    this._emit("redirect", this.#url, handshake.request);
   }
 
   /** The socket under this WebSocket (ws's `_socket`, which many applications read); null before the handshake. */
@@ -218,6 +240,8 @@ export class WebSocket extends EventEmitter {
   get readyState() { return this.#readyState; }
   get protocol() { return this.#protocol; }
   get extensions() { return this.#extensions; }
+  /** The negotiated Sec-WebSocket-Extensions value, parameters included (ws101's; `extensions` has the names only, as in ws). */
+  get extensionsHeader() { return this.#extensionsHeader; }
   get url() { return this.#url; }
   /** The HTTP version that carried the opening handshake: "1.1" (101 upgrade) or "2" (RFC 8441 extended CONNECT). */
   get httpVersion() { return this.#httpVersion; }
@@ -247,7 +271,10 @@ export class WebSocket extends EventEmitter {
     this.#handshake = null;
     this.#httpVersion = httpVersion ?? "1.1";
     this.#protocol = protocol ?? "";
-    this.#extensions = extensions ?? "";
+    // ws's `extensions` names the negotiated extensions, comma-separated, without their
+    // parameters (the full Sec-WebSocket-Extensions value is `extensionsHeader`).
+    this.#extensionsHeader = extensions ?? "";
+    this.#extensions = outcome.handoff?.deflate ? "permessage-deflate" : "";
     // Reads land in one buffer shared by every socket (node-read.mjs) where the socket allows it,
     // else come as `data` chunks, which are ours to overwrite.
     const shared = readIntoSharedBuffer(socket, (buffer, length) => this.#onRead(buffer, length));
@@ -307,6 +334,7 @@ export class WebSocket extends EventEmitter {
     options ??= {};
     if (this.#readyState === CONNECTING) throw notOpen(this.#readyState);
     if (typeof data === "number") data = String(data);
+    checkSendOptions(options, this.#role);
     if (options.fin === false) {
       throw Object.assign(new TypeError('ws101/node: send option "fin: false" is not supported: send each message whole (fragmentSize splits large ones into frames)'), { code: "invalid-option", option: "fin" });
     }
@@ -322,7 +350,8 @@ export class WebSocket extends EventEmitter {
   }
 
   #sendNow(data, options, cb) {
-    const payload = toBuffer(data);
+    // ws: a falsy `data` (send(), send(null), send("")) is an empty message, binary unless a string.
+    const payload = data ? toBuffer(data) : typeof data === "string" ? "" : EMPTY;
     const binary = options.binary ?? typeof payload !== "string";
     let chunks;
     try {
@@ -392,11 +421,36 @@ export class WebSocket extends EventEmitter {
     while (queue.length > 0 && queue[0].ready) {
       const { data, options, cb, error, blob, close } = queue.shift();
       if (close) this.#closeNow(...close);
-      else if (error) cb?.(error);
-      else if (!this.#conn) cb?.(notOpen(this.#readyState));
+      else if (error) {
+        this.#blobFailed(error, cb);
+        return;
+      } else if (!this.#conn) cb?.(notOpen(this.#readyState));
       else this.#sendNow(data, blob ? { ...options, binary: options.binary ?? true } : options, cb);
     }
     if (queue.length === 0 && this.#sendQueue === queue) this.#sendQueue = null;
+  }
+
+  /**
+   * A Blob could not be read (ws's sender error): its callback and those of the sends queued
+   * behind it get the error, the socket is ended (what was sent before goes out first, no Close
+   * frame), then `error` (once) and, when the socket closes, `close` 1006.
+   */
+  #blobFailed(err, cb) {
+    const rest = this.#sendQueue ?? [];
+    this.#sendQueue = null;
+    for (const f of [cb, ...rest.map((e) => e.cb)]) {
+      if (!f) continue;
+      try {
+        f(err);
+      } catch (again) {
+        this._listenerError(again, "send callback");
+      }
+    }
+    if (this.#readyState === CLOSED) return;
+    this.#enterClosing();
+    this.#flushWrites();
+    this.#socket?.end();
+    this.#emitError(err);
   }
 
   ping(data, _mask, cb) {
@@ -580,6 +634,14 @@ export class WebSocket extends EventEmitter {
   _attributeSet(type, handler) {
     for (const l of this.listeners(type)) if (l[kAttribute]) this.removeListener(type, l);
     if (typeof handler === "function") this.addEventListener(type, handler, { [kAttribute]: true });
+  }
+
+  /**
+   * @internal The opening handshake is being failed: CLOSING at once (as ws's abortHandshake),
+   * `error` and `close` follow on the next tick (`_fail`).
+   */
+  _aborting() {
+    if (this.#readyState === CONNECTING) this.#readyState = CLOSING;
   }
 
   /** @internal The opening handshake failed: `error`, then `close` (1006). */
@@ -878,10 +940,10 @@ export class WebSocket extends EventEmitter {
     if (this.#socket && !this.#socket.destroyed) this.#socket.end();
   }
 
-  #onSocketError(err) {
-    // A reset is not an error of this WebSocket: `close` says 1006. Over HTTP/2 a reset is the
-    // peer's RST_STREAM or the end of its session (a GOAWAY with an error, a lost connection).
-    if (!RESET_CODES.has(err?.code)) this.#emitError(err);
+  #onSocketError() {
+    // As in ws, a transport error (a reset, a timeout, a TLS alert; over HTTP/2 an RST_STREAM or
+    // the end of the session) is not an error event of this WebSocket: `close` says 1006. The
+    // error stays on the socket (`ws._socket.on("error")`).
   }
 
   #onSocketClose() {
@@ -927,8 +989,13 @@ export class WebSocket extends EventEmitter {
     this._emit("close", code, Buffer.from(reason ?? ""));
   }
 
-  /** Network-caused errors: emitted when someone listens, never thrown at the socket. */
+  /**
+   * Network-caused errors: emitted when someone listens, never thrown at the socket; at most one
+   * per WebSocket, as in ws (a protocol error and a failed Blob read that follows it are one).
+   */
   #emitError(err) {
+    if (this.#errorEmitted) return;
+    this.#errorEmitted = true;
     if (this.listenerCount("error") === 0) return;
     try {
       this.emit("error", err);

@@ -149,7 +149,10 @@ export declare class WebSocket extends EventEmitter {
   constructor(url: string | URL, options?: ClientConnectOptions);
   readonly readyState: 0 | 1 | 2 | 3;
   readonly protocol: string;
+  /** The negotiated extensions' names, comma-separated ("permessage-deflate" or ""), as ws has it. */
   readonly extensions: string;
+  /** The negotiated Sec-WebSocket-Extensions value with its parameters ("" for none). */
+  readonly extensionsHeader: string;
   readonly url: string;
   /** The HTTP version that carried the opening handshake: "1.1" (a 101 upgrade) or "2" (an RFC 8441 extended CONNECT stream). */
   readonly httpVersion: "1.1" | "2";

@@ -103,7 +103,7 @@ impl Connection {
     /// An open connection (RFC 6455 §4: the handshake is done). A client masks with keys from
     /// [`RandomMask`] (the platform CSPRNG).
     pub fn new(role: Role, config: Config) -> Self {
-        Self::with_mask_source(role, config, Box::new(RandomMask::default()))
+        Self::with_mask_source(role, config, Box::new(RandomMask))
     }
 
     /// An open connection with an injected source of masking keys (RFC 6455 §5.3); a server

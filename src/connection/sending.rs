@@ -120,21 +120,115 @@ impl Connection {
             return Err(UsageError::MessageInProgress);
         };
         let result = self.write_part(&mut sending, payload, fin);
-        match &result {
-            Ok(()) if fin => self.release_held_control(),
+        self.after_part(sending, result.is_ok(), &result.as_ref().err(), fin);
+        result
+    }
+
+    /// [`Connection::send_message_part`] where the part lies, as [`Connection::send_in_place`]
+    /// does for a whole message: `buf[room..]` is the part, masked in place for a client
+    /// (RFC 6455 §5.3, continuing the frame's key phase), and the first part's header (§5.2) is
+    /// written into the `room` bytes before it. Returns where the bytes to write start in `buf`
+    /// (the part's own start after the first). `Ok(None)`, doing nothing, when the message is
+    /// not sent as one plain frame (compressed or split by `fragment_size`), when output is
+    /// waiting, or when `room` is too small for the header: give the part to
+    /// `send_message_part` instead. Refusals are `send_message_part`'s.
+    pub fn send_part_in_place(
+        &mut self,
+        buf: &mut [u8],
+        room: usize,
+        fin: bool,
+    ) -> Result<Option<usize>, UsageError> {
+        let Some(mut sending) = self.sending.take() else {
+            return Err(UsageError::MessageInProgress);
+        };
+        let result = self.write_part_in_place(&mut sending, buf, room, fin);
+        let written = matches!(result, Ok(Some(_)));
+        self.after_part(sending, written, &result.as_ref().err(), fin);
+        result
+    }
+
+    fn write_part_in_place(
+        &mut self,
+        s: &mut Sending,
+        buf: &mut [u8],
+        room: usize,
+        fin: bool,
+    ) -> Result<Option<usize>, UsageError> {
+        let room = room.min(buf.len());
+        let (head, payload) = buf.split_at_mut(room);
+        let masked = self.role == Role::Client;
+        let header = if s.first_frame {
+            header_len(s.announced, masked)
+        } else {
+            0
+        };
+        let Some(start) = room.checked_sub(header) else {
+            return Ok(None);
+        };
+        if s.single.is_none() || !self.output.is_empty() {
+            return Ok(None);
+        }
+        let (sent, utf8) = self.check_part(s, payload, fin)?;
+        if s.first_frame {
+            let mask = self.part_mask()?;
+            FrameHeader::whole(s.opcode, mask, s.announced).encode(&mut self.output);
+            let room_left = head.get_mut(start..).unwrap_or(&mut []);
+            for (to, from) in room_left.iter_mut().zip(&self.output) {
+                *to = *from;
+            }
+            self.output.clear();
+            s.single = Some((mask, 0));
+            s.first_frame = false;
+        }
+        if let Some((Some(key), phase)) = s.single.as_mut() {
+            apply_mask(payload, *key, *phase);
+            *phase = next_phase(*phase, payload.len());
+        }
+        s.sent = sent;
+        s.utf8 = utf8;
+        Ok(Some(start))
+    }
+
+    /// A client's masking key for a frame (RFC 6455 §5.3); none for a server.
+    fn part_mask(&mut self) -> Result<Option<[u8; 4]>, UsageError> {
+        match self.role {
+            Role::Client => Ok(Some(
+                self.mask.mask_key().ok_or(UsageError::EntropyUnavailable)?,
+            )),
+            Role::Server => Ok(None),
+        }
+    }
+
+    /// Puts the message back after a part (`done`: it was written), or gives it up.
+    fn after_part(
+        &mut self,
+        sending: Box<Sending>,
+        done: bool,
+        error: &Option<&UsageError>,
+        fin: bool,
+    ) {
+        match error {
+            None if done && fin => self.release_held_control(),
             // Text that is not UTF-8, or a compressor failure, after frames went out: the
             // message cannot be finished.
-            Err(UsageError::InvalidUtf8 { .. } | UsageError::MessageInProgress)
+            Some(UsageError::InvalidUtf8 { .. } | UsageError::MessageInProgress)
                 if !sending.first_frame =>
             {
                 self.abandon_message()
             }
             _ => self.sending = Some(sending),
         }
-        result
     }
 
-    fn write_part(&mut self, s: &mut Sending, payload: &[u8], fin: bool) -> Result<(), UsageError> {
+    /// The checks every part passes before anything is written: the connection may send, the
+    /// parts add up to the announced length, text stays UTF-8. Returns the bytes sent with
+    /// this part and the UTF-8 state after it (kept once the part is written).
+    fn check_part(
+        &self,
+        s: &Sending,
+        payload: &[u8],
+        fin: bool,
+    ) -> Result<(u64, Utf8Validator), UsageError> {
         // A frame already under way is finished even after a Close was queued or received:
         // the Close waits behind it (held), and a cut frame would corrupt the stream.
         let frame_under_way = s.single.is_some() && !s.first_frame;
@@ -167,22 +261,22 @@ impl Connection {
                 return Err(UsageError::InvalidUtf8 { offset });
             }
         }
+        if s.single.is_some() && !fin && sent == s.announced {
+            // One frame is whole with its last byte: that part must be the final one.
+            return Err(UsageError::MessageLengthMismatch {
+                announced: s.announced,
+                sent,
+            });
+        }
+        Ok((sent, utf8))
+    }
+
+    fn write_part(&mut self, s: &mut Sending, payload: &[u8], fin: bool) -> Result<(), UsageError> {
+        let (sent, utf8) = self.check_part(s, payload, fin)?;
         if let Some((mask, phase)) = s.single.as_mut() {
-            if !fin && sent == s.announced {
-                // One frame is whole with its last byte: that part must be the final one.
-                return Err(UsageError::MessageLengthMismatch {
-                    announced: s.announced,
-                    sent,
-                });
-            }
             if s.first_frame {
                 // The one frame's header, announcing the whole length, with the first part.
-                *mask = match self.role {
-                    Role::Client => {
-                        Some(self.mask.mask_key().ok_or(UsageError::EntropyUnavailable)?)
-                    }
-                    Role::Server => None,
-                };
+                *mask = self.part_mask()?;
                 FrameHeader::whole(s.opcode, *mask, s.announced).encode(&mut self.output);
                 s.first_frame = false;
             }

@@ -176,6 +176,8 @@ error_codes! {
     AcceptMismatch = "accept-mismatch", "RFC 6455 §4.1", NONE, NONE, Peer;
     /// The server chose a subprotocol not offered.
     UnofferedSubprotocol = "unoffered-subprotocol", "RFC 6455 §4.1", NONE, NONE, Peer;
+    /// Subprotocols were offered and required, and the 101 selects none (browsers and `ws` fail it).
+    MissingSubprotocol = "missing-subprotocol", "RFC 6455 §4.1", NONE, NONE, Peer;
     /// The server accepted an extension not offered.
     UnofferedExtension = "unoffered-extension", "RFC 6455 §4.1", NONE, NONE, Peer;
     /// The response accepts an extension twice.

@@ -145,6 +145,10 @@ pub struct ClientOptions {
     pub origin: Option<String>,
     /// Extra headers (cookies, authorisation…); may not override the handshake's own.
     pub headers: Vec<(String, String)>,
+    /// Fail a 101 that selects none of the offered subprotocols. RFC 6455 §4.1 lets the server
+    /// select none; browsers (WHATWG WebSockets, "establish a WebSocket connection") and `ws` fail
+    /// such a connection.
+    pub require_protocol: bool,
 }
 
 impl ClientOptions {
@@ -179,6 +183,11 @@ impl ClientOptions {
     /// The `Origin` to send (RFC 6455 §4.1 item 8).
     pub fn with_origin(mut self, origin: impl Into<String>) -> Self {
         self.origin = Some(origin.into());
+        self
+    }
+    /// Fail a 101 that selects none of the offered subprotocols, as browsers and `ws` do.
+    pub fn with_require_protocol(mut self, required: bool) -> Self {
+        self.require_protocol = required;
         self
     }
     /// One more header line (cookies, authorisation…); it may not replace the handshake's own.
@@ -225,6 +234,8 @@ pub struct ClientRequest {
     pub headers: HeaderList,
     /// The request head on the wire.
     pub bytes: Vec<u8>,
+    /// Whether a 101 must select one of the offered subprotocols ([`ClientOptions::require_protocol`]).
+    pub require_protocol: bool,
 }
 
 /// Builds the upgrade request (RFC 6455 §4.1). Reports every problem with the options.
@@ -321,6 +332,7 @@ pub fn build_request(opts: &ClientOptions) -> Result<ClientRequest, Vec<Handshak
         extensions,
         headers,
         bytes,
+        require_protocol: opts.require_protocol,
     })
 }
 
@@ -522,7 +534,8 @@ impl ClientRequest {
             found,
         );
 
-        let (protocol, found) = check_selected_subprotocol(headers, &self.protocols);
+        let (protocol, found) =
+            check_selected_subprotocol(headers, &self.protocols, self.require_protocol);
         outcome.protocol = protocol;
         record(
             &mut verdicts,

@@ -176,6 +176,12 @@ pub enum HandshakeError {
         /// The offending value.
         value: String,
     },
+    /// The client offered subprotocols, required one, and the 101 selects none. RFC 6455 §4.1
+    /// lets a client go on; browsers (WHATWG WebSockets) and `ws` fail the connection.
+    MissingSubprotocol {
+        /// The subprotocols offered.
+        offered: Vec<String>,
+    },
     /// The server accepted an extension the client did not offer (RFC 6455 §4.1, client check 5).
     UnofferedExtension {
         /// The name concerned.
@@ -352,6 +358,7 @@ impl Diagnostic for HandshakeError {
             E::MissingAccept => ErrorCode::MissingAccept,
             E::AcceptMismatch { .. } => ErrorCode::AcceptMismatch,
             E::UnofferedSubprotocol { .. } => ErrorCode::UnofferedSubprotocol,
+            E::MissingSubprotocol { .. } => ErrorCode::MissingSubprotocol,
             E::UnofferedExtension { .. } => ErrorCode::UnofferedExtension,
             E::DuplicateExtension { .. } => ErrorCode::DuplicateExtension,
             E::InvalidDeflateParam { .. } => ErrorCode::InvalidDeflateParam,
@@ -486,6 +493,9 @@ impl Diagnostic for HandshakeError {
             E::UnofferedSubprotocol { value } => {
                 format!("The server selected subprotocol \"{}\", which the client did not offer.", t(value))
             }
+            E::MissingSubprotocol { .. } => String::from(
+                "The client offered subprotocols and requires one, and the response selects none (browsers and ws fail such a connection).",
+            ),
             E::UnofferedExtension { name } => {
                 format!("The server accepted extension \"{}\", which the client did not offer.", t(name))
             }
@@ -554,7 +564,8 @@ impl Diagnostic for HandshakeError {
             E::InvalidSubprotocol { .. }
             | E::DuplicateSubprotocol { .. }
             | E::NoCommonSubprotocol { .. }
-            | E::UnofferedSubprotocol { .. } => Some("Sec-WebSocket-Protocol"),
+            | E::UnofferedSubprotocol { .. }
+            | E::MissingSubprotocol { .. } => Some("Sec-WebSocket-Protocol"),
             E::InvalidExtensionHeader { .. }
             | E::UnofferedExtension { .. }
             | E::DuplicateExtension { .. }
@@ -594,7 +605,7 @@ impl Diagnostic for HandshakeError {
             | E::ProtocolNotWebsocket { value }
             | E::InvalidHttp2Settings { value, .. } => v(value),
             E::OriginNotAllowed { origin } => v(origin),
-            E::NoCommonSubprotocol { offered } => {
+            E::NoCommonSubprotocol { offered } | E::MissingSubprotocol { offered } => {
                 Some(truncate_for_display(&offered.join(", "), 64))
             }
             E::UnexpectedStatus { status, reason } => Some(truncate_for_display(
@@ -714,9 +725,22 @@ pub struct Verdict {
     pub codes: Vec<&'static str>,
 }
 
+/// Where the checks' verdicts go: a list (the outcome's `verdicts`), or a summary when the
+/// caller does not ask for them (the packed `validateRequest`, see `src/wasm/handshake.rs`).
+pub(crate) trait VerdictSink {
+    /// Takes the verdict of one check, in the order the checks run.
+    fn verdict(&mut self, verdict: Verdict);
+}
+
+impl VerdictSink for Vec<Verdict> {
+    fn verdict(&mut self, verdict: Verdict) {
+        self.push(verdict);
+    }
+}
+
 /// Runs one check: records its verdict and moves its errors into `errors`.
 pub(crate) fn record(
-    verdicts: &mut Vec<Verdict>,
+    verdicts: &mut dyn VerdictSink,
     errors: &mut Vec<HandshakeError>,
     check: &'static str,
     header: Option<&'static str>,
@@ -729,7 +753,7 @@ pub(crate) fn record(
     } else {
         found.iter().map(|e| e.code()).collect()
     };
-    verdicts.push(Verdict {
+    verdicts.verdict(Verdict {
         check,
         header,
         passed: found.is_empty(),

@@ -13,7 +13,7 @@ use crate::http::{
 };
 
 use super::accept_key::{accept_key_unchecked, is_canonical_key, validate_key};
-use super::error::{problems, record, HandshakeError, Problem, Side, Verdict};
+use super::error::{problems, record, HandshakeError, Problem, Side, Verdict, VerdictSink};
 use super::extensions::{format_extensions, parse_extension_headers, Extension};
 use super::origin::{check_origin, OriginPolicy};
 use super::response::{rejection, switching_protocols, HttpResponse};
@@ -180,7 +180,7 @@ pub(crate) struct Negotiated {
 pub(crate) fn negotiate(
     headers: &HeaderList,
     policy: &ServerPolicy,
-    verdicts: &mut Vec<Verdict>,
+    verdicts: &mut dyn VerdictSink,
     errors: &mut Vec<HandshakeError>,
 ) -> Negotiated {
     record(
@@ -313,7 +313,9 @@ pub fn validate_request(
 ) -> ServerOutcome {
     // The head limits hold for a request given as parts too (a plain object, Node's parsed
     // headers): the same 431 `parse_request` gives, before any header is looked at.
-    if let Some(e) = head_limit_error(method, target, headers, &policy.limits) {
+    let head_error = head_limit_error(method, target, headers, &policy.limits)
+        .or_else(|| target_error(method, target));
+    if let Some(e) = head_error {
         return reject(alloc::vec![HandshakeError::Http(e)], Vec::new(), None);
     }
     validate_parts(method, version, headers, policy)
@@ -383,9 +385,11 @@ pub(crate) fn judge_request<'h>(
     version: HttpVersion,
     headers: &'h HeaderList,
     policy: &ServerPolicy,
-    verdicts: &mut Vec<Verdict>,
+    verdicts: &mut dyn VerdictSink,
 ) -> Option<Judgement<'h>> {
-    if head_limit_error(method, target, headers, &policy.limits).is_some() {
+    if head_limit_error(method, target, headers, &policy.limits).is_some()
+        || target_error(method, target).is_some()
+    {
         return None;
     }
     Some(judge(method, version, headers, policy, verdicts))
@@ -397,7 +401,7 @@ fn judge<'h>(
     version: HttpVersion,
     headers: &'h HeaderList,
     policy: &ServerPolicy,
-    verdicts: &mut Vec<Verdict>,
+    verdicts: &mut dyn VerdictSink,
 ) -> Judgement<'h> {
     let mut errors = Vec::new();
 
@@ -618,7 +622,10 @@ pub fn parse_request(buf: &[u8], policy: &ServerPolicy) -> Status<ServerOutcome>
         Ok(Status::Partial) => Status::Partial,
         Ok(Status::Complete((head, used))) => {
             // parse_request_head enforced the limits on the raw bytes.
-            let mut outcome = validate_parts(&head.method, head.version, &head.headers, policy);
+            let mut outcome = match target_error(&head.method, &head.target) {
+                Some(e) => reject(alloc::vec![HandshakeError::Http(e)], Vec::new(), None),
+                None => validate_parts(&head.method, head.version, &head.headers, policy),
+            };
             match &mut outcome {
                 ServerOutcome::Accept(a) => a.consumed = Some(used),
                 ServerOutcome::Reject(r) => r.consumed = Some(used),
@@ -631,6 +638,28 @@ pub fn parse_request(buf: &[u8], policy: &ServerPolicy) -> Status<ServerOutcome>
             None,
         )),
     }
+}
+
+/// A GET's request-target is origin-form (`/path?query`) or the absolute-form of an `http`,
+/// `https`, `ws` or `wss` URI (RFC 9112 §3.2.1-§3.2.2, RFC 6455 §4.2.1 item 1: "/resource name/"),
+/// in visible ASCII (no space, control or non-ASCII byte: RFC 3986 §2 percent-encodes them).
+/// Authority-form belongs to CONNECT and asterisk-form to OPTIONS (§3.2.3-§3.2.4). The offset
+/// is the fault's byte in the head as written (`METHOD target …`).
+fn target_error(method: &str, target: &str) -> Option<HttpError> {
+    let at = |i: usize| HttpError::Malformed {
+        what: "request-target",
+        offset: Some(method.len().saturating_add(1).saturating_add(i)),
+    };
+    if let Some(i) = target.bytes().position(|b| !(0x21..=0x7e).contains(&b)) {
+        return Some(at(i));
+    }
+    let scheme = target.find("://").map(|end| &target[..end]);
+    let absolute = scheme.is_some_and(|s| {
+        ["http", "https", "ws", "wss"]
+            .iter()
+            .any(|w| s.eq_ignore_ascii_case(w))
+    });
+    (!target.starts_with('/') && !absolute).then(|| at(0))
 }
 
 /// The head's size as it would be written (`METHOD target HTTP/1.1\r\n`, `name: value\r\n`

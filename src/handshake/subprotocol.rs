@@ -75,13 +75,21 @@ pub fn select_subprotocol(offered: &[String], supported: &[String]) -> Option<St
 }
 
 /// Checks the server's `Sec-WebSocket-Protocol` response against what was offered: at most one
-/// line holding one token that was offered (RFC 6455 §4.1 client check 6, §11.3.4).
+/// line holding one token that was offered (RFC 6455 §4.1 client check 6, §11.3.4). With
+/// `required`, none at all is an error when some were offered (what browsers and `ws` do).
 pub fn check_selected_subprotocol(
     headers: &HeaderList,
     offered: &[String],
+    required: bool,
 ) -> (Option<String>, Vec<HandshakeError>) {
     let count = headers.count(SEC_WEBSOCKET_PROTOCOL);
     if count == 0 {
+        if required && !offered.is_empty() {
+            let e = HandshakeError::MissingSubprotocol {
+                offered: offered.to_vec(),
+            };
+            return (None, alloc::vec![e]);
+        }
         return (None, Vec::new());
     }
     if count > 1 {
@@ -156,17 +164,30 @@ mod tests {
         let offered = s(&["chat"]);
         let h = HeaderList::from_pairs([("Sec-WebSocket-Protocol", "chat")]);
         assert_eq!(
-            check_selected_subprotocol(&h, &offered).0.as_deref(),
+            check_selected_subprotocol(&h, &offered, false).0.as_deref(),
             Some("chat")
         );
         let h = HeaderList::from_pairs([("Sec-WebSocket-Protocol", "other")]);
         assert_eq!(
-            check_selected_subprotocol(&h, &offered).1[0].code(),
+            check_selected_subprotocol(&h, &offered, false).1[0].code(),
             "unoffered-subprotocol"
+        );
+        let none = HeaderList::from_pairs([("Upgrade", "websocket")]);
+        assert_eq!(
+            check_selected_subprotocol(&none, &offered, false),
+            (None, Vec::new())
+        );
+        assert_eq!(
+            check_selected_subprotocol(&none, &offered, true).1[0].code(),
+            "missing-subprotocol"
+        );
+        assert_eq!(
+            check_selected_subprotocol(&none, &[], true),
+            (None, Vec::new())
         );
         let h = HeaderList::from_pairs([("Sec-WebSocket-Protocol", "chat, x")]);
         assert_eq!(
-            check_selected_subprotocol(&h, &offered).1[0].code(),
+            check_selected_subprotocol(&h, &offered, false).1[0].code(),
             "invalid-subprotocol"
         );
     }

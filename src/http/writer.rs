@@ -17,6 +17,12 @@ pub fn check_field(name: &str, value: &str) -> Result<(), HttpError> {
             name: String::from(name),
         });
     }
+    check_field_value(name, value)
+}
+
+/// Checks a header value before it is written under `name` (RFC 9110 §5.5): for callers whose
+/// names are fixed tokens.
+pub(crate) fn check_field_value(name: &str, value: &str) -> Result<(), HttpError> {
     if let Some(offset) = field_value_error_offset(value) {
         return Err(HttpError::IllegalHeaderByte {
             name: String::from(name),
@@ -38,13 +44,18 @@ fn write_fields<'n, 'v>(
 ) -> Result<(), HttpError> {
     for (name, value) in fields {
         check_field(name, value)?;
-        out.extend_from_slice(name.as_bytes());
-        out.extend_from_slice(b": ");
-        out.extend_from_slice(value.as_bytes());
-        out.extend_from_slice(b"\r\n");
+        write_field(out, name, value);
     }
     out.extend_from_slice(b"\r\n");
     Ok(())
+}
+
+/// Appends `name: value CRLF`, already checked.
+pub(crate) fn write_field(out: &mut Vec<u8>, name: &str, value: &str) {
+    out.extend_from_slice(name.as_bytes());
+    out.extend_from_slice(b": ");
+    out.extend_from_slice(value.as_bytes());
+    out.extend_from_slice(b"\r\n");
 }
 
 /// Writes `method SP request-target SP HTTP/1.1 CRLF`, the headers and the empty line

@@ -459,6 +459,29 @@ impl RawConnection {
         sent
     }
 
+    /// [`Self::send_part_from_input`] where the part lies: JS wrote it at offset
+    /// [`MAX_HEADER_LEN`] (`headerRoom`) of a `headerRoom + len` input buffer; the core masks it
+    /// in place (a client) and writes the first part's header before it. Returns where the
+    /// bytes to write start in the input buffer (they end at `headerRoom + len`), or -1 when
+    /// the part must go through `sendPartFromInput` instead (compressed or split message, or
+    /// output waiting). Refused parts throw the typed error, as `sendPartFromInput` does.
+    #[wasm_bindgen(js_name = sendPartInPlace)]
+    pub fn send_part_in_place(&mut self, len: f64, fin: bool) -> Result<f64, JsValue> {
+        let len = length(len, "sendPartInPlace length")?;
+        let conn = &mut self.conn;
+        let sent = with_input(|input| match input.get_mut(..MAX_HEADER_LEN.saturating_add(len)) {
+            Some(buf) if buf.len() == MAX_HEADER_LEN + len => conn
+                .send_part_in_place(buf, MAX_HEADER_LEN, fin)
+                .map_err(|e| to_js_error(&e)),
+            _ => Err(range_error(&format!(
+                "sendPartInPlace: {len} bytes after the header room are beyond the input buffer ({} bytes)",
+                input.len()
+            ))),
+        })
+        .unwrap_or_else(|| Err(range_error("the input buffer is in use")));
+        Ok(sent?.map_or(-1.0, |start| start as f64))
+    }
+
     /// Queues a whole message (RFC 6455 §5.6) from the first `len` bytes of the input buffer
     /// ([`Self::input_buffer`]): binary, or text the core checks is UTF-8. Framed (masked,
     /// compressed, fragmented) like `sendBinary` / `sendTextBytes`, without the glue's copy of
@@ -502,6 +525,27 @@ impl RawConnection {
         })
         .unwrap_or_else(|| Err(range_error("the input buffer is in use")));
         Ok(sent?.map_or(-1.0, |start| start as f64))
+    }
+
+    /// [`Self::send_in_place`] for the per-send path of a client: a `u32` in, an `i32` out,
+    /// nothing thrown (a `Result` crossing the boundary costs a stack slot and reads per call).
+    /// Returns where the frame starts, -1 when the message must go another way (as
+    /// `sendInPlace`'s -1), or -2 when the core refused it: nothing was written, and
+    /// `sendInPlace` with the same arguments throws the typed error.
+    #[wasm_bindgen(js_name = frameInPlace)]
+    pub fn frame_in_place(&mut self, binary: bool, len: u32) -> i32 {
+        let opcode = if binary { Opcode::Binary } else { Opcode::Text };
+        let conn = &mut self.conn;
+        let end = MAX_HEADER_LEN.saturating_add(len as usize);
+        with_input(|input| match input.get_mut(..end) {
+            Some(frame) => match conn.send_in_place(opcode, frame, MAX_HEADER_LEN) {
+                Ok(Some(start)) => start as i32,
+                Ok(None) => -1,
+                Err(_) => -2,
+            },
+            None => -2,
+        })
+        .unwrap_or(-2)
     }
 
     /// Where the event records of the last call start ([`RECORD_WORDS`] × u32 per event).

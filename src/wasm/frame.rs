@@ -71,7 +71,7 @@ pub fn encode_frame_js(
             Some(k) if k.len() == 4 => Some([k[0], k[1], k[2], k[3]]),
             Some(_) => return Err(js_sys::RangeError::new("maskKey must be 4 bytes").into()),
             None => {
-                let key = RandomMask::default().mask_key().ok_or_else(|| {
+                let key = RandomMask.mask_key().ok_or_else(|| {
                     to_js_error(&crate::connection::UsageError::EntropyUnavailable)
                 })?;
                 Some(key)

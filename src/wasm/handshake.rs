@@ -255,8 +255,8 @@ pub struct ClientHandshake {
     limits: HeadLimits,
 }
 
-/// Builds an upgrade request for `url` with `{ protocols, origin, headers, perMessageDeflate, key,
-/// maxHeaderBytes, maxHeaders }` (a plain object from api.mjs; `headers` a flat string list).
+/// Builds an upgrade request for `url` with `{ protocols, requireProtocol, origin, headers,
+/// perMessageDeflate, key, maxHeaderBytes, maxHeaders }` (a plain object from api.mjs; `headers` a flat string list).
 /// Throws a `Ws101Error` for a bad URL, protocol or header (injection is refused).
 #[wasm_bindgen(js_name = buildRequest)]
 pub fn build_client_request(
@@ -271,6 +271,7 @@ pub fn build_client_request(
     opts.protocols = strings(&get(&options, "protocols"), "protocols")?;
     opts.origin = get(&options, "origin").as_string();
     opts.key = get(&options, "key").as_string();
+    opts.require_protocol = flag(&options, "requireProtocol");
     // Extra header lines as a flat `[name, value, …]` list (api.mjs reads every headers shape).
     let headers = strings(&get(&options, "headers"), "headers")?;
     if headers.len() % 2 != 0 {
@@ -453,7 +454,7 @@ pub fn classify_upgrade_head(bytes: &[u8]) -> Result<JsValue, JsValue> {
 use core::cell::RefCell;
 
 use crate::handshake::accept_key::{accept_key_into, ACCEPT_LEN};
-use crate::handshake::error::Verdict;
+use crate::handshake::error::{Verdict, VerdictSink};
 use crate::handshake::request::judge_request;
 use crate::handshake::response::{switching_protocols_fields, write_switching_protocols};
 use crate::handshake::{format_extensions, Extension};
@@ -466,7 +467,6 @@ thread_local! {
             input: Vec::new(),
             output: Vec::new(),
             headers: HeaderList::new(),
-            verdicts: Vec::new(),
             policy: None,
             policy_key: Vec::new(),
         })
@@ -479,8 +479,6 @@ struct PackedBuffers {
     output: Vec<u8>,
     /// The request's header lines, refilled per call (their strings are kept).
     headers: HeaderList,
-    /// The checks' verdicts, refilled per call.
-    verdicts: Vec<Verdict>,
     /// The policy of the previous call, and the input bytes it was read from: the same options
     /// give the same bytes, and then the policy is reused instead of rebuilt.
     policy: Option<ServerPolicy>,
@@ -630,7 +628,6 @@ fn packed_answer(
         input,
         output,
         headers,
-        verdicts,
         policy,
         policy_key,
     } = buffers;
@@ -712,14 +709,16 @@ fn packed_answer(
         return None;
     }
 
-    verdicts.clear();
+    // The verdicts are only counted and fingerprinted here: JS builds the list when it first
+    // meets a fingerprint (from the explaining path) and hands out copies of it.
+    let mut verdicts = Fingerprint::default();
     let judged = judge_request(
         method,
         target,
         http_version(version),
         headers,
         policy,
-        verdicts,
+        &mut verdicts,
     )?;
     let key = judged.key.filter(|_| judged.errors.is_empty())?;
     let negotiated = judged.negotiated;
@@ -737,7 +736,7 @@ fn packed_answer(
         extensions: &negotiated.extensions,
         extensions_header: extensions_header.as_deref(),
         deflate: negotiated.deflate.as_ref(),
-        verdicts,
+        verdicts: &verdicts,
     };
     pack_accepted(&answer, output)
 }
@@ -749,24 +748,50 @@ struct Answer<'a> {
     extensions: &'a [Extension],
     extensions_header: Option<&'a str>,
     deflate: Option<&'a crate::handshake::DeflateParams>,
-    verdicts: &'a [Verdict],
+    verdicts: &'a Fingerprint,
 }
 
-/// FNV-1a over the check names of passed verdicts (0 when one failed): JS keeps one copy of an
-/// accepted request's verdicts per fingerprint, from the explaining path, and hands out copies.
-/// The names are `&'static str`, so their addresses and lengths identify them within this
-/// instance (JS drops its copies when the instance changes): hashed instead of their bytes.
-fn verdict_fingerprint(verdicts: &[Verdict]) -> u32 {
-    let mut hash = 0x811c_9dc5u32;
-    for v in verdicts {
-        if !v.passed || !v.codes.is_empty() {
-            return 0;
-        }
-        for w in [v.check.as_ptr() as usize as u32, v.check.len() as u32] {
-            hash = (hash ^ w).wrapping_mul(0x0100_0193);
+/// The checks' verdicts as the packed path keeps them: their count and an FNV-1a hash of the
+/// check names of passed verdicts (0 once one failed). JS keeps one copy of an accepted
+/// request's verdicts per fingerprint, from the explaining path, and hands out copies, so the
+/// verdicts are built only when a fingerprint is new (RFC-citing text never crosses here). The
+/// names are `&'static str`, so their addresses and lengths identify them within this instance
+/// (JS drops its copies when the instance changes): hashed instead of their bytes.
+struct Fingerprint {
+    count: u32,
+    hash: u32,
+    all_passed: bool,
+}
+
+impl Default for Fingerprint {
+    fn default() -> Self {
+        Fingerprint {
+            count: 0,
+            hash: 0x811c_9dc5,
+            all_passed: true,
         }
     }
-    hash | 1
+}
+
+impl VerdictSink for Fingerprint {
+    fn verdict(&mut self, v: Verdict) {
+        self.count += 1;
+        self.all_passed &= v.passed && v.codes.is_empty();
+        for w in [v.check.as_ptr() as usize as u32, v.check.len() as u32] {
+            self.hash = (self.hash ^ w).wrapping_mul(0x0100_0193);
+        }
+    }
+}
+
+impl Fingerprint {
+    /// The fingerprint word of the packed answer: nonzero when every check passed.
+    fn word(&self) -> u32 {
+        if self.all_passed {
+            self.hash | 1
+        } else {
+            0
+        }
+    }
 }
 
 /// Output words: status, flags (1 protocol, 2 extensions header, 4 deflate, 8 server no context
@@ -820,8 +845,8 @@ fn pack_accepted(a: &Answer<'_>, output: &mut Vec<u8>) -> Option<()> {
         a.extensions.len() as u32,
         0, // response bytes, set below
         0, // string bytes, set below
-        a.verdicts.len() as u32,
-        verdict_fingerprint(a.verdicts),
+        a.verdicts.count,
+        a.verdicts.word(),
     ] {
         p.push(w);
     }

@@ -82,7 +82,8 @@ test("the extended CONNECT's fields, masked frames on the stream, a clean close"
   await once(ws, "open");
   assert.equal(ws.httpVersion, "2");
   assert.equal(ws.protocol, "chat");
-  assert.equal(ws.extensions, "permessage-deflate; server_no_context_takeover; client_no_context_takeover");
+  assert.equal(ws.extensions, "permessage-deflate");
+  assert.equal(ws.extensionsHeader, "permessage-deflate; server_no_context_takeover; client_no_context_takeover");
   assert.equal(fields[":method"], "CONNECT");
   assert.equal(fields[":protocol"], "websocket");
   assert.equal(fields[":scheme"], "https");
@@ -125,12 +126,14 @@ test("a server whose SETTINGS lack ENABLE_CONNECT_PROTOCOL: a clear error, nothi
   session.close();
 });
 
-test("the core judges the answer: a non-2xx, an unoffered subprotocol or extension fail the handshake", async () => {
+test("the core judges the answer: a non-2xx, an unoffered or missing subprotocol, an unoffered extension fail the handshake", async () => {
   const answers = [
     [{ ":status": 403 }, "unexpected-status"],
     [{ ":status": 200, "sec-websocket-protocol": "other" }, "unoffered-subprotocol"],
-    [{ ":status": 200, "sec-websocket-extensions": "x-unknown" }, "unoffered-extension"],
-    [{ ":status": 200, "sec-websocket-extensions": "permessage-deflate; server_max_window_bits=99" }, "invalid-deflate-param"],
+    [{ ":status": 200, "sec-websocket-protocol": "chat", "sec-websocket-extensions": "x-unknown" }, "unoffered-extension"],
+    [{ ":status": 200, "sec-websocket-protocol": "chat", "sec-websocket-extensions": "permessage-deflate; server_max_window_bits=99" }, "invalid-deflate-param"],
+    // ws (and browsers) fail a 200 that selects none of the offered subprotocols
+    [{ ":status": 200 }, "missing-subprotocol"],
   ];
   let i = 0;
   const s = await peer({

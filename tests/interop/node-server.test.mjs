@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import WS, { WebSocketServer as WSServer } from "ws";
 import { WebSocketServer, WebSocket as Ws101Socket, connect } from "ws101/node";
+import { buildRequest } from "ws101";
 import { freePort, start } from "../support/process.mjs";
 
 const run = promisify(execFile);
@@ -311,11 +312,21 @@ describe("ws101 client → ws server", () => {
     assert.deepEqual(await c, { code: 1000, reason: "done" });
   });
 
-  test("a server that does not pick an offered subprotocol is still accepted; a bad accept is refused", async () => {
-    const ws = new Ws101Socket(serverUrl, ["zzz"]);
-    await new Promise((resolve, reject) => { ws.once("open", resolve); ws.once("error", reject); });
-    assert.equal(ws.protocol, "");
-    ws.close();
+  test("a server that picks none of the offered subprotocols fails the client as ws's own client does; a bad accept is refused", async () => {
+    const outcome = (Client) => new Promise((resolve) => {
+      const ws = new Client(serverUrl, ["zzz"]);
+      ws.once("open", () => (ws.close(), resolve("open")));
+      ws.once("error", (err) => resolve(err.message));
+    });
+    // RFC 6455 §4.1 would let the client go on; ws (and browsers) fail the connection
+    assert.equal(await outcome(WS), "Server sent no subprotocol");
+    assert.equal(await outcome(Ws101Socket), "Server sent no subprotocol");
+    // the core's option is off by default: buildRequest + validateResponse accept the same 101
+    const request = buildRequest(serverUrl, { protocols: ["zzz"] });
+    assert.equal(request.validateResponse(101, { upgrade: "websocket", connection: "Upgrade", "sec-websocket-accept": request.expectedAccept }).ok, true);
+    const strict = buildRequest(serverUrl, { protocols: ["zzz"], requireProtocol: true });
+    const refused = strict.validateResponse(101, { upgrade: "websocket", connection: "Upgrade", "sec-websocket-accept": strict.expectedAccept });
+    assert.deepEqual(refused.problems.map((p) => p.code), ["missing-subprotocol"]);
     // a fake server with a wrong Sec-WebSocket-Accept
     const p = await freePort();
     const fake = net.createServer((s) => s.once("data", () => s.end("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: AAAAAAAAAAAAAAAAAAAAAAAAAAA=\r\n\r\n")));

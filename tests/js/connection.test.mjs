@@ -2,6 +2,7 @@
 // memory, every binaryType and the zero-copy view mode, typed protocol errors with close codes.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { Connection, Ws101Error } from "ws101";
 
 function pair(options = {}) {
@@ -64,6 +65,72 @@ test("sendMessage: the server's payload is not copied, a client's is masked", ()
   assert.equal(masked.length, 1);
   assert.equal(masked[0][1] & 0x80, 0x80, "MASK bit set");
   assert.deepEqual([...server.receive(masked[0])[0].data], [...payload]);
+});
+
+test("sendMessage and sendText from a client: strings and bytes of every size to past the window, one masked frame each", () => {
+  const window = 256 * 1024;
+  const { client, server } = pair();
+  for (const n of [0, 1, 125, 126, 4096, 65535, 65536, Math.floor((window - 14) / 3), Math.floor((window - 14) / 3) + 1, window - 14, window - 13, window + 1, 3 * window + 5]) {
+    const bytes = new Uint8Array(n).map((_, i) => (i * 7) & 255);
+    const text = "é€𝄞x".repeat(Math.ceil(n / 5)).slice(0, n);
+    for (const [data, binary] of [[bytes, true], [text, false], [text, true], [bytes.subarray(0, n >> 1), false]]) {
+      const expected = typeof data === "string" ? Buffer.from(data) : Buffer.from(data);
+      if (!binary && typeof data !== "string" && !expected.every((b) => b < 0x80)) continue; // not UTF-8
+      const chunks = client.sendMessage(data, binary);
+      assert.equal(chunks.length, 1, `${n}: one chunk`);
+      assert.equal(chunks[0][1] & 0x80, 0x80, "MASK bit set");
+      const events = server.receive(chunks[0]);
+      assert.equal(events.length, 1, `${n} ${typeof data} ${binary}`);
+      assert.equal(events[0].type, binary ? "binary" : "text");
+      if (binary) assert.ok(Buffer.from(events[0].data).equals(expected), `${n}: payload`);
+      else assert.equal(events[0].data, expected.toString());
+    }
+    const wire = client.sendText(text);
+    assert.deepEqual(server.receive(wire), [{ type: "text", data: text }]);
+  }
+  // A lone surrogate is sent as U+FFFD (as Buffer.from and TextEncoder write it).
+  assert.deepEqual(server.receive(client.sendMessage("a\ud800b")[0]), [{ type: "text", data: "a\ufffdb" }]);
+  assert.deepEqual(server.receive(client.sendText("\udc00")), [{ type: "text", data: "\ufffd" }]);
+  // Output waiting (the pong the client owes) goes out first, in the same chunk.
+  for (const data of ["after", Uint8Array.of(1, 2), new Uint8Array(window + 1)]) {
+    client.receive(server.ping("q"));
+    const chunks = client.sendMessage(data);
+    assert.deepEqual(server.receive(Buffer.concat(chunks.map((c) => Buffer.from(c)))).map((e) => e.type), ["pong", typeof data === "string" ? "text" : "binary"]);
+  }
+  // Compressed: framed by the core another way, still one message.
+  const deflating = pair({ deflate: {}, deflateThreshold: 0 });
+  for (const data of ["squeeze ".repeat(100), new Uint8Array(300_000).fill(1)]) {
+    const chunks = deflating.client.sendMessage(data);
+    const events = deflating.server.receive(Buffer.concat(chunks.map((c) => Buffer.from(c))));
+    assert.equal(events.length, 1);
+    assert.equal(typeof data === "string" ? events[0].data : events[0].data.length, typeof data === "string" ? data : data.length);
+  }
+  // Closed: the core's typed error, nothing sent.
+  client.close(1000);
+  assert.throws(() => client.sendMessage("late"), (e) => e instanceof Ws101Error && e.code === "already-closed");
+  assert.throws(() => client.sendMessage(new Uint8Array(10), true), (e) => e instanceof Ws101Error && e.code === "already-closed");
+  assert.throws(() => client.sendMessage(new Uint8Array(window * 2), true), (e) => e instanceof Ws101Error && e.code === "already-closed");
+});
+
+test("a client's strings where Buffer#utf8Write cannot write into wasm memory (Deno, browsers): TextEncoder.encodeInto, same frames", () => {
+  // A child process where utf8Write only works on Buffers, so the package's probe rejects it.
+  const script = `
+    const orig = Buffer.prototype.utf8Write;
+    Buffer.prototype.utf8Write = function (...a) { return Buffer.isBuffer(this) ? orig.apply(this, a) : 0; };
+    const { Connection } = await import("ws101");
+    const client = new Connection({ role: "client" }), server = new Connection({ role: "server" });
+    const out = [];
+    for (const s of ["", "héllo €𝄞", "a\\ud800b\\udc00", "x".repeat(70000), "é€".repeat(40000)]) {
+      const chunks = client.sendMessage(s);
+      const got = server.receive(chunks[0]);
+      out.push(chunks.length === 1 && got.length === 1 && got[0].data === s.toWellFormed());
+      out.push(server.receive(client.sendText(s))[0].data === s.toWellFormed());
+    }
+    console.log(JSON.stringify(out));
+  `;
+  const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout), Array(10).fill(true));
 });
 
 test("sendMessage from a server: exact headers around the one-call sizes, queued output first, closed refuses", () => {

@@ -79,3 +79,57 @@ test("a 426 names the protocol to upgrade to (RFC 9110 §15.5.22)", () => {
   assert.match(text, /\r\nConnection: Upgrade, close\r\n/);
   assert.match(text, /\r\nSec-WebSocket-Version: 13\r\n/);
 });
+
+test("a runtime Headers is read by iteration: the lines forEach gives, Set-Cookie lines kept apart, look-alikes still read by forEach", async () => {
+  const { headerLines } = await import("ws101");
+  const headers = new Headers([["Upgrade", "websocket"], ["Sec-WebSocket-Protocol", "chat"], ["Set-Cookie", "a=1"], ["sec-websocket-protocol", "superchat"], ["Set-Cookie", "b=2"]]);
+  const viaForEach = [];
+  headers.forEach((value, name) => viaForEach.push(name, value));
+  assert.deepEqual(headerLines(headers), viaForEach);
+  assert.deepEqual(headerLines(headers), ["sec-websocket-protocol", "chat, superchat", "set-cookie", "a=1", "set-cookie", "b=2", "upgrade", "websocket"]);
+  const lookAlike = { forEach: (fn) => fn("websocket", "upgrade"), get: () => null };
+  assert.deepEqual(headerLines(lookAlike), ["upgrade", "websocket"]);
+  // A fetch Request with the offer split over two appended lines: one combined line, the same answer
+  // as the plain object with that line.
+  const request = new Request("http://example.com/chat", { headers: headers });
+  request.headers.set("Connection", "Upgrade");
+  request.headers.set("Sec-WebSocket-Key", KEY);
+  request.headers.set("Sec-WebSocket-Version", "13");
+  const fetched = validateRequest(request, { protocols: ["superchat"] });
+  const plain = validateRequest({ method: "GET", url: "/chat", headers: { host: "example.com", upgrade: "websocket", connection: "Upgrade", "sec-websocket-key": KEY, "sec-websocket-version": "13", "sec-websocket-protocol": "chat, superchat", "set-cookie": ["a=1", "b=2"] } }, { protocols: ["superchat"] });
+  assert.equal(fetched.ok, true, JSON.stringify(fetched.problems));
+  assert.equal(fetched.protocol, "superchat");
+  assert.deepEqual([...fetched.response.bytes], [...plain.response.bytes]);
+});
+
+test("a Headers subclass is read through its own forEach, an instance's own iterator is not used", async () => {
+  const { headerLines } = await import("ws101");
+  const lines = [["Upgrade", "websocket"], ["X-A", "1"], ["x-a", "2"]];
+  class Hiding extends Headers {
+    forEach(fn, self) {
+      super.forEach((value, name) => name !== "x-a" && fn.call(self, value, name, this));
+    }
+  }
+  assert.deepEqual(headerLines(new Hiding(lines)), ["upgrade", "websocket"]);
+  const own = new Headers(lines);
+  own[Symbol.iterator] = function* () {
+    yield "ab";
+  };
+  assert.deepEqual(headerLines(own), ["upgrade", "websocket", "x-a", "1, 2"]);
+});
+
+test("plain-object headers never touch the fetch globals (on Node 20 reading Headers loads undici)", async () => {
+  const { execFileSync } = await import("node:child_process");
+  const code = `
+    import { validateRequest } from "ws101";
+    const lazy = (name) => typeof Object.getOwnPropertyDescriptor(globalThis, name)?.get === "function";
+    const before = [lazy("Headers"), lazy("Request")];
+    const headers = { host: "h", upgrade: "websocket", connection: "Upgrade", "sec-websocket-key": "${KEY}", "sec-websocket-version": "13" };
+    const a = validateRequest({ method: "GET", url: "/", headers });
+    const b = validateRequest({ method: "GET", url: "http://h/x", headers: Object.entries(headers).flat() });
+    console.log(JSON.stringify({ ok: a.ok && b.ok, before, after: [lazy("Headers"), lazy("Request")] }));`;
+  const out = JSON.parse(execFileSync(process.execPath, ["--input-type=module", "-e", code], { encoding: "utf8" }));
+  assert.equal(out.ok, true);
+  // where the runtime defines them lazily (Node 20), they must still be unread afterwards
+  assert.deepEqual(out.after, out.before);
+});

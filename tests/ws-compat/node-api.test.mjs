@@ -11,7 +11,8 @@ import os from "node:os";
 import path from "node:path";
 import { once } from "node:events";
 import { createRequire } from "node:module";
-import { mkdtempSync } from "node:fs";
+import fs, { mkdtempSync } from "node:fs";
+import crypto from "node:crypto";
 import WS, { WebSocketServer as WsServer } from "ws";
 import * as ws101 from "ws101/node";
 
@@ -551,5 +552,195 @@ test("send(data, cb) then terminate() in a listener: the peer still gets data (t
     await closeOf(c);
     assert.equal(got, "bye", name);
     await closeServer(wss);
+  }
+});
+
+test("send() with falsy data sends an empty message: binary for undefined/null, text for \"\"", { timeout: 10_000 }, async () => {
+  for (const [name, lib] of libraries) {
+    const wss = new lib.WebSocketServer({ port: 0, host: "127.0.0.1" });
+    await once(wss, "listening");
+    const got = [];
+    const three = new Promise((resolve) => wss.on("connection", (ws) => ws.on("message", (data, isBinary) => {
+      got.push([data.length, isBinary]);
+      if (got.length === 3) resolve();
+    })));
+    const c = new lib.WebSocket(`ws://127.0.0.1:${wss.address().port}`);
+    await once(c, "open");
+    c.send();
+    c.send(null);
+    c.send("");
+    await three;
+    assert.deepEqual(got, [[0, true], [0, true], [0, false]], name);
+    c.terminate();
+    await closeServer(wss);
+  }
+});
+
+test("extensions names the negotiated extensions without parameters, on both sides", { timeout: 10_000 }, async () => {
+  for (const [name, lib] of libraries) {
+    const wss = new lib.WebSocketServer({ port: 0, host: "127.0.0.1", perMessageDeflate: true });
+    await once(wss, "listening");
+    const server = new Promise((resolve) => wss.on("connection", (ws) => resolve(ws.extensions)));
+    const c = new lib.WebSocket(`ws://127.0.0.1:${wss.address().port}`, { perMessageDeflate: { clientNoContextTakeover: true } });
+    await once(c, "open");
+    assert.deepEqual([c.extensions, await server], ["permessage-deflate", "permessage-deflate"], name);
+    c.terminate();
+    await closeServer(wss);
+  }
+  const wss = new WebSocketServer({ port: 0, host: "127.0.0.1", perMessageDeflate: true });
+  await once(wss, "listening");
+  const c = new WebSocket(`ws://127.0.0.1:${wss.address().port}`);
+  await once(c, "open");
+  assert.match(c.extensionsHeader, /^permessage-deflate; server_no_context_takeover/, "ws101 keeps the full value apart");
+  c.terminate();
+  await closeServer(wss);
+});
+
+/** A server answering every upgrade with a 101 carrying the right accept key and `extra` header lines. */
+async function rawUpgradeServer(extra) {
+  const server = http.createServer();
+  server.on("upgrade", (req, socket) => {
+    const accept = crypto.createHash("sha1").update(req.headers["sec-websocket-key"] + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").digest("base64");
+    socket.on("error", () => {});
+    socket.end(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n${extra}\r\n`);
+  });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  return server;
+}
+
+test("a failed opening handshake is CLOSING at once (error and close on a later tick); a bad subprotocol is ws's error", { timeout: 10_000 }, async () => {
+  const server = await rawUpgradeServer("Sec-WebSocket-Protocol:\r\n");
+  for (const [name, lib] of libraries) {
+    const ws = new lib.WebSocket(`ws://127.0.0.1:${server.address().port}/`, ["foo", "bar"]);
+    const seen = [];
+    ws.on("upgrade", () => process.nextTick(() => seen.push(`state ${ws.readyState}`)));
+    ws.on("error", (err) => seen.push(`error: ${err.message}`));
+    const duplex = createWebSocketStream(ws);
+    duplex.on("error", () => {});
+    duplex.on("finish", () => seen.push("finish"));
+    ws.on("upgrade", () => process.nextTick(() => duplex.end()));
+    seen.push(`close ${await closeOf(ws)}`);
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(seen, ["state 2", "error: Server sent an invalid subprotocol", "close 1006"], name);
+  }
+  server.close();
+});
+
+test("createConnection gets the URL's port as written (ws passes it through)", { timeout: 10_000 }, async () => {
+  const target = new WebSocketServer({ port: 0, host: "127.0.0.1" });
+  await once(target, "listening");
+  for (const [name, lib] of libraries) {
+    const seen = [];
+    const ws = new lib.WebSocket("ws://example.invalid:22/x", {
+      createConnection: (options) => {
+        seen.push([options.host, options.port]);
+        return net.createConnection({ host: "127.0.0.1", port: target.address().port });
+      },
+    });
+    await once(ws, "open");
+    assert.deepEqual(seen, [["example.invalid", "22"]], name);
+    ws.terminate();
+  }
+  await closeServer(target);
+});
+
+test("a Blob that cannot be read: its callback and those queued behind it get the error, one 'error' event, then close 1006", { timeout: 10_000, skip: typeof fs.openAsBlob !== "function" }, async () => {
+  for (const [name, lib] of libraries) {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), "ws101-")), "blob.txt");
+    fs.writeFileSync(file, "x".repeat(64));
+    const blob = await fs.openAsBlob(file);
+    fs.writeFileSync(file, "x".repeat(32)); // the Blob's snapshot is gone: reading it fails
+    const { wss, url } = await echoServer(lib.WebSocketServer);
+    const ws = new lib.WebSocket(url);
+    await once(ws, "open");
+    const seen = [];
+    ws.on("error", (err) => seen.push(`error ${err.name}`));
+    ws.send(blob, (err) => seen.push(`cb1 ${err?.name}`));
+    ws.send("after", (err) => seen.push(`cb2 ${err?.name}`));
+    seen.push(`close ${await closeOf(ws)}`);
+    assert.deepEqual(seen, ["cb1 NotReadableError", "cb2 NotReadableError", "error NotReadableError", "close 1006"], name);
+    await closeServer(wss);
+  }
+});
+
+test("an error on the socket is not re-emitted on the WebSocket: close 1006 alone", { timeout: 10_000 }, async () => {
+  for (const [name, lib] of libraries) {
+    const wss = new lib.WebSocketServer({ port: 0, host: "127.0.0.1" });
+    await once(wss, "listening");
+    const seen = [];
+    const closed = new Promise((resolve) => wss.on("connection", (ws) => {
+      ws.on("error", (err) => seen.push(`error ${err.message}`));
+      ws.on("close", (code) => resolve(code));
+      ws._socket.on("error", () => seen.push("socket error"));
+      ws._socket.destroy(new Error("boom"));
+    }));
+    const c = new lib.WebSocket(`ws://127.0.0.1:${wss.address().port}`);
+    c.on("error", () => {});
+    seen.push(`close ${await closed}`);
+    assert.deepEqual(seen, ["socket error", "close 1006"], name);
+    c.terminate();
+    await closeServer(wss);
+  }
+});
+
+test("ws101 refuses a send's `mask` that contradicts the role (never ignores it)", { timeout: 10_000 }, async () => {
+  const { wss, url } = await echoServer();
+  const serverSide = new Promise((resolve) => wss.on("connection", resolve));
+  const ws = new WebSocket(url);
+  await once(ws, "open");
+  assert.throws(() => ws.send("x", { mask: false }), (err) => err instanceof TypeError && err.option === "mask");
+  ws.send("x", { mask: true }); // what a client does anyway
+  const peer = await serverSide;
+  assert.throws(() => peer.send("x", { mask: true }), (err) => err instanceof TypeError && err.option === "mask");
+  peer.send("y", { mask: false });
+  ws.close();
+  await once(ws, "close");
+  await closeServer(wss);
+});
+
+/** An http server whose first upgrade is answered `302 Location: <location(port)>`, the next handed to `wss`. */
+async function redirectOnce(lib, location) {
+  const server = http.createServer();
+  const wss = new lib.WebSocketServer({ noServer: true });
+  const seen = [];
+  server.once("upgrade", (req, socket) => {
+    socket.end(`HTTP/1.1 302 Found\r\nLocation: ${location(server.address().port)}\r\nContent-Length: 0\r\n\r\n`);
+    server.once("upgrade", (req2, socket2, head2) => wss.handleUpgrade(req2, socket2, head2, (ws) => {
+      seen.push({ authorization: req2.headers.authorization, cookie: req2.headers.cookie });
+      ws.close();
+    }));
+  });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  return { server, wss, seen, port: server.address().port };
+}
+
+test("a 'redirect' listener gets the request before it is sent: request.removeHeader() takes effect", { timeout: 10_000 }, async () => {
+  for (const [name, lib] of libraries) {
+    const { server, wss, seen, port } = await redirectOnce(lib, (p) => `ws://127.0.0.1:${p}/next`);
+    const ws = new lib.WebSocket(`ws://127.0.0.1:${port}/`, { followRedirects: true, headers: { Authorization: "Bearer t", Cookie: "a=1" } });
+    ws.on("redirect", (url, req) => {
+      assert.equal(req.getHeader("authorization"), "Bearer t");
+      req.removeHeader("authorization");
+      req.removeHeader("cookie");
+    });
+    assert.equal(await closeOf(ws), 1005);
+    assert.deepEqual(seen, [{ authorization: undefined, cookie: undefined }], name);
+    wss.close();
+    server.close();
+  }
+});
+
+test("a same-host redirect keeps the first URL's userinfo; url keeps the userinfo as given", { timeout: 10_000 }, async () => {
+  for (const [name, lib] of libraries) {
+    const { server, wss, seen, port } = await redirectOnce(lib, (p) => `ws://baz:qux@127.0.0.1:${p}/next`);
+    const ws = new lib.WebSocket(`ws://foo:bar@127.0.0.1:${port}/`, { followRedirects: true });
+    assert.equal(ws.url, `ws://foo:bar@127.0.0.1:${port}/`, name);
+    assert.equal(await closeOf(ws), 1005);
+    assert.equal(ws.url, `ws://baz:qux@127.0.0.1:${port}/next`, name);
+    assert.deepEqual(seen, [{ authorization: `Basic ${Buffer.from("foo:bar").toString("base64")}`, cookie: undefined }], name);
+    wss.close();
+    server.close();
   }
 });

@@ -276,6 +276,7 @@ export async function soak(port, { connections = 200, durationMs = 60_000, maxSi
           fn();
         }, ms);
         timers.add(t);
+        return t;
       };
       const end = () => {
         if (finished) return;
@@ -332,14 +333,23 @@ export async function soak(port, { connections = 200, durationMs = 60_000, maxSi
         stats.connectErrors++;
         problem("unexpected response to the handshake");
       });
-      later(30_000, () => {
-        if (!finished) {
-          problem(`${kind} session stuck with ${expected.length} echoes outstanding`);
-          stats.unexpectedCloses++;
-          ws.terminate();
-          end();
-        }
-      });
+      // Stuck means no progress: 30 s without an echo while one is outstanding (a session's whole
+      // length is not bounded: up to 12 rounds of think time and multi-MiB echoes under load).
+      let watchdog = null;
+      const watch = () => {
+        if (watchdog !== null) clearTimeout(watchdog), timers.delete(watchdog);
+        if (finished) return;
+        watchdog = later(30_000, () => {
+          if (!finished) {
+            problem(`${kind} session stuck: no echo for 30 s with ${expected.length} echoes outstanding`);
+            stats.unexpectedCloses++;
+            ws.terminate();
+            end();
+          }
+        });
+      };
+      ws.on("message", watch);
+      watch();
     }).catch(() => {});
 
   const slot = async (i) => {
