@@ -1,7 +1,9 @@
 // The package as npm users get it: `npm pack` of pkg/ into a tarball, installed with
-// `npm install --offline <tarball>` into a fresh folder outside the repository (no network: the
-// package has no dependencies to fetch). Tests then import `ws101` from that folder, so a file
-// missing from `files`, a wrong `exports` target or a path that only exists in the repository fails.
+// `npm install --prefer-offline <tarball>` into a fresh folder outside the repository (its one
+// dependency, `yaml`, comes from npm's cache when `npm ci` put it there; `--offline` failed on a bare
+// machine: `npm ci` caches the tarball but not the registry's metadata, which an install by name
+// needs). Tests then import `ws101` from that folder, so a file missing from `files`, a wrong
+// `exports` target or a path that only exists in the repository fails.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -32,7 +34,7 @@ export function installedApp(label = "app", packageJson = {}) {
   try {
     writeFileSync(join(dir, "package.json"), JSON.stringify({ name: `ws101-${label}`, private: true, type: "module", ...packageJson }, null, 2));
     const tarball = pack(dir);
-    execFileSync("npm", ["install", "--offline", "--no-audit", "--no-fund", "--no-package-lock", "--loglevel=error", tarball], { cwd: dir, env: npmEnv, stdio: ["ignore", "ignore", "pipe"] });
+    execFileSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--no-package-lock", "--loglevel=error", tarball], { cwd: dir, env: npmEnv, stdio: ["ignore", "ignore", "pipe"] });
     return { dir, tarball, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
   } catch (e) {
     rmSync(dir, { recursive: true, force: true });
