@@ -5,7 +5,7 @@
 // directory first, so the figures are the shipped file's plus a names section, which the table
 // leaves out.
 //   node scripts/wasm-sizes.mjs target/wasm32-unknown-unknown/release/ws101.wasm [--markdown]
-//   node scripts/wasm-sizes.mjs target/handshake/wasm32-unknown-unknown/release/ws101.wasm --markdown
+//   node scripts/wasm-sizes.mjs target/handshake/wasm32-unknown-unknown/handshake/ws101.wasm --markdown
 // (scripts/build.sh leaves both there.) Needs twiggy (`cargo install twiggy`), wasm-bindgen and
 // node_modules/.bin/wasm-opt.
 import { execFileSync } from "node:child_process";
