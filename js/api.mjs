@@ -955,6 +955,7 @@ export function decodeFrames(input, role, options) {
  * (bytes checked, headers of any shape flattened), for every instance the process builds.
  */
 function guardClasses(glue) {
+  if (glue.ClientHandshake === undefined) return; // ws101/handshake's glue: no client half
   const proto = glue.ClientHandshake.prototype;
   const parse = proto.parseResponse;
   const validate = proto.validateResponse;

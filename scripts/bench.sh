@@ -59,7 +59,7 @@ $(node scripts/wasm-sizes.mjs target/wasm32-unknown-unknown/release/ws101.wasm -
 
 ws101/handshake ($(stat -c %s pkg/handshake/ws101_bg.wasm) B raw, $(gzip -9 -c pkg/handshake/ws101_bg.wasm | wc -c) B gzip -9):
 
-$(node scripts/wasm-sizes.mjs target/handshake/wasm32-unknown-unknown/release/ws101.wasm --markdown)"
+$(node scripts/wasm-sizes.mjs target/handshake/wasm32-unknown-unknown/handshake/ws101.wasm --markdown)"
 fi
 {
   echo "# Benchmarks"

@@ -5,7 +5,7 @@
 // directory first, so the figures are the shipped file's plus a names section, which the table
 // leaves out.
 //   node scripts/wasm-sizes.mjs target/wasm32-unknown-unknown/release/ws101.wasm [--markdown]
-//   node scripts/wasm-sizes.mjs target/handshake/wasm32-unknown-unknown/release/ws101.wasm --markdown
+//   node scripts/wasm-sizes.mjs target/handshake/wasm32-unknown-unknown/handshake/ws101.wasm --markdown
 // (scripts/build.sh leaves both there.) Needs twiggy (`cargo install twiggy`), wasm-bindgen and
 // node_modules/.bin/wasm-opt.
 import { execFileSync } from "node:child_process";
@@ -23,7 +23,7 @@ const file = join(dir, "ws101_bg.wasm");
 const bin = (name) => (name === "wasm-opt" ? new URL("../node_modules/.bin/wasm-opt", import.meta.url).pathname : `${homedir()}/.cargo/bin/${name}`);
 try {
   execFileSync(bin("wasm-bindgen"), ["--keep-debug", "--target", "web", "--out-dir", dir, "--out-name", "ws101", input]);
-  execFileSync(bin("wasm-opt"), ["-Oz", "-g", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext", "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue", file, "-o", file]);
+  execFileSync(bin("wasm-opt"), ["-Oz", "-g", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext", "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue", "--enable-simd", "--strip-producers", "--strip-target-features", file, "-o", file]);
 } catch (e) {
   rmSync(dir, { recursive: true, force: true });
   throw e;
@@ -42,7 +42,7 @@ const GROUPS = [
   ["httparse", (n) => /httparse/.test(n)],
   ["hashbrown", (n) => /hashbrown/.test(n)],
   ["base64 / sha1", (n) => /base64|sha1/.test(n)],
-  ["dlmalloc (allocator)", (n) => /dlmalloc/.test(n)],
+  ["allocator (dlmalloc; lol_alloc in ws101/handshake)", (n) => /dlmalloc|lol_alloc|__rdl_|__rust_alloc|__rust_dealloc|__rust_realloc/.test(n)],
   // wasm-opt inlines a binding function into its export shim: the shim carries the export's name.
   ["ws101::wasm (binding layer, exports with their inlined bodies)", (n) => /ws101::wasm| shim$|^[a-z][A-Za-z0-9_]*$/.test(n)],
   ["wasm-bindgen / js-sys glue", (n) => /wasm_bindgen|js_sys|__wbg|__wbindgen|externref/.test(n)],

@@ -55,6 +55,47 @@ pub trait Diagnostic {
     }
 }
 
+/// The sentence of a build without the `explain` feature (`ws101/handshake`): the error's own
+/// fields in words, without `core::fmt`: "missing-key: Sec-WebSocket-Key, RFC 6455 §4.2.1." (the
+/// header or the byte offset where one applies, then the rule's section). The full build writes
+/// each error's own sentence instead.
+#[cfg(not(feature = "explain"))]
+pub(crate) fn compact_message(d: &dyn Diagnostic) -> String {
+    let mut out = String::from(d.code());
+    out.push_str(": ");
+    if let Some(header) = d.header() {
+        out.push_str(header);
+        out.push_str(", ");
+    }
+    if let Some(offset) = d.offset() {
+        out.push_str("byte ");
+        push_decimal(&mut out, offset);
+        out.push_str(", ");
+    }
+    out.push_str(d.rfc());
+    out.push('.');
+    out
+}
+
+/// Appends `n` in decimal.
+#[cfg(not(feature = "explain"))]
+fn push_decimal(out: &mut String, n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[i..] {
+        out.push(char::from(d));
+    }
+}
+
 /// `Display` ("code: sentence") and `std::error::Error` for [`Diagnostic`] types.
 macro_rules! diagnostic_display {
     ($($t:ty),* $(,)?) => {$(

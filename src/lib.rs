@@ -55,6 +55,13 @@
 //! [`Connection`] and the permessage-deflate codec. Without it (`default-features = false`) the
 //! crate is the opening handshake alone: keys, request and response checks, subprotocol and
 //! extension negotiation (the npm package's `ws101/handshake` is built this way).
+//!
+//! `client`, `explain` and `extended-connect` (default) decide what the wasm32 binding exports: the
+//! client half of the handshake, the explainer's upgrade classifiers, RFC 8441 extended CONNECT.
+//! The crate's own functions are there either way, but without `explain` every error's
+//! [`Diagnostic::message`] is a compact sentence of its fields (code, header or byte offset, RFC
+//! section) instead of the written-out one. `small-alloc` (wasm32 only) swaps Rust's allocator for
+//! a smaller one (`ws101/handshake`).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 

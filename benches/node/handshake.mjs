@@ -6,10 +6,19 @@ import { IncomingMessage } from "node:http";
 import { Socket } from "node:net";
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import * as ws101 from "ws101";
-import * as instance from "../../pkg/instance.mjs";
+import { pathToFileURL } from "node:url";
+import { resolve } from "node:path";
 
-const { values } = parseArgs({ options: { time: { type: "string", default: "300" }, json: { type: "string" }, rounds: { type: "string", default: "3" } } });
+// --entry handshake measures ws101/handshake (its own .wasm) instead of ws101; --pkg DIR takes the
+// package from DIR (a pkg/ built elsewhere, to compare two builds) instead of the one named ws101.
+const { values } = parseArgs({ options: { time: { type: "string", default: "300" }, json: { type: "string" }, rounds: { type: "string", default: "3" }, entry: { type: "string", default: "ws101" }, pkg: { type: "string" } } });
+if (!["ws101", "handshake"].includes(values.entry)) throw new Error("--entry is ws101 or handshake");
+const from = (file) => pathToFileURL(resolve(values.pkg, file)).href;
+const ws101 = values.entry === "handshake"
+  ? await import(values.pkg ? from("handshake/node.mjs") : "ws101/handshake")
+  : await import(values.pkg ? from("node.mjs") : "ws101");
+// The explaining path is measured through ws101's instance (ws101/handshake bundles its own).
+const instance = values.entry === "ws101" ? await import(values.pkg ? from("instance.mjs") : "../../pkg/instance.mjs") : null;
 const TIME = Number(values.time);
 const ROUNDS = Number(values.rounds);
 const GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
@@ -35,6 +44,8 @@ for (const [n, v] of Object.entries(headers)) incoming.rawHeaders.push(n, v);
 incoming.headers = { ...headers };
 const deflateOptions = { perMessageDeflate: true, protocols: ["chat", "superchat"] };
 const withOffer = { method: "GET", url: "/chat", headers: { ...headers, "sec-websocket-protocol": "chat", "sec-websocket-extensions": "permessage-deflate; client_max_window_bits" } };
+
+const rejected = { method: "GET", url: "/chat", headers: { ...headers, "sec-websocket-version": "8" } };
 
 function nodeAccept(key) {
   return createHash("sha1").update(key + GUID).digest("base64");
@@ -82,7 +93,9 @@ const cases = [
   ["validateRequest, plain object + protocols + permessage-deflate offer", () => measure(() => ws101.validateRequest(withOffer, deflateOptions).ok)],
   ["validateRequest, plain object, reading verdicts", () => measure(() => ws101.validateRequest(plain).verdicts.length)],
   // What every call cost before the packed path: the same arguments through the explaining path.
-  ["explaining path (validateRequestParts), plain object", () => measure(() => instance.glue.validateRequestParts("GET", "/chat", "1.1", ws101.headerLines(headers), { protocols: [], requireProtocol: false, requireOrigin: false, perMessageDeflate: null }).ok)],
+  ...(instance ? [["explaining path (validateRequestParts), plain object", () => measure(() => instance.glue.validateRequestParts("GET", "/chat", "1.1", ws101.headerLines(headers), { protocols: [], requireProtocol: false, requireOrigin: false, perMessageDeflate: null }).ok)]] : []),
+  // A rejection is answered by the explaining path, with its problems and 426 response.
+  ["validateRequest, rejected (Sec-WebSocket-Version: 8)", () => measure(() => !ws101.validateRequest(rejected).ok)],
   ["acceptKey (ws101)", () => measure((i) => ws101.acceptKey(keys[i & 1023]).length)],
   ["node:crypto createHash(\"sha1\")…digest(\"base64\")", () => measure((i) => nodeAccept(keys[i & 1023]).length)],
 ];
@@ -93,7 +106,7 @@ const rows = ["| operation | ops/s | µs each | note |", "|---|--:|--:|---|"];
 const fmt = (n) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(0)} k` : n.toFixed(0));
 for (const [name, ops] of Object.entries(results)) {
   let note = "";
-  if (name.startsWith("validateRequest") && !name.includes("verdicts") && !name.includes("+")) note = `target ≥ 300 k/s: ${ops >= 300e3 ? "met" : "**missed**"}`;
+  if (name.startsWith("validateRequest") && !name.includes("verdicts") && !name.includes("+") && !name.includes("rejected")) note = `target ≥ 300 k/s: ${ops >= 300e3 ? "met" : "**missed**"}`;
   if (name.startsWith("explaining path")) note = `fast path: ${(results["validateRequest, plain object"] / ops).toFixed(1)}× this`;
   if (name === "acceptKey (ws101)") note = `${(ops / crypto).toFixed(2)}× node:crypto (target ≥ 2×: ${ops / crypto >= 2 ? "met" : "**missed**"})`;
   rows.push(`| ${name} | ${fmt(ops)} | ${(1e6 / ops).toFixed(2)} | ${note} |`);

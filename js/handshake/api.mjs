@@ -1,8 +1,13 @@
-// ws101/handshake: the opening handshake alone (keys, request and response checks, negotiation),
-// for hosts that answer upgrades and pass the socket on (edge workers) or only need a key.
+// ws101/handshake: the server side of the opening handshake alone (keys, request validation,
+// negotiation, the answers), for hosts that answer upgrades and pass the socket on (edge
+// workers) or only need a key. The client half (buildRequest, parseResponse, validateResponse,
+// ClientHandshake), extended CONNECT (validateExtendedConnect) and the explainer's
+// classifyUpgrade / classifyUpgradeHead are in `ws101` only.
 //
-// Its .wasm is the crate built without the `connection` feature (scripts/build.sh), so frames,
-// messages and permessage-deflate are not in it. Its JS is ws101's own, unchanged: the build puts
+// Its .wasm is the crate built without its default features (scripts/build.sh: no `connection`,
+// `client`, `explain` or `extended-connect`), so frames, messages, permessage-deflate and those
+// exports are not in it, and an error's `message` is the compact sentence of its fields
+// ("missing-key: Sec-WebSocket-Key, RFC 6455 §4.2.1."). Its JS is ws101's own, unchanged: the build puts
 // copies of the runtime entries (node.mjs, browser.mjs, deno.mjs, workerd.mjs), instance.mjs and
 // js/api.mjs (as api-full.mjs) beside this file in pkg/handshake/, where "./ws101.js" is the
 // handshake build's glue. The entries re-export "./api.mjs", which is this file: the handshake
@@ -20,11 +25,4 @@ export {
   headerLines,
   validateRequest,
   parseRequest,
-  validateExtendedConnect,
-  classifyUpgrade,
-  classifyUpgradeHead,
-  buildRequest,
-  parseResponse,
-  validateResponse,
-  ClientHandshake,
 } from "./api-full.mjs";

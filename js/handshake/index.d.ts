@@ -1,4 +1,7 @@
-// ws101/handshake: the opening handshake alone; the same declarations as `ws101`'s (js/index.d.ts).
+// ws101/handshake: the server side of the opening handshake alone; the same declarations as
+// `ws101`'s (js/index.d.ts). An error's `message` here is the compact sentence of its fields
+// ("missing-key: Sec-WebSocket-Key, RFC 6455 §4.2.1."); `code`, `rfc`, `header`, `value`,
+// `offset`, `status`, `closeCode` and `blame` are the same as in `ws101`.
 export {
   acceptKey,
   acceptKeyUnchecked,
@@ -12,23 +15,12 @@ export {
   headerLines,
   validateRequest,
   parseRequest,
-  validateExtendedConnect,
-  classifyUpgrade,
-  classifyUpgradeHead,
-  buildRequest,
-  parseResponse,
-  validateResponse,
-  ClientHandshake,
 } from "../index.js";
 export type {
   Accepted,
   BytesLike,
-  ClassifiedHead,
-  ClientOptions,
-  ClientOutcome,
   DeflateOptions,
   DeflateParams,
-  ExtendedConnectOutcome,
   HeaderLine,
   HeadersLike,
   HttpResponse,
@@ -38,8 +30,6 @@ export type {
   RequestLike,
   ServerOptions,
   ServerOutcome,
-  UpgradeClassification,
-  ValidatedResponse,
   Verdict,
   Ws101Blame,
   Ws101ErrorCode,

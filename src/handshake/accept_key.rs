@@ -45,6 +45,11 @@ impl Diagnostic for KeyError {
             KeyError::EntropyUnavailable => ErrorCode::EntropyUnavailable,
         }
     }
+    #[cfg(not(feature = "explain"))]
+    fn message(&self) -> String {
+        crate::error::compact_message(self)
+    }
+    #[cfg(feature = "explain")]
     fn message(&self) -> String {
         let text = match self {
             KeyError::NotBase64 { .. } => {

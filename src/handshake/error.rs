@@ -417,6 +417,12 @@ impl Diagnostic for HandshakeError {
         }
     }
 
+    #[cfg(not(feature = "explain"))]
+    fn message(&self) -> String {
+        crate::error::compact_message(self)
+    }
+
+    #[cfg(feature = "explain")]
     fn message(&self) -> String {
         use alloc::format;
         use HandshakeError as E;

@@ -127,12 +127,17 @@ pub fn rejection(errors: &[HandshakeError]) -> HttpResponse {
 pub fn rejection_body(status: u16, errors: &[HandshakeError]) -> String {
     let mut body = alloc::format!("{status} {}\n", reason_phrase(status));
     for e in errors {
+        // Without `explain` (ws101/handshake) the message is already "code: header, RFC §.".
+        #[cfg(not(feature = "explain"))]
+        body.push_str(&e.message());
+        #[cfg(feature = "explain")]
         body.push_str(&alloc::format!(
-            "{} ({}): {}\n",
+            "{} ({}): {}",
             e.code(),
             e.rfc(),
             e.message()
         ));
+        body.push('\n');
     }
     body
 }

@@ -58,6 +58,11 @@ impl Diagnostic for HttpError {
             HttpError::InvalidHeaderName { .. } => ErrorCode::InvalidHeaderName,
         }
     }
+    #[cfg(not(feature = "explain"))]
+    fn message(&self) -> String {
+        crate::error::compact_message(self)
+    }
+    #[cfg(feature = "explain")]
     fn message(&self) -> String {
         match self {
             HttpError::HeadTooLarge { len, max } => alloc::format!(

@@ -4,16 +4,25 @@
 use js_sys::{Array, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 
-use super::error::{string_arg, to_js_error};
+use super::error::string_arg;
+#[cfg(any(feature = "client", feature = "explain"))]
+use super::error::to_js_error;
 use super::json::{Json, ToJson};
+#[cfg(feature = "explain")]
+use crate::handshake::classify_upgrade;
+#[cfg(feature = "extended-connect")]
+use crate::handshake::validate_extended_connect;
+#[cfg(feature = "client")]
 use crate::handshake::{
-    build_request, classify_upgrade, parse_request, validate_extended_connect, validate_request,
-    ClientMaxWindowBits, ClientOptions, ClientRequest, DeflateConfig, DeflateOffer, OriginPolicy,
-    ServerPolicy,
+    build_request, ClientMaxWindowBits, ClientOptions, ClientRequest, DeflateOffer,
 };
-use crate::http::{
-    parse_request_head, parse_response_head, HeadLimits, HeaderList, HttpVersion, Status,
+use crate::handshake::{
+    parse_request, validate_request, DeflateConfig, OriginPolicy, ServerPolicy,
 };
+use crate::http::parse_request_head;
+#[cfg(feature = "client")]
+use crate::http::parse_response_head;
+use crate::http::{HeadLimits, HeaderList, HttpVersion, Status};
 
 fn get(obj: &JsValue, key: &str) -> JsValue {
     if obj.is_object() || obj.is_function() {
@@ -216,6 +225,7 @@ pub fn parse_request_bytes(bytes: &[u8], options: JsValue) -> Result<JsValue, Js
 
 /// RFC 8441 / RFC 9220 extended CONNECT given as a flat field list (pseudo-headers included):
 /// `{ accepted, status, headers, … }` for an HTTP/2 or HTTP/3 answer.
+#[cfg(feature = "extended-connect")]
 #[wasm_bindgen(js_name = validateExtendedConnect, unchecked_return_type = "ExtendedConnectOutcome")]
 pub fn validate_extended_connect_fields(
     fields: JsValue,
@@ -231,6 +241,7 @@ pub fn validate_extended_connect_fields(
 
 /// Classifies an `Upgrade` request (RFC 9110 §7.8): websocket, h2c (with decoded
 /// `HTTP2-Settings`), TLS (RFC 2817) or other.
+#[cfg(feature = "explain")]
 #[wasm_bindgen(js_name = classifyUpgrade, unchecked_return_type = "UpgradeClassification")]
 pub fn classify_upgrade_request(
     #[wasm_bindgen(unchecked_param_type = "string")] method: JsValue,
@@ -249,6 +260,7 @@ pub fn classify_upgrade_request(
 
 /// The client side of one opening handshake (RFC 6455 §4.1): the request to send and the
 /// checks its response must pass.
+#[cfg(feature = "client")]
 #[wasm_bindgen]
 pub struct ClientHandshake {
     request: ClientRequest,
@@ -258,6 +270,7 @@ pub struct ClientHandshake {
 /// Builds an upgrade request for `url` with `{ protocols, requireProtocol, origin, headers,
 /// perMessageDeflate, key, maxHeaderBytes, maxHeaders }` (a plain object from api.mjs; `headers` a flat string list).
 /// Throws a `Ws101Error` for a bad URL, protocol or header (injection is refused).
+#[cfg(feature = "client")]
 #[wasm_bindgen(js_name = buildRequest)]
 pub fn build_client_request(
     #[wasm_bindgen(unchecked_param_type = "string")] url: JsValue,
@@ -303,6 +316,7 @@ pub fn build_client_request(
     })
 }
 
+#[cfg(feature = "client")]
 #[wasm_bindgen]
 impl ClientHandshake {
     /// The request head to write.
@@ -418,6 +432,7 @@ impl ClientHandshake {
 /// what a request asks for: `{ complete: false }` while more bytes are needed, else
 /// `{ complete: true, request: { method, target, version, headers }, kind, protocols, settings,
 /// problems, notes }`, or `{ complete: true, error }` when the head is not HTTP/1.1.
+#[cfg(feature = "explain")]
 #[wasm_bindgen(js_name = classifyUpgradeHead, unchecked_return_type = "ClassifiedHead")]
 pub fn classify_upgrade_head(bytes: &[u8]) -> Result<JsValue, JsValue> {
     let value = match parse_request_head(bytes, &HeadLimits::default()) {
@@ -437,6 +452,27 @@ pub fn classify_upgrade_head(bytes: &[u8]) -> Result<JsValue, JsValue> {
             value
         }
     };
+    set(&value, "complete", JsValue::TRUE);
+    Ok(value)
+}
+
+/// Without the `explain` feature (`ws101/handshake`) the export of the same name reads the head
+/// alone, for `parseRequest`'s origin predicate (js/api.mjs), which needs only its header lines:
+/// `{ complete: false }` while more bytes are needed, else `{ complete: true, request: { method,
+/// target, version, headers } }`, or `{ complete: true }` when the head is not HTTP/1.1 (then
+/// `parseRequest` itself reports why). No classification (RFC 9110 §7.8) is built.
+#[cfg(not(feature = "explain"))]
+#[wasm_bindgen(js_name = classifyUpgradeHead)]
+pub fn classify_upgrade_head(bytes: &[u8]) -> Result<JsValue, JsValue> {
+    let value: JsValue = js_sys::Object::new().into();
+    match parse_request_head(bytes, &HeadLimits::default()) {
+        Ok(Status::Partial) => {
+            set(&value, "complete", JsValue::FALSE);
+            return Ok(value);
+        }
+        Ok(Status::Complete((head, _))) => set(&value, "request", to_js(&head)?),
+        Err(_) => {}
+    }
     set(&value, "complete", JsValue::TRUE);
     Ok(value)
 }

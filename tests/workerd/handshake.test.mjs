@@ -1,6 +1,7 @@
 // ws101/handshake in real workerd (npm `workerd`): a worker whose module list holds only the
 // handshake build (pkg/handshake/: its glue and its .wasm, no ws101_bg.wasm) answers accept
-// values, validates upgrade requests as ws101 in Node does, and completes a real 101 upgrade.
+// values, validates upgrade requests as ws101/handshake in Node does (and decides as ws101 does),
+// and completes a real 101 upgrade.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
@@ -8,7 +9,8 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import WebSocket from "ws";
-import { acceptKey, validateRequest } from "ws101";
+import { acceptKey, validateRequest as validateFull } from "ws101";
+import { validateRequest } from "ws101/handshake";
 import { freePort, start, waitForHttp } from "../support/process.mjs";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -88,12 +90,17 @@ test("workerd + ws101/handshake: accept values equal ws101's in Node; a bad key 
   assert.deepEqual(await res.json(), { error: { code: "bad-key-length", ws101: true } });
 });
 
-test("workerd + ws101/handshake: validateRequest decides as ws101 in Node does", async () => {
+test("workerd + ws101/handshake: validateRequest answers as ws101/handshake in Node and decides as ws101", async () => {
   const headers = { host: "x", upgrade: "websocket", connection: "Upgrade", "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==", "sec-websocket-version": "13" };
   for (const request of [{ method: "GET", url: "/", headers }, { method: "GET", url: "/", headers: { ...headers, "sec-websocket-version": "8" } }, { method: "POST", url: "/", headers: { host: "x" } }]) {
     const res = await fetch(`${base}/validate`, { method: "POST", body: JSON.stringify(request) });
     const here = validateRequest(request);
-    assert.deepEqual(await res.json(), { outcome: here.outcome, status: here.status, headers: here.response.headers, problems: (here.problems ?? []).map((p) => p.code) });
+    const there = await res.json();
+    assert.deepEqual(there, { outcome: here.outcome, status: here.status, headers: here.response.headers, problems: (here.problems ?? []).map((p) => p.code) });
+    // The same decision as the full package (its rejection body, and so Content-Length, is longer:
+    // ws101/handshake writes the compact sentences).
+    const full = validateFull(request);
+    assert.deepEqual([there.outcome, there.status, there.problems], [full.outcome, full.status, (full.problems ?? []).map((p) => p.code)]);
   }
 });
 
