@@ -22,12 +22,11 @@ optimize() {
 }
 optimize pkg/ws101_bg.wasm
 # ws101/handshake: the crate without its default features (no `connection`: frames, messages,
-# deflate codec; no `client`, `explain` or `extended-connect` exports, and compact error sentences;
-# the `small-alloc` allocator),
+# deflate codec; no `client`, `explain` or `extended-connect` exports, and compact error sentences),
 # built with the `handshake` profile (release at opt-level "z", Cargo.toml), in its own target
 # directory (so neither build invalidates the other), with its own glue in pkg/handshake/ beside
 # copies of the JS layer it reuses unchanged (see js/handshake/api.mjs).
-cargo build --quiet --lib --profile handshake --target "$target" --no-default-features --features small-alloc --target-dir target/handshake
+cargo build --quiet --lib --profile handshake --target "$target" --no-default-features --target-dir target/handshake
 mkdir -p pkg/handshake
 wasm-bindgen --target web --out-dir pkg/handshake --out-name ws101 "target/handshake/$target/handshake/ws101.wasm"
 rm pkg/handshake/ws101_bg.wasm.d.ts pkg/handshake/ws101.d.ts

@@ -79,7 +79,7 @@ if sel rust; then
   plain clippy cargo clippy --quiet --all-targets -- -D warnings
   plain clippy-wasm cargo clippy --quiet --all-targets --target wasm32-unknown-unknown -- -D warnings
   # the handshake-only build (ws101/handshake: no connection, frames or deflate codec)
-  plain clippy-handshake cargo clippy --quiet --lib --no-default-features --features small-alloc --target wasm32-unknown-unknown --target-dir target/handshake -- -D warnings
+  plain clippy-handshake cargo clippy --quiet --lib --no-default-features --target wasm32-unknown-unknown --target-dir target/handshake -- -D warnings
   job rust cargo cargo test --quiet
 fi
 if sel wasm-node; then

@@ -42,7 +42,7 @@ const GROUPS = [
   ["httparse", (n) => /httparse/.test(n)],
   ["hashbrown", (n) => /hashbrown/.test(n)],
   ["base64 / sha1", (n) => /base64|sha1/.test(n)],
-  ["allocator (dlmalloc; lol_alloc in ws101/handshake)", (n) => /dlmalloc|lol_alloc|__rdl_|__rust_alloc|__rust_dealloc|__rust_realloc/.test(n)],
+  ["allocator (dlmalloc)", (n) => /dlmalloc|__rdl_|__rust_alloc|__rust_dealloc|__rust_realloc/.test(n)],
   // wasm-opt inlines a binding function into its export shim: the shim carries the export's name.
   ["ws101::wasm (binding layer, exports with their inlined bodies)", (n) => /ws101::wasm| shim$|^[a-z][A-Za-z0-9_]*$/.test(n)],
   ["wasm-bindgen / js-sys glue", (n) => /wasm_bindgen|js_sys|__wbg|__wbindgen|externref/.test(n)],

@@ -60,8 +60,7 @@
 //! client half of the handshake, the explainer's upgrade classifiers, RFC 8441 extended CONNECT.
 //! The crate's own functions are there either way, but without `explain` every error's
 //! [`Diagnostic::message`] is a compact sentence of its fields (code, header or byte offset, RFC
-//! section) instead of the written-out one. `small-alloc` (wasm32 only) swaps Rust's allocator for
-//! a smaller one (`ws101/handshake`).
+//! section) instead of the written-out one.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 

@@ -14,11 +14,6 @@ mod json;
 
 use wasm_bindgen::prelude::*;
 
-#[cfg(feature = "small-alloc")]
-#[global_allocator]
-static ALLOCATOR: lol_alloc::LockedAllocator<lol_alloc::FreeListAllocator> =
-    lol_alloc::LockedAllocator::new(lol_alloc::FreeListAllocator::new());
-
 /// The module's linear memory, for JS views over event payloads (see `connection`).
 #[wasm_bindgen(js_name = wasmMemory, unchecked_return_type = "WebAssembly.Memory")]
 pub fn wasm_memory() -> JsValue {
