@@ -47,9 +47,9 @@ mkdir -p pkg/app && cp js/app/* pkg/app/   # ws101/app: one app on every runtime
 # esbuild minifies whitespace and syntax; terser then renames the locals and parameters inside
 # functions (not the top-level names, class names or properties: a stack trace still names the
 # functions, at a column of line 1, and every exported class and function keeps its `name`). The
-# Node entry and instance.mjs went from 72 to 60 KB, which V8 parses at every import: -0.2 to
-# -0.35 ms of `import "ws101"` (docs/BENCHMARKS.md "Cold start"). Renaming the top-level names as
-# well (esbuild --minify-identifiers: 50 KB, -0.4 to -0.5 ms) would rename exported classes
+# Node entry and instance.mjs went from 72 to 61 KB, which V8 parses at every import: a few tenths
+# of a ms of `import "ws101"` (docs/BENCHMARKS.md "Cold start"). Renaming the top-level names as
+# well (esbuild --minify-identifiers: 50 KB, 0.1-0.25 ms less again) would rename exported classes
 # (`Connection.name`) and the stack frames; esbuild's --keep-names puts that cost back at load.
 # Minifying drops the comments that tell bundlers to leave instance.mjs's two import()s of a glue
 # copy alone (webpack would warn "Critical dependency"): they are put back, and the build stops if
