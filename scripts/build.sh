@@ -49,13 +49,26 @@ mkdir -p pkg/app && cp js/app/* pkg/app/   # ws101/app: one app on every runtime
 # - ws101/handshake's Node entry with everything (nothing beside it shares its holder);
 # - ws101/node (edge/node.mjs) with the edge/node-*.mjs files it imports, ws101's Node entry and
 #   instance.mjs left outside (the node-*.mjs files still ship: the CLI and ws101/app import some).
-# Whitespace and syntax only: names stay, so a stack trace still names the functions (at a column
-# of line 1). Minifying drops the comments that tell bundlers to leave instance.mjs's two import()s
-# of a glue copy alone (webpack would warn "Critical dependency"): they are put back, and the build
-# stops if a bundle holds another number of import()s than expected.
+# esbuild minifies whitespace and syntax; terser then renames the locals and parameters inside
+# functions (not the top-level names, class names or properties: a stack trace still names the
+# functions, at a column of line 1, and every exported class and function keeps its `name`). The
+# Node entry and instance.mjs went from 72 to 61 KB, which V8 parses at every import: a few tenths
+# of a ms of `import "ws101"` (docs/BENCHMARKS.md "Cold start"). Renaming the top-level names as
+# well (esbuild --minify-identifiers: 50 KB, 0.1-0.25 ms less again) would rename exported classes
+# (`Connection.name`) and the stack frames; esbuild's --keep-names puts that cost back at load.
+# Minifying drops the comments that tell bundlers to leave instance.mjs's two import()s of a glue
+# copy alone (webpack would warn "Critical dependency"): they are put back, and the build stops if
+# a bundle holds another number of import()s than expected.
 bundle() { # bundle FILE PLATFORM IMPORTS [esbuild options…]
   esbuild "$1" --bundle --format=esm --platform="$2" --allow-overwrite --log-level=warning \
     --log-override:import-is-undefined=silent --minify-whitespace --minify-syntax --outfile="$1" "${@:4}"
+  node -e '
+    const { minify } = require("terser"), fs = require("fs"), file = process.argv[1];
+    // module: false keeps the top-level names (terser renames them in module mode); the file still
+    // parses as a module (import/export/import.meta).
+    minify(fs.readFileSync(file, "utf8"), { module: false, compress: false, mangle: { toplevel: false, keep_classnames: true, keep_fnames: true }, format: { comments: false } })
+      .then((r) => fs.writeFileSync(file, r.code + "\n"), (e) => { console.error(`${file}: terser: ${e.message}`); process.exit(1); });
+  ' "$1"
   node -e '
     const fs = require("fs"), [file, expected] = process.argv.slice(1), text = fs.readFileSync(file, "utf8");
     const parts = text.split("import(");

@@ -653,6 +653,9 @@ fn target_error(method: &str, target: &str) -> Option<HttpError> {
     if let Some(i) = target.bytes().position(|b| !(0x21..=0x7e).contains(&b)) {
         return Some(at(i));
     }
+    if target.starts_with('/') {
+        return None; // origin-form, the common case: no scheme to look for
+    }
     let scheme = target.find("://").map(|end| &target[..end]);
     let absolute = scheme.is_some_and(|s| {
         ["http", "https", "ws", "wss"]
