@@ -628,6 +628,22 @@ export class Connection {
     return this.#sendWhole(bytes, true);
   }
 
+  /**
+   * Whether the data messages sent from now on may be compressed (the default, when
+   * permessage-deflate was agreed) or go uncompressed whatever their size: each message chooses
+   * (RFC 7692 §6). The headers kept for `sendMessage` were the core's for the old setting.
+   * @param {boolean} on
+   */
+  setCompression(on) {
+    if (typeof on !== "boolean") throw new TypeError(`setCompression(on) takes a boolean, got ${describe(on)}`);
+    this.#ready = false;
+    this.#quiet = false;
+    this.#headers = null;
+    this.#lastKey = -1;
+    this.#lastHeader = undefined;
+    this.#raw.setCompression(on);
+  }
+
   /** @param {Uint8Array | ArrayBufferView | ArrayBuffer | string} [data] */
   ping(data) {
     this.#ready = false;

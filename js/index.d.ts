@@ -506,6 +506,12 @@ export declare class Connection<O extends ConnectionOptions = {}> {
    * of the same size and type (the core's header, kept while the connection's state allows).
    */
   sendMessage(data: string | BytesLike, binary?: boolean): Uint8Array[];
+  /**
+   * Whether the data messages sent from now on may be compressed (the default, with
+   * permessage-deflate agreed) or go uncompressed whatever their size (RFC 7692 §6: each
+   * message chooses). No effect without permessage-deflate.
+   */
+  setCompression(on: boolean): void;
   ping(data?: BytesLike | string): Uint8Array;
   pong(data?: BytesLike | string): Uint8Array;
   close(code?: number | null, reason?: string): Uint8Array;

@@ -66,8 +66,8 @@ const EMPTY = Buffer.alloc(0);
 
 /**
  * ws's per-send `mask` option may only say what the role does (clients mask, servers do not:
- * RFC 6455 §5.1, §5.3): anything else is refused, never ignored. `compress` is accepted (see
- * js/README.md, differences from ws).
+ * RFC 6455 §5.1, §5.3): anything else is refused, never ignored. `compress: false` sends the
+ * message uncompressed (the core's per-message choice, RFC 7692 §6).
  */
 function checkSendOptions(options, role) {
   if (options.mask !== undefined && options.mask !== null && Boolean(options.mask) !== (role === "client")) {
@@ -353,9 +353,16 @@ export class WebSocket extends EventEmitter {
     // ws: a falsy `data` (send(), send(null), send("")) is an empty message, binary unless a string.
     const payload = data ? toBuffer(data) : typeof data === "string" ? "" : EMPTY;
     const binary = options.binary ?? typeof payload !== "string";
+    // ws: `compress: false` sends this message uncompressed (RFC 7692 §6 lets each message choose).
+    const plain = options.compress === false && this.#extensions !== "";
     let chunks;
     try {
-      chunks = this.#conn.sendMessage(payload, binary);
+      if (plain) this.#conn.setCompression(false);
+      try {
+        chunks = this.#conn.sendMessage(payload, binary);
+      } finally {
+        if (plain) this.#conn.setCompression(true);
+      }
     } catch (err) {
       // Closed under us, or the core is lost: like `ws`, report it to the callback, never as an
       // exception out of an event listener. Argument errors are the caller's and are thrown.

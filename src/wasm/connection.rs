@@ -656,6 +656,14 @@ impl RawConnection {
             && self.conn.may_start_message()
     }
 
+    /// Whether the data messages sent from now on may be compressed (the default) or go
+    /// uncompressed (RFC 7692 §6: each message chooses); see [`Connection::set_compression`].
+    /// A header [`Self::send_header_word`] gave before the change is not valid after it.
+    #[wasm_bindgen(js_name = setCompression)]
+    pub fn set_compression(&mut self, on: bool) {
+        self.conn.set_compression(on);
+    }
+
     /// Queues a binary message (RFC 6455 §5.6).
     #[wasm_bindgen(js_name = sendBinary)]
     pub fn send_binary(&mut self, data: &[u8]) -> Result<(), JsValue> {

@@ -744,3 +744,71 @@ test("a same-host redirect keeps the first URL's userinfo; url keeps the userinf
     server.close();
   }
 });
+
+/** The first byte (FIN, RSV1-3, opcode) of each frame in `bytes` (payloads under 126 bytes). */
+function frameFirstBytes(bytes) {
+  const out = [];
+  for (let at = 0; at + 2 <= bytes.length;) {
+    const masked = (bytes[at + 1] & 0x80) !== 0;
+    const len = bytes[at + 1] & 0x7f;
+    assert.ok(len < 126, "small frames only");
+    out.push(bytes[at]);
+    at += 2 + (masked ? 4 : 0) + len;
+  }
+  return out;
+}
+
+test("send(data, { compress: false }) sends that message uncompressed (RSV1 clear), the next one compressed again, on both sides", { timeout: 10_000 }, async () => {
+  const text = "compress me ".repeat(5);
+  for (const [name, lib] of libraries) {
+    // Server side: a raw client offers permessage-deflate and reads the server's frames.
+    const wss = new lib.WebSocketServer({ port: 0, host: "127.0.0.1", perMessageDeflate: { threshold: 0 } });
+    await once(wss, "listening");
+    wss.on("connection", (ws) => {
+      ws.send(text, { compress: false });
+      ws.send(text);
+      ws.send(text, { compress: false });
+    });
+    const socket = net.connect(wss.address().port, "127.0.0.1");
+    socket.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Extensions: permessage-deflate\r\n\r\n`);
+    let got = Buffer.alloc(0);
+    const frames = await new Promise((resolve) => socket.on("data", (chunk) => {
+      got = Buffer.concat([got, chunk]);
+      const end = got.indexOf("\r\n\r\n");
+      if (end === -1) return;
+      const firsts = frameFirstBytes(got.subarray(end + 4));
+      if (firsts.length === 3) resolve(firsts);
+    }));
+    socket.destroy();
+    await closeServer(wss);
+    assert.deepEqual(frames, [0x81, 0xc1, 0x81], `${name} server: RSV1 only on the message sent without compress: false`);
+
+    // Client side: a raw server agrees to permessage-deflate and reads the client's frames.
+    const server = http.createServer();
+    const clientFrames = new Promise((resolve) => server.on("upgrade", (req, sock) => {
+      const accept = crypto.createHash("sha1").update(req.headers["sec-websocket-key"] + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").digest("base64");
+      sock.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\nSec-WebSocket-Extensions: permessage-deflate\r\n\r\n`);
+      let bytes = Buffer.alloc(0);
+      sock.on("data", (chunk) => {
+        bytes = Buffer.concat([bytes, chunk]);
+        const firsts = frameFirstBytes(bytes);
+        if (firsts.length === 3) {
+          resolve(firsts);
+          sock.destroy();
+        }
+      });
+    }));
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    const c = new lib.WebSocket(`ws://127.0.0.1:${server.address().port}`, { perMessageDeflate: { threshold: 0 } });
+    c.on("error", () => {});
+    await once(c, "open");
+    c.send(text, { compress: false });
+    c.send(text);
+    c.send(text, { compress: false });
+    const sent = await clientFrames;
+    c.terminate();
+    server.close();
+    assert.deepEqual(sent, [0x81, 0xc1, 0x81], `${name} client: RSV1 only on the message sent without compress: false`);
+  }
+});
