@@ -110,6 +110,8 @@ export class WebSocket extends EventEmitter {
   #readyState = CONNECTING;
   #protocol = "";
   #extensions = "";
+  /** A message sent with `fin: false` awaits its last fragment. */
+  #fragmenting = false;
   #extensionsHeader = "";
   #url = "";
   #binaryType = "nodebuffer";
@@ -335,9 +337,6 @@ export class WebSocket extends EventEmitter {
     if (this.#readyState === CONNECTING) throw notOpen(this.#readyState);
     if (typeof data === "number") data = String(data);
     checkSendOptions(options, this.#role);
-    if (options.fin === false) {
-      throw Object.assign(new TypeError('ws101/node: send option "fin: false" is not supported: send each message whole (fragmentSize splits large ones into frames)'), { code: "invalid-option", option: "fin" });
-    }
     if (this.#readyState !== OPEN) {
       this.#sendAfterClose(data, cb);
       return;
@@ -359,7 +358,16 @@ export class WebSocket extends EventEmitter {
     try {
       if (plain) this.#conn.setCompression(false);
       try {
-        chunks = this.#conn.sendMessage(payload, binary);
+        // ws: `fin: false` sends a fragment; the sends after it continue that message (their
+        // `binary` is the first fragment's) until one without `fin: false` ends it (RFC 6455 §5.4).
+        if (options.fin === false || this.#fragmenting) {
+          const fin = options.fin !== false;
+          this.#fragmenting = false; // a refused fragment ends the message (the core gave it up)
+          chunks = this.#conn.sendFragment(payload, binary, fin);
+          this.#fragmenting = !fin;
+        } else {
+          chunks = this.#conn.sendMessage(payload, binary);
+        }
       } finally {
         if (plain) this.#conn.setCompression(true);
       }

@@ -437,6 +437,18 @@ impl RawConnection {
             .map_err(|e| to_js_error(&e))
     }
 
+    /// Starts a fragmented message whose length is not known ahead (RFC 6455 §5.4), given in
+    /// parts with [`Self::send_part_from_input`], each part its own frames; `first_len`, the
+    /// first part's length, decides compression as for a whole message of that length.
+    #[wasm_bindgen(js_name = beginOpenMessage)]
+    pub fn begin_open_message(&mut self, binary: bool, first_len: f64) -> Result<(), JsValue> {
+        let len = length(first_len, "first part length")?;
+        let opcode = if binary { Opcode::Binary } else { Opcode::Text };
+        self.conn
+            .begin_open_message(opcode, len as u64)
+            .map_err(|e| to_js_error(&e))
+    }
+
     /// Gives up a message begun with [`Self::begin_message`] (after a part was refused).
     #[wasm_bindgen(js_name = cancelMessage)]
     pub fn cancel_message(&mut self) {

@@ -146,14 +146,13 @@ test("createWebSocketStream: a Duplex with backpressure (a full readable side pa
   await closeServer(wss);
 });
 
-test("payload forms: numbers as text, Blobs in order before a close, ping/pong callbacks, binaryType fragments and blob, fin:false refused", { timeout: 10_000 }, async () => {
+test("payload forms: numbers as text, Blobs in order before a close, ping/pong callbacks, binaryType fragments and blob", { timeout: 10_000 }, async () => {
   const { wss, url } = await echoServer();
   const ws = new WebSocket(url);
   await once(ws, "open");
   await new Promise((resolve, reject) => ws.ping("p", false, (err) => (err ? reject(err) : resolve())));
   await new Promise((resolve, reject) => ws.pong((err) => (err ? reject(err) : resolve())));
   assert.throws(() => ws.ping(Buffer.alloc(126)), { name: "RangeError", message: "The data size must not be greater than 125 bytes" });
-  assert.throws(() => ws.send("x", { fin: false }), (err) => err instanceof TypeError && /fin/.test(err.message));
   // Messages of one read are emitted together: collect them, then take them in order.
   const inbox = [];
   let wake = null;
@@ -810,5 +809,69 @@ test("send(data, { compress: false }) sends that message uncompressed (RSV1 clea
     c.terminate();
     server.close();
     assert.deepEqual(sent, [0x81, 0xc1, 0x81], `${name} client: RSV1 only on the message sent without compress: false`);
+  }
+});
+
+test("verifyClient refusals answer ws's status and headers (401 by default, or the code and headers given)", { timeout: 10_000 }, async () => {
+  const cases = [
+    [() => false, 401, undefined],
+    [(info, cb) => setImmediate(() => cb(false)), 401, undefined],
+    [(info, cb) => setImmediate(() => cb(false, 404)), 404, undefined],
+    [(info, cb) => setImmediate(() => cb(false, 503, "", { "Retry-After": 120 })), 503, "120"],
+  ];
+  for (const [name, lib] of libraries) {
+    for (const [verifyClient, status, retryAfter] of cases) {
+      const wss = new lib.WebSocketServer({ port: 0, host: "127.0.0.1", verifyClient });
+      await once(wss, "listening");
+      wss.on("connection", () => assert.fail(`${name}: unexpected connection`));
+      const req = http.get({
+        host: "127.0.0.1",
+        port: wss.address().port,
+        headers: { Connection: "Upgrade", Upgrade: "websocket", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Version": 13 },
+      });
+      const [res] = await once(req, "response");
+      res.resume();
+      await closeServer(wss);
+      assert.deepEqual([res.statusCode, res.headers["retry-after"]], [status, retryAfter], name);
+    }
+  }
+});
+
+test("send(data, { fin: false }) sends a fragment; the sends after it continue the message until one without fin: false (both roles, with and without permessage-deflate)", { timeout: 10_000 }, async () => {
+  for (const [name, lib] of libraries) {
+    for (const perMessageDeflate of [false, { threshold: 0 }]) {
+      const label = `${name}, deflate ${Boolean(perMessageDeflate)}`;
+      const wss = new lib.WebSocketServer({ port: 0, host: "127.0.0.1", perMessageDeflate });
+      await once(wss, "listening");
+      const fromClient = [];
+      const serverSide = new Promise((resolve) => wss.on("connection", (ws) => {
+        ws.on("message", (data, isBinary) => {
+          fromClient.push([Buffer.from(data).toString(), isBinary]);
+          if (fromClient.length < 3) return;
+          // The server sends a fragmented message too, a ping between its fragments.
+          ws.send("ser", { fin: false });
+          ws.ping();
+          ws.send(Buffer.from("ver"), { fin: false, binary: true });
+          ws.send("");
+          resolve();
+        });
+      }));
+      const c = new lib.WebSocket(`ws://127.0.0.1:${wss.address().port}`, { perMessageDeflate: Boolean(perMessageDeflate) });
+      try {
+        await once(c, "open");
+        const fromServer = new Promise((resolve) => c.once("message", (data, isBinary) => resolve([Buffer.from(data).toString(), isBinary])));
+        c.send("frag", { fin: false });
+        c.send("ment", { fin: true });
+        c.send(Buffer.from("bin"), { fin: false });
+        c.send(Buffer.from("ary"), { binary: false }); // a later fragment's type is the first one's
+        c.send("whole");
+        await serverSide;
+        assert.deepEqual(fromClient, [["fragment", false], ["binary", true], ["whole", false]], label);
+        assert.deepEqual(await fromServer, ["server", false], label);
+      } finally {
+        c.terminate();
+        await closeServer(wss);
+      }
+    }
   }
 });
