@@ -205,16 +205,16 @@ export class WebSocket extends EventEmitter {
       return;
     }
     // Credentials stay with the host they were meant for (ws's rule): a redirect away from the
-    // first URL's host (or from wss: to ws:) drops Authorization, Cookie and any userinfo;
-    // otherwise the first URL's userinfo is kept (a later URL's is used only if it had none).
-    // With a 'redirect' listener nothing is dropped (the listener decides).
+    // first URL's host (or from wss: to ws:) drops Authorization, Cookie and any userinfo, and
+    // a given Host when the host changes; otherwise the first URL's userinfo is kept (a later
+    // URL's is used only if it had none). With a 'redirect' listener nothing is dropped.
     const to = new URL(target.href);
     let nextOptions = options;
     this.#firstHop ??= { host: new URL(previous.href).host, protocol: new URL(previous.href).protocol, auth: previous.auth };
     const first = this.#firstHop;
     if (this.listenerCount("redirect") === 0 && (first.host !== to.host || (first.protocol === "wss:" && to.protocol !== "wss:"))) {
       const headers = options.headers && typeof options.headers === "object" && !Array.isArray(options.headers) && !(options.headers instanceof Map)
-        ? Object.fromEntries(Object.entries(options.headers).filter(([k]) => !/^(authorization|cookie|host)$/i.test(k)))
+        ? Object.fromEntries(Object.entries(options.headers).filter(([k]) => !/^(authorization|cookie)$/i.test(k) && (first.host === to.host || k.toLowerCase() !== "host")))
         : undefined;
       nextOptions = { ...options, headers, auth: undefined };
       target = { ...target, auth: undefined };

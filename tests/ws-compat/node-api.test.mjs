@@ -226,20 +226,26 @@ test("client over node:http: agent, lookup, deflate offered by default, upgrade 
   await closeServer(wss);
 });
 
-test("ws+unix: URLs reach a server on a Unix socket", { timeout: 10_000, skip: process.platform === "win32" }, async () => {
+test("ws+unix: URLs reach a server on a Unix socket, with Host: localhost (as ws sends it)", { timeout: 10_000, skip: process.platform === "win32" }, async () => {
   const socketPath = path.join(mkdtempSync(path.join(os.tmpdir(), "ws101-")), "s.sock");
   const server = http.createServer();
   const wss = new WebSocketServer({ server });
-  wss.on("connection", (ws, req) => ws.send(req.url));
+  wss.on("connection", (ws, req) => ws.send(`${req.url} ${req.headers.host}`));
   server.listen(socketPath);
   await once(server, "listening");
-  const ws = new WebSocket(`ws+unix:${socketPath}:/room?x=1`);
-  const [data] = await once(ws, "message");
-  assert.equal(String(data), "/room?x=1");
-  ws.close();
-  await once(ws, "close");
-  wss.close();
-  server.close();
+  try {
+    for (const [name, lib] of libraries) {
+      const ws = new lib.WebSocket(`ws+unix:${socketPath}:/room?x=1`);
+      const [data] = await once(ws, "message");
+      ws.close();
+      await once(ws, "close");
+      assert.equal(String(data), "/room?x=1 localhost", name);
+    }
+  } finally {
+    for (const c of wss.clients) c.terminate();
+    wss.close();
+    server.close();
+  }
 });
 
 for (const [name, lib] of libraries) {
@@ -870,6 +876,26 @@ test("send(data, { fin: false }) sends a fragment; the sends after it continue t
         assert.deepEqual(await fromServer, ["server", false], label);
       } finally {
         c.terminate();
+        await closeServer(wss);
+      }
+    }
+  }
+});
+
+test("a Host in the client's headers is the Host sent; the connection still goes to the URL's address", { timeout: 10_000 }, async () => {
+  for (const [name, lib] of libraries) {
+    for (const [headers, expected] of [[{ host: "example.test:1234" }, "example.test:1234"], [{ Host: "Example.test" }, "example.test"]]) {
+      const wss = new lib.WebSocketServer({ port: 0, host: "127.0.0.1" });
+      await once(wss, "listening");
+      const seen = new Promise((resolve) => wss.on("connection", (ws, req) => resolve(req.headers.host)));
+      let c;
+      try {
+        c = new lib.WebSocket(`ws://127.0.0.1:${wss.address().port}/`, { headers });
+        c.on("error", () => {});
+        const got = await Promise.race([seen, once(c, "close").then(() => "closed before the connection")]);
+        assert.equal(got.toLowerCase(), expected, name);
+      } finally {
+        c?.terminate();
         await closeServer(wss);
       }
     }
