@@ -291,6 +291,8 @@ export class Connection {
   /** The last kept header used, and its key (most senders repeat a size). */
   #lastKey = -1;
   #lastHeader = undefined;
+  /** A message begun by `sendFragment` awaits its final part. */
+  #fragmenting = false;
 
   /**
    * @param {import("./index.d.ts").ConnectionOptions} [options]
@@ -626,6 +628,66 @@ export class Connection {
     const bytes = bytesOf(data, "sendBinary(data)");
     if (bytes.byteLength > WINDOW) return join(this.#sendParts(bytes, true));
     return this.#sendWhole(bytes, true);
+  }
+
+  /**
+   * One part of a message whose length is not known ahead (a fragmented message, RFC 6455
+   * §5.4): the first part starts it (text, or binary when `binary`), the part with `fin` ends it;
+   * each part goes out as frames of its own, so control frames and `sendFragment` calls may be
+   * interleaved with other work (not with other data messages). Returns the chunks to write.
+   * @param {string | Uint8Array | ArrayBufferView | ArrayBuffer} data
+   * @param {boolean} binary
+   * @param {boolean} fin
+   * @returns {Uint8Array[]}
+   */
+  sendFragment(data, binary, fin) {
+    if (typeof binary !== "boolean") throw new TypeError(`binary must be a boolean, got ${describe(binary)}`);
+    if (typeof fin !== "boolean") throw new TypeError(`fin must be a boolean, got ${describe(fin)}`);
+    this.#ready = false;
+    this.#quiet = false;
+    const bytes = typeof data === "string" ? encodeUtf8(data) : bytesOf(data, "sendFragment(data)");
+    const raw = this.#raw;
+    const len = bytes.byteLength;
+    const begins = !this.#fragmenting;
+    if (begins) raw.beginOpenMessage(binary, len);
+    this.#fragmenting = true;
+    const chunks = [];
+    try {
+      let offset = 0;
+      do {
+        const n = Math.min(WINDOW, len - offset);
+        const ptr = raw.inputBuffer(n); // may grow wasm memory: take the buffer after it
+        new Uint8Array(this.#memory.buffer, ptr, n).set(bytes.subarray(offset, offset + n));
+        offset += n;
+        raw.sendPartFromInput(n, fin && offset === len);
+        const out = this.#copyOutput();
+        if (out.length > 0) chunks.push(out);
+      } while (offset < len);
+    } catch (err) {
+      // A first part refused before any frame went out leaves no message begun; the core
+      // gives up a message it cannot finish (text no longer UTF-8) by itself.
+      if (begins) raw.cancelMessage();
+      this.#fragmenting = false;
+      throw err;
+    }
+    if (fin) this.#fragmenting = false;
+    return chunks;
+  }
+
+  /**
+   * Whether the data messages sent from now on may be compressed (the default, when
+   * permessage-deflate was agreed) or go uncompressed whatever their size: each message chooses
+   * (RFC 7692 §6). The headers kept for `sendMessage` were the core's for the old setting.
+   * @param {boolean} on
+   */
+  setCompression(on) {
+    if (typeof on !== "boolean") throw new TypeError(`setCompression(on) takes a boolean, got ${describe(on)}`);
+    this.#ready = false;
+    this.#quiet = false;
+    this.#headers = null;
+    this.#lastKey = -1;
+    this.#lastHeader = undefined;
+    this.#raw.setCompression(on);
   }
 
   /** @param {Uint8Array | ArrayBufferView | ArrayBuffer | string} [data] */

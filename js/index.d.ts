@@ -506,6 +506,19 @@ export declare class Connection<O extends ConnectionOptions = {}> {
    * of the same size and type (the core's header, kept while the connection's state allows).
    */
   sendMessage(data: string | BytesLike, binary?: boolean): Uint8Array[];
+  /**
+   * One part of a message whose length is not known ahead (a fragmented message, RFC 6455 §5.4):
+   * the first part starts it (text, or binary when `binary`), the part with `fin` ends it. Each
+   * part goes out as frames of its own; with permessage-deflate the first part's length decides
+   * compression. Returns the chunks to write, in order.
+   */
+  sendFragment(data: string | BytesLike, binary: boolean, fin: boolean): Uint8Array[];
+  /**
+   * Whether the data messages sent from now on may be compressed (the default, with
+   * permessage-deflate agreed) or go uncompressed whatever their size (RFC 7692 §6: each
+   * message chooses). No effect without permessage-deflate.
+   */
+  setCompression(on: boolean): void;
   ping(data?: BytesLike | string): Uint8Array;
   pong(data?: BytesLike | string): Uint8Array;
   close(code?: number | null, reason?: string): Uint8Array;

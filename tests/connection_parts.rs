@@ -2,7 +2,7 @@
 //! or without permessage-deflate and fragment sizes, arrives as the same message, with control
 //! frames allowed between parts; misuse is refused; buffers do not keep a large message's size.
 
-use ws101::connection::{Config, Connection, Event, FixedMask, OUTPUT_KEEP};
+use ws101::connection::{event_bytes, Config, Connection, Event, FixedMask, OUTPUT_KEEP};
 use ws101::frame::{Opcode, Role};
 use ws101::handshake::deflate::DeflateParams;
 use ws101::Diagnostic;
@@ -417,4 +417,74 @@ fn parts_in_place_refuse_as_parts_do_and_leave_other_framings_alone() {
         c.send_message_part(b"abc", true).unwrap();
         assert!(!c.output().is_empty());
     }
+}
+
+/// A message begun without a length (a fragmented message, RFC 6455 §5.4): each part is frames
+/// of its own, the first with the opcode, later ones continuations, FIN on the final part;
+/// control frames go out between parts; the peer reassembles the message. With
+/// permessage-deflate the first part's length decides compression (RSV1 on the first frame
+/// only, RFC 7692 §6).
+#[test]
+fn an_open_ended_message_goes_out_part_by_part() {
+    let mut server = Connection::new(Role::Server, Config::default());
+    server.begin_open_message(Opcode::Text, 4).unwrap();
+    server.send_message_part(b"frag", false).unwrap();
+    server.ping(b"").unwrap();
+    server.send_message_part(b"", false).unwrap();
+    server.send_message_part(b"ment", true).unwrap();
+    assert_eq!(
+        server.take_output(),
+        b"\x01\x04frag\x89\x00\x80\x04ment",
+        "text without FIN, a ping between the frames, the empty non-final part writes nothing, a final continuation"
+    );
+    // A whole message may follow.
+    server.send_text("next").unwrap();
+    assert_eq!(server.take_output(), b"\x81\x04next");
+
+    let mut client = Connection::new(Role::Client, Config::default());
+    let mut events = Vec::new();
+    let wire = b"\x01\x04frag\x89\x00\x80\x04ment";
+    client.receive(wire, &mut events);
+    let texts: Vec<_> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Text { .. } => Some(event_bytes(e, wire).to_vec()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(texts, [b"fragment".to_vec()]);
+
+    // Text parts must stay UTF-8 across parts; a code point may be split between them.
+    let mut server = Connection::new(Role::Server, Config::default());
+    server.begin_open_message(Opcode::Text, 1).unwrap();
+    server.send_message_part(&[0xc3], false).unwrap();
+    server.send_message_part(&[0xa9], true).unwrap();
+    assert_eq!(server.take_output(), b"\x01\x01\xc3\x80\x01\xa9");
+
+    let deflate = DeflateParams {
+        server_no_context_takeover: false,
+        client_no_context_takeover: false,
+        server_max_window_bits: 15,
+        client_max_window_bits: 15,
+    };
+    let mut server = Connection::new(
+        Role::Server,
+        Config::default()
+            .with_deflate(Some(deflate))
+            .with_deflate_threshold(4),
+    );
+    server.begin_open_message(Opcode::Binary, 8).unwrap();
+    server.send_message_part(b"compress", false).unwrap();
+    server.send_message_part(b"compress", true).unwrap();
+    let out = server.take_output();
+    assert_eq!(out[0], 0x42, "binary, RSV1, no FIN");
+    let second = 2 + out[1] as usize;
+    assert_eq!(out[second], 0x80, "a final continuation without RSV1");
+    server.begin_open_message(Opcode::Binary, 3).unwrap();
+    server.send_message_part(b"abc", true).unwrap();
+    assert_eq!(
+        server.take_output(),
+        b"\x82\x03abc",
+        "below the threshold: plain"
+    );
 }

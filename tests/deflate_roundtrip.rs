@@ -1,6 +1,7 @@
 //! Client ↔ server round trips with permessage-deflate under every combination of context
 //! takeover and window bits (8..=15 each way), random messages from 0 B to 1 MiB, fragmented
-//! or not, fed to the receiver in random splits; and proof that the compressor keeps its
+//! or not, some sent uncompressed by the sender's choice (`set_compression(false)`, RFC 7692
+//! §6), fed to the receiver in random splits; and proof that the compressor keeps its
 //! back-references within the agreed window (RFC 7692 §7.1.2), checked by an inflater whose
 //! history is exactly 2^bits bytes.
 
@@ -174,6 +175,10 @@ fn exchange(params: DeflateParams, rng: &mut Rng, messages: usize) {
         } else {
             (&mut server, &mut client)
         };
+        // One message in four goes uncompressed by the sender's choice; the next may be
+        // compressed again, continuing the same DEFLATE context (RFC 7692 §7.2.1).
+        let compress = rng.below(4) != 0;
+        tx.set_compression(compress);
         match &msg {
             Msg::Text(t) => tx.send_text(t).unwrap(),
             Msg::Binary(b) => tx.send_binary(b).unwrap(),
@@ -182,8 +187,8 @@ fn exchange(params: DeflateParams, rng: &mut Rng, messages: usize) {
         let compressed = wire[0] & 0x40 != 0;
         assert_eq!(
             compressed,
-            len >= tx.config().deflate_threshold,
-            "RSV1 iff over the threshold: {params:?} len {len} level {} from_client {from_client}",
+            compress && len >= tx.config().deflate_threshold,
+            "RSV1 iff over the threshold and compression on: {params:?} len {len} level {} from_client {from_client}",
             tx.config().deflate_level
         );
         let got = deliver(rx, &wire, rng);
@@ -336,4 +341,40 @@ fn window_limits_cost_little_ratio_from_12_bits() {
     eprintln!("200 KB text at level 1, bits 8/11/12/15: {sizes:?}");
     assert!(sizes.iter().all(|&s| s < t.len()), "{sizes:?}");
     assert!(sizes[2] < sizes[1], "segmented beats run-length: {sizes:?}");
+}
+
+/// `set_compression(false)` makes every data message go out as it is, RSV1 clear (RFC 7692 §6),
+/// by each sending path, including the header-only one it now allows; `true` restores
+/// compression over the threshold.
+#[test]
+fn compression_can_be_turned_off_per_message() {
+    let params = DeflateParams {
+        server_no_context_takeover: false,
+        client_no_context_takeover: false,
+        server_max_window_bits: 15,
+        client_max_window_bits: 15,
+    };
+    let config = Config::default()
+        .with_deflate(Some(params))
+        .with_deflate_threshold(0);
+    let mut server = Connection::new(Role::Server, config);
+    assert!(
+        !server.send_header_only(Opcode::Binary, 3).unwrap(),
+        "compressed: no header-only send"
+    );
+    server.set_compression(false);
+    assert!(server.send_header_only(Opcode::Binary, 3).unwrap());
+    assert_eq!(server.take_output(), [0x82, 0x03]);
+    server.send_text("abc").unwrap();
+    assert_eq!(server.take_output(), b"\x81\x03abc");
+    server.begin_message(Opcode::Binary, 2).unwrap();
+    server.send_message_part(b"hi", true).unwrap();
+    assert_eq!(server.take_output(), b"\x82\x02hi");
+    server.set_compression(true);
+    server.send_text("abc").unwrap();
+    assert_eq!(
+        server.take_output()[0],
+        0xc1,
+        "RSV1 and FIN on a compressed text frame"
+    );
 }

@@ -83,6 +83,29 @@ function buildClientRequest(address, target, protocols, options) {
 }
 
 /**
+ * A Host given in the client's `headers` (ws sends it instead of the URL's): the URL with that
+ * authority, for the core to build the request from, and the other headers. Undefined when there
+ * is none, or when it is not a host[:port] (then the core refuses the header, naming it).
+ */
+function hostHeader(target, extra) {
+  if (!extra || typeof extra !== "object" || Array.isArray(extra) || extra instanceof Map) return undefined;
+  const name = Object.keys(extra).find((k) => k.toLowerCase() === "host");
+  if (name === undefined) return undefined;
+  const value = String(extra[name]);
+  const url = new URL(target.href);
+  let given;
+  try {
+    given = new URL(`${url.protocol}//${value}/`);
+  } catch {
+    return undefined;
+  }
+  if (given.username || given.password || given.pathname !== "/" || given.search || given.host !== value.toLowerCase().replace(/:(80|443)$/, given.port ? "$&" : "")) return undefined;
+  url.hostname = given.hostname;
+  url.port = given.port;
+  return { href: url.href, headers: Object.fromEntries(Object.entries(extra).filter(([k]) => k !== name)) };
+}
+
+/**
  * Starts a client's opening handshake over node:http / node:https (so `agent`, `createConnection`,
  * `lookup`, `socketPath` and the TLS options are Node's own); the core builds the request's
  * headers and judges the response. Throws synchronously for a bad URL or subprotocol list.
@@ -90,22 +113,26 @@ function buildClientRequest(address, target, protocols, options) {
  * if given, runs before the request is sent (a redirect's listener may change or abort it).
  */
 export function connectClient(ws, address, target, protocols, options, beforeSend) {
-  const request = buildClientRequest(address, target, protocols, options);
+  // ws: a Host in `headers` is the Host sent, while the connection still goes to the URL's
+  // address: the core builds the request for that authority (RFC 6455 §4.1's /host/ and /port/).
+  const host = hostHeader(target, options.headers);
+  const request = buildClientRequest(address, host ? { ...target, href: host.href } : target, protocols, host ? { ...options, headers: host.headers } : options);
   const headers = {};
   for (const { name, value } of request.headers) {
-    const key = name.toLowerCase() === "host" && target.socketPath ? null : name;
+    const key = name.toLowerCase() === "host" && target.socketPath && !host ? null : name;
     if (key === null) continue;
     headers[key] = headers[key] === undefined ? value : `${headers[key]}, ${value}`;
   }
   const secure = request.secure;
+  const url = new URL(target.href);
   const requestOptions = {
     method: "GET",
-    host: request.host.replace(/^\[(.*)\]$/, "$1"),
+    host: (host ? url.hostname : request.host).replace(/^\[(.*)\]$/, "$1"),
     // As ws: the URL's port as written (a string), else the scheme's default (a number).
-    port: (target.socketPath === undefined && new URL(target.href).port) || request.port,
+    port: (target.socketPath === undefined && url.port) || (host ? (secure ? 443 : 80) : request.port),
     path: request.resource,
     headers,
-    setHost: Boolean(target.socketPath),
+    setHost: Boolean(target.socketPath) && !host,
   };
   for (const name of CLIENT_TRANSPORT_OPTIONS) if (options[name] !== undefined) requestOptions[name] = options[name];
   if (target.auth !== undefined) requestOptions.auth = target.auth;
@@ -113,6 +140,9 @@ export function connectClient(ws, address, target, protocols, options, beforeSen
     requestOptions.socketPath = target.socketPath;
     delete requestOptions.host;
     delete requestOptions.port;
+    // Node's Host for a socket path is "localhost" plus any port that is not the default one;
+    // without an agent (our createConnection) it knows no default and wrote "localhost:80".
+    requestOptions.defaultPort ??= 80;
   }
   if (requestOptions.agent === undefined && requestOptions.createConnection === undefined) {
     // Like ws: a socket of its own, never a pooled one.

@@ -66,8 +66,8 @@ const EMPTY = Buffer.alloc(0);
 
 /**
  * ws's per-send `mask` option may only say what the role does (clients mask, servers do not:
- * RFC 6455 §5.1, §5.3): anything else is refused, never ignored. `compress` is accepted (see
- * js/README.md, differences from ws).
+ * RFC 6455 §5.1, §5.3): anything else is refused, never ignored. `compress: false` sends the
+ * message uncompressed (the core's per-message choice, RFC 7692 §6).
  */
 function checkSendOptions(options, role) {
   if (options.mask !== undefined && options.mask !== null && Boolean(options.mask) !== (role === "client")) {
@@ -110,6 +110,8 @@ export class WebSocket extends EventEmitter {
   #readyState = CONNECTING;
   #protocol = "";
   #extensions = "";
+  /** A message sent with `fin: false` awaits its last fragment. */
+  #fragmenting = false;
   #extensionsHeader = "";
   #url = "";
   #binaryType = "nodebuffer";
@@ -203,16 +205,16 @@ export class WebSocket extends EventEmitter {
       return;
     }
     // Credentials stay with the host they were meant for (ws's rule): a redirect away from the
-    // first URL's host (or from wss: to ws:) drops Authorization, Cookie and any userinfo;
-    // otherwise the first URL's userinfo is kept (a later URL's is used only if it had none).
-    // With a 'redirect' listener nothing is dropped (the listener decides).
+    // first URL's host (or from wss: to ws:) drops Authorization, Cookie and any userinfo, and
+    // a given Host when the host changes; otherwise the first URL's userinfo is kept (a later
+    // URL's is used only if it had none). With a 'redirect' listener nothing is dropped.
     const to = new URL(target.href);
     let nextOptions = options;
     this.#firstHop ??= { host: new URL(previous.href).host, protocol: new URL(previous.href).protocol, auth: previous.auth };
     const first = this.#firstHop;
     if (this.listenerCount("redirect") === 0 && (first.host !== to.host || (first.protocol === "wss:" && to.protocol !== "wss:"))) {
       const headers = options.headers && typeof options.headers === "object" && !Array.isArray(options.headers) && !(options.headers instanceof Map)
-        ? Object.fromEntries(Object.entries(options.headers).filter(([k]) => !/^(authorization|cookie|host)$/i.test(k)))
+        ? Object.fromEntries(Object.entries(options.headers).filter(([k]) => !/^(authorization|cookie)$/i.test(k) && (first.host === to.host || k.toLowerCase() !== "host")))
         : undefined;
       nextOptions = { ...options, headers, auth: undefined };
       target = { ...target, auth: undefined };
@@ -335,9 +337,6 @@ export class WebSocket extends EventEmitter {
     if (this.#readyState === CONNECTING) throw notOpen(this.#readyState);
     if (typeof data === "number") data = String(data);
     checkSendOptions(options, this.#role);
-    if (options.fin === false) {
-      throw Object.assign(new TypeError('ws101/node: send option "fin: false" is not supported: send each message whole (fragmentSize splits large ones into frames)'), { code: "invalid-option", option: "fin" });
-    }
     if (this.#readyState !== OPEN) {
       this.#sendAfterClose(data, cb);
       return;
@@ -353,9 +352,25 @@ export class WebSocket extends EventEmitter {
     // ws: a falsy `data` (send(), send(null), send("")) is an empty message, binary unless a string.
     const payload = data ? toBuffer(data) : typeof data === "string" ? "" : EMPTY;
     const binary = options.binary ?? typeof payload !== "string";
+    // ws: `compress: false` sends this message uncompressed (RFC 7692 §6 lets each message choose).
+    const plain = options.compress === false && this.#extensions !== "";
     let chunks;
     try {
-      chunks = this.#conn.sendMessage(payload, binary);
+      if (plain) this.#conn.setCompression(false);
+      try {
+        // ws: `fin: false` sends a fragment; the sends after it continue that message (their
+        // `binary` is the first fragment's) until one without `fin: false` ends it (RFC 6455 §5.4).
+        if (options.fin === false || this.#fragmenting) {
+          const fin = options.fin !== false;
+          this.#fragmenting = false; // a refused fragment ends the message (the core gave it up)
+          chunks = this.#conn.sendFragment(payload, binary, fin);
+          this.#fragmenting = !fin;
+        } else {
+          chunks = this.#conn.sendMessage(payload, binary);
+        }
+      } finally {
+        if (plain) this.#conn.setCompression(true);
+      }
     } catch (err) {
       // Closed under us, or the core is lost: like `ws`, report it to the callback, never as an
       // exception out of an event listener. Argument errors are the caller's and are thrown.

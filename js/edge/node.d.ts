@@ -173,9 +173,10 @@ export declare class WebSocket extends EventEmitter {
   /**
    * Numbers are sent as text (as ws does); a Blob is read first and the sends after it wait in
    * order. Throws while CONNECTING; after the closing handshake began, `cb` gets
-   * "WebSocket is not open: readyState N (NAME)". `fin: false` is refused with a TypeError.
+   * "WebSocket is not open: readyState N (NAME)". `fin: false` sends a fragment: the sends after
+   * it continue that message until one without `fin: false` ends it (as in ws).
    */
-  send(data: Payload, options?: { binary?: boolean; compress?: boolean; mask?: boolean; fin?: true }, cb?: (err?: Error) => void): void;
+  send(data: Payload, options?: { binary?: boolean; compress?: boolean; mask?: boolean; fin?: boolean }, cb?: (err?: Error) => void): void;
   send(data: Payload, cb?: (err?: Error) => void): void;
   ping(data?: Payload, mask?: boolean, cb?: (err?: Error) => void): void;
   ping(cb: (err?: Error) => void): void;

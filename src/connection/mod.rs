@@ -77,6 +77,8 @@ pub struct Connection {
     /// the latest pong owed meanwhile.
     held_control: Vec<u8>,
     held_pong: Vec<u8>,
+    /// The sender chose to send data messages uncompressed for now ([`Connection::set_compression`]).
+    compression_off: bool,
 }
 
 /// Whether a receive loop goes on after delivering a message.
@@ -146,6 +148,7 @@ impl Connection {
             sending: None,
             held_control: Vec::new(),
             held_pong: Vec::new(),
+            compression_off: false,
         }
     }
 
@@ -162,6 +165,15 @@ impl Connection {
             ))
         });
         self.set_rsv1_allowed(params.is_some());
+    }
+
+    /// Whether the data messages sent from now on may be compressed (the default) or go
+    /// uncompressed whatever their size. permessage-deflate decides per message: a message is
+    /// compressed when RSV1 is set on its first frame (RFC 7692 §6, §7.2.1), so a sender may
+    /// leave any message uncompressed (data that is compressed already, say). No effect
+    /// without permessage-deflate, on received messages, or on a message being sent in parts.
+    pub fn set_compression(&mut self, on: bool) {
+        self.compression_off = !on;
     }
 
     /// Our role (RFC 6455 §5.1).
@@ -718,7 +730,7 @@ impl Connection {
     /// frames by [`Config::fragment_size`] (RFC 6455 §5.4).
     fn framing(&self, len: u64) -> (bool, bool) {
         let threshold = u64::try_from(self.config.deflate_threshold).unwrap_or(u64::MAX);
-        let compressed = self.deflate.is_some() && len >= threshold;
+        let compressed = self.deflate.is_some() && !self.compression_off && len >= threshold;
         let fragmented =
             matches!(self.config.fragment_size, Some(size) if size > 0 && len > size as u64);
         (compressed, fragmented)
@@ -733,7 +745,10 @@ impl Connection {
 
     #[inline]
     fn send_data(&mut self, opcode: Opcode, payload: &[u8]) -> Result<(), UsageError> {
-        if self.deflate.is_some() && payload.len() >= self.config.deflate_threshold {
+        if self.deflate.is_some()
+            && !self.compression_off
+            && payload.len() >= self.config.deflate_threshold
+        {
             return self.send_compressed(opcode, payload);
         }
         self.send_message(opcode, payload, false)

@@ -9,11 +9,12 @@
 //!   header goes out with the first part, each part appends (and, for a client, masks,
 //!   §5.3) the next payload bytes. Control frames sent meanwhile wait until the frame ends
 //!   (they may come between frames, not inside one, §5.4).
-//! - Compressed (or split): the length on the wire is not known ahead, so each part becomes
-//!   frames of its own: the first carries the opcode (and RSV1, RFC 7692 §6), later ones are
-//!   continuations, the last part's last frame has FIN; control frames may come between them.
-//!   Compressed parts continue one DEFLATE stream, each ending in a sync flush
-//!   ([`Deflater::compress_part`](crate::deflate::Deflater::compress_part)).
+//! - Compressed (or split), or begun with [`Connection::begin_open_message`] (no length
+//!   announced: the part marked final ends the message): the length on the wire is not known
+//!   ahead, so each part becomes frames of its own: the first carries the opcode (and RSV1,
+//!   RFC 7692 §6), later ones are continuations, the last part's last frame has FIN; control
+//!   frames may come between them. Compressed parts continue one DEFLATE stream, each ending
+//!   in a sync flush ([`Deflater::compress_part`](crate::deflate::Deflater::compress_part)).
 
 use alloc::boxed::Box;
 
@@ -35,6 +36,9 @@ pub(super) struct Sending {
     /// Sent as one frame (its header goes out with the first part): the masking key and its
     /// phase (RFC 6455 §5.3).
     single: Option<(Option<[u8; 4]>, usize)>,
+    /// Begun with [`Connection::begin_open_message`]: no length was announced, the part marked
+    /// final ends the message.
+    open_ended: bool,
 }
 
 impl Connection {
@@ -97,6 +101,33 @@ impl Connection {
             first_frame: true,
             utf8: Utf8Validator::new(),
             single: (!compress && !split).then_some((None, 0)),
+            open_ended: false,
+        }));
+        Ok(())
+    }
+
+    /// Starts a `Text` or `Binary` message whose length is not known ahead: a fragmented
+    /// message (RFC 6455 §5.4), each part given with [`Connection::send_message_part`] going
+    /// out as frames of its own (the first with the opcode, later ones continuations, FIN on
+    /// the part marked final), so control frames may come between parts. Whether it is
+    /// compressed is decided by `first_part_len` against the threshold, as a whole message of
+    /// that length would be (RFC 7692 §6, §7.2.1: RSV1 on its first frame only).
+    pub fn begin_open_message(
+        &mut self,
+        opcode: Opcode,
+        first_part_len: u64,
+    ) -> Result<(), UsageError> {
+        self.check_new_message(opcode)?;
+        let (compress, _) = self.framing(first_part_len);
+        self.sending = Some(Box::new(Sending {
+            opcode,
+            announced: u64::MAX,
+            sent: 0,
+            compress,
+            first_frame: true,
+            utf8: Utf8Validator::new(),
+            single: None,
+            open_ended: true,
         }));
         Ok(())
     }
@@ -236,7 +267,7 @@ impl Connection {
             return Err(UsageError::AlreadyClosed);
         }
         let sent = s.sent.saturating_add(payload.len() as u64);
-        if sent > s.announced || (fin && sent != s.announced) {
+        if sent > s.announced || (fin && sent != s.announced && !s.open_ended) {
             return Err(UsageError::MessageLengthMismatch {
                 announced: s.announced,
                 sent,

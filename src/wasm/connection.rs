@@ -437,6 +437,18 @@ impl RawConnection {
             .map_err(|e| to_js_error(&e))
     }
 
+    /// Starts a fragmented message whose length is not known ahead (RFC 6455 §5.4), given in
+    /// parts with [`Self::send_part_from_input`], each part its own frames; `first_len`, the
+    /// first part's length, decides compression as for a whole message of that length.
+    #[wasm_bindgen(js_name = beginOpenMessage)]
+    pub fn begin_open_message(&mut self, binary: bool, first_len: f64) -> Result<(), JsValue> {
+        let len = length(first_len, "first part length")?;
+        let opcode = if binary { Opcode::Binary } else { Opcode::Text };
+        self.conn
+            .begin_open_message(opcode, len as u64)
+            .map_err(|e| to_js_error(&e))
+    }
+
     /// Gives up a message begun with [`Self::begin_message`] (after a part was refused).
     #[wasm_bindgen(js_name = cancelMessage)]
     pub fn cancel_message(&mut self) {
@@ -654,6 +666,14 @@ impl RawConnection {
         self.conn.role() == Role::Server
             && self.conn.output().is_empty()
             && self.conn.may_start_message()
+    }
+
+    /// Whether the data messages sent from now on may be compressed (the default) or go
+    /// uncompressed (RFC 7692 §6: each message chooses); see [`Connection::set_compression`].
+    /// A header [`Self::send_header_word`] gave before the change is not valid after it.
+    #[wasm_bindgen(js_name = setCompression)]
+    pub fn set_compression(&mut self, on: bool) {
+        self.conn.set_compression(on);
     }
 
     /// Queues a binary message (RFC 6455 §5.6).

@@ -146,14 +146,13 @@ test("createWebSocketStream: a Duplex with backpressure (a full readable side pa
   await closeServer(wss);
 });
 
-test("payload forms: numbers as text, Blobs in order before a close, ping/pong callbacks, binaryType fragments and blob, fin:false refused", { timeout: 10_000 }, async () => {
+test("payload forms: numbers as text, Blobs in order before a close, ping/pong callbacks, binaryType fragments and blob", { timeout: 10_000 }, async () => {
   const { wss, url } = await echoServer();
   const ws = new WebSocket(url);
   await once(ws, "open");
   await new Promise((resolve, reject) => ws.ping("p", false, (err) => (err ? reject(err) : resolve())));
   await new Promise((resolve, reject) => ws.pong((err) => (err ? reject(err) : resolve())));
   assert.throws(() => ws.ping(Buffer.alloc(126)), { name: "RangeError", message: "The data size must not be greater than 125 bytes" });
-  assert.throws(() => ws.send("x", { fin: false }), (err) => err instanceof TypeError && /fin/.test(err.message));
   // Messages of one read are emitted together: collect them, then take them in order.
   const inbox = [];
   let wake = null;
@@ -227,20 +226,26 @@ test("client over node:http: agent, lookup, deflate offered by default, upgrade 
   await closeServer(wss);
 });
 
-test("ws+unix: URLs reach a server on a Unix socket", { timeout: 10_000, skip: process.platform === "win32" }, async () => {
+test("ws+unix: URLs reach a server on a Unix socket, with Host: localhost (as ws sends it)", { timeout: 10_000, skip: process.platform === "win32" }, async () => {
   const socketPath = path.join(mkdtempSync(path.join(os.tmpdir(), "ws101-")), "s.sock");
   const server = http.createServer();
   const wss = new WebSocketServer({ server });
-  wss.on("connection", (ws, req) => ws.send(req.url));
+  wss.on("connection", (ws, req) => ws.send(`${req.url} ${req.headers.host}`));
   server.listen(socketPath);
   await once(server, "listening");
-  const ws = new WebSocket(`ws+unix:${socketPath}:/room?x=1`);
-  const [data] = await once(ws, "message");
-  assert.equal(String(data), "/room?x=1");
-  ws.close();
-  await once(ws, "close");
-  wss.close();
-  server.close();
+  try {
+    for (const [name, lib] of libraries) {
+      const ws = new lib.WebSocket(`ws+unix:${socketPath}:/room?x=1`);
+      const [data] = await once(ws, "message");
+      ws.close();
+      await once(ws, "close");
+      assert.equal(String(data), "/room?x=1 localhost", name);
+    }
+  } finally {
+    for (const c of wss.clients) c.terminate();
+    wss.close();
+    server.close();
+  }
 });
 
 for (const [name, lib] of libraries) {
@@ -742,5 +747,157 @@ test("a same-host redirect keeps the first URL's userinfo; url keeps the userinf
     assert.deepEqual(seen, [{ authorization: `Basic ${Buffer.from("foo:bar").toString("base64")}`, cookie: undefined }], name);
     wss.close();
     server.close();
+  }
+});
+
+/** The first byte (FIN, RSV1-3, opcode) of each frame in `bytes` (payloads under 126 bytes). */
+function frameFirstBytes(bytes) {
+  const out = [];
+  for (let at = 0; at + 2 <= bytes.length;) {
+    const masked = (bytes[at + 1] & 0x80) !== 0;
+    const len = bytes[at + 1] & 0x7f;
+    assert.ok(len < 126, "small frames only");
+    out.push(bytes[at]);
+    at += 2 + (masked ? 4 : 0) + len;
+  }
+  return out;
+}
+
+test("send(data, { compress: false }) sends that message uncompressed (RSV1 clear), the next one compressed again, on both sides", { timeout: 10_000 }, async () => {
+  const text = "compress me ".repeat(5);
+  for (const [name, lib] of libraries) {
+    // Server side: a raw client offers permessage-deflate and reads the server's frames.
+    const wss = new lib.WebSocketServer({ port: 0, host: "127.0.0.1", perMessageDeflate: { threshold: 0 } });
+    await once(wss, "listening");
+    wss.on("connection", (ws) => {
+      ws.send(text, { compress: false });
+      ws.send(text);
+      ws.send(text, { compress: false });
+    });
+    const socket = net.connect(wss.address().port, "127.0.0.1");
+    socket.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Extensions: permessage-deflate\r\n\r\n`);
+    let got = Buffer.alloc(0);
+    const frames = await new Promise((resolve) => socket.on("data", (chunk) => {
+      got = Buffer.concat([got, chunk]);
+      const end = got.indexOf("\r\n\r\n");
+      if (end === -1) return;
+      const firsts = frameFirstBytes(got.subarray(end + 4));
+      if (firsts.length === 3) resolve(firsts);
+    }));
+    socket.destroy();
+    await closeServer(wss);
+    assert.deepEqual(frames, [0x81, 0xc1, 0x81], `${name} server: RSV1 only on the message sent without compress: false`);
+
+    // Client side: a raw server agrees to permessage-deflate and reads the client's frames.
+    const server = http.createServer();
+    const clientFrames = new Promise((resolve) => server.on("upgrade", (req, sock) => {
+      const accept = crypto.createHash("sha1").update(req.headers["sec-websocket-key"] + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").digest("base64");
+      sock.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\nSec-WebSocket-Extensions: permessage-deflate\r\n\r\n`);
+      let bytes = Buffer.alloc(0);
+      sock.on("data", (chunk) => {
+        bytes = Buffer.concat([bytes, chunk]);
+        const firsts = frameFirstBytes(bytes);
+        if (firsts.length === 3) {
+          resolve(firsts);
+          sock.destroy();
+        }
+      });
+    }));
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    const c = new lib.WebSocket(`ws://127.0.0.1:${server.address().port}`, { perMessageDeflate: { threshold: 0 } });
+    c.on("error", () => {});
+    await once(c, "open");
+    c.send(text, { compress: false });
+    c.send(text);
+    c.send(text, { compress: false });
+    const sent = await clientFrames;
+    c.terminate();
+    server.close();
+    assert.deepEqual(sent, [0x81, 0xc1, 0x81], `${name} client: RSV1 only on the message sent without compress: false`);
+  }
+});
+
+test("verifyClient refusals answer ws's status and headers (401 by default, or the code and headers given)", { timeout: 10_000 }, async () => {
+  const cases = [
+    [() => false, 401, undefined],
+    [(info, cb) => setImmediate(() => cb(false)), 401, undefined],
+    [(info, cb) => setImmediate(() => cb(false, 404)), 404, undefined],
+    [(info, cb) => setImmediate(() => cb(false, 503, "", { "Retry-After": 120 })), 503, "120"],
+  ];
+  for (const [name, lib] of libraries) {
+    for (const [verifyClient, status, retryAfter] of cases) {
+      const wss = new lib.WebSocketServer({ port: 0, host: "127.0.0.1", verifyClient });
+      await once(wss, "listening");
+      wss.on("connection", () => assert.fail(`${name}: unexpected connection`));
+      const req = http.get({
+        host: "127.0.0.1",
+        port: wss.address().port,
+        headers: { Connection: "Upgrade", Upgrade: "websocket", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Version": 13 },
+      });
+      const [res] = await once(req, "response");
+      res.resume();
+      await closeServer(wss);
+      assert.deepEqual([res.statusCode, res.headers["retry-after"]], [status, retryAfter], name);
+    }
+  }
+});
+
+test("send(data, { fin: false }) sends a fragment; the sends after it continue the message until one without fin: false (both roles, with and without permessage-deflate)", { timeout: 10_000 }, async () => {
+  for (const [name, lib] of libraries) {
+    for (const perMessageDeflate of [false, { threshold: 0 }]) {
+      const label = `${name}, deflate ${Boolean(perMessageDeflate)}`;
+      const wss = new lib.WebSocketServer({ port: 0, host: "127.0.0.1", perMessageDeflate });
+      await once(wss, "listening");
+      const fromClient = [];
+      const serverSide = new Promise((resolve) => wss.on("connection", (ws) => {
+        ws.on("message", (data, isBinary) => {
+          fromClient.push([Buffer.from(data).toString(), isBinary]);
+          if (fromClient.length < 3) return;
+          // The server sends a fragmented message too, a ping between its fragments.
+          ws.send("ser", { fin: false });
+          ws.ping();
+          ws.send(Buffer.from("ver"), { fin: false, binary: true });
+          ws.send("");
+          resolve();
+        });
+      }));
+      const c = new lib.WebSocket(`ws://127.0.0.1:${wss.address().port}`, { perMessageDeflate: Boolean(perMessageDeflate) });
+      try {
+        await once(c, "open");
+        const fromServer = new Promise((resolve) => c.once("message", (data, isBinary) => resolve([Buffer.from(data).toString(), isBinary])));
+        c.send("frag", { fin: false });
+        c.send("ment", { fin: true });
+        c.send(Buffer.from("bin"), { fin: false });
+        c.send(Buffer.from("ary"), { binary: false }); // a later fragment's type is the first one's
+        c.send("whole");
+        await serverSide;
+        assert.deepEqual(fromClient, [["fragment", false], ["binary", true], ["whole", false]], label);
+        assert.deepEqual(await fromServer, ["server", false], label);
+      } finally {
+        c.terminate();
+        await closeServer(wss);
+      }
+    }
+  }
+});
+
+test("a Host in the client's headers is the Host sent; the connection still goes to the URL's address", { timeout: 10_000 }, async () => {
+  for (const [name, lib] of libraries) {
+    for (const [headers, expected] of [[{ host: "example.test:1234" }, "example.test:1234"], [{ Host: "Example.test" }, "example.test"]]) {
+      const wss = new lib.WebSocketServer({ port: 0, host: "127.0.0.1" });
+      await once(wss, "listening");
+      const seen = new Promise((resolve) => wss.on("connection", (ws, req) => resolve(req.headers.host)));
+      let c;
+      try {
+        c = new lib.WebSocket(`ws://127.0.0.1:${wss.address().port}/`, { headers });
+        c.on("error", () => {});
+        const got = await Promise.race([seen, once(c, "close").then(() => "closed before the connection")]);
+        assert.equal(got.toLowerCase(), expected, name);
+      } finally {
+        c?.terminate();
+        await closeServer(wss);
+      }
+    }
   }
 });
