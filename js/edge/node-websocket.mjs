@@ -355,6 +355,7 @@ export class WebSocket extends EventEmitter {
     // ws: `compress: false` sends this message uncompressed (RFC 7692 §6 lets each message choose).
     const plain = options.compress === false && this.#extensions !== "";
     let chunks;
+    let fragment = false;
     try {
       if (plain) this.#conn.setCompression(false);
       try {
@@ -363,6 +364,7 @@ export class WebSocket extends EventEmitter {
         if (options.fin === false || this.#fragmenting) {
           const fin = options.fin !== false;
           this.#fragmenting = false; // a refused fragment ends the message (the core gave it up)
+          fragment = true;
           chunks = this.#conn.sendFragment(payload, binary, fin);
           this.#fragmenting = !fin;
         } else {
@@ -375,11 +377,20 @@ export class WebSocket extends EventEmitter {
       // Closed under us, or the core is lost: like `ws`, report it to the callback, never as an
       // exception out of an event listener. Argument errors are the caller's and are thrown.
       if (isTrap(err)) this.#coreFailure(err);
-      else if (err?.code !== "already-closed") throw err;
+      else if (err?.code !== "already-closed") {
+        // A fragment refused after earlier ones went out (text no longer UTF-8): the core gave
+        // the message up and sends nothing more (nothing valid can follow an unfinished
+        // message, RFC 6455 §5.4): the transport is closed, a 1006 close follows.
+        if (fragment && this.#conn && !this.#conn.canSend) {
+          this.#enterClosing();
+          this.#afterOutput();
+        }
+        throw err;
+      }
       if (cb) queueMicrotask(() => cb(err));
       return;
     }
-    if (chunks.length === 1) {
+    if (chunks.length <= 1) {
       this.#write(chunks[0], cb);
     } else if (this.#holding && chunks.length === 2 && chunks[0].length + chunks[1].length <= HOLD_AT_MOST) {
       // A small message's header and payload: copied into the held writes.

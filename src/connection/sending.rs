@@ -369,7 +369,9 @@ impl Connection {
         bytes: &[u8],
         fin: bool,
     ) -> Result<(), UsageError> {
-        if bytes.is_empty() && !fin {
+        // An empty part adds no frame, unless the caller gave it as a fragment of its own
+        // (an open-ended message's part is one: an empty fragment is legal, RFC 6455 §5.4).
+        if bytes.is_empty() && !fin && !s.open_ended {
             return Ok(());
         }
         let size = match self.config.fragment_size {

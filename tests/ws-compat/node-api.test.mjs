@@ -901,3 +901,56 @@ test("a Host in the client's headers is the Host sent; the connection still goes
     }
   }
 });
+
+test("send('', { fin: false }) sends an empty fragment (it threw from the socket write); the message goes on", { timeout: 10_000 }, async () => {
+  for (const [name, lib] of libraries) {
+    const wss = new lib.WebSocketServer({ port: 0, host: "127.0.0.1" });
+    await once(wss, "listening");
+    const done = [];
+    wss.on("connection", (ws) => {
+      ws.send("", { fin: false }, (err) => done.push(err ?? "sent"));
+      ws.send(Buffer.alloc(0), { fin: false }, (err) => done.push(err ?? "sent"));
+      ws.send("z", (err) => done.push(err ?? "sent"));
+      ws.send("", { fin: false }, (err) => done.push(err ?? "sent"));
+      ws.send("", (err) => done.push(err ?? "sent"));
+    });
+    const c = new lib.WebSocket(`ws://127.0.0.1:${wss.address().port}`);
+    try {
+      const got = [];
+      await new Promise((resolve) => c.on("message", (data, isBinary) => {
+        got.push([String(data), isBinary]);
+        if (got.length === 2) resolve();
+      }));
+      assert.deepEqual(got, [["z", false], ["", false]], name);
+      assert.deepEqual(done, ["sent", "sent", "sent", "sent", "sent"], name);
+    } finally {
+      c.terminate();
+      await closeServer(wss);
+    }
+  }
+});
+
+test("a text fragment that is not UTF-8 after earlier fragments went out: ws101 refuses it and closes the connection (1006), never left open and mute", { timeout: 10_000 }, async () => {
+  // ws sends the bytes (its peer then fails the connection with 1007); ws101 checks the text it
+  // sends, so only ws101 runs here: the refusal must not leave an OPEN socket that sends nothing.
+  const wss = new WebSocketServer({ port: 0, host: "127.0.0.1" });
+  await once(wss, "listening");
+  const server = new Promise((resolve) => wss.on("connection", resolve));
+  const c = new WebSocket(`ws://127.0.0.1:${wss.address().port}`);
+  try {
+    const ws = await server;
+    await once(c, "open");
+    const peerClosed = closeOf(c);
+    const closed = closeOf(ws);
+    ws.send("abc", { fin: false });
+    assert.throws(() => ws.send(Buffer.from([0xff]), { binary: false }), { code: "send-invalid-utf8" });
+    assert.equal(ws.readyState, WebSocket.CLOSING);
+    const after = await new Promise((resolve) => ws.send("after", resolve));
+    assert.match(after.message, /not open/);
+    assert.equal(await closed, 1006);
+    assert.equal(await peerClosed, 1006);
+  } finally {
+    c.terminate();
+    await closeServer(wss);
+  }
+});
