@@ -85,13 +85,16 @@ function buildClientRequest(address, target, protocols, options) {
 /**
  * A Host given in the client's `headers` (ws sends it instead of the URL's): the URL with that
  * authority, for the core to build the request from, and the other headers. Undefined when there
- * is none, or when it is not a host[:port] (then the core refuses the header, naming it).
+ * is none, or when it is not a string host[:port] (then the core judges the header, naming it).
  */
 function hostHeader(target, extra) {
   if (!extra || typeof extra !== "object" || Array.isArray(extra) || extra instanceof Map) return undefined;
   const name = Object.keys(extra).find((k) => k.toLowerCase() === "host");
   if (name === undefined) return undefined;
-  const value = String(extra[name]);
+  // Any other value (undefined, null, a number, an array) is the core's to judge as for every
+  // extra header: never stringified into a Host such as "undefined".
+  const value = extra[name];
+  if (typeof value !== "string") return undefined;
   const url = new URL(target.href);
   let given;
   try {

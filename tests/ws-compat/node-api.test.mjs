@@ -954,3 +954,26 @@ test("a text fragment that is not UTF-8 after earlier fragments went out: ws101 
     await closeServer(wss);
   }
 });
+
+test("a Host in headers that is not a string is never stringified into the Host sent (undefined: the URL's; null: TypeError)", { timeout: 10_000 }, async () => {
+  // ws sends no "Host: undefined" either (it throws ERR_HTTP_INVALID_HEADER_VALUE; ws101 treats an
+  // undefined header as absent, as it does every extra header); only ws101 runs here.
+  const heads = [];
+  const server = net.createServer((s) => s.once("data", (d) => {
+    heads.push(d.toString("latin1").split("\r\n").filter((l) => /^host:/i.test(l)));
+    s.destroy();
+  }));
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address();
+  try {
+    const c = new WebSocket(`ws://127.0.0.1:${port}/`, { headers: { host: undefined } });
+    c.on("error", () => {});
+    await closeOf(c);
+    assert.deepEqual(heads, [[`Host: 127.0.0.1:${port}`]]);
+    assert.throws(() => new WebSocket(`ws://127.0.0.1:${port}/`, { headers: { Host: null } }), TypeError);
+    assert.equal(heads.length, 1, "nothing sent for a null Host");
+  } finally {
+    server.close();
+  }
+});
