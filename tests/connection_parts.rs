@@ -434,8 +434,8 @@ fn an_open_ended_message_goes_out_part_by_part() {
     server.send_message_part(b"ment", true).unwrap();
     assert_eq!(
         server.take_output(),
-        b"\x01\x04frag\x89\x00\x80\x04ment",
-        "text without FIN, a ping between the frames, the empty non-final part writes nothing, a final continuation"
+        b"\x01\x04frag\x89\x00\x00\x00\x80\x04ment",
+        "text without FIN, a ping between the frames, the empty non-final part an empty continuation (a fragment the caller gave, as ws sends it), a final continuation"
     );
     // A whole message may follow.
     server.send_text("next").unwrap();
