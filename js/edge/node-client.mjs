@@ -58,7 +58,10 @@ function buildClientRequest(address, target, protocols, options) {
   if (extraHeaders && typeof extraHeaders === "object" && !Array.isArray(extraHeaders) && !(extraHeaders instanceof Map)) {
     const name = Object.keys(extraHeaders).find((k) => k.toLowerCase() === "origin");
     if (name !== undefined) {
-      origin ??= String(extraHeaders[name]);
+      // (undefined is an absent header, as for every other one; never String() of anything else)
+      const value = extraHeaders[name];
+      if (value !== undefined && typeof value !== "string") throw new TypeError(`options.headers.${name} must be a string, got ${value === null ? "null" : typeof value}`);
+      origin ??= value;
       extraHeaders = Object.fromEntries(Object.entries(extraHeaders).filter(([k]) => k !== name));
     }
   }

@@ -977,3 +977,28 @@ test("a Host in headers that is not a string is never stringified into the Host 
     server.close();
   }
 });
+
+test("an Origin in headers that is not a string is never stringified into the Origin sent (undefined: none; null: TypeError)", { timeout: 10_000 }, async () => {
+  // (ws101 only, as the Host case above: ws sends "Origin: undefined" here)
+  const heads = [];
+  const server = net.createServer((s) => s.once("data", (d) => {
+    heads.push(d.toString("latin1").split("\r\n").filter((l) => /^origin:/i.test(l)));
+    s.destroy();
+  }));
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address();
+  try {
+    const c = new WebSocket(`ws://127.0.0.1:${port}/`, { headers: { Origin: undefined } });
+    c.on("error", () => {});
+    await closeOf(c);
+    const d = new WebSocket(`ws://127.0.0.1:${port}/`, { headers: { origin: "https://app.example" } });
+    d.on("error", () => {});
+    await closeOf(d);
+    assert.deepEqual(heads, [[], ["Origin: https://app.example"]]);
+    assert.throws(() => new WebSocket(`ws://127.0.0.1:${port}/`, { headers: { origin: null } }), TypeError);
+    assert.equal(heads.length, 2, "nothing sent for a null Origin");
+  } finally {
+    server.close();
+  }
+});
