@@ -15,7 +15,8 @@ use crate::http::{
 use super::accept_key::{accept_key_unchecked, is_canonical_key, validate_key};
 use super::error::{problems, record, HandshakeError, Problem, Side, Verdict, VerdictSink};
 use super::extensions::{format_extensions, parse_extension_headers, Extension};
-use super::origin::{check_origin, OriginPolicy};
+use super::fields::{Field, RequestFields};
+use super::origin::{check_origin_lines, OriginPolicy};
 use super::response::{rejection, switching_protocols, HttpResponse};
 use super::subprotocol::{parse_offered_subprotocols, select_subprotocol};
 use super::upgrade::parse_upgrade;
@@ -183,6 +184,18 @@ pub(crate) fn negotiate(
     verdicts: &mut dyn VerdictSink,
     errors: &mut Vec<HandshakeError>,
 ) -> Negotiated {
+    let fields = RequestFields::read(headers);
+    negotiate_fields(headers, &fields, policy, verdicts, errors)
+}
+
+/// [`negotiate`] with the request's fields already found.
+fn negotiate_fields(
+    headers: &HeaderList,
+    fields: &RequestFields<'_>,
+    policy: &ServerPolicy,
+    verdicts: &mut dyn VerdictSink,
+    errors: &mut Vec<HandshakeError>,
+) -> Negotiated {
     record(
         verdicts,
         errors,
@@ -190,10 +203,20 @@ pub(crate) fn negotiate(
         Some("Origin"),
         "The Origin, when checked, must be one the server accepts; otherwise answer 403.",
         "RFC 6455 §4.2.2",
-        check_origin(headers, &policy.origins, policy.require_origin),
+        check_origin_lines(
+            fields.count(Field::Origin),
+            fields.first(Field::Origin),
+            &policy.origins,
+            policy.require_origin,
+        ),
     );
 
-    let (offered, mut found) = parse_offered_subprotocols(headers);
+    // No `Sec-WebSocket-Protocol` line: nothing offered, nothing to read.
+    let (offered, mut found) = if fields.count(Field::SecWebSocketProtocol) == 0 {
+        (Vec::new(), Vec::new())
+    } else {
+        parse_offered_subprotocols(headers)
+    };
     let protocol = select_subprotocol(&offered, &policy.subprotocols);
     if protocol.is_none() && policy.require_subprotocol && found.is_empty() {
         found.push(HandshakeError::NoCommonSubprotocol { offered });
@@ -211,7 +234,12 @@ pub(crate) fn negotiate(
     let mut declined = Vec::new();
     let mut extensions = Vec::new();
     let mut deflate = None;
-    let found = match parse_extension_headers(headers, Side::Request) {
+    let offers = if fields.count(Field::SecWebSocketExtensions) == 0 {
+        Ok(Vec::new()) // nothing offered
+    } else {
+        parse_extension_headers(headers, Side::Request)
+    };
+    let found = match offers {
         Ok(offers) => {
             if let Some(config) = &policy.deflate {
                 let (agreed, no) = negotiate_deflate(&offers, config);
@@ -248,30 +276,28 @@ pub(crate) fn negotiate(
     }
 }
 
-fn single<'a>(
-    headers: &'a HeaderList,
-    name: &'static str,
+/// The value of a field that must appear on exactly one line, without surrounding spaces and
+/// tabs; otherwise `missing` or a duplicate error goes to `found`.
+fn single<'h>(
+    fields: &RequestFields<'h>,
+    field: Field,
     missing: HandshakeError,
     found: &mut Vec<HandshakeError>,
-) -> Option<&'a str> {
-    // One pass: the first value and how many lines there are.
-    let mut values = headers.get_all(name);
-    let first = values.next();
-    let count = first.map_or(0, |_| 1 + values.count());
-    match first {
-        None => {
+) -> Option<&'h str> {
+    match (fields.first(field), fields.count(field)) {
+        (None, _) => {
             found.push(missing);
             None
         }
-        Some(_) if count > 1 => {
+        (Some(_), count) if count > 1 => {
             found.push(HandshakeError::DuplicateHeader {
-                header: name,
+                header: field.name(),
                 count,
                 side: Side::Request,
             });
             None
         }
-        Some(v) => Some(v.trim_matches([' ', '\t'])),
+        (Some(v), _) => Some(v.trim_matches([' ', '\t'])),
     }
 }
 
@@ -283,16 +309,21 @@ fn is_valid_host(value: &str) -> bool {
 
 /// A request with a body cannot be an upgrade: its body bytes would be taken for frames
 /// (RFC 9112 §6.3).
-fn request_body(headers: &HeaderList) -> Vec<HandshakeError> {
+fn request_body(headers: &HeaderList, fields: &RequestFields<'_>) -> Vec<HandshakeError> {
     let mut found = Vec::new();
-    if let Some(value) = headers.combined("Transfer-Encoding") {
-        found.push(HandshakeError::RequestBody {
-            header: "Transfer-Encoding",
-            value,
-        });
+    if fields.count(Field::TransferEncoding) > 0 {
+        if let Some(value) = headers.combined("Transfer-Encoding") {
+            found.push(HandshakeError::RequestBody {
+                header: "Transfer-Encoding",
+                value,
+            });
+        }
     }
-    if let Some(value) = headers.combined("Content-Length") {
-        if value.split(',').any(|v| v.trim_matches([' ', '\t']) != "0") {
+    // Lines combine with ", " (RFC 9110 §5.3), so an element of the combined list is an element
+    // of one line: each line is read alone and the value combined only to report it.
+    let nonzero = |v: &str| v.split(',').any(|v| v.trim_matches([' ', '\t']) != "0");
+    if fields.count(Field::ContentLength) > 0 && headers.get_all("Content-Length").any(nonzero) {
+        if let Some(value) = headers.combined("Content-Length") {
             found.push(HandshakeError::RequestBody {
                 header: "Content-Length",
                 value,
@@ -313,12 +344,13 @@ pub fn validate_request(
 ) -> ServerOutcome {
     // The head limits hold for a request given as parts too (a plain object, Node's parsed
     // headers): the same 431 `parse_request` gives, before any header is looked at.
-    let head_error = head_limit_error(method, target, headers, &policy.limits)
+    let fields = RequestFields::read(headers);
+    let head_error = head_limit_error(method, target, &fields, &policy.limits)
         .or_else(|| target_error(method, target));
     if let Some(e) = head_error {
         return reject(alloc::vec![HandshakeError::Http(e)], Vec::new(), None);
     }
-    validate_parts(method, version, headers, policy)
+    validate_parts(method, version, headers, &fields, policy)
 }
 
 /// [`validate_request`] once the head is known to be within the limits.
@@ -326,6 +358,7 @@ fn validate_parts(
     method: &str,
     version: HttpVersion,
     headers: &HeaderList,
+    fields: &RequestFields<'_>,
     policy: &ServerPolicy,
 ) -> ServerOutcome {
     let mut verdicts = Vec::with_capacity(VERDICTS); // one per check
@@ -333,7 +366,7 @@ fn validate_parts(
         key,
         negotiated,
         errors,
-    } = judge(method, version, headers, policy, &mut verdicts);
+    } = judge(method, version, headers, fields, policy, &mut verdicts);
     match key {
         Some(key) if errors.is_empty() => {
             let accept = accept_key_unchecked(key); // validated by the checks
@@ -387,32 +420,39 @@ pub(crate) fn judge_request<'h>(
     policy: &ServerPolicy,
     verdicts: &mut dyn VerdictSink,
 ) -> Option<Judgement<'h>> {
-    if head_limit_error(method, target, headers, &policy.limits).is_some()
+    let fields = RequestFields::read(headers);
+    if head_limit_error(method, target, &fields, &policy.limits).is_some()
         || target_error(method, target).is_some()
     {
         return None;
     }
-    Some(judge(method, version, headers, policy, verdicts))
+    Some(judge(method, version, headers, &fields, policy, verdicts))
 }
 
 /// Every check of RFC 6455 §4.2.1 and §4.2.2 step 4, in order.
 fn judge<'h>(
     method: &str,
     version: HttpVersion,
-    headers: &'h HeaderList,
+    headers: &HeaderList,
+    fields: &RequestFields<'h>,
     policy: &ServerPolicy,
     verdicts: &mut dyn VerdictSink,
 ) -> Judgement<'h> {
     let mut errors = Vec::new();
 
-    let found: Vec<HandshakeError> = headers
-        .iter()
-        .filter_map(|h| {
-            check_field(&h.name, &h.value)
-                .err()
-                .map(HandshakeError::Http)
-        })
-        .collect();
+    // The fields' pass checked every byte; the lines are read again only to explain a fault.
+    let found: Vec<HandshakeError> = if fields.clean() {
+        Vec::new()
+    } else {
+        headers
+            .iter()
+            .filter_map(|h| {
+                check_field(&h.name, &h.value)
+                    .err()
+                    .map(HandshakeError::Http)
+            })
+            .collect()
+    };
     record(
         verdicts,
         &mut errors,
@@ -457,7 +497,7 @@ fn judge<'h>(
         found,
     );
 
-    let found = request_body(headers);
+    let found = request_body(headers, fields);
     record(
         verdicts,
         &mut errors,
@@ -469,9 +509,9 @@ fn judge<'h>(
     );
 
     let mut found = Vec::new();
-    single(headers, "Host", HandshakeError::MissingHost, &mut found);
-    if found.is_empty() {
-        if let Some(host) = headers.get("Host") {
+    let host = single(fields, Field::Host, HandshakeError::MissingHost, &mut found);
+    if host.is_some() {
+        if let Some(host) = fields.first(Field::Host) {
             if !is_valid_host(host.trim_matches([' ', '\t'])) {
                 found.push(HandshakeError::InvalidHost {
                     value: String::from(host),
@@ -491,7 +531,7 @@ fn judge<'h>(
 
     let mut found = Vec::new();
     // The common values pass without parsing or allocating.
-    match headers.combined_if_not("Upgrade", "websocket") {
+    match upgrade_value(headers, fields, Field::Upgrade, "websocket") {
         None => found.push(HandshakeError::MissingUpgrade {
             side: Side::Request,
         }),
@@ -519,7 +559,7 @@ fn judge<'h>(
     );
 
     let mut found = Vec::new();
-    match headers.combined_if_not("Connection", "Upgrade") {
+    match upgrade_value(headers, fields, Field::Connection, "Upgrade") {
         None => found.push(HandshakeError::MissingConnection {
             side: Side::Request,
         }),
@@ -542,8 +582,8 @@ fn judge<'h>(
 
     let mut found = Vec::new();
     let key = single(
-        headers,
-        "Sec-WebSocket-Key",
+        fields,
+        Field::SecWebSocketKey,
         HandshakeError::MissingKey,
         &mut found,
     );
@@ -569,8 +609,8 @@ fn judge<'h>(
 
     let mut found = Vec::new();
     if let Some(v) = single(
-        headers,
-        "Sec-WebSocket-Version",
+        fields,
+        Field::SecWebSocketVersion,
         HandshakeError::MissingVersion,
         &mut found,
     ) {
@@ -590,11 +630,30 @@ fn judge<'h>(
         found,
     );
 
-    let negotiated = negotiate(headers, policy, verdicts, &mut errors);
+    let negotiated = negotiate_fields(headers, fields, policy, verdicts, &mut errors);
     Judgement {
         key,
         negotiated,
         errors,
+    }
+}
+
+/// `Some(Ok(()))` when exactly one line carries `field` and its value, without surrounding
+/// spaces and tabs, is `expected` (ASCII case-insensitive): the common case, answered without
+/// allocating. Otherwise the lines combined (RFC 9110 §5.3) as `Some(Err(value))`, or `None`
+/// when there are none.
+fn upgrade_value(
+    headers: &HeaderList,
+    fields: &RequestFields<'_>,
+    field: Field,
+    expected: &str,
+) -> Option<Result<(), String>> {
+    if fields.is_only(field, expected) {
+        return Some(Ok(()));
+    }
+    match fields.count(field) {
+        0 => None,
+        _ => headers.combined(field.name()).map(Err),
     }
 }
 
@@ -624,7 +683,10 @@ pub fn parse_request(buf: &[u8], policy: &ServerPolicy) -> Status<ServerOutcome>
             // parse_request_head enforced the limits on the raw bytes.
             let mut outcome = match target_error(&head.method, &head.target) {
                 Some(e) => reject(alloc::vec![HandshakeError::Http(e)], Vec::new(), None),
-                None => validate_parts(&head.method, head.version, &head.headers, policy),
+                None => {
+                    let fields = RequestFields::read(&head.headers);
+                    validate_parts(&head.method, head.version, &head.headers, &fields, policy)
+                }
             };
             match &mut outcome {
                 ServerOutcome::Accept(a) => a.consumed = Some(used),
@@ -670,18 +732,19 @@ fn target_error(method: &str, target: &str) -> Option<HttpError> {
 fn head_limit_error(
     method: &str,
     target: &str,
-    headers: &HeaderList,
+    fields: &RequestFields<'_>,
     limits: &HeadLimits,
 ) -> Option<HttpError> {
-    if headers.len() > limits.max_headers {
+    if fields.lines() > limits.max_headers {
         return Some(HttpError::TooManyHeaders {
             max: limits.max_headers,
         });
     }
-    let len = headers.iter().fold(
-        method.len().saturating_add(target.len()).saturating_add(12),
-        |n, h| n.saturating_add(h.name.len() + h.value.len() + 4),
-    );
+    let len = method
+        .len()
+        .saturating_add(target.len())
+        .saturating_add(12)
+        .saturating_add(fields.lines_len());
     (len.saturating_add(2) > limits.max_head_bytes).then_some(HttpError::HeadTooLarge {
         len,
         max: limits.max_head_bytes,
