@@ -8,7 +8,7 @@
 //! §5.5) in the same pass. Nothing is allocated; a rule that needs more (a list split over
 //! several lines, an error's text) goes back to the lines themselves.
 
-use crate::http::token::is_clean_field;
+use crate::http::token::{is_field_name, is_field_value};
 use crate::http::HeaderList;
 
 /// A field the server's handshake reads (RFC 6455 §11.3, RFC 9110 §7.2, §7.6.1, §7.8, RFC 9112
@@ -97,16 +97,20 @@ impl<'h> RequestFields<'h> {
         };
         for h in headers {
             let (name, value) = (h.name.as_bytes(), h.value.as_bytes());
-            fields.clean &= is_clean_field(name, value);
             fields.lines_len = fields
                 .lines_len
                 .saturating_add(name.len() + value.len() + 4);
-            if let Some(f) = Field::of(name) {
-                let i = f as usize;
-                if fields.count[i] == 0 {
-                    fields.first[i] = Some(&h.value);
+            fields.clean &= is_field_value(value);
+            match Field::of(name) {
+                Some(f) => {
+                    // A registered name, matched ignoring ASCII case only: a token already.
+                    let i = f as usize;
+                    if fields.count[i] == 0 {
+                        fields.first[i] = Some(&h.value);
+                    }
+                    fields.count[i] += 1;
                 }
-                fields.count[i] += 1;
+                None => fields.clean &= is_field_name(name),
             }
         }
         fields

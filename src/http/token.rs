@@ -71,18 +71,50 @@ pub static FIELD_BYTE: [u8; 256] = {
     map
 };
 
-/// Whether `name` is a `token` and `value` holds only field-value bytes: what
-/// `check_field` accepts (RFC 9110 §5.1, §5.5), in one table lookup per byte and no branch
-/// but the loop's.
+/// Whether `name` is a `token` (RFC 9110 §5.1, §5.6.2): one table lookup per byte.
 #[inline]
-pub fn is_clean_field(name: &[u8], value: &[u8]) -> bool {
-    let name_bits = name
+pub fn is_field_name(name: &[u8]) -> bool {
+    let bits = name
         .iter()
         .fold(NAME_BYTE, |bits, &b| bits & FIELD_BYTE[usize::from(b)]);
-    let value_bits = value
-        .iter()
-        .fold(VALUE_BYTE, |bits, &b| bits & FIELD_BYTE[usize::from(b)]);
-    !name.is_empty() && name_bits & NAME_BYTE != 0 && value_bits & VALUE_BYTE != 0
+    !name.is_empty() && bits & NAME_BYTE != 0
+}
+
+/// Whether `value` holds only field-value bytes (RFC 9110 §5.5): no control byte but HTAB, no
+/// DEL. Eight bytes at a time: a word with no byte below 0x20 and none equal to 0x7F is clean
+/// (the usual value); a word with one is looked up byte by byte (HTAB is allowed).
+#[inline]
+pub fn is_field_value(value: &[u8]) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    let table = |bytes: &[u8]| {
+        bytes
+            .iter()
+            .fold(VALUE_BYTE, |bits, &b| bits & FIELD_BYTE[usize::from(b)])
+            != 0
+    };
+    let mut words = value.chunks_exact(8);
+    let mut clean = true;
+    for chunk in &mut words {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(chunk);
+        let w = u64::from_ne_bytes(w);
+        // A byte below 0x20, or equal to 0x7F, sets its high bit here (bytes of 0x80 and more,
+        // obs-text, never do): the classic "has a byte less than n" and "has a zero byte".
+        let below = w.wrapping_sub(ONES * 0x20) & !w & HIGHS;
+        let del = (w ^ (ONES * 0x7f)).wrapping_sub(ONES) & !(w ^ (ONES * 0x7f)) & HIGHS;
+        if below | del != 0 {
+            clean &= table(chunk);
+        }
+    }
+    clean && table(words.remainder())
+}
+
+/// Whether `name` is a `token` and `value` holds only field-value bytes: what
+/// `check_field` accepts (RFC 9110 §5.1, §5.5).
+#[inline]
+pub fn is_clean_field(name: &[u8], value: &[u8]) -> bool {
+    is_field_name(name) && is_field_value(value)
 }
 
 /// Whether `b` is a `tchar` (RFC 9110 §5.6.2).
@@ -309,6 +341,20 @@ mod tests {
         assert!(!is_clean_field(b"X", b"\0"));
         assert!(!is_clean_field(b"X", b"\x7f"));
         assert!(!is_clean_field(b"\xc3\xa9", b"v")); // non-ASCII names are not tokens
+                                                     // Every byte at every position of a value long enough for the eight-byte words, and
+                                                     // next to HTAB (allowed) or obs-text (allowed, high bit set).
+        for len in [1usize, 7, 8, 9, 16, 17, 24] {
+            for at in 0..len {
+                for b in 0..=255u8 {
+                    for fill in [b'a', b'\t', 0xff] {
+                        let mut v = alloc::vec![fill; len];
+                        v[at] = b;
+                        let expected = v.iter().all(|&c| FIELD_VALUE[usize::from(c)]);
+                        assert_eq!(is_field_value(&v), expected, "{len} {at} {b:#x} {fill:#x}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

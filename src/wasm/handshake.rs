@@ -490,7 +490,7 @@ pub fn classify_upgrade_head(bytes: &[u8]) -> Result<JsValue, JsValue> {
 use core::cell::RefCell;
 
 use crate::handshake::accept_key::{accept_key_into, ACCEPT_LEN};
-use crate::handshake::error::{Verdict, VerdictSink};
+use crate::handshake::error::{HandshakeError, Verdict, VerdictSink};
 use crate::handshake::request::judge_request;
 use crate::handshake::response::{switching_protocols_fields, write_switching_protocols};
 use crate::handshake::{format_extensions, Extension};
@@ -811,15 +811,28 @@ impl Default for Fingerprint {
 
 impl VerdictSink for Fingerprint {
     fn verdict(&mut self, v: Verdict) {
-        self.count += 1;
-        self.all_passed &= v.passed && v.codes.is_empty();
-        for w in [v.check.as_ptr() as usize as u32, v.check.len() as u32] {
-            self.hash = (self.hash ^ w).wrapping_mul(0x0100_0193);
-        }
+        self.tally(v.check, v.passed && v.codes.is_empty());
+    }
+    fn check(
+        &mut self,
+        check: &'static str,
+        _header: Option<&'static str>,
+        _rule: &'static str,
+        _rfc: &'static str,
+        found: &[HandshakeError],
+    ) {
+        self.tally(check, found.is_empty()); // no Verdict built
     }
 }
 
 impl Fingerprint {
+    fn tally(&mut self, check: &'static str, passed: bool) {
+        self.count += 1;
+        self.all_passed &= passed;
+        for w in [check.as_ptr() as usize as u32, check.len() as u32] {
+            self.hash = (self.hash ^ w).wrapping_mul(0x0100_0193);
+        }
+    }
     /// The fingerprint word of the packed answer: nonzero when every check passed.
     fn word(&self) -> u32 {
         if self.all_passed {
