@@ -88,15 +88,21 @@ pub(crate) struct RequestFields<'h> {
 impl<'h> RequestFields<'h> {
     /// Reads every line of `headers` once.
     pub(crate) fn read(headers: &'h HeaderList) -> Self {
+        Self::from_lines(headers.iter().map(|h| (h.name.as_str(), h.value.as_str())))
+    }
+
+    /// Reads every `(name, value)` line once, wherever the lines are kept.
+    pub(crate) fn from_lines(lines: impl Iterator<Item = (&'h str, &'h str)>) -> Self {
         let mut fields = RequestFields {
             count: [0; FIELDS],
             first: [None; FIELDS],
             clean: true,
             lines_len: 0,
-            lines: headers.len(),
+            lines: 0,
         };
-        for h in headers {
-            let (name, value) = (h.name.as_bytes(), h.value.as_bytes());
+        for (name_str, value_str) in lines {
+            fields.lines += 1;
+            let (name, value) = (name_str.as_bytes(), value_str.as_bytes());
             fields.lines_len = fields
                 .lines_len
                 .saturating_add(name.len() + value.len() + 4);
@@ -106,7 +112,7 @@ impl<'h> RequestFields<'h> {
                     // A registered name, matched ignoring ASCII case only: a token already.
                     let i = f as usize;
                     if fields.count[i] == 0 {
-                        fields.first[i] = Some(&h.value);
+                        fields.first[i] = Some(value_str);
                     }
                     fields.count[i] += 1;
                 }

@@ -14,13 +14,14 @@ use crate::http::{
 
 use super::accept_key::{accept_key_unchecked, is_canonical_key, validate_key};
 use super::error::{problems, record, HandshakeError, Problem, Side, Verdict, VerdictSink};
-use super::extensions::{format_extensions, parse_extension_headers, Extension};
+use super::extensions::{extension_lines, format_extensions, Extension};
 use super::fields::{Field, RequestFields};
 use super::origin::{check_origin_lines, OriginPolicy};
 use super::response::{rejection, switching_protocols, HttpResponse};
-use super::subprotocol::{parse_offered_subprotocols, select_subprotocol};
+use super::subprotocol::{offered_subprotocols, select_subprotocol};
 use super::upgrade::parse_upgrade;
 use crate::deflate::negotiation::{negotiate_deflate, DeflateConfig, DeflateParams};
+use crate::http::headers::{combined_named, each_line, values_named, Lines};
 
 /// What a server accepts (RFC 6455 §4.2.2). The default accepts any origin, no subprotocol, no
 /// extension, and heads up to 16 KiB; change it with the `with_*` setters (fields will grow).
@@ -190,7 +191,7 @@ pub(crate) fn negotiate(
 
 /// [`negotiate`] with the request's fields already found.
 fn negotiate_fields(
-    headers: &HeaderList,
+    headers: &dyn Lines,
     fields: &RequestFields<'_>,
     policy: &ServerPolicy,
     verdicts: &mut dyn VerdictSink,
@@ -215,7 +216,7 @@ fn negotiate_fields(
     let (offered, mut found) = if fields.count(Field::SecWebSocketProtocol) == 0 {
         (Vec::new(), Vec::new())
     } else {
-        parse_offered_subprotocols(headers)
+        offered_subprotocols(headers)
     };
     let protocol = select_subprotocol(&offered, &policy.subprotocols);
     if protocol.is_none() && policy.require_subprotocol && found.is_empty() {
@@ -237,7 +238,7 @@ fn negotiate_fields(
     let offers = if fields.count(Field::SecWebSocketExtensions) == 0 {
         Ok(Vec::new()) // nothing offered
     } else {
-        parse_extension_headers(headers, Side::Request)
+        extension_lines(headers, Side::Request)
     };
     let found = match offers {
         Ok(offers) => {
@@ -309,10 +310,10 @@ fn is_valid_host(value: &str) -> bool {
 
 /// A request with a body cannot be an upgrade: its body bytes would be taken for frames
 /// (RFC 9112 §6.3).
-fn request_body(headers: &HeaderList, fields: &RequestFields<'_>) -> Vec<HandshakeError> {
+fn request_body(headers: &dyn Lines, fields: &RequestFields<'_>) -> Vec<HandshakeError> {
     let mut found = Vec::new();
     if fields.count(Field::TransferEncoding) > 0 {
-        if let Some(value) = headers.combined("Transfer-Encoding") {
+        if let Some(value) = combined_named(headers, "Transfer-Encoding") {
             found.push(HandshakeError::RequestBody {
                 header: "Transfer-Encoding",
                 value,
@@ -322,8 +323,10 @@ fn request_body(headers: &HeaderList, fields: &RequestFields<'_>) -> Vec<Handsha
     // Lines combine with ", " (RFC 9110 §5.3), so an element of the combined list is an element
     // of one line: each line is read alone and the value combined only to report it.
     let nonzero = |v: &str| v.split(',').any(|v| v.trim_matches([' ', '\t']) != "0");
-    if fields.count(Field::ContentLength) > 0 && headers.get_all("Content-Length").any(nonzero) {
-        if let Some(value) = headers.combined("Content-Length") {
+    if fields.count(Field::ContentLength) > 0
+        && values_named(headers, "Content-Length").any(nonzero)
+    {
+        if let Some(value) = combined_named(headers, "Content-Length") {
             found.push(HandshakeError::RequestBody {
                 header: "Content-Length",
                 value,
@@ -357,7 +360,7 @@ pub fn validate_request(
 fn validate_parts(
     method: &str,
     version: HttpVersion,
-    headers: &HeaderList,
+    headers: &dyn Lines,
     fields: &RequestFields<'_>,
     policy: &ServerPolicy,
 ) -> ServerOutcome {
@@ -407,7 +410,8 @@ pub(crate) struct Judgement<'h> {
     pub errors: Vec<HandshakeError>,
 }
 
-/// The checks of [`validate_request`] (head limits included) without building its answer, each
+/// The checks of [`validate_request`] (head limits included) on `headers` and the `fields` read
+/// from them ([`RequestFields::read`], [`RequestFields::from_lines`]) without building its answer, each
 /// recording its verdict in `verdicts`: for callers that write the `101` themselves from one
 /// reused buffer ([`super::response::write_switching_protocols`]). `None` when the head is over
 /// the limits (a 431 that [`validate_request`] explains).
@@ -416,24 +420,24 @@ pub(crate) fn judge_request<'h>(
     method: &str,
     target: &str,
     version: HttpVersion,
-    headers: &'h HeaderList,
+    headers: &dyn Lines,
+    fields: &RequestFields<'h>,
     policy: &ServerPolicy,
     verdicts: &mut dyn VerdictSink,
 ) -> Option<Judgement<'h>> {
-    let fields = RequestFields::read(headers);
-    if head_limit_error(method, target, &fields, &policy.limits).is_some()
+    if head_limit_error(method, target, fields, &policy.limits).is_some()
         || target_error(method, target).is_some()
     {
         return None;
     }
-    Some(judge(method, version, headers, &fields, policy, verdicts))
+    Some(judge(method, version, headers, fields, policy, verdicts))
 }
 
 /// Every check of RFC 6455 §4.2.1 and §4.2.2 step 4, in order.
 fn judge<'h>(
     method: &str,
     version: HttpVersion,
-    headers: &HeaderList,
+    headers: &dyn Lines,
     fields: &RequestFields<'h>,
     policy: &ServerPolicy,
     verdicts: &mut dyn VerdictSink,
@@ -444,13 +448,8 @@ fn judge<'h>(
     let found: Vec<HandshakeError> = if fields.clean() {
         Vec::new()
     } else {
-        headers
-            .iter()
-            .filter_map(|h| {
-                check_field(&h.name, &h.value)
-                    .err()
-                    .map(HandshakeError::Http)
-            })
+        each_line(headers)
+            .filter_map(|(name, value)| check_field(name, value).err().map(HandshakeError::Http))
             .collect()
     };
     record(
@@ -643,7 +642,7 @@ fn judge<'h>(
 /// allocating. Otherwise the lines combined (RFC 9110 §5.3) as `Some(Err(value))`, or `None`
 /// when there are none.
 fn upgrade_value(
-    headers: &HeaderList,
+    headers: &dyn Lines,
     fields: &RequestFields<'_>,
     field: Field,
     expected: &str,
@@ -653,7 +652,7 @@ fn upgrade_value(
     }
     match fields.count(field) {
         0 => None,
-        _ => headers.combined(field.name()).map(Err),
+        _ => combined_named(headers, field.name()).map(Err),
     }
 }
 
@@ -804,11 +803,13 @@ mod tests {
         };
         let policy = ServerPolicy::default().with_subprotocols(["chat"]);
         let mut verdicts = Vec::new();
+        let fields = RequestFields::read(&head.headers);
         let j = judge_request(
             &head.method,
             &head.target,
             head.version,
             &head.headers,
+            &fields,
             &policy,
             &mut verdicts,
         )
@@ -840,6 +841,7 @@ mod tests {
             &head.target,
             head.version,
             &head.headers,
+            &fields,
             &tight,
             &mut verdicts
         )
