@@ -848,6 +848,87 @@ mod tests {
         .is_none());
     }
 
+    #[test]
+    fn fields_index_gives_the_same_outcome_as_the_lines() {
+        use crate::error::Diagnostic;
+        // Requests whose checks reread lines (split lists, duplicates, case variants, a name that
+        // shares a prefix with a field, odd bytes): judge_request over the one-pass index agrees
+        // with validate_request on every code, and accepts exactly when it does.
+        let base = [
+            ("Host", "server.example.com"),
+            ("Upgrade", "websocket"),
+            ("Connection", "Upgrade"),
+            ("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="),
+            ("Sec-WebSocket-Version", "13"),
+        ];
+        let extra: &[&[(&str, &str)]] = &[
+            &[],
+            &[
+                ("sec-websocket-protocol", "x"),
+                ("SEC-WEBSOCKET-PROTOCOL", "chat, x"),
+            ],
+            &[("Sec-WebSocket-Protocol", "chat, chat")],
+            &[("Sec-WebSocket-Key2", "12998 5 Y3 1  .P00")],
+            &[("sec-websocket-key", "dGhlIHNhbXBsZSBub25jZQ==")],
+            &[("upgrade", "h2c")],
+            &[("Connection", "keep-alive")],
+            &[("Content-Length", "0"), ("content-length", "0, 0")],
+            &[("Content-Length", "0"), ("content-length", "5")],
+            &[("Transfer-Encoding", "chunked")],
+            &[("X-Fold", "a\r\n b")],
+            &[("Bad Name", "v")],
+            &[
+                ("Origin", "http://a.example"),
+                ("origin", "http://b.example"),
+            ],
+            &[(
+                "Sec-WebSocket-Extensions",
+                "permessage-deflate; client_max_window_bits",
+            )],
+            &[("Sec-WebSocket-Extensions", "permessage-deflate; x=\"")],
+            &[("HOST", "other.example")],
+        ];
+        let policies = [
+            ServerPolicy::default(),
+            ServerPolicy::default()
+                .with_subprotocols(["chat"])
+                .with_deflate(DeflateConfig::default()),
+        ];
+        // Whether the default policy accepts each, in order (the rules as written, not this code).
+        let accepts = [
+            true, false, false, true, false, true, true, true, false, false, false, false, false,
+            true, true, false,
+        ];
+        for (more, accept) in extra.iter().zip(accepts) {
+            let h = HeaderList::from_pairs(base.iter().chain(more.iter()).copied());
+            assert_eq!(
+                validate_request("GET", "/", HttpVersion::HTTP_11, &h, &policies[0]).is_accept(),
+                accept,
+                "{more:?}"
+            );
+            for policy in &policies {
+                let outcome = validate_request("GET", "/", HttpVersion::HTTP_11, &h, policy);
+                let mut verdicts = Vec::new();
+                let pairs: Vec<(&str, &str)> = base.iter().chain(more.iter()).copied().collect();
+                let fields = RequestFields::from_lines(pairs.iter().copied());
+                let j = judge_request(
+                    "GET",
+                    "/",
+                    HttpVersion::HTTP_11,
+                    &h,
+                    &fields,
+                    policy,
+                    &mut verdicts,
+                )
+                .expect("within the limits");
+                let codes: Vec<&str> = j.errors.iter().map(|e| e.code()).collect();
+                assert_eq!(codes, outcome.codes(), "{more:?}");
+                assert_eq!(j.errors.is_empty(), outcome.is_accept(), "{more:?}");
+                assert_eq!(&verdicts[..], outcome.verdicts(), "{more:?}");
+            }
+        }
+    }
+
     const RFC_REQUEST: &[u8] = b"GET /chat HTTP/1.1\r\nHost: server.example.com\r\nUpgrade: websocket\r\n\
 Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nOrigin: http://example.com\r\n\
 Sec-WebSocket-Protocol: chat, superchat\r\nSec-WebSocket-Version: 13\r\n\r\n";
