@@ -47,6 +47,22 @@ impl Field {
         }
     }
 
+    /// The name in lowercase, as HTTP/2 and most HTTP/1.1 clients send it (RFC 9113 §8.2.1).
+    const fn lowercase(self) -> &'static str {
+        match self {
+            Field::Host => "host",
+            Field::Upgrade => "upgrade",
+            Field::Connection => "connection",
+            Field::SecWebSocketKey => "sec-websocket-key",
+            Field::SecWebSocketVersion => "sec-websocket-version",
+            Field::Origin => "origin",
+            Field::SecWebSocketProtocol => "sec-websocket-protocol",
+            Field::SecWebSocketExtensions => "sec-websocket-extensions",
+            Field::TransferEncoding => "transfer-encoding",
+            Field::ContentLength => "content-length",
+        }
+    }
+
     /// Which field `name` names, ignoring ASCII case (RFC 9110 §5.1), or `None` for any other
     /// name. The length and first byte leave at most one candidate, compared whole.
     pub(crate) fn of(name: &[u8]) -> Option<Field> {
@@ -64,11 +80,11 @@ impl Field {
             (24, b's') => Field::SecWebSocketExtensions,
             _ => return None,
         };
-        candidate
-            .name()
-            .as_bytes()
-            .eq_ignore_ascii_case(name)
-            .then_some(candidate)
+        // Most clients and every Node and fetch API send lowercase names: one comparison of
+        // whole bytes, then the case-insensitive one.
+        let same = name == candidate.lowercase().as_bytes()
+            || candidate.name().as_bytes().eq_ignore_ascii_case(name);
+        same.then_some(candidate)
     }
 }
 
@@ -182,6 +198,7 @@ mod tests {
             assert_eq!(Field::of(name.as_bytes()), Some(f), "{name}");
             let lower = name.to_ascii_lowercase();
             assert_eq!(Field::of(lower.as_bytes()), Some(f), "{lower}");
+            assert_eq!(f.lowercase(), lower);
             let upper = name.to_ascii_uppercase();
             assert_eq!(Field::of(upper.as_bytes()), Some(f), "{upper}");
         }
