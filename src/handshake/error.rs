@@ -736,6 +736,27 @@ pub struct Verdict {
 pub(crate) trait VerdictSink {
     /// Takes the verdict of one check, in the order the checks run.
     fn verdict(&mut self, verdict: Verdict);
+
+    /// Takes one check's parts: by default built into a [`Verdict`] for [`VerdictSink::verdict`];
+    /// a sink that keeps less (a count, a fingerprint) reads only what it keeps, and nothing is
+    /// built.
+    fn check(
+        &mut self,
+        check: &'static str,
+        header: Option<&'static str>,
+        rule: &'static str,
+        rfc: &'static str,
+        found: &[HandshakeError],
+    ) {
+        self.verdict(Verdict {
+            check,
+            header,
+            passed: found.is_empty(),
+            rule,
+            rfc,
+            codes: found.iter().map(|e| e.code()).collect(),
+        });
+    }
 }
 
 impl VerdictSink for Vec<Verdict> {
@@ -754,19 +775,7 @@ pub(crate) fn record(
     rfc: &'static str,
     found: Vec<HandshakeError>,
 ) {
-    let codes = if found.is_empty() {
-        Vec::new() // the common case: nothing to collect or move
-    } else {
-        found.iter().map(|e| e.code()).collect()
-    };
-    verdicts.verdict(Verdict {
-        check,
-        header,
-        passed: found.is_empty(),
-        rule,
-        rfc,
-        codes,
-    });
+    verdicts.check(check, header, rule, rfc, &found);
     if !found.is_empty() {
         errors.extend(found);
     }

@@ -11,6 +11,7 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use crate::http::headers::{values_named, Lines};
 use crate::http::token::{is_ows, is_tchar, is_token, parse_quoted_string};
 use crate::http::HeaderList;
 
@@ -179,8 +180,16 @@ pub fn parse_extension_headers(
     headers: &HeaderList,
     side: Side,
 ) -> Result<Vec<Extension>, HandshakeError> {
+    extension_lines(headers, side)
+}
+
+/// [`parse_extension_headers`] over lines kept anywhere.
+pub(crate) fn extension_lines(
+    lines: &dyn Lines,
+    side: Side,
+) -> Result<Vec<Extension>, HandshakeError> {
     let mut out = Vec::new();
-    for line in headers.get_all(SEC_WEBSOCKET_EXTENSIONS) {
+    for line in values_named(lines, SEC_WEBSOCKET_EXTENSIONS) {
         let list = parse_extensions(line).map_err(|e| HandshakeError::InvalidExtensionHeader {
             value: String::from(line),
             offset: e.offset,

@@ -6,6 +6,7 @@ pub mod client;
 pub use crate::deflate::negotiation as deflate;
 pub mod error;
 pub mod extensions;
+pub(crate) mod fields;
 pub mod h2;
 pub mod handoff;
 pub mod origin;

@@ -150,7 +150,21 @@ pub fn check_origin(
     policy: &OriginPolicy,
     require_origin: bool,
 ) -> Vec<HandshakeError> {
-    let count = headers.count("Origin");
+    check_origin_lines(
+        headers.count("Origin"),
+        headers.get("Origin"),
+        policy,
+        require_origin,
+    )
+}
+
+/// [`check_origin`] given how many `Origin` lines there are and the first one's value.
+pub(crate) fn check_origin_lines(
+    count: usize,
+    first: Option<&str>,
+    policy: &OriginPolicy,
+    require_origin: bool,
+) -> Vec<HandshakeError> {
     if count > 1 {
         return alloc::vec![HandshakeError::DuplicateHeader {
             header: "Origin",
@@ -158,7 +172,7 @@ pub fn check_origin(
             side: Side::Request
         }];
     }
-    match headers.get("Origin") {
+    match first {
         None if require_origin => alloc::vec![HandshakeError::MissingOrigin],
         None => Vec::new(),
         Some(origin) if policy.allows(origin) => Vec::new(),

@@ -14,12 +14,14 @@ use crate::http::{
 
 use super::accept_key::{accept_key_unchecked, is_canonical_key, validate_key};
 use super::error::{problems, record, HandshakeError, Problem, Side, Verdict, VerdictSink};
-use super::extensions::{format_extensions, parse_extension_headers, Extension};
-use super::origin::{check_origin, OriginPolicy};
+use super::extensions::{extension_lines, format_extensions, Extension};
+use super::fields::{Field, RequestFields};
+use super::origin::{check_origin_lines, OriginPolicy};
 use super::response::{rejection, switching_protocols, HttpResponse};
-use super::subprotocol::{parse_offered_subprotocols, select_subprotocol};
+use super::subprotocol::{offered_subprotocols, select_subprotocol};
 use super::upgrade::parse_upgrade;
 use crate::deflate::negotiation::{negotiate_deflate, DeflateConfig, DeflateParams};
+use crate::http::headers::{combined_named, each_line, values_named, Lines};
 
 /// What a server accepts (RFC 6455 §4.2.2). The default accepts any origin, no subprotocol, no
 /// extension, and heads up to 16 KiB; change it with the `with_*` setters (fields will grow).
@@ -183,6 +185,18 @@ pub(crate) fn negotiate(
     verdicts: &mut dyn VerdictSink,
     errors: &mut Vec<HandshakeError>,
 ) -> Negotiated {
+    let fields = RequestFields::read(headers);
+    negotiate_fields(headers, &fields, policy, verdicts, errors)
+}
+
+/// [`negotiate`] with the request's fields already found.
+fn negotiate_fields(
+    headers: &dyn Lines,
+    fields: &RequestFields<'_>,
+    policy: &ServerPolicy,
+    verdicts: &mut dyn VerdictSink,
+    errors: &mut Vec<HandshakeError>,
+) -> Negotiated {
     record(
         verdicts,
         errors,
@@ -190,10 +204,20 @@ pub(crate) fn negotiate(
         Some("Origin"),
         "The Origin, when checked, must be one the server accepts; otherwise answer 403.",
         "RFC 6455 §4.2.2",
-        check_origin(headers, &policy.origins, policy.require_origin),
+        check_origin_lines(
+            fields.count(Field::Origin),
+            fields.first(Field::Origin),
+            &policy.origins,
+            policy.require_origin,
+        ),
     );
 
-    let (offered, mut found) = parse_offered_subprotocols(headers);
+    // No `Sec-WebSocket-Protocol` line: nothing offered, nothing to read.
+    let (offered, mut found) = if fields.count(Field::SecWebSocketProtocol) == 0 {
+        (Vec::new(), Vec::new())
+    } else {
+        offered_subprotocols(headers)
+    };
     let protocol = select_subprotocol(&offered, &policy.subprotocols);
     if protocol.is_none() && policy.require_subprotocol && found.is_empty() {
         found.push(HandshakeError::NoCommonSubprotocol { offered });
@@ -211,7 +235,12 @@ pub(crate) fn negotiate(
     let mut declined = Vec::new();
     let mut extensions = Vec::new();
     let mut deflate = None;
-    let found = match parse_extension_headers(headers, Side::Request) {
+    let offers = if fields.count(Field::SecWebSocketExtensions) == 0 {
+        Ok(Vec::new()) // nothing offered
+    } else {
+        extension_lines(headers, Side::Request)
+    };
+    let found = match offers {
         Ok(offers) => {
             if let Some(config) = &policy.deflate {
                 let (agreed, no) = negotiate_deflate(&offers, config);
@@ -248,30 +277,28 @@ pub(crate) fn negotiate(
     }
 }
 
-fn single<'a>(
-    headers: &'a HeaderList,
-    name: &'static str,
+/// The value of a field that must appear on exactly one line, without surrounding spaces and
+/// tabs; otherwise `missing` or a duplicate error goes to `found`.
+fn single<'h>(
+    fields: &RequestFields<'h>,
+    field: Field,
     missing: HandshakeError,
     found: &mut Vec<HandshakeError>,
-) -> Option<&'a str> {
-    // One pass: the first value and how many lines there are.
-    let mut values = headers.get_all(name);
-    let first = values.next();
-    let count = first.map_or(0, |_| 1 + values.count());
-    match first {
-        None => {
+) -> Option<&'h str> {
+    match (fields.first(field), fields.count(field)) {
+        (None, _) => {
             found.push(missing);
             None
         }
-        Some(_) if count > 1 => {
+        (Some(_), count) if count > 1 => {
             found.push(HandshakeError::DuplicateHeader {
-                header: name,
+                header: field.name(),
                 count,
                 side: Side::Request,
             });
             None
         }
-        Some(v) => Some(v.trim_matches([' ', '\t'])),
+        (Some(v), _) => Some(v.trim_matches([' ', '\t'])),
     }
 }
 
@@ -283,16 +310,23 @@ fn is_valid_host(value: &str) -> bool {
 
 /// A request with a body cannot be an upgrade: its body bytes would be taken for frames
 /// (RFC 9112 §6.3).
-fn request_body(headers: &HeaderList) -> Vec<HandshakeError> {
+fn request_body(headers: &dyn Lines, fields: &RequestFields<'_>) -> Vec<HandshakeError> {
     let mut found = Vec::new();
-    if let Some(value) = headers.combined("Transfer-Encoding") {
-        found.push(HandshakeError::RequestBody {
-            header: "Transfer-Encoding",
-            value,
-        });
+    if fields.count(Field::TransferEncoding) > 0 {
+        if let Some(value) = combined_named(headers, "Transfer-Encoding") {
+            found.push(HandshakeError::RequestBody {
+                header: "Transfer-Encoding",
+                value,
+            });
+        }
     }
-    if let Some(value) = headers.combined("Content-Length") {
-        if value.split(',').any(|v| v.trim_matches([' ', '\t']) != "0") {
+    // Lines combine with ", " (RFC 9110 §5.3), so an element of the combined list is an element
+    // of one line: each line is read alone and the value combined only to report it.
+    let nonzero = |v: &str| v.split(',').any(|v| v.trim_matches([' ', '\t']) != "0");
+    if fields.count(Field::ContentLength) > 0
+        && values_named(headers, "Content-Length").any(nonzero)
+    {
+        if let Some(value) = combined_named(headers, "Content-Length") {
             found.push(HandshakeError::RequestBody {
                 header: "Content-Length",
                 value,
@@ -313,19 +347,21 @@ pub fn validate_request(
 ) -> ServerOutcome {
     // The head limits hold for a request given as parts too (a plain object, Node's parsed
     // headers): the same 431 `parse_request` gives, before any header is looked at.
-    let head_error = head_limit_error(method, target, headers, &policy.limits)
+    let fields = RequestFields::read(headers);
+    let head_error = head_limit_error(method, target, &fields, &policy.limits)
         .or_else(|| target_error(method, target));
     if let Some(e) = head_error {
         return reject(alloc::vec![HandshakeError::Http(e)], Vec::new(), None);
     }
-    validate_parts(method, version, headers, policy)
+    validate_parts(method, version, headers, &fields, policy)
 }
 
 /// [`validate_request`] once the head is known to be within the limits.
 fn validate_parts(
     method: &str,
     version: HttpVersion,
-    headers: &HeaderList,
+    headers: &dyn Lines,
+    fields: &RequestFields<'_>,
     policy: &ServerPolicy,
 ) -> ServerOutcome {
     let mut verdicts = Vec::with_capacity(VERDICTS); // one per check
@@ -333,7 +369,7 @@ fn validate_parts(
         key,
         negotiated,
         errors,
-    } = judge(method, version, headers, policy, &mut verdicts);
+    } = judge(method, version, headers, fields, policy, &mut verdicts);
     match key {
         Some(key) if errors.is_empty() => {
             let accept = accept_key_unchecked(key); // validated by the checks
@@ -374,7 +410,8 @@ pub(crate) struct Judgement<'h> {
     pub errors: Vec<HandshakeError>,
 }
 
-/// The checks of [`validate_request`] (head limits included) without building its answer, each
+/// The checks of [`validate_request`] (head limits included) on `headers` and the `fields` read
+/// from them ([`RequestFields::read`], [`RequestFields::from_lines`]) without building its answer, each
 /// recording its verdict in `verdicts`: for callers that write the `101` themselves from one
 /// reused buffer ([`super::response::write_switching_protocols`]). `None` when the head is over
 /// the limits (a 431 that [`validate_request`] explains).
@@ -383,36 +420,38 @@ pub(crate) fn judge_request<'h>(
     method: &str,
     target: &str,
     version: HttpVersion,
-    headers: &'h HeaderList,
+    headers: &dyn Lines,
+    fields: &RequestFields<'h>,
     policy: &ServerPolicy,
     verdicts: &mut dyn VerdictSink,
 ) -> Option<Judgement<'h>> {
-    if head_limit_error(method, target, headers, &policy.limits).is_some()
+    if head_limit_error(method, target, fields, &policy.limits).is_some()
         || target_error(method, target).is_some()
     {
         return None;
     }
-    Some(judge(method, version, headers, policy, verdicts))
+    Some(judge(method, version, headers, fields, policy, verdicts))
 }
 
 /// Every check of RFC 6455 §4.2.1 and §4.2.2 step 4, in order.
 fn judge<'h>(
     method: &str,
     version: HttpVersion,
-    headers: &'h HeaderList,
+    headers: &dyn Lines,
+    fields: &RequestFields<'h>,
     policy: &ServerPolicy,
     verdicts: &mut dyn VerdictSink,
 ) -> Judgement<'h> {
     let mut errors = Vec::new();
 
-    let found: Vec<HandshakeError> = headers
-        .iter()
-        .filter_map(|h| {
-            check_field(&h.name, &h.value)
-                .err()
-                .map(HandshakeError::Http)
-        })
-        .collect();
+    // The fields' pass checked every byte; the lines are read again only to explain a fault.
+    let found: Vec<HandshakeError> = if fields.clean() {
+        Vec::new()
+    } else {
+        each_line(headers)
+            .filter_map(|(name, value)| check_field(name, value).err().map(HandshakeError::Http))
+            .collect()
+    };
     record(
         verdicts,
         &mut errors,
@@ -457,7 +496,7 @@ fn judge<'h>(
         found,
     );
 
-    let found = request_body(headers);
+    let found = request_body(headers, fields);
     record(
         verdicts,
         &mut errors,
@@ -469,9 +508,9 @@ fn judge<'h>(
     );
 
     let mut found = Vec::new();
-    single(headers, "Host", HandshakeError::MissingHost, &mut found);
-    if found.is_empty() {
-        if let Some(host) = headers.get("Host") {
+    let host = single(fields, Field::Host, HandshakeError::MissingHost, &mut found);
+    if host.is_some() {
+        if let Some(host) = fields.first(Field::Host) {
             if !is_valid_host(host.trim_matches([' ', '\t'])) {
                 found.push(HandshakeError::InvalidHost {
                     value: String::from(host),
@@ -491,7 +530,7 @@ fn judge<'h>(
 
     let mut found = Vec::new();
     // The common values pass without parsing or allocating.
-    match headers.combined_if_not("Upgrade", "websocket") {
+    match upgrade_value(headers, fields, Field::Upgrade, "websocket") {
         None => found.push(HandshakeError::MissingUpgrade {
             side: Side::Request,
         }),
@@ -519,7 +558,7 @@ fn judge<'h>(
     );
 
     let mut found = Vec::new();
-    match headers.combined_if_not("Connection", "Upgrade") {
+    match upgrade_value(headers, fields, Field::Connection, "Upgrade") {
         None => found.push(HandshakeError::MissingConnection {
             side: Side::Request,
         }),
@@ -542,8 +581,8 @@ fn judge<'h>(
 
     let mut found = Vec::new();
     let key = single(
-        headers,
-        "Sec-WebSocket-Key",
+        fields,
+        Field::SecWebSocketKey,
         HandshakeError::MissingKey,
         &mut found,
     );
@@ -569,8 +608,8 @@ fn judge<'h>(
 
     let mut found = Vec::new();
     if let Some(v) = single(
-        headers,
-        "Sec-WebSocket-Version",
+        fields,
+        Field::SecWebSocketVersion,
         HandshakeError::MissingVersion,
         &mut found,
     ) {
@@ -590,11 +629,30 @@ fn judge<'h>(
         found,
     );
 
-    let negotiated = negotiate(headers, policy, verdicts, &mut errors);
+    let negotiated = negotiate_fields(headers, fields, policy, verdicts, &mut errors);
     Judgement {
         key,
         negotiated,
         errors,
+    }
+}
+
+/// `Some(Ok(()))` when exactly one line carries `field` and its value, without surrounding
+/// spaces and tabs, is `expected` (ASCII case-insensitive): the common case, answered without
+/// allocating. Otherwise the lines combined (RFC 9110 §5.3) as `Some(Err(value))`, or `None`
+/// when there are none.
+fn upgrade_value(
+    headers: &dyn Lines,
+    fields: &RequestFields<'_>,
+    field: Field,
+    expected: &str,
+) -> Option<Result<(), String>> {
+    if fields.is_only(field, expected) {
+        return Some(Ok(()));
+    }
+    match fields.count(field) {
+        0 => None,
+        _ => combined_named(headers, field.name()).map(Err),
     }
 }
 
@@ -624,7 +682,10 @@ pub fn parse_request(buf: &[u8], policy: &ServerPolicy) -> Status<ServerOutcome>
             // parse_request_head enforced the limits on the raw bytes.
             let mut outcome = match target_error(&head.method, &head.target) {
                 Some(e) => reject(alloc::vec![HandshakeError::Http(e)], Vec::new(), None),
-                None => validate_parts(&head.method, head.version, &head.headers, policy),
+                None => {
+                    let fields = RequestFields::read(&head.headers);
+                    validate_parts(&head.method, head.version, &head.headers, &fields, policy)
+                }
             };
             match &mut outcome {
                 ServerOutcome::Accept(a) => a.consumed = Some(used),
@@ -670,18 +731,19 @@ fn target_error(method: &str, target: &str) -> Option<HttpError> {
 fn head_limit_error(
     method: &str,
     target: &str,
-    headers: &HeaderList,
+    fields: &RequestFields<'_>,
     limits: &HeadLimits,
 ) -> Option<HttpError> {
-    if headers.len() > limits.max_headers {
+    if fields.lines() > limits.max_headers {
         return Some(HttpError::TooManyHeaders {
             max: limits.max_headers,
         });
     }
-    let len = headers.iter().fold(
-        method.len().saturating_add(target.len()).saturating_add(12),
-        |n, h| n.saturating_add(h.name.len() + h.value.len() + 4),
-    );
+    let len = method
+        .len()
+        .saturating_add(target.len())
+        .saturating_add(12)
+        .saturating_add(fields.lines_len());
     (len.saturating_add(2) > limits.max_head_bytes).then_some(HttpError::HeadTooLarge {
         len,
         max: limits.max_head_bytes,
@@ -741,11 +803,13 @@ mod tests {
         };
         let policy = ServerPolicy::default().with_subprotocols(["chat"]);
         let mut verdicts = Vec::new();
+        let fields = RequestFields::read(&head.headers);
         let j = judge_request(
             &head.method,
             &head.target,
             head.version,
             &head.headers,
+            &fields,
             &policy,
             &mut verdicts,
         )
@@ -777,10 +841,92 @@ mod tests {
             &head.target,
             head.version,
             &head.headers,
+            &fields,
             &tight,
             &mut verdicts
         )
         .is_none());
+    }
+
+    #[test]
+    fn fields_index_gives_the_same_outcome_as_the_lines() {
+        use crate::error::Diagnostic;
+        // Requests whose checks reread lines (split lists, duplicates, case variants, a name that
+        // shares a prefix with a field, odd bytes): judge_request over the one-pass index agrees
+        // with validate_request on every code, and accepts exactly when it does.
+        let base = [
+            ("Host", "server.example.com"),
+            ("Upgrade", "websocket"),
+            ("Connection", "Upgrade"),
+            ("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="),
+            ("Sec-WebSocket-Version", "13"),
+        ];
+        let extra: &[&[(&str, &str)]] = &[
+            &[],
+            &[
+                ("sec-websocket-protocol", "x"),
+                ("SEC-WEBSOCKET-PROTOCOL", "chat, x"),
+            ],
+            &[("Sec-WebSocket-Protocol", "chat, chat")],
+            &[("Sec-WebSocket-Key2", "12998 5 Y3 1  .P00")],
+            &[("sec-websocket-key", "dGhlIHNhbXBsZSBub25jZQ==")],
+            &[("upgrade", "h2c")],
+            &[("Connection", "keep-alive")],
+            &[("Content-Length", "0"), ("content-length", "0, 0")],
+            &[("Content-Length", "0"), ("content-length", "5")],
+            &[("Transfer-Encoding", "chunked")],
+            &[("X-Fold", "a\r\n b")],
+            &[("Bad Name", "v")],
+            &[
+                ("Origin", "http://a.example"),
+                ("origin", "http://b.example"),
+            ],
+            &[(
+                "Sec-WebSocket-Extensions",
+                "permessage-deflate; client_max_window_bits",
+            )],
+            &[("Sec-WebSocket-Extensions", "permessage-deflate; x=\"")],
+            &[("HOST", "other.example")],
+        ];
+        let policies = [
+            ServerPolicy::default(),
+            ServerPolicy::default()
+                .with_subprotocols(["chat"])
+                .with_deflate(DeflateConfig::default()),
+        ];
+        // Whether the default policy accepts each, in order (the rules as written, not this code).
+        let accepts = [
+            true, false, false, true, false, true, true, true, false, false, false, false, false,
+            true, true, false,
+        ];
+        for (more, accept) in extra.iter().zip(accepts) {
+            let h = HeaderList::from_pairs(base.iter().chain(more.iter()).copied());
+            assert_eq!(
+                validate_request("GET", "/", HttpVersion::HTTP_11, &h, &policies[0]).is_accept(),
+                accept,
+                "{more:?}"
+            );
+            for policy in &policies {
+                let outcome = validate_request("GET", "/", HttpVersion::HTTP_11, &h, policy);
+                let mut verdicts = Vec::new();
+                let pairs: Vec<(&str, &str)> = base.iter().chain(more.iter()).copied().collect();
+                let fields = RequestFields::from_lines(pairs.iter().copied());
+                let j = judge_request(
+                    "GET",
+                    "/",
+                    HttpVersion::HTTP_11,
+                    &h,
+                    &fields,
+                    policy,
+                    &mut verdicts,
+                )
+                .expect("within the limits");
+                let codes: Vec<&str> = j.errors.iter().map(|e| e.code()).collect();
+                assert_eq!(codes, outcome.codes(), "{more:?}");
+                assert_eq!(j.errors.is_empty(), outcome.is_accept(), "{more:?}");
+                assert_eq!(&verdicts[..], outcome.verdicts(), "{more:?}");
+            }
+        }
     }
 
     const RFC_REQUEST: &[u8] = b"GET /chat HTTP/1.1\r\nHost: server.example.com\r\nUpgrade: websocket\r\n\

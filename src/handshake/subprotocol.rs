@@ -5,6 +5,7 @@ use alloc::collections::BTreeSet;
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use crate::http::headers::{values_named, Lines};
 use crate::http::token::token_error_offset;
 use crate::http::{split_list, HeaderList};
 
@@ -29,10 +30,15 @@ pub fn validate_subprotocol(name: &str, side: Side) -> Result<(), HandshakeError
 /// (RFC 6455 §4.1 item 10: a list of tokens, each unique; the field may be split over lines).
 /// Returns the offers and every problem found.
 pub fn parse_offered_subprotocols(headers: &HeaderList) -> (Vec<String>, Vec<HandshakeError>) {
+    offered_subprotocols(headers)
+}
+
+/// [`parse_offered_subprotocols`] over lines kept anywhere.
+pub(crate) fn offered_subprotocols(lines: &dyn Lines) -> (Vec<String>, Vec<HandshakeError>) {
     let mut offered: Vec<String> = Vec::new();
     let mut seen: BTreeSet<String> = BTreeSet::new();
     let mut errors = Vec::new();
-    for line in headers.get_all(SEC_WEBSOCKET_PROTOCOL) {
+    for line in values_named(lines, SEC_WEBSOCKET_PROTOCOL) {
         let items = match split_list(line) {
             Ok(items) => items,
             Err(e) => {

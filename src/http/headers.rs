@@ -70,26 +70,6 @@ impl HeaderList {
         });
     }
 
-    /// Replaces the lines with `pairs`, reusing the strings already held (no allocation when
-    /// they are long enough): for callers that keep one list across requests.
-    #[cfg(any(target_arch = "wasm32", test))] // the binding's packed handshake path
-    pub(crate) fn refill<'a>(&mut self, pairs: impl Iterator<Item = (&'a str, &'a str)>) {
-        let mut n = 0;
-        for (name, value) in pairs {
-            match self.fields.get_mut(n) {
-                Some(h) => {
-                    h.name.clear();
-                    h.name.push_str(name);
-                    h.value.clear();
-                    h.value.push_str(value);
-                }
-                None => self.push(name, value),
-            }
-            n += 1;
-        }
-        self.fields.truncate(n);
-    }
-
     /// Number of field lines.
     pub fn len(&self) -> usize {
         self.fields.len()
@@ -168,6 +148,51 @@ impl HeaderList {
     }
 }
 
+/// Header lines read by index wherever they are kept: a [`HeaderList`], or the text a caller
+/// packed them into (RFC 9110 §5), so a check reads them in place instead of copying them.
+pub(crate) trait Lines {
+    /// How many lines there are.
+    fn line_count(&self) -> usize;
+    /// Line `i`'s name and value.
+    fn line(&self, i: usize) -> Option<(&str, &str)>;
+}
+
+impl Lines for HeaderList {
+    fn line_count(&self) -> usize {
+        self.fields.len()
+    }
+    fn line(&self, i: usize) -> Option<(&str, &str)> {
+        self.fields
+            .get(i)
+            .map(|h| (h.name.as_str(), h.value.as_str()))
+    }
+}
+
+/// Every line of `lines`, in order.
+pub(crate) fn each_line(lines: &dyn Lines) -> impl Iterator<Item = (&str, &str)> {
+    (0..lines.line_count()).filter_map(move |i| lines.line(i))
+}
+
+/// The values of every line of `lines` named `name` (RFC 9110 §5.1: case-insensitive), in order.
+pub(crate) fn values_named<'a>(
+    lines: &'a dyn Lines,
+    name: &'a str,
+) -> impl Iterator<Item = &'a str> + 'a {
+    each_line(lines).filter_map(move |(n, v)| same_name(n, name).then_some(v))
+}
+
+/// The lines named `name` combined into one list value joined by ", " (RFC 9110 §5.3), or
+/// `None` if there are none: [`HeaderList::combined`] for any [`Lines`].
+pub(crate) fn combined_named(lines: &dyn Lines, name: &str) -> Option<String> {
+    let mut values = values_named(lines, name);
+    let mut out = String::from(values.next()?);
+    for v in values {
+        out.push_str(", ");
+        out.push_str(v);
+    }
+    Some(out)
+}
+
 impl<'a> IntoIterator for &'a HeaderList {
     type Item = &'a Header;
     type IntoIter = core::slice::Iter<'a, Header>;
@@ -216,21 +241,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn refill_replaces_every_line_and_keeps_the_order() {
-        let mut h = HeaderList::from_pairs([("Host", "a.example"), ("X-Long", "0123456789")]);
-        h.refill([("upgrade", "websocket")].into_iter());
-        assert_eq!(h, HeaderList::from_pairs([("upgrade", "websocket")]));
-        h.refill([("a", "1"), ("B", "2"), ("c", "3")].into_iter());
-        assert_eq!(
-            h,
-            HeaderList::from_pairs([("a", "1"), ("B", "2"), ("c", "3")])
-        );
-        assert_eq!(h.get("b"), Some("2"));
-        h.refill(core::iter::empty());
-        assert!(h.is_empty());
-    }
-
-    #[test]
     fn names_match_ignoring_ascii_case_only() {
         assert!(same_name("sec-websocket-key", "Sec-WebSocket-Key"));
         assert!(!same_name("sec-websocket-kez", "Sec-WebSocket-Key"));
@@ -238,6 +248,18 @@ mod tests {
         // '-' (0x2D) and CR (0x0D) differ by the case bit: never the same name
         assert!(!same_name("a\rb", "a-b"));
         assert!(!same_name("\u{e9}", "\u{c9}")); // ASCII case only
+    }
+
+    #[test]
+    fn lines_read_by_index_agree_with_the_list() {
+        let h = HeaderList::from_pairs([("a", "1"), ("Host", "x"), ("HOST", "y"), ("b", "")]);
+        assert_eq!(h.line_count(), 4);
+        assert_eq!(h.line(2), Some(("HOST", "y")));
+        assert_eq!(h.line(4), None);
+        assert_eq!(each_line(&h).count(), 4);
+        assert!(values_named(&h, "host").eq(h.get_all("host")));
+        assert_eq!(combined_named(&h, "Host"), h.combined("Host"));
+        assert_eq!(combined_named(&h, "c"), None);
     }
 
     #[test]

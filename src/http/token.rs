@@ -50,6 +50,73 @@ pub static QUOTED_PAIR: [bool; 256] = byte_map!(quoted_pair_char);
 /// Bytes allowed in a field value (RFC 9110 §5.5): no CR, LF, NUL or other controls except HTAB.
 pub static FIELD_VALUE: [bool; 256] = byte_map!(field_vchar);
 
+/// In [`FIELD_BYTE`]: the byte is a `tchar`, allowed in a field name (RFC 9110 §5.1, §5.6.2).
+pub const NAME_BYTE: u8 = 1;
+/// In [`FIELD_BYTE`]: the byte is allowed in a field value (RFC 9110 §5.5).
+pub const VALUE_BYTE: u8 = 2;
+
+const fn field_byte(b: u8) -> u8 {
+    (if tchar(b) { NAME_BYTE } else { 0 }) | (if field_vchar(b) { VALUE_BYTE } else { 0 })
+}
+
+/// [`TCHAR`] and [`FIELD_VALUE`] in one table of bits ([`NAME_BYTE`], [`VALUE_BYTE`]): one
+/// lookup per byte when a field line is checked whole (RFC 9110 §5.1, §5.5).
+pub static FIELD_BYTE: [u8; 256] = {
+    let mut map = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        map[i] = field_byte(i as u8);
+        i += 1;
+    }
+    map
+};
+
+/// Whether `name` is a `token` (RFC 9110 §5.1, §5.6.2): one table lookup per byte.
+#[inline]
+pub fn is_field_name(name: &[u8]) -> bool {
+    let bits = name
+        .iter()
+        .fold(NAME_BYTE, |bits, &b| bits & FIELD_BYTE[usize::from(b)]);
+    !name.is_empty() && bits & NAME_BYTE != 0
+}
+
+/// Whether `value` holds only field-value bytes (RFC 9110 §5.5): no control byte but HTAB, no
+/// DEL. Eight bytes at a time: a word with no byte below 0x20 and none equal to 0x7F is clean
+/// (the usual value); a word with one is looked up byte by byte (HTAB is allowed).
+#[inline]
+pub fn is_field_value(value: &[u8]) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    let table = |bytes: &[u8]| {
+        bytes
+            .iter()
+            .fold(VALUE_BYTE, |bits, &b| bits & FIELD_BYTE[usize::from(b)])
+            != 0
+    };
+    let mut words = value.chunks_exact(8);
+    let mut clean = true;
+    for chunk in &mut words {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(chunk);
+        let w = u64::from_ne_bytes(w);
+        // A byte below 0x20, or equal to 0x7F, sets its high bit here (bytes of 0x80 and more,
+        // obs-text, never do): the classic "has a byte less than n" and "has a zero byte".
+        let below = w.wrapping_sub(ONES * 0x20) & !w & HIGHS;
+        let del = (w ^ (ONES * 0x7f)).wrapping_sub(ONES) & !(w ^ (ONES * 0x7f)) & HIGHS;
+        if below | del != 0 {
+            clean &= table(chunk);
+        }
+    }
+    clean && table(words.remainder())
+}
+
+/// Whether `name` is a `token` and `value` holds only field-value bytes: what
+/// `check_field` accepts (RFC 9110 §5.1, §5.5).
+#[inline]
+pub fn is_clean_field(name: &[u8], value: &[u8]) -> bool {
+    is_field_name(name) && is_field_value(value)
+}
+
 /// Whether `b` is a `tchar` (RFC 9110 §5.6.2).
 #[inline]
 pub fn is_tchar(b: u8) -> bool {
@@ -249,6 +316,45 @@ mod tests {
         assert!(!is_token("a b"));
         assert!(!is_token("a/b"));
         assert_eq!(token_error_offset("ab(c"), Some(2));
+    }
+
+    #[test]
+    fn field_byte_table_is_the_two_classes() {
+        for b in 0..=255u8 {
+            let bits = FIELD_BYTE[usize::from(b)];
+            assert_eq!(bits & NAME_BYTE != 0, TCHAR[usize::from(b)], "{b:#x}");
+            assert_eq!(
+                bits & VALUE_BYTE != 0,
+                FIELD_VALUE[usize::from(b)],
+                "{b:#x}"
+            );
+        }
+        assert!(is_clean_field(
+            b"Sec-WebSocket-Key",
+            b"dGhl IHNh\tbm9uY2U=\x80"
+        ));
+        assert!(is_clean_field(b"X", b""));
+        assert!(!is_clean_field(b"", b"v"));
+        assert!(!is_clean_field(b"X Y", b"v"));
+        assert!(!is_clean_field(b"X:", b"v"));
+        assert!(!is_clean_field(b"X", b"a\r\n b")); // obs-fold left in a value
+        assert!(!is_clean_field(b"X", b"\0"));
+        assert!(!is_clean_field(b"X", b"\x7f"));
+        assert!(!is_clean_field(b"\xc3\xa9", b"v")); // non-ASCII names are not tokens
+                                                     // Every byte at every position of a value long enough for the eight-byte words, and
+                                                     // next to HTAB (allowed) or obs-text (allowed, high bit set).
+        for len in [1usize, 7, 8, 9, 16, 17, 24] {
+            for at in 0..len {
+                for b in 0..=255u8 {
+                    for fill in [b'a', b'\t', 0xff] {
+                        let mut v = alloc::vec![fill; len];
+                        v[at] = b;
+                        let expected = v.iter().all(|&c| FIELD_VALUE[usize::from(c)]);
+                        assert_eq!(is_field_value(&v), expected, "{len} {at} {b:#x} {fill:#x}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -490,10 +490,12 @@ pub fn classify_upgrade_head(bytes: &[u8]) -> Result<JsValue, JsValue> {
 use core::cell::RefCell;
 
 use crate::handshake::accept_key::{accept_key_into, ACCEPT_LEN};
-use crate::handshake::error::{Verdict, VerdictSink};
+use crate::handshake::error::{HandshakeError, Verdict, VerdictSink};
+use crate::handshake::fields::RequestFields;
 use crate::handshake::request::judge_request;
 use crate::handshake::response::{switching_protocols_fields, write_switching_protocols};
 use crate::handshake::{format_extensions, Extension};
+use crate::http::headers::Lines;
 use crate::http::reason_phrase;
 
 thread_local! {
@@ -502,7 +504,7 @@ thread_local! {
         RefCell::new(PackedBuffers {
             input: Vec::new(),
             output: Vec::new(),
-            headers: HeaderList::new(),
+            starts: Vec::new(),
             policy: None,
             policy_key: Vec::new(),
         })
@@ -513,8 +515,9 @@ thread_local! {
 struct PackedBuffers {
     input: Vec<u8>,
     output: Vec<u8>,
-    /// The request's header lines, refilled per call (their strings are kept).
-    headers: HeaderList,
+    /// Where each header name and value of the request starts in its text, and where the last
+    /// ends (see [`PackedLines`]), rewritten per call.
+    starts: Vec<u32>,
     /// The policy of the previous call, and the input bytes it was read from: the same options
     /// give the same bytes, and then the policy is reused instead of rebuilt.
     policy: Option<ServerPolicy>,
@@ -600,8 +603,8 @@ pub fn validate_request_packed(words: usize, text_at: usize, len: usize) -> usiz
         if buffers.output.capacity() > PACKED_KEEP {
             buffers.output = Vec::new(); // a huge answer earlier: let its memory go
         }
-        if buffers.headers.len() > PACKED_KEEP_LINES || buffers.policy_key.len() > PACKED_KEEP {
-            buffers.headers = HeaderList::new(); // many lines or options earlier: let them go
+        if buffers.starts.len() > 2 * PACKED_KEEP_LINES || buffers.policy_key.len() > PACKED_KEEP {
+            buffers.starts = Vec::new(); // many lines or options earlier: let them go
             buffers.policy = None;
             buffers.policy_key = Vec::new();
         }
@@ -663,7 +666,7 @@ fn packed_answer(
     let PackedBuffers {
         input,
         output,
-        headers,
+        starts,
         policy,
         policy_key,
     } = buffers;
@@ -733,17 +736,31 @@ fn packed_answer(
         *policy = Some(packed_policy(meta, &listed[0], &listed[1])?);
     }
     let policy = policy.as_ref()?;
+    // The header lines stay where JS wrote them: where each string starts is noted (for the
+    // rules that read a field's every line), and the fields are read in the same pass.
+    starts.clear();
+    starts.push(u32::try_from(at).ok()?);
     let mut failed = false;
-    headers.refill((0..lines / 2).map_while(|_| match (next(), next()) {
-        (Some(name), Some(value)) => Some((name, value)),
-        _ => {
-            failed = true;
-            None
-        }
-    }));
+    let mut string = || -> Option<&str> {
+        let end = at.checked_add(word(meta, index)? as usize)?;
+        index += 1;
+        let s = text.get(at..end)?; // within the text, on a character boundary
+        at = end;
+        starts.push(u32::try_from(at).ok()?);
+        Some(s)
+    };
+    let fields =
+        RequestFields::from_lines((0..lines / 2).map_while(|_| match (string(), string()) {
+            (Some(name), Some(value)) => Some((name, value)),
+            _ => {
+                failed = true;
+                None
+            }
+        }));
     if failed || at != text.len() {
         return None;
     }
+    let headers = &PackedLines { text, starts };
 
     // The verdicts are only counted and fingerprinted here: JS builds the list when it first
     // meets a fingerprint (from the explaining path) and hands out copies of it.
@@ -753,6 +770,7 @@ fn packed_answer(
         target,
         http_version(version),
         headers,
+        &fields,
         policy,
         &mut verdicts,
     )?;
@@ -775,6 +793,25 @@ fn packed_answer(
         verdicts: &verdicts,
     };
     pack_accepted(&answer, output)
+}
+
+/// The packed request's header lines, read in place: line `i`'s name is
+/// `text[starts[2i]..starts[2i + 1]]` and its value runs on to `starts[2i + 2]`.
+struct PackedLines<'a> {
+    text: &'a str,
+    starts: &'a [u32],
+}
+
+impl Lines for PackedLines<'_> {
+    fn line_count(&self) -> usize {
+        self.starts.len() / 2 // one more start than strings, two strings a line
+    }
+    fn line(&self, i: usize) -> Option<(&str, &str)> {
+        let name = i.checked_mul(2)?;
+        let at = |k: usize| Some(*self.starts.get(k)? as usize);
+        let (a, b, c) = (at(name)?, at(name + 1)?, at(name + 2)?);
+        Some((self.text.get(a..b)?, self.text.get(b..c)?))
+    }
 }
 
 /// What an accepted request is answered with, borrowed from the checks' results.
@@ -811,15 +848,28 @@ impl Default for Fingerprint {
 
 impl VerdictSink for Fingerprint {
     fn verdict(&mut self, v: Verdict) {
-        self.count += 1;
-        self.all_passed &= v.passed && v.codes.is_empty();
-        for w in [v.check.as_ptr() as usize as u32, v.check.len() as u32] {
-            self.hash = (self.hash ^ w).wrapping_mul(0x0100_0193);
-        }
+        self.tally(v.check, v.passed && v.codes.is_empty());
+    }
+    fn check(
+        &mut self,
+        check: &'static str,
+        _header: Option<&'static str>,
+        _rule: &'static str,
+        _rfc: &'static str,
+        found: &[HandshakeError],
+    ) {
+        self.tally(check, found.is_empty()); // no Verdict built
     }
 }
 
 impl Fingerprint {
+    fn tally(&mut self, check: &'static str, passed: bool) {
+        self.count += 1;
+        self.all_passed &= passed;
+        for w in [check.as_ptr() as usize as u32, check.len() as u32] {
+            self.hash = (self.hash ^ w).wrapping_mul(0x0100_0193);
+        }
+    }
     /// The fingerprint word of the packed answer: nonzero when every check passed.
     fn word(&self) -> u32 {
         if self.all_passed {
