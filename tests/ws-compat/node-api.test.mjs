@@ -955,50 +955,43 @@ test("a text fragment that is not UTF-8 after earlier fragments went out: ws101 
   }
 });
 
-test("a Host in headers that is not a string is never stringified into the Host sent (undefined: the URL's; null: TypeError)", { timeout: 10_000 }, async () => {
-  // ws sends no "Host: undefined" either (it throws ERR_HTTP_INVALID_HEADER_VALUE; ws101 treats an
-  // undefined header as absent, as it does every extra header); only ws101 runs here.
+/**
+ * Opens a WebSocket (ws101/node) per `headers` entry to a raw TCP server that records, per request,
+ * the head's lines whose name matches `name`, then checks that `refused` headers throw a TypeError
+ * without anything sent. Returns the recorded lines and the port.
+ */
+async function sentLines(name, headersList, refused) {
   const heads = [];
   const server = net.createServer((s) => s.once("data", (d) => {
-    heads.push(d.toString("latin1").split("\r\n").filter((l) => /^host:/i.test(l)));
+    heads.push(d.toString("latin1").split("\r\n").filter((l) => l.toLowerCase().startsWith(`${name}:`)));
     s.destroy();
   }));
   server.listen(0, "127.0.0.1");
   await once(server, "listening");
   const { port } = server.address();
   try {
-    const c = new WebSocket(`ws://127.0.0.1:${port}/`, { headers: { host: undefined } });
-    c.on("error", () => {});
-    await closeOf(c);
-    assert.deepEqual(heads, [[`Host: 127.0.0.1:${port}`]]);
-    assert.throws(() => new WebSocket(`ws://127.0.0.1:${port}/`, { headers: { Host: null } }), TypeError);
-    assert.equal(heads.length, 1, "nothing sent for a null Host");
+    for (const headers of headersList) {
+      const c = new WebSocket(`ws://127.0.0.1:${port}/`, { headers });
+      c.on("error", () => {});
+      await closeOf(c);
+    }
+    assert.throws(() => new WebSocket(`ws://127.0.0.1:${port}/`, { headers: refused }), TypeError);
+    assert.equal(heads.length, headersList.length, `nothing sent for ${JSON.stringify(refused)}`);
+    return { heads, port };
   } finally {
     server.close();
   }
+}
+
+test("a Host in headers that is not a string is never stringified into the Host sent (undefined: the URL's; null: TypeError)", { timeout: 10_000 }, async () => {
+  // ws sends no "Host: undefined" either (it throws ERR_HTTP_INVALID_HEADER_VALUE; ws101 treats an
+  // undefined header as absent, as it does every extra header); only ws101 runs here.
+  const { heads, port } = await sentLines("host", [{ host: undefined }], { Host: null });
+  assert.deepEqual(heads, [[`Host: 127.0.0.1:${port}`]]);
 });
 
 test("an Origin in headers that is not a string is never stringified into the Origin sent (undefined: none; null: TypeError)", { timeout: 10_000 }, async () => {
   // (ws101 only, as the Host case above: ws sends "Origin: undefined" here)
-  const heads = [];
-  const server = net.createServer((s) => s.once("data", (d) => {
-    heads.push(d.toString("latin1").split("\r\n").filter((l) => /^origin:/i.test(l)));
-    s.destroy();
-  }));
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address();
-  try {
-    const c = new WebSocket(`ws://127.0.0.1:${port}/`, { headers: { Origin: undefined } });
-    c.on("error", () => {});
-    await closeOf(c);
-    const d = new WebSocket(`ws://127.0.0.1:${port}/`, { headers: { origin: "https://app.example" } });
-    d.on("error", () => {});
-    await closeOf(d);
-    assert.deepEqual(heads, [[], ["Origin: https://app.example"]]);
-    assert.throws(() => new WebSocket(`ws://127.0.0.1:${port}/`, { headers: { origin: null } }), TypeError);
-    assert.equal(heads.length, 2, "nothing sent for a null Origin");
-  } finally {
-    server.close();
-  }
+  const { heads } = await sentLines("origin", [{ Origin: undefined }, { origin: "https://app.example" }], { origin: null });
+  assert.deepEqual(heads, [[], ["Origin: https://app.example"]]);
 });
