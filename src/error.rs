@@ -69,31 +69,12 @@ pub(crate) fn compact_message(d: &dyn Diagnostic) -> String {
     }
     if let Some(offset) = d.offset() {
         out.push_str("byte ");
-        push_decimal(&mut out, offset);
+        out.push_str(itoa::Buffer::new().format(offset));
         out.push_str(", ");
     }
     out.push_str(d.rfc());
     out.push('.');
     out
-}
-
-/// Appends `n` in decimal.
-#[cfg(not(feature = "explain"))]
-fn push_decimal(out: &mut String, n: u64) {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    let mut n = n;
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    for &d in &digits[i..] {
-        out.push(char::from(d));
-    }
 }
 
 /// `Display` ("code: sentence") and `std::error::Error` for [`Diagnostic`] types.
