@@ -102,6 +102,20 @@ fn length(value: f64, what: &str) -> Result<usize, JsValue> {
     }
 }
 
+/// The first `headerRoom + len` bytes of the input buffer: a payload JS wrote at offset
+/// [`MAX_HEADER_LEN`] (`recordLayout().headerRoom`), with the room for its frame header before it
+/// (the in-place sends); `None` when they do not fit in the buffer.
+fn header_room_window(input: &mut [u8], len: usize) -> Option<&mut [u8]> {
+    input.get_mut(..MAX_HEADER_LEN.checked_add(len)?)
+}
+
+/// The `RangeError` of an in-place send whose payload does not fit after the header room.
+fn beyond_header_room(what: &str, len: usize, input_len: usize) -> JsValue {
+    range_error(&format!(
+        "{what}: {len} bytes after the header room are beyond the input buffer ({input_len} bytes)"
+    ))
+}
+
 /// A number as JS writes it (`Number.prototype.toString`): formatting an `f64` in Rust would
 /// link core::fmt's float formatting (about 14 KB of wasm) for error messages alone.
 fn js_number(value: f64) -> String {
@@ -481,14 +495,14 @@ impl RawConnection {
     pub fn send_part_in_place(&mut self, len: f64, fin: bool) -> Result<f64, JsValue> {
         let len = length(len, "sendPartInPlace length")?;
         let conn = &mut self.conn;
-        let sent = with_input(|input| match input.get_mut(..MAX_HEADER_LEN.saturating_add(len)) {
-            Some(buf) if buf.len() == MAX_HEADER_LEN + len => conn
-                .send_part_in_place(buf, MAX_HEADER_LEN, fin)
-                .map_err(|e| to_js_error(&e)),
-            _ => Err(range_error(&format!(
-                "sendPartInPlace: {len} bytes after the header room are beyond the input buffer ({} bytes)",
-                input.len()
-            ))),
+        let sent = with_input(|input| {
+            let input_len = input.len();
+            match header_room_window(input, len) {
+                Some(buf) => conn
+                    .send_part_in_place(buf, MAX_HEADER_LEN, fin)
+                    .map_err(|e| to_js_error(&e)),
+                None => Err(beyond_header_room("sendPartInPlace", len, input_len)),
+            }
         })
         .unwrap_or_else(|| Err(range_error("the input buffer is in use")));
         Ok(sent?.map_or(-1.0, |start| start as f64))
@@ -526,14 +540,14 @@ impl RawConnection {
         let len = length(len, "sendInPlace length")?;
         let opcode = if binary { Opcode::Binary } else { Opcode::Text };
         let conn = &mut self.conn;
-        let sent = with_input(|input| match input.get_mut(..MAX_HEADER_LEN.saturating_add(len)) {
-            Some(frame) if frame.len() == MAX_HEADER_LEN + len => conn
-                .send_in_place(opcode, frame, MAX_HEADER_LEN)
-                .map_err(|e| to_js_error(&e)),
-            _ => Err(range_error(&format!(
-                "sendInPlace: {len} bytes after the header room are beyond the input buffer ({} bytes)",
-                input.len()
-            ))),
+        let sent = with_input(|input| {
+            let input_len = input.len();
+            match header_room_window(input, len) {
+                Some(frame) => conn
+                    .send_in_place(opcode, frame, MAX_HEADER_LEN)
+                    .map_err(|e| to_js_error(&e)),
+                None => Err(beyond_header_room("sendInPlace", len, input_len)),
+            }
         })
         .unwrap_or_else(|| Err(range_error("the input buffer is in use")));
         Ok(sent?.map_or(-1.0, |start| start as f64))
@@ -548,8 +562,7 @@ impl RawConnection {
     pub fn frame_in_place(&mut self, binary: bool, len: u32) -> i32 {
         let opcode = if binary { Opcode::Binary } else { Opcode::Text };
         let conn = &mut self.conn;
-        let end = MAX_HEADER_LEN.saturating_add(len as usize);
-        with_input(|input| match input.get_mut(..end) {
+        with_input(|input| match header_room_window(input, len as usize) {
             Some(frame) => match conn.send_in_place(opcode, frame, MAX_HEADER_LEN) {
                 Ok(Some(start)) => start as i32,
                 Ok(None) => -1,
