@@ -372,6 +372,11 @@ export class Connection {
     return this.#quiet;
   }
 
+  /** True while a message begun by `sendFragment` awaits its final part (a refused part ends it). */
+  get fragmenting() {
+    return this.#fragmenting;
+  }
+
   /** True once the transport should be closed by this side (RFC 6455 §7.1.1). */
   get shouldCloseTransport() {
     return this.#raw.shouldCloseTransport();

@@ -513,6 +513,8 @@ export declare class Connection<O extends ConnectionOptions = {}> {
    * compression. Returns the chunks to write, in order.
    */
   sendFragment(data: string | BytesLike, binary: boolean, fin: boolean): Uint8Array[];
+  /** True while a message begun by `sendFragment` awaits its final part (a refused part ends it). */
+  readonly fragmenting: boolean;
   /**
    * Whether the data messages sent from now on may be compressed (the default, with
    * permessage-deflate agreed) or go uncompressed whatever their size (RFC 7692 §6: each

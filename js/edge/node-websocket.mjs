@@ -110,8 +110,6 @@ export class WebSocket extends EventEmitter {
   #readyState = CONNECTING;
   #protocol = "";
   #extensions = "";
-  /** A message sent with `fin: false` awaits its last fragment. */
-  #fragmenting = false;
   #extensionsHeader = "";
   #url = "";
   #binaryType = "nodebuffer";
@@ -361,12 +359,10 @@ export class WebSocket extends EventEmitter {
       try {
         // ws: `fin: false` sends a fragment; the sends after it continue that message (their
         // `binary` is the first fragment's) until one without `fin: false` ends it (RFC 6455 §5.4).
-        if (options.fin === false || this.#fragmenting) {
-          const fin = options.fin !== false;
-          this.#fragmenting = false; // a refused fragment ends the message (the core gave it up)
+        // (the Connection knows whether a message is open; a refused fragment ends it)
+        if (options.fin === false || this.#conn.fragmenting) {
           fragment = true;
-          chunks = this.#conn.sendFragment(payload, binary, fin);
-          this.#fragmenting = !fin;
+          chunks = this.#conn.sendFragment(payload, binary, options.fin !== false);
         } else {
           chunks = this.#conn.sendMessage(payload, binary);
         }
