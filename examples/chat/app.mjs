@@ -7,11 +7,15 @@ import { defineApp } from "ws101/app";
 
 const PREFIX = "/chat/";
 
-/** The room of a request, or null when the path is not /chat/<room>. */
+/** The room of a request, or null when the path is not /chat/<room> with a room name that decodes. */
 export function roomOf(url) {
   const { pathname } = new URL(url);
   if (!pathname.startsWith(PREFIX) || pathname.length === PREFIX.length) return null;
-  return decodeURIComponent(pathname.slice(PREFIX.length));
+  try {
+    return decodeURIComponent(pathname.slice(PREFIX.length));
+  } catch {
+    return null; // a malformed percent-encoding (URIError) names no room: the client's mistake, a 404
+  }
 }
 
 export default defineApp({

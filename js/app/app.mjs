@@ -63,3 +63,17 @@ export function callHook(app, name, peer, ...args) {
     report(error);
   }
 }
+
+/**
+ * Output a peer may have waiting before sends to it are dropped: Bun's own default
+ * (`backpressureLimit`, 16 MiB), so that a peer which stops reading costs a server on Node or
+ * Deno at most this plus one message, as on Bun, however much others publish to it.
+ */
+export const BACKPRESSURE_LIMIT = 16 * 1024 * 1024;
+
+/** The adapters' `backpressureLimit` option: bytes, a non-negative number (Infinity: no limit). */
+export function backpressureLimit(value, adapter) {
+  if (value === undefined) return BACKPRESSURE_LIMIT;
+  if (typeof value !== "number" || Number.isNaN(value) || value < 0) throw new TypeError(`${adapter} option backpressureLimit must be a non-negative number of bytes (Infinity: no limit), got ${typeof value === "number" ? value : typeof value}`);
+  return value;
+}

@@ -6,18 +6,19 @@
 import { validateRequest } from "../deno.mjs";
 import { denoUpgrade } from "../edge/deno.mjs";
 import { runtimePolicy } from "../edge/fetch.mjs";
-import { callHook, engines } from "./app.mjs";
+import { backpressureLimit, callHook, engines } from "./app.mjs";
 import { decide } from "./handshake.mjs";
 import { Message, toBytes } from "./message.mjs";
 import { Peer } from "./peer.mjs";
 import { Topics } from "./topics.mjs";
 
-const OPTIONS = ["broker", "idleTimeout"];
+const OPTIONS = ["broker", "idleTimeout", "backpressureLimit"];
 const DRAIN_POLL_MS = 10;
 
-/** @param {{ broker?: object, idleTimeout?: number }} [options] */
+/** @param {{ broker?: object, idleTimeout?: number, backpressureLimit?: number }} [options] */
 export function denoAdapter(app, options = {}) {
   for (const key of Object.keys(options)) if (!OPTIONS.includes(key)) throw new TypeError(`unknown denoAdapter option: ${key}`);
+  const limit = backpressureLimit(options.backpressureLimit, "denoAdapter");
   const topics = new Topics({ broker: options.broker, onError: (error) => callHook(app, "error", null, error) });
   const engine = { publish: (topic, data, binary) => topics.publish(topic, data, binary) };
   app[engines].add(engine);
@@ -32,6 +33,8 @@ export function denoAdapter(app, options = {}) {
     socket.binaryType = "arraybuffer";
     let watching = null; // the drain poll, while output waits
     const sendAndWatch = (data, binary) => {
+      // Past the limit a send is dropped (0, as Bun's ws.send): a peer that stops reading holds at most that.
+      if (socket.bufferedAmount > limit) return 0;
       send(socket, data, binary);
       if (!app.hooks.drain || watching || socket.bufferedAmount === 0) return;
       watching = setInterval(() => {

@@ -14,5 +14,10 @@ export interface NodeAdapter {
   readonly webSocketServer: WebSocketServer;
 }
 
-/** Runs `app` on ws101's own server; `broker` shares topics with other processes (ws101/app/redis). */
-export declare function nodeAdapter(app: App<any>, options?: { broker?: Broker; maxPayload?: number }): NodeAdapter;
+/**
+ * Runs `app` on ws101's own server; `broker` shares topics with other processes (ws101/app/redis).
+ * `backpressureLimit` (bytes, default 16 MiB as Bun's): a send or publish to a peer with more
+ * output than this waiting is dropped (`peer.send` returns 0), so a peer that stops reading
+ * costs the server at most the limit plus one message.
+ */
+export declare function nodeAdapter(app: App<any>, options?: { broker?: Broker; maxPayload?: number; backpressureLimit?: number }): NodeAdapter;

@@ -6,7 +6,7 @@
 //   httpServer.on("upgrade", adapter.handleUpgrade);
 import { validateRequest } from "../node.mjs";
 import { WebSocketServer } from "../edge/node.mjs";
-import { callHook, engines } from "./app.mjs";
+import { backpressureLimit, callHook, engines } from "./app.mjs";
 import { decide } from "./handshake.mjs";
 import { Message, toBytes } from "./message.mjs";
 import { Peer } from "./peer.mjs";
@@ -14,14 +14,15 @@ import { Topics } from "./topics.mjs";
 import { http } from "../edge/node-http.mjs"; // not `import … from "node:http"`: see there
 const { STATUS_CODES } = http;
 
-const OPTIONS = ["broker", "maxPayload"];
+const OPTIONS = ["broker", "maxPayload", "backpressureLimit"];
 
 /**
  * @param {ReturnType<typeof import("./app.mjs").defineApp>} app
- * @param {{ broker?: object, maxPayload?: number }} [options]
+ * @param {{ broker?: object, maxPayload?: number, backpressureLimit?: number }} [options]
  */
 export function nodeAdapter(app, options = {}) {
   for (const key of Object.keys(options)) if (!OPTIONS.includes(key)) throw new TypeError(`unknown nodeAdapter option: ${key}`);
+  const limit = backpressureLimit(options.backpressureLimit, "nodeAdapter");
   const topics = new Topics({ broker: options.broker, onError: (error) => callHook(app, "error", null, error) });
   const added = new WeakMap(); // request → the hook's extra response headers
   const wss = new WebSocketServer({ noServer: true, ...app.policy, maxPayload: options.maxPayload });
@@ -44,7 +45,9 @@ export function nodeAdapter(app, options = {}) {
   }
 
   function connect(ws, req, request, context) {
-    const member = { deliver: (data, binary) => ws.send(data, { binary }) };
+    // Past the limit a send is dropped (0, as Bun's ws.send): a peer that stops reading holds at most that.
+    const send = (data, binary) => (ws.bufferedAmount > limit ? 0 : ws.send(data, { binary }));
+    const member = { deliver: send };
     const peer = new Peer({
       id: crypto.randomUUID(),
       request,
@@ -53,7 +56,7 @@ export function nodeAdapter(app, options = {}) {
       remoteAddress: req.socket.remoteAddress ?? null,
       context,
     }, {
-      send: (data, binary) => ws.send(data, { binary }),
+      send,
       close: (code, reason) => (code === undefined ? ws.close() : ws.close(code, reason)),
       terminate: () => ws.terminate(),
       bufferedAmount: () => ws.bufferedAmount,
@@ -108,6 +111,8 @@ function fetchRequest(req) {
   let url;
   try {
     url = new URL(req.url, `http://${req.headers.host ?? "localhost"}`);
+    // fetch refuses a URL with credentials; a Host with userinfo is refused by the core (400)
+    url.username = url.password = "";
   } catch {
     url = new URL("http://localhost/");
   }

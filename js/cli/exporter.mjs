@@ -13,7 +13,7 @@ import { wholeNumber } from "./probe-command.mjs";
 import { humanReport } from "./report.mjs";
 import { makeSpec } from "./spec.mjs";
 import { err_, out } from "./text.mjs";
-import { EXIT_OK, formatDuration, packageVersion, parse, parseDuration, UsageError } from "./usage.mjs";
+import { EXIT_OK, formatDuration, MAX_DURATION_MS, packageVersion, parse, parseDuration, UsageError } from "./usage.mjs";
 
 const SCRAPE_OFFSET_MS = 500; // left for Prometheus to receive the answer (blackbox: --timeout-offset)
 
@@ -88,7 +88,8 @@ export async function cmdExporter(args) {
     }
     const scrape = Number(req.headers["x-prometheus-scrape-timeout-seconds"]);
     const fromScrape = Number.isFinite(scrape) && scrape > 0;
-    const deadline = fromScrape ? Math.max(scrape * 1000 - SCRAPE_OFFSET_MS, 100) : fallbackDeadline;
+    // (at most the longest timer Node keeps: a longer delay would fire at once)
+    const deadline = fromScrape ? Math.min(Math.max(scrape * 1000 - SCRAPE_OFFSET_MS, 100), MAX_DURATION_MS) : fallbackDeadline;
     const limit = new AbortController();
     const why = fromScrape ? `${formatDuration(deadline)}: the scrape timeout ${formatDuration(scrape * 1000)} less ${SCRAPE_OFFSET_MS} ms` : `--timeout ${formatDuration(deadline)}`;
     const timer = setTimeout(() => limit.abort(new Error(why)), deadline);

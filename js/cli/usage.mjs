@@ -58,6 +58,9 @@ const UNIT_MS = { ms: 1, s: 1000, m: 60000, h: 3600000 };
  * A duration: `500ms`, `3s`, `1.5s`, `2m`, `1h30m`; a bare number is milliseconds (as before
  * units existed). Returns milliseconds; a UsageError naming `what` otherwise.
  */
+/** The longest timer Node keeps: setTimeout fires a longer delay after 1 ms (TimeoutOverflowWarning). */
+export const MAX_DURATION_MS = 2 ** 31 - 1;
+
 export function parseDuration(text, what) {
   const s = String(text).trim();
   let ms = null;
@@ -67,6 +70,7 @@ export function parseDuration(text, what) {
     for (const [, n, , unit] of s.matchAll(/(\d+(\.\d+)?)(ms|s|m|h)/g)) ms += Number(n) * UNIT_MS[unit];
   }
   if (ms === null || !Number.isFinite(ms) || ms <= 0) throw new UsageError(`${what} must be a positive duration such as 500ms, 3s or 1m (a bare number is milliseconds), got ${JSON.stringify(String(text))}`);
+  if (ms > MAX_DURATION_MS) throw new UsageError(`${what} must be at most ${MAX_DURATION_MS} ms (24.8 days, the longest timer Node keeps), got ${JSON.stringify(String(text))}`);
   return ms;
 }
 

@@ -3,16 +3,17 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
+import net from "node:net";
 import { defineApp, Message } from "ws101/app";
 import { nodeAdapter } from "ws101/app/node";
 import { decodeFrame, encodeFrame } from "../../pkg/app/broker.mjs";
 import { client, rawUpgrade } from "./clients.mjs";
 
-async function serve(definition, t) {
+async function serve(definition, t, options) {
   const errors = [];
   const app = defineApp({ ...definition, error: (peer, error) => errors.push({ peer: peer?.id ?? null, error }) });
   const server = http.createServer((req, res) => res.writeHead(404).end());
-  const adapter = nodeAdapter(app).attach(server);
+  const adapter = nodeAdapter(app, options).attach(server);
   await new Promise((r) => server.listen(0, "127.0.0.1", r));
   t.after(async () => {
     await adapter.close();
@@ -29,6 +30,53 @@ test("defineApp refuses unknown options and hooks that are not functions", () =>
   assert.throws(() => defineApp(null), TypeError);
   assert.throws(() => nodeAdapter(defineApp({}), { brokr: {} }), { name: "TypeError", message: /unknown nodeAdapter option: brokr/ });
   assert.throws(() => defineApp({}).publish("t", "x"), /not running on any adapter/);
+  assert.throws(() => nodeAdapter(defineApp({}), { backpressureLimit: -1 }), { name: "TypeError", message: /backpressureLimit must be a non-negative number/ });
+  assert.throws(() => nodeAdapter(defineApp({}), { backpressureLimit: "16m" }), TypeError);
+});
+
+test("a peer that never reads: sends and publishes to it are dropped past backpressureLimit, the server's buffer stays bounded", async (t) => {
+  const limit = 1024 * 1024;
+  const peers = [];
+  const { port } = await serve({ open: (p) => { peers.push(p); p.subscribe("room"); } }, t, { backpressureLimit: limit });
+  // A raw client that upgrades, then never reads again (its kernel buffers fill, then the server's).
+  const stalled = net.connect(port, "127.0.0.1");
+  stalled.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+  const head = await new Promise((resolve, reject) => {
+    let text = "";
+    stalled.on("error", reject);
+    stalled.on("data", function onData(chunk) {
+      text += chunk.toString("latin1");
+      if (!text.includes("\r\n\r\n")) return;
+      stalled.off("data", onData);
+      stalled.pause(); // and never read again
+      resolve(text);
+    });
+  });
+  assert.match(head, /^HTTP\/1\.1 101 /);
+  const reader = await client(`ws://127.0.0.1:${port}/`);
+  try {
+    while (peers.length < 2) await new Promise((r) => setImmediate(r));
+    const message = new Uint8Array(64 * 1024);
+    let dropped = 0;
+    let peak = 0;
+    for (let i = 0; i < 2000; i++) {
+      if (peers[0].send(message) === 0) dropped++;
+      peers[1].publish("room", message, { excludeSelf: true }); // to the stalled peer only
+      peak = Math.max(peak, peers[0].bufferedAmount);
+      if (i % 50 === 0) await new Promise((r) => setImmediate(r)); // let the socket write what the kernel takes
+    }
+    // 2 × 125 MiB offered; the kernel takes a few MiB, the server holds at most the limit plus one message.
+    assert.ok(dropped > 0, "no send was dropped");
+    assert.ok(peak <= limit + message.byteLength + 64, `bufferedAmount reached ${peak} (limit ${limit})`);
+    // the reading peer is served as before
+    peers[0].send("still here"); // dropped or not, the other peer is unaffected:
+    peers[1].send("to the reader");
+    assert.deepEqual(await reader.next(), { data: "to the reader", isBinary: false });
+  } finally {
+    stalled.destroy(); // before the adapter closes: a held socket would keep the server open
+    reader.close();
+  }
 });
 
 test("Message keeps text and binary apart, with both accessors", () => {

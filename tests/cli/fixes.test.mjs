@@ -173,6 +173,8 @@ describe("usage", () => {
       [["probe", "ws://x/", "--timeout", "soon"], "ws101 probe: --timeout must be a positive duration such as 500ms, 3s or 1m (a bare number is milliseconds), got \"soon\""],
       [["probe", "ws://x/", "--require-protocol"], "ws101 probe: --require-protocol needs at least one subprotocol offered (--protocol P)"],
       [["probe", "ws://x/", "--every", "0s"], "ws101 probe: --every must be a positive duration such as 500ms, 3s or 1m (a bare number is milliseconds), got \"0s\""],
+      // past setTimeout's 2^31-1 ms a timer fires after 1 ms: refused rather than a probe that gives up at once
+      [["probe", "ws://x/", "--timeout", "1000h"], "ws101 probe: --timeout must be at most 2147483647 ms (24.8 days, the longest timer Node keeps), got \"1000h\""],
     ];
     for (const [args, message] of cases) {
       const r = await ws101(args);
