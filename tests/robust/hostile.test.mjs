@@ -12,7 +12,7 @@ import { spawn } from "node:child_process";
 import { once } from "node:events";
 import http from "node:http";
 import net from "node:net";
-import { Connection, acceptKey } from "ws101";
+import { Connection, RawConnection, buildRequest, acceptKey } from "ws101";
 import { defineApp } from "ws101/app";
 import { nodeAdapter } from "ws101/app/node";
 import { startEcho, memoryOf, freePort, fmtMiB, MiB, ROOT } from "./support/server.mjs";
@@ -292,4 +292,27 @@ test("exporter: X-Prometheus-Scrape-Timeout-Seconds beyond 2^31 ms does not abor
     await exporter.stop();
     await echo.stop();
   }
+});
+
+// ── finding 7: a copied handle outlives free() and reaches memory another object now owns ───
+
+test("RawConnection/ClientHandshake: a copy of a handle (Object.assign onto the prototype) is dead after free(): TypeError, never another object's memory", { todo: "finding 7" }, () => {
+  // wasm-bindgen keeps the Rust pointer in an enumerable own property (__wbg_ptr) and zeroes it
+  // on the freed object only; a copy keeps the stale pointer. Here the freed slot is taken by a
+  // new connection, and the copy reads (and could free) that connection's state. Reads only:
+  // a free() through the copy would corrupt this process's instance.
+  const raw = new RawConnection(true, null);
+  const copy = Object.assign(Object.create(RawConnection.prototype), raw);
+  raw.free();
+  const innocent = new Connection({ role: "server" });
+  try {
+    assert.throws(() => copy.state(), TypeError, "state() through a copy of a freed RawConnection");
+    assert.throws(() => copy.canSend(), TypeError, "canSend() through a copy of a freed RawConnection");
+  } finally {
+    innocent.free();
+  }
+  const handshake = buildRequest("ws://a.example/");
+  const handshakeCopy = Object.assign(Object.create(Object.getPrototypeOf(handshake)), handshake);
+  handshake.free();
+  assert.throws(() => handshakeCopy.key, TypeError, "key through a copy of a freed ClientHandshake");
 });
