@@ -12,7 +12,7 @@ import { spawn } from "node:child_process";
 import { once } from "node:events";
 import http from "node:http";
 import net from "node:net";
-import { Connection, RawConnection, buildRequest, acceptKey } from "ws101";
+import { Connection, RawConnection, buildRequest, acceptKey, validateRequest } from "ws101";
 import { defineApp } from "ws101/app";
 import { nodeAdapter } from "ws101/app/node";
 import { startEcho, memoryOf, freePort, fmtMiB, MiB, ROOT } from "./support/server.mjs";
@@ -66,6 +66,24 @@ async function startScript(script, { args = [], env = {}, ready = /listening on/
     await new Promise((r) => setTimeout(r, 25));
   }
   return proc;
+}
+
+/** Every byte the server sends for `request` until it closes (or `timeoutMs`). */
+function rawResponse(port, request, timeoutMs = 10_000) {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, "127.0.0.1");
+    const chunks = [];
+    const done = () => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(Buffer.concat(chunks));
+    };
+    const timer = setTimeout(done, timeoutMs);
+    socket.on("data", (d) => chunks.push(d));
+    socket.on("error", () => {});
+    socket.on("close", done);
+    socket.write(request, "latin1");
+  });
 }
 
 /** One raw HTTP exchange: resolves `{ status, head, closed }` (status 0: no response at all). */
@@ -315,4 +333,30 @@ test("RawConnection/ClientHandshake: a copy of a handle (Object.assign onto the 
   const handshakeCopy = Object.assign(Object.create(Object.getPrototypeOf(handshake)), handshake);
   handshake.free();
   assert.throws(() => handshakeCopy.key, TypeError, "key through a copy of a freed ClientHandshake");
+});
+
+// ── finding 8: one problem (and one paragraph of the 400 body) per bad subprotocol item ──────
+
+test("echo.mjs: a 14 KB Sec-WebSocket-Protocol of 7,000 duplicates gets a short 400, not a 770 KB one (no amplification)", { todo: "finding 8", timeout: 60_000 }, async () => {
+  const server = await startEcho();
+  try {
+    const request = upgradeRequest("/", { extra: `Sec-WebSocket-Protocol: ${"a,".repeat(7000)}a\r\n` });
+    const response = await rawResponse(server.port, request);
+    const status = /^HTTP\/1\.1 (\d{3})/.exec(response.toString("latin1"))?.[1];
+    figures.push(`7,000 duplicate subprotocols (${request.length} B request): ${status}, ${response.length} B response`);
+    assert.equal(status, "400");
+    assert.ok(response.length <= 8 * 1024, `a ${request.length}-byte request got a ${response.length}-byte response (ws: 129 bytes)`);
+    assert.ok(server.alive(), server.describe());
+  } finally {
+    await server.stop();
+  }
+});
+
+test("validateRequest: the problems of one header are bounded (7,000 duplicate or invalid subprotocols are not 7,000 problems)", { todo: "finding 8" }, () => {
+  const headers = { host: "a", upgrade: "websocket", connection: "Upgrade", "sec-websocket-key": KEY, "sec-websocket-version": "13" };
+  for (const offer of ["a,".repeat(7000) + "a", "a b,".repeat(3500)]) {
+    const outcome = validateRequest({ method: "GET", url: "/", headers: { ...headers, "sec-websocket-protocol": offer } }, { protocols: ["a"] });
+    assert.equal(outcome.ok, false);
+    assert.ok(outcome.problems.length <= 16, `${outcome.problems.length} problems for one ${offer.length}-byte header`);
+  }
 });
