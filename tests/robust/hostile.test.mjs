@@ -15,9 +15,10 @@ import net from "node:net";
 import { Connection, RawConnection, buildRequest, acceptKey, validateRequest } from "ws101";
 import { defineApp } from "ws101/app";
 import { nodeAdapter } from "ws101/app/node";
-import { startEcho, memoryOf, freePort, fmtMiB, MiB, ROOT } from "./support/server.mjs";
+import { startEcho, memoryOf, sampleMemory, freePort, fmtMiB, MiB, GiB, ROOT } from "./support/server.mjs";
 import { RawClient, handshake, frame, OP } from "./support/raw.mjs";
 import { FRAME_CASES } from "./support/hostile-frames.mjs";
+import { bomb } from "./support/deflate.mjs";
 import { echoCheck } from "./support/attacks.mjs";
 
 const KEY = "dGhlIHNhbXBsZSBub25jZQ==";
@@ -358,5 +359,36 @@ test("validateRequest: the problems of one header are bounded (7,000 duplicate o
     const outcome = validateRequest({ method: "GET", url: "/", headers: { ...headers, "sec-websocket-protocol": offer } }, { protocols: ["a"] });
     assert.equal(outcome.ok, false);
     assert.ok(outcome.problems.length <= 16, `${outcome.problems.length} problems for one ${offer.length}-byte header`);
+  }
+});
+
+// ── finding 9: partial compressed messages: ~1000× memory per byte received, no total bound ──
+
+test("echo.mjs: 40 connections each holding an unfinished permessage-deflate message that inflates to 60 MiB (60 KB on the wire each): server memory stays bounded, fresh clients served", { todo: "finding 9", timeout: 180_000 }, async () => {
+  const server = await startEcho();
+  const sampler = sampleMemory(server.pid, 200);
+  const held = [];
+  try {
+    const base = memoryOf(server.pid).rss;
+    const payload = bomb(60 * MiB);
+    for (let i = 0; i < 40; i++) {
+      const client = await RawClient.connect(server.port, { deflate: true });
+      assert.ok(client.deflate, "permessage-deflate negotiated");
+      held.push(client);
+      await client.send(frame(OP.BINARY, payload, { fin: false, rsv1: true })); // first fragment, never finished
+    }
+    await new Promise((r) => setTimeout(r, 1500));
+    const echo = await echoCheck(server.port);
+    const peak = Math.max(sampler.max, memoryOf(server.pid)?.hwm ?? 0);
+    figures.push(`40 × unfinished 60 MiB compressed messages (${payload.length} B each on the wire): server RSS ${fmtMiB(base)} → peak ${fmtMiB(peak)}; closed by the server: ${held.filter((c) => c.closed).length}`);
+    assert.ok(server.alive(), `the server died: ${server.describe()}`);
+    assert.ok(echo.ok, `a fresh client got no echo: ${echo.error}`);
+    // What is bounded is the policy's choice (refuse with 1013/1009 past a total budget, say); one
+    // 60 MiB buffer per 60 KB received is not: 400 such connections (24 MB sent) need 24 GB.
+    assert.ok(peak - base < 1 * GiB, `server RSS grew ${fmtMiB(peak - base)} for ${(40 * payload.length / 1e6).toFixed(1)} MB received`);
+  } finally {
+    for (const c of held) c.destroy();
+    sampler.stop();
+    await server.stop();
   }
 });
