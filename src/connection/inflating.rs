@@ -18,6 +18,24 @@ use crate::message::{Payload, Utf8Validator};
 /// Largest part an inflated message is reported in.
 pub const INFLATE_WINDOW: usize = 64 * 1024;
 
+/// Most inflated bytes that the unfinished compressed messages of all connections of a thread
+/// (so of a whole wasm instance) may have reported, and so their receivers hold, at once.
+/// Each message is bounded by `max_message_size`, but DEFLATE expands up to ~1,000x: without a
+/// total, 40 peers each sending 60 KB of a message they never finish made a server hold 2.4
+/// GB. A piece that would take the total past this fails its connection with 1009, the message
+/// being too big to process now (RFC 6455 §7.4.1, §10.4).
+pub const INFLATING_BUDGET: u64 = if cfg!(test) { 4 << 20 } else { 512 << 20 };
+
+std::thread_local! {
+    /// Inflated bytes reported by the unfinished compressed messages of this thread.
+    static HELD: core::cell::Cell<u64> = const { core::cell::Cell::new(0) };
+}
+
+/// Inflated bytes the unfinished compressed messages of this thread's connections hold now.
+pub fn inflating_held() -> u64 {
+    HELD.with(|h| h.get())
+}
+
 /// The compressed message being inflated.
 #[derive(Debug)]
 pub(super) struct Inflating {
@@ -30,6 +48,13 @@ pub(super) struct Inflating {
     utf8: Utf8Validator,
     /// Compressed input a call left for the next, and whether it ends the message.
     pending: Option<(Vec<u8>, bool)>,
+}
+
+impl Drop for Inflating {
+    /// The message is complete, failed or abandoned: its bytes leave the total.
+    fn drop(&mut self) {
+        HELD.with(|h| h.set(h.get().saturating_sub(self.produced)));
+    }
 }
 
 impl Connection {
@@ -108,9 +133,18 @@ impl Connection {
             rest = rest.get(step.consumed..).unwrap_or(&[]);
             inf.ended |= step.ended;
             if step.written > 0 {
-                inf.produced = inf.produced.saturating_add(step.written as u64);
+                let written = step.written as u64;
+                inf.produced = inf.produced.saturating_add(written);
+                let held = HELD.with(|h| {
+                    h.set(h.get().saturating_add(written));
+                    h.get()
+                });
                 if inf.produced > max {
                     return self.inflate_failed(DeflateError::MessageTooLarge { offset, max }, out);
+                }
+                if held > INFLATING_BUDGET {
+                    let budget = INFLATING_BUDGET;
+                    return self.inflate_failed(DeflateError::OverBudget { offset, budget }, out);
                 }
                 if inf.opcode == Opcode::Text {
                     let held = inf.utf8.held() as u64;
@@ -178,5 +212,76 @@ impl Connection {
     fn inflate_failed(&mut self, error: DeflateError, out: &mut Vec<Event>) -> Flow {
         self.fail(ProtocolError::Deflate(error), out);
         Flow::Stop
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::connection::Config;
+    use crate::deflate::negotiation::DeflateParams;
+    use crate::deflate::{Deflater, DirectionParams};
+    use crate::error::Diagnostic;
+    use crate::frame::{encode_frame, Role};
+
+    /// A server connection with permessage-deflate and the streaming path (as the binding).
+    fn server() -> Connection {
+        let config = Config::default()
+            .with_deflate(Some(DeflateParams::default()))
+            .with_streaming(true);
+        Connection::new(Role::Server, config)
+    }
+
+    /// The first fragment of a compressed binary message of `size` zero bytes, never finished.
+    fn unfinished(size: usize) -> Vec<u8> {
+        let full = DirectionParams {
+            no_context_takeover: false,
+            max_window_bits: 15,
+        };
+        let mut z = Vec::new();
+        Deflater::new(full, 6)
+            .compress(&alloc::vec![0u8; size], &mut z)
+            .unwrap();
+        let mut wire = Vec::new();
+        encode_frame(
+            &mut wire,
+            Opcode::Binary,
+            false,
+            true,
+            &z,
+            Some([1, 2, 3, 4]),
+        );
+        wire
+    }
+
+    fn refusal(c: &mut Connection, wire: &[u8]) -> Option<(&'static str, Option<u16>)> {
+        let mut events = Vec::new();
+        c.receive(wire, &mut events);
+        events.iter().find_map(|e| match e {
+            Event::Error(e) => Some((e.code(), e.close_code())),
+            _ => None,
+        })
+    }
+
+    #[test]
+    fn unfinished_messages_of_all_connections_share_one_budget() {
+        let piece = unfinished(1 << 20);
+        let mut held = Vec::new();
+        let mut refused = None;
+        for i in 0..8 {
+            let mut c = server();
+            if let Some(r) = refusal(&mut c, &piece) {
+                refused = Some((i, r));
+                break;
+            }
+            held.push(c);
+        }
+        // 4 MiB in unit tests: the fifth unfinished 1 MiB message is refused with 1009.
+        assert_eq!(refused, Some((4, ("message-too-large", Some(1009)))));
+        assert!(inflating_held() <= INFLATING_BUDGET);
+        // Their bytes leave the total when the connections go: a new message fits again.
+        drop(held);
+        assert_eq!(inflating_held(), 0);
+        assert_eq!(refusal(&mut server(), &piece), None);
     }
 }

@@ -22,6 +22,7 @@ pub use config::{
 };
 pub use error::{ProtocolError, UsageError};
 pub use event::Event;
+pub use inflating::{inflating_held, INFLATING_BUDGET};
 pub use mask_source::{FixedMask, MaskSource, RandomMask};
 pub use state::State;
 use state::{Ending, Phase};

@@ -24,6 +24,15 @@ pub enum DeflateError {
         /// The configured limit.
         max: u64,
     },
+    /// The unfinished compressed messages of all connections (of this thread) would hold more
+    /// inflated bytes than [`INFLATING_BUDGET`](crate::connection::INFLATING_BUDGET) with this
+    /// piece: the message is too big to process now (RFC 6455 §7.4.1, §10.4; close 1009).
+    OverBudget {
+        /// Byte offset of the fault (a stream offset for frames and messages).
+        offset: u64,
+        /// The total allowed.
+        budget: u64,
+    },
     /// The decompressed text is not valid UTF-8 (RFC 6455 §8.1; close 1007). `index` is the
     /// position of the invalid sequence in the decompressed text.
     InvalidUtf8 {
@@ -38,7 +47,9 @@ impl Diagnostic for DeflateError {
     fn error_code(&self) -> ErrorCode {
         match self {
             DeflateError::InvalidCompressedData { .. } => ErrorCode::InvalidCompressedData,
-            DeflateError::MessageTooLarge { .. } => ErrorCode::MessageTooLarge,
+            DeflateError::MessageTooLarge { .. } | DeflateError::OverBudget { .. } => {
+                ErrorCode::MessageTooLarge
+            }
             DeflateError::InvalidUtf8 { .. } => ErrorCode::InvalidUtf8,
         }
     }
@@ -50,6 +61,9 @@ impl Diagnostic for DeflateError {
             DeflateError::MessageTooLarge { .. } => {
                 "The message decompresses to more than this endpoint's configured maximum message size."
             }
+            DeflateError::OverBudget { .. } => {
+                "The unfinished compressed messages of all connections would hold more decompressed bytes than this endpoint allows for them at once: the message is too big to process now."
+            }
             DeflateError::InvalidUtf8 { .. } => {
                 "A text message must be valid UTF-8 once decompressed."
             }
@@ -59,6 +73,7 @@ impl Diagnostic for DeflateError {
         use alloc::string::ToString;
         match self {
             DeflateError::MessageTooLarge { max, .. } => Some(max.to_string()),
+            DeflateError::OverBudget { budget, .. } => Some(budget.to_string()),
             DeflateError::InvalidUtf8 { index, .. } => Some(index.to_string()),
             DeflateError::InvalidCompressedData { .. } => None,
         }
@@ -67,6 +82,7 @@ impl Diagnostic for DeflateError {
         match self {
             DeflateError::InvalidCompressedData { offset }
             | DeflateError::MessageTooLarge { offset, .. }
+            | DeflateError::OverBudget { offset, .. }
             | DeflateError::InvalidUtf8 { offset, .. } => Some(*offset),
         }
     }
