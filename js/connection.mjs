@@ -107,8 +107,8 @@ const ANNOUNCED_PER_RECEIVED = 16;
  * the core again, whole, when its last byte arrives, so its message is a view of the window
  * instead of a copy into a fresh buffer (the copy, and the garbage collection that fresh
  * memory drives, were most of a 64 KiB message's cost). Held under the same bound as a message's
- * buffer (MESSAGE_AT_ONCE + ANNOUNCED_PER_RECEIVED × its bytes that arrived), else the frame comes
- * in parts. At most HELD_KEPT buffers of WINDOW bytes are made per instance and reused (fresh
+ * buffer (at most max(MESSAGE_AT_ONCE, ANNOUNCED_PER_RECEIVED × its bytes that arrived)), else the
+ * frame comes in parts. At most HELD_KEPT buffers of WINDOW bytes are made per instance and reused (fresh
  * memory per message is what holding avoids); beyond them a held frame gets a buffer of its size.
  */
 const HELD_KEPT = 4;
@@ -121,7 +121,7 @@ function heldBuffer(frame) {
     heldMade++;
     return new Uint8Array(WINDOW);
   }
-  return new Uint8Array(frame);
+  return bytesLike(frame);
 }
 /** Most frame headers one connection keeps (`sendMessage`); past that the kept ones are dropped. */
 const HEADERS_KEPT = 256;
@@ -501,7 +501,7 @@ export class Connection {
       const left = raw.heldBytes();
       if (left === 0) continue;
       const frame = raw.heldFrameLen();
-      if (frame <= WINDOW && frame - MESSAGE_AT_ONCE <= left * ANNOUNCED_PER_RECEIVED) {
+      if (frame <= WINDOW && (frame <= MESSAGE_AT_ONCE || left * ANNOUNCED_PER_RECEIVED >= frame)) {
         viewsFor(this.#memory);
         this.#held = heldBuffer(frame);
         this.#held.set(u8.subarray(ptr + n - left, ptr + n));
