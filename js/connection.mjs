@@ -11,7 +11,8 @@
 // message's size when the core announces it (one frame, not inflated) and enough of it arrived
 // (MESSAGE_AT_ONCE, ANNOUNCED_PER_RECEIVED), else each part on its own, joined at the end.
 // Inflated data comes in bounded windows: when a call's budget runs out the core says so and we
-// resume it.
+// resume it. With `views: true` (no deflate) a frame of up to WINDOW bytes that a chunk leaves
+// incomplete is held in JS memory and given to the core again whole (see HELD_KEPT).
 // Messages larger than WINDOW are sent in parts of WINDOW bytes the same way.
 import { RawConnection, wasmMemory } from "./instance.mjs";
 

@@ -9,6 +9,8 @@
 //! when `size` says how long the message is), and inflated data comes in
 //! bounded windows (RFC 7692 §7.2.2): when a call's budget runs out it says so and JS calls
 //! [`RawConnection::resume`]. So wasm memory per connection does not depend on message sizes.
+//! [`RawConnection::receive_whole_input`] instead stops before a frame not whole in the window,
+//! for JS to keep (in its own memory) and present again once it is whole.
 //! `js/connection.mjs` turns the records into event objects.
 
 use core::cell::RefCell;
