@@ -11,7 +11,8 @@
 // message's size when the core announces it (one frame, not inflated) and enough of it arrived
 // (MESSAGE_AT_ONCE, ANNOUNCED_PER_RECEIVED), else each part on its own, joined at the end.
 // Inflated data comes in bounded windows: when a call's budget runs out the core says so and we
-// resume it.
+// resume it. With `views: true` (no deflate) a frame of up to WINDOW bytes that a chunk leaves
+// incomplete is held in JS memory and given to the core again whole (see HELD_KEPT).
 // Messages larger than WINDOW are sent in parts of WINDOW bytes the same way.
 import { RawConnection, wasmMemory } from "./instance.mjs";
 
@@ -101,6 +102,28 @@ const EMPTY = new Uint8Array(0);
  */
 const MESSAGE_AT_ONCE = 64 * 1024;
 const ANNOUNCED_PER_RECEIVED = 16;
+/**
+ * `views: true` without permessage-deflate: a frame of at most WINDOW bytes that a chunk leaves
+ * incomplete is held here (in JS memory, not wasm memory: the window is shared) and given to
+ * the core again, whole, when its last byte arrives, so its message is a view of the window
+ * instead of a copy into a fresh buffer (the copy, and the garbage collection that fresh
+ * memory drives, were most of a 64 KiB message's cost). Held under the same bound as a message's
+ * buffer (at most max(MESSAGE_AT_ONCE, ANNOUNCED_PER_RECEIVED × its bytes that arrived)), else the
+ * frame comes in parts. At most HELD_KEPT buffers of WINDOW bytes are made per instance and reused (fresh
+ * memory per message is what holding avoids); beyond them a held frame gets a buffer of its size.
+ */
+const HELD_KEPT = 4;
+const heldKept = [];
+let heldMade = 0;
+/** A buffer for a held frame of `frame` ≤ WINDOW bytes. */
+function heldBuffer(frame) {
+  if (heldKept.length > 0) return heldKept.pop();
+  if (heldMade < HELD_KEPT) {
+    heldMade++;
+    return new Uint8Array(WINDOW);
+  }
+  return bytesLike(frame);
+}
 /** Most frame headers one connection keeps (`sendMessage`); past that the kept ones are dropped. */
 const HEADERS_KEPT = 256;
 /** Strings of at most this many UTF-16 units are written into the input window as UTF-8 (≤ 3 bytes per unit) and framed there. */
@@ -293,6 +316,12 @@ export class Connection {
   #lastHeader = undefined;
   /** A message begun by `sendFragment` awaits its final part. */
   #fragmenting = false;
+  /** Whether incomplete frames are held (`views: true`, no permessage-deflate; see HELD_KEPT). */
+  #holds = false;
+  /** The bytes of the frame held, the first #heldLength of them arrived (null: none held). */
+  #held = null;
+  #heldLength = 0;
+  #heldFrame = 0;
 
   /**
    * @param {import("./index.d.ts").ConnectionOptions} [options]
@@ -315,6 +344,7 @@ export class Connection {
     // A server receives masked frames (RFC 6455 §5.1): their payloads differ from the chunk's bytes.
     this.#masked = (handoff ? handoff.role : role) === "server";
     this.#memory = wasmMemory();
+    this.#holds = this.#views && !this.#inPlace && !(handoff ? handoff.deflate : config.deflate);
   }
 
   /**
@@ -404,6 +434,7 @@ export class Connection {
     this.#ready = false;
     this.#quiet = false;
     let result = 0;
+    if (this.#holds) return this.#receiveHolding(bytes, out);
     if (this.#inPlace) this.#chunk = bytes;
     try {
       if (windowOf !== this.#memory) {
@@ -413,6 +444,7 @@ export class Connection {
       const ptr = windowPointer;
       for (let offset = 0; offset < len; offset += WINDOW) {
         const n = Math.min(WINDOW, len - offset);
+        if (offset > 0) this.#keepViews(out);
         viewsFor(this.#memory);
         u8.set(n === len ? bytes : bytes.subarray(offset, offset + n), ptr);
         this.#chunkBase = offset - ptr;
@@ -434,6 +466,85 @@ export class Connection {
     return out;
   }
 
+  /**
+   * `receive` that holds a frame the chunk leaves incomplete, up to WINDOW bytes (see
+   * HELD_KEPT): the window gets the held bytes, then the chunk's.
+   */
+  #receiveHolding(bytes, out) {
+    const raw = this.#raw;
+    const len = bytes.byteLength;
+    let result = 0;
+    let offset = 0;
+    while (offset < len) {
+      if (offset > 0) this.#keepViews(out);
+      const ptr = this.#window();
+      let n = 0;
+      const held = this.#held;
+      if (held !== null) {
+        const need = this.#heldFrame - this.#heldLength;
+        if (len - offset < need) {
+          // Still incomplete: kept, the core not asked.
+          held.set(offset === 0 ? bytes : bytes.subarray(offset), this.#heldLength);
+          this.#heldLength += len - offset;
+          return out;
+        }
+        u8.set(held.subarray(0, this.#heldLength), ptr);
+        n = this.#heldLength;
+        this.#dropHeld();
+      }
+      const take = Math.min(WINDOW - n, len - offset);
+      u8.set(take === len ? bytes : bytes.subarray(offset, offset + take), ptr + n);
+      offset += take;
+      n += take;
+      result = raw.receiveWhole(n);
+      this.#events(result & COUNT, out);
+      if (result & RELEASE) raw.release();
+      const left = raw.heldBytes();
+      if (left === 0) continue;
+      const frame = raw.heldFrameLen();
+      if (frame <= WINDOW && (frame <= MESSAGE_AT_ONCE || left * ANNOUNCED_PER_RECEIVED >= frame)) {
+        viewsFor(this.#memory);
+        this.#held = heldBuffer(frame);
+        this.#held.set(u8.subarray(ptr + n - left, ptr + n));
+        this.#heldLength = left;
+        this.#heldFrame = frame;
+        continue;
+      }
+      // Larger than the window (or not enough of it arrived yet): the rest comes in parts.
+      do {
+        result = raw.resume();
+        this.#events(result & COUNT, out);
+        if (result & RELEASE) raw.release();
+      } while (result & MORE);
+    }
+    this.#ready = (result & SEND_READY) !== 0;
+    this.#quiet = (result & QUIET) !== 0;
+    return out;
+  }
+
+  /**
+   * `views: true`, before the window is written again within one `receive` (a chunk larger than
+   * WINDOW, or a frame held after the chunk's first WINDOW bytes): the messages handed out as
+   * views of it so far become copies, so every view stays valid until the next call.
+   */
+  #keepViews(out) {
+    if (!this.#views) return;
+    const memory = this.#memory.buffer;
+    for (let i = 0; i < out.length; i++) {
+      const data = out[i].data;
+      if (typeof data === "object" && data !== null && data.buffer === memory) out[i].data = Uint8Array.prototype.slice.call(data);
+    }
+  }
+
+  /** Forgets the held frame's bytes, keeping a WINDOW-sized buffer for reuse. */
+  #dropHeld() {
+    const held = this.#held;
+    this.#held = null;
+    this.#heldLength = 0;
+    this.#heldFrame = 0;
+    if (held !== null && held.length === WINDOW && heldKept.length < HELD_KEPT) heldKept.push(held);
+  }
+
   /** The transport ended: a 1006 close event unless the closing handshake completed. */
   receiveEof() {
     this.#ready = false;
@@ -441,6 +552,7 @@ export class Connection {
     const out = [];
     this.#events(this.#raw.receiveEof() & COUNT, out);
     this.#dropMessage();
+    this.#dropHeld();
     return out;
   }
 
@@ -728,6 +840,7 @@ export class Connection {
     // Idempotent; any later call is a TypeError (not wasm-bindgen's "null pointer passed to rust").
     if (this.#raw !== FREED) this.#raw.free();
     this.#raw = FREED;
+    this.#dropHeld();
   }
 
   /**

@@ -425,7 +425,7 @@ export interface ConnectionOptions {
   /** Messages shorter than this many bytes are sent uncompressed; default 1024. */
   deflateThreshold?: number | undefined;
   binaryType?: BinaryType | undefined;
-  /** Zero-copy: payloads are views into wasm memory, valid only until the next call on this connection. */
+  /** Zero-copy: payloads are views into wasm memory, valid only until the next call into any connection (a frame of up to 256 KiB arriving in pieces is held until whole, without permessage-deflate). */
   views?: boolean | undefined;
   /** Deliver text messages as bytes (already UTF-8-checked) instead of strings. */
   textAsBytes?: boolean | undefined;

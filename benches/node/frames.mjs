@@ -16,6 +16,9 @@
 //   ws-bufferutil  — ws with bufferutil 4.x (native mask/unmask; checked to load)
 // Each child prints one JSON object; the parent prints markdown tables (and writes --json/--md).
 //
+//   copy floor     — (in the ws101 child, binary ≥ 64 KiB) only the copies ws101 makes of a
+//                    message spanning chunks: each chunk into wasm memory, the payload out into one
+//                    fresh Buffer per message; no parsing, no unmasking: what the rows above it can reach
 // Decoding feeds a stream of masked client→server frames in fixed-size socket-like chunks
 // (16 KiB and 64 KiB: many frames per chunk for small frames, frames split across chunks for
 // all sizes that do not divide the chunk). Every event's data is touched. Each case is first
@@ -194,6 +197,33 @@ async function ws101Child() {
       results.push({ kind: "decode", id: c.id, impl: v.impl, shape: v.shape, type: c.type, size: c.size, msgs: rate, mbps: (rate * c.size) / 1e6 });
     }
   }
+  // The copy floor of a wasm decoder that hands out owned Buffers, for messages spanning chunks:
+  // each chunk copied into a window of wasm memory and each payload's bytes copied out of it into
+  // one fresh Buffer per message, as ws101 does, without parsing, unmasking or events.
+  for (const c of DECODE_CASES) {
+    if (c.type !== "binary" || c.size < 64 * KiB || (FILTER && !`decode ${c.id}`.includes(FILTER))) continue;
+    const s = makeStream(c);
+    const window = new Uint8Array(new WebAssembly.Memory({ initial: 8 }).buffer, 1024, c.chunk);
+    const plan = copyPlan(s, c);
+    const chunks = s.chunks;
+    let msg = null, at = 0;
+    const rate = measure(() => {
+      let m = 0;
+      for (let i = 0; i < chunks.length; i++) {
+        window.set(chunks[i]);
+        const segments = plan[i];
+        for (let j = 0; j < segments.length; j += 2) {
+          const from = segments[j], n = segments[j + 1];
+          if (msg === null) { msg = Buffer.allocUnsafe(c.size); at = 0; }
+          msg.set(window.subarray(from, from + n), at);
+          at += n;
+          if (at === c.size) { touch(msg); msg = null; m++; }
+        }
+      }
+      return m;
+    });
+    results.push({ kind: "decode", id: c.id, impl: "copy floor", shape: "copy", type: c.type, size: c.size, msgs: rate, mbps: (rate * c.size) / 1e6 });
+  }
   for (const c of ENCODE_CASES) {
     if (FILTER && !`encode ${c.id}`.includes(FILTER)) continue;
     const payload = payloadFor(c.type, c.size);
@@ -215,6 +245,23 @@ async function ws101Child() {
     results.push({ kind: "encode", id: c.id, impl: "ws101", type: c.type, size: c.size, msgs: rate, mbps: (rate * c.size) / 1e6 });
   }
   return results;
+}
+
+/** Per chunk of the stream: [offset, length] pairs of the payload bytes it holds, in order (frames of makeStream). */
+function copyPlan(s, c) {
+  const hlen = c.size < 126 ? 6 : c.size < 65536 ? 8 : 14;
+  const plan = s.chunks.map(() => []);
+  for (let f = 0; f < s.frames; f++) {
+    let from = f * (hlen + c.size) + hlen;
+    const end = from + c.size;
+    while (from < end) {
+      const i = Math.floor(from / c.chunk);
+      const n = Math.min(end, (i + 1) * c.chunk) - from;
+      plan[i].push(from - i * c.chunk, n);
+      from += n;
+    }
+  }
+  return plan;
 }
 
 /** Parses one frame and checks it carries `payload` (unmasking when the role masks). */

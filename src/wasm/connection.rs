@@ -9,6 +9,8 @@
 //! when `size` says how long the message is), and inflated data comes in
 //! bounded windows (RFC 7692 §7.2.2): when a call's budget runs out it says so and JS calls
 //! [`RawConnection::resume`]. So wasm memory per connection does not depend on message sizes.
+//! [`RawConnection::receive_whole_input`] instead stops before a frame not whole in the window,
+//! for JS to keep (in its own memory) and present again once it is whole.
 //! `js/connection.mjs` turns the records into event objects.
 
 use core::cell::RefCell;
@@ -413,6 +415,42 @@ impl RawConnection {
         self.step()
     }
 
+    /// [`Self::receive_input`] that stops before a frame not whole in the first `len` bytes of
+    /// the input buffer ([`Connection::receive_whole`]): JS may keep that frame's bytes (all of
+    /// them: [`Self::held_frame_len`]) and present them again at the front of a later call, so a
+    /// message up to the window's size lies whole in it, or call [`Self::resume`] to take the
+    /// rest in parts as `receiveInput` would. Same return value (never "more": JS only uses it
+    /// without permessage-deflate, whose inflating needs the budgeted calls).
+    #[wasm_bindgen(js_name = receiveWhole)]
+    pub fn receive_whole_input(&mut self, len: u32) -> u32 {
+        self.release();
+        let size = with_input(|input| input.len()).unwrap_or(0);
+        let end = (len as usize).min(size);
+        let conn = &mut self.conn;
+        let events = &mut self.events;
+        let consumed =
+            with_input(|input| conn.receive_whole(input.get_mut(..end).unwrap_or(&mut []), events))
+                .unwrap_or(end);
+        self.input_len = end;
+        self.input_pos = consumed.min(end);
+        super::headroom::keep();
+        self.answer(0, self.conn.receive_suspended())
+    }
+
+    /// The bytes at the end of the window the last [`Self::receive_whole_input`] left unread:
+    /// the start of a frame not whole in it.
+    #[wasm_bindgen(js_name = heldBytes)]
+    pub fn held_bytes(&self) -> u32 {
+        (self.input_len - self.input_pos) as u32
+    }
+
+    /// The size of that frame, header and payload ([`Connection::held_frame_len`]; 14 while its
+    /// header is incomplete).
+    #[wasm_bindgen(js_name = heldFrameLen)]
+    pub fn held_frame_len(&self) -> f64 {
+        self.conn.held_frame_len() as f64
+    }
+
     /// Goes on where the last [`Self::receive`] or `resume` stopped (same return value).
     pub fn resume(&mut self) -> u32 {
         self.step()
@@ -778,6 +816,12 @@ impl RawConnection {
         self.input_pos = start + consumed;
         super::headroom::keep();
         let more = self.conn.receive_suspended() || self.input_pos < end;
+        self.answer(start, more)
+    }
+
+    /// The answer to a receive call whose window began at `start`: the event count (records
+    /// written) with the flags.
+    fn answer(&mut self, start: usize, more: bool) -> u32 {
         let count = with_input(|input| self.index(input, start)).unwrap_or(0);
         let ready = if self.send_ready() { SEND_READY } else { 0 };
         // Open: no Close held back (only a received Close or a failure holds one), none owed.

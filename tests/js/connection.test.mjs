@@ -303,6 +303,80 @@ test("many peers that announce 1 MiB each and stall after a few bytes: at most 6
   assert.ok(held < 32 * MiB, `${(held / MiB).toFixed(1)} MiB of ArrayBuffers taken for 200 × 15 bytes (1 MiB each would be 200 MiB)`);
 });
 
+test("views: a frame up to the window that arrives in pieces is held and handed out as a view of wasm memory, not a copy", () => {
+  const client = new Connection({ role: "client" });
+  const server = new Connection({ role: "server", views: true, binaryType: "nodebuffer" });
+  const copying = new Connection({ role: "server", binaryType: "nodebuffer" });
+  const payloads = [100_000, 65_536, 200_000].map((n, k) => Buffer.alloc(n).map((_, i) => (i * 31 + k) & 255));
+  const wire = concat(payloads.map((p) => client.sendBinary(p)));
+  let seen = 0;
+  const copies = [];
+  for (let at = 0; at < wire.length; at += 16384) {
+    const chunk = Buffer.from(wire.subarray(at, at + 16384));
+    const events = server.receive(chunk);
+    // each view is read before the next call into any connection, as views must be
+    for (const e of events) {
+      assert.equal(e.type, "binary");
+      assert.ok(e.data.equals(payloads[seen]), `message ${seen}`);
+      // a view into one large memory (wasm's), not a buffer of the message's own
+      assert.ok(e.data.buffer.byteLength > e.data.byteLength + 65536, `message ${seen} is a view`);
+      seen++;
+    }
+    copies.push(...copying.receive(chunk));
+    chunk.fill(0); // the reader reuses its buffer
+  }
+  assert.equal(seen, 3);
+  assert.equal(copies.length, 3);
+  assert.equal(copies[0].data.buffer.byteLength, 100_000, "without views: a buffer of the message's size");
+});
+
+test("views: messages of a chunk larger than the window stay valid until the next call", () => {
+  const client = new Connection({ role: "client" });
+  const payloads = Array.from({ length: 7 }, (_, k) => Buffer.alloc(100_000 + k * 1000, k + 1));
+  const wire = concat(payloads.map((p) => client.sendBinary(p)));
+  for (const holdFirst of [false, true]) {
+    const server = new Connection({ role: "server", views: true });
+    const events = [];
+    // with holdFirst a frame is held first, so the big chunk starts by completing it
+    if (holdFirst) events.push(...server.receive(wire.subarray(0, 50_000)));
+    events.push(...server.receive(wire.subarray(holdFirst ? 50_000 : 0)));
+    assert.equal(events.length, payloads.length);
+    events.forEach((e, k) => assert.ok(Buffer.from(e.data).equals(payloads[k]), `holdFirst ${holdFirst}: message ${k}`));
+  }
+});
+
+test("views: a held frame is bounded like a message's buffer, and the transport ending in one gives 1006", () => {
+  const MiB = 1024 * 1024;
+  // 200 KiB announced, 15 bytes sent, on 200 connections: not held (200 KiB > 16 × 15 B), no 200 KiB each
+  const header = Uint8Array.of(0x82, 0xff, 0, 0, 0, 0, 0, 0x03, 0x20, 0, 1, 2, 3, 4, 7);
+  const servers = Array.from({ length: 200 }, () => new Connection({ role: "server", views: true }));
+  const before = process.memoryUsage().arrayBuffers;
+  for (const server of servers) assert.deepEqual(server.receive(header), []);
+  const held = process.memoryUsage().arrayBuffers - before;
+  assert.ok(held < 8 * MiB, `${(held / MiB).toFixed(1)} MiB of ArrayBuffers for 200 × 15 bytes`);
+  // half of a 100 KiB frame held, then the transport ends: an abnormal close
+  const client = new Connection({ role: "client" });
+  const server = new Connection({ role: "server", views: true });
+  const wire = concat([client.sendBinary(new Uint8Array(100_000))]);
+  assert.deepEqual(server.receive(wire.subarray(0, 50_000)), []);
+  assert.deepEqual(server.receiveEof(), [{ type: "close", code: 1006, reason: "", wasClean: false }]);
+});
+
+test("views: invalid UTF-8 in a held text frame fails the connection with 1007 once the frame is whole", () => {
+  const client = new Connection({ role: "client" });
+  const server = new Connection({ role: "server", views: true });
+  const bytes = Buffer.alloc(100_000, 0x61);
+  bytes[70_000] = 0xff;
+  // a masked text frame by hand (the client refuses to send invalid UTF-8), key 1 2 3 4
+  const frame = Buffer.concat([Buffer.from([0x81, 0xff, 0, 0, 0, 0, 0, 0x01, 0x86, 0xa0, 1, 2, 3, 4]), bytes.map((b, i) => b ^ (i % 4 + 1))]);
+  const wire = concat([client.sendText("ok"), frame]);
+  const events = [];
+  for (let at = 0; at < wire.length; at += 16384) events.push(...server.receive(wire.subarray(at, at + 16384)));
+  assert.equal(events[0].data, "ok");
+  assert.equal(events.at(-1).type, "error");
+  assert.equal(events.at(-1).error.closeCode, 1007);
+});
+
 test("inPlace: messages whole in a chunk come back as views of the chunk, unmasked there; others are copies", () => {
   for (const binaryType of ["nodebuffer", "uint8array", "arraybuffer"]) {
     const client = new Connection({ role: "client" });
