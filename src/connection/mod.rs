@@ -365,7 +365,9 @@ impl Connection {
                     }
                 }
             }
-            let piece = match self.decoder.next(chunk, &mut pos, base) {
+            // A piece may come still masked: the assembler unmasks it where it reads it, while
+            // copying it into a message buffer when it spans chunks (RFC 6455 §5.3).
+            let (piece, masking) = match self.decoder.next_masked(chunk, &mut pos, base) {
                 Ok(Some(piece)) => piece,
                 Ok(None) => return pos,
                 Err(e) => {
@@ -378,10 +380,14 @@ impl Connection {
                 // Only first frames of data messages get here with RSV1 (RFC 7692 §6).
                 self.message_offset = frame_offset;
             }
-            match self
-                .assembler
-                .push(self.decoder.header(), piece, chunk, base, frame_offset)
-            {
+            match self.assembler.push_masked(
+                self.decoder.header(),
+                piece,
+                chunk,
+                masking,
+                base,
+                frame_offset,
+            ) {
                 Ok(None) => {}
                 Ok(Some(message)) => match self.deliver(message, chunk, out) {
                     Flow::Continue => {}

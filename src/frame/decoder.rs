@@ -36,6 +36,16 @@ pub struct FramePiece {
     pub last: bool,
 }
 
+/// How to unmask a piece [`FrameDecoder::next_masked`] left masked (RFC 6455 §5.3): the
+/// frame's key, and the payload index (mod 4) of the piece's first byte.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Masking {
+    /// The frame's masking key.
+    pub key: [u8; 4],
+    /// `phase` for [`apply_mask`] / [`super::mask::mask_copy`].
+    pub phase: usize,
+}
+
 /// A whole unfragmented text or binary frame from [`FrameDecoder::next_whole_data`]: its
 /// unmasked payload is `buf[start..start + len]`.
 #[cfg(feature = "connection")]
@@ -159,6 +169,29 @@ impl FrameDecoder {
         pos: &mut usize,
         base: u64,
     ) -> Result<Option<FramePiece>, FrameError> {
+        let Some((piece, masking)) = self.next_masked(buf, pos, base)? else {
+            return Ok(None);
+        };
+        if let Some(m) = masking {
+            if let Some(payload) = buf.get_mut(piece.start..piece.start + piece.len) {
+                apply_mask(payload, m.key, m.phase);
+            }
+        }
+        Ok(Some(piece))
+    }
+
+    /// [`FrameDecoder::next`] that may leave the piece masked for its reader, who unmasks it
+    /// where it reads it (RFC 6455 §5.3): in place, or while copying it out
+    /// ([`super::mask::mask_copy`]), one pass over the bytes instead of two. `Some(masking)`
+    /// says the whole piece is still masked; `None`, that it is plain (an unmasked frame, or one
+    /// held in whole-frame mode, whose bytes were unmasked as they arrived).
+    #[inline]
+    pub(crate) fn next_masked(
+        &mut self,
+        buf: &mut [u8],
+        pos: &mut usize,
+        base: u64,
+    ) -> Result<Option<(FramePiece, Option<Masking>)>, FrameError> {
         if self.state == State::Header {
             let Some(avail) = buf.get(*pos..) else {
                 return Ok(None);
@@ -229,13 +262,18 @@ impl FrameDecoder {
             return Ok(None);
         }
         let start = *pos;
-        // A frame held in whole-frame mode has its first `held_done` bytes unmasked already.
+        // A frame held in whole-frame mode has its first `held_done` bytes unmasked already:
+        // the rest of the piece is unmasked here, so the reader gets it plain.
         let done = core::mem::take(&mut self.held_done).min(take);
+        let mut masking = None;
         if let Some(key) = self.header.mask {
-            if let Some(payload) = buf.get_mut(start + done..start + take) {
-                apply_mask(payload, key, next_phase(self.phase, done));
+            let phase = self.phase;
+            if done == 0 {
+                masking = Some(Masking { key, phase });
+            } else if let Some(payload) = buf.get_mut(start + done..start + take) {
+                apply_mask(payload, key, next_phase(phase, done));
             }
-            self.phase = next_phase(self.phase, take);
+            self.phase = next_phase(phase, take);
         }
         self.remaining -= take as u64;
         *pos += take;
@@ -249,7 +287,7 @@ impl FrameDecoder {
         if self.remaining == 0 {
             self.state = State::Header;
         }
-        Ok(Some(piece))
+        Ok(Some((piece, masking)))
     }
 
     /// The common frame in one step: at a frame boundary, a complete unfragmented text or

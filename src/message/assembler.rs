@@ -14,6 +14,8 @@ use super::close::parse_close_payload;
 use super::error::MessageError;
 use super::payload::Payload;
 use super::utf8::{validate_utf8, Utf8Validator};
+use crate::frame::decoder::Masking;
+use crate::frame::mask::{apply_mask, mask_copy, next_phase};
 use crate::frame::{FrameHeader, FramePiece, Opcode};
 
 /// A complete message or control frame (RFC 6455 §5.4–§5.6).
@@ -70,6 +72,10 @@ enum Kind {
 /// message's first frame reserves up front).
 pub const RECYCLE_MAX: usize = 1 << 20;
 
+/// How much of a piece [`Assembler`] copies into new buffer memory before unmasking it (16 KiB:
+/// within a core's L1 data cache, so the unmasking pass reads what the copy just wrote).
+const FRESH_BLOCK: usize = 16 << 10;
+
 /// Reassembles messages from decoder pieces (RFC 6455 §5.4).
 #[derive(Debug, Clone)]
 pub struct Assembler {
@@ -77,9 +83,13 @@ pub struct Assembler {
     kind: Option<Kind>,
     compressed: bool,
     message_len: u64,
+    /// The message being assembled is `buffer[..filled]`; bytes after it are left from an
+    /// earlier message (a recycled buffer keeps its length) and are overwritten, never zeroed
+    /// first and never delivered.
     buffer: Vec<u8>,
-    /// An emptied payload buffer handed back by the caller ([`Assembler::recycle`]), used for
-    /// the next message that spans chunks instead of a fresh allocation.
+    filled: usize,
+    /// A payload buffer handed back by the caller ([`Assembler::recycle`]), used for the next
+    /// message that spans chunks instead of a fresh allocation.
     spare: Vec<u8>,
     utf8: Utf8Validator,
     held_offset: u64,
@@ -96,6 +106,7 @@ impl Assembler {
             compressed: false,
             message_len: 0,
             buffer: Vec::new(),
+            filled: 0,
             spare: Vec::new(),
             utf8: Utf8Validator::new(),
             held_offset: 0,
@@ -124,10 +135,10 @@ impl Assembler {
     /// Keeps `buffer` (the payload of a delivered [`Payload::Owned`] message the caller is
     /// done with) to assemble the next message in, so a stream of large messages reuses one
     /// allocation. Buffers larger than [`RECYCLE_MAX`] are dropped: what a connection keeps
-    /// between messages stays bounded.
-    pub fn recycle(&mut self, mut buffer: Vec<u8>) {
+    /// between messages stays bounded. Its bytes stay as they are (overwritten by the next
+    /// message, not zeroed first); a delivered message holds only its own.
+    pub fn recycle(&mut self, buffer: Vec<u8>) {
         if buffer.capacity() <= RECYCLE_MAX && buffer.capacity() > self.spare.capacity() {
-            buffer.clear();
             self.spare = buffer;
         }
     }
@@ -145,6 +156,61 @@ impl Assembler {
         chunk: &[u8],
         base: u64,
         frame_offset: u64,
+    ) -> Result<Option<Message>, MessageError> {
+        self.push_piece(header, piece, chunk, base, frame_offset, None)
+    }
+
+    /// [`Assembler::push`] for a piece the decoder may have left masked
+    /// ([`crate::frame::FrameDecoder`]'s `next_masked`): a piece copied into the message
+    /// buffer is unmasked while it is copied (RFC 6455 §5.3, one pass over the bytes), any
+    /// other in place in `chunk` first.
+    #[inline]
+    pub(crate) fn push_masked(
+        &mut self,
+        header: &FrameHeader,
+        piece: FramePiece,
+        chunk: &mut [u8],
+        masking: Option<Masking>,
+        base: u64,
+        frame_offset: u64,
+    ) -> Result<Option<Message>, MessageError> {
+        let mut masking = masking;
+        if let Some(m) = masking {
+            if !self.copies(header, piece) {
+                if let Some(payload) = chunk.get_mut(piece.start..piece.start + piece.len) {
+                    apply_mask(payload, m.key, m.phase);
+                }
+                masking = None;
+            }
+        }
+        self.push_piece(header, piece, chunk, base, frame_offset, masking)
+    }
+
+    /// Whether `piece` goes into the message buffer (a data frame not whole in its chunk, or
+    /// part of a fragmented message, when not streaming) rather than being read in its chunk.
+    #[inline]
+    fn copies(&self, header: &FrameHeader, piece: FramePiece) -> bool {
+        let data = matches!(
+            header.opcode,
+            Opcode::Text | Opcode::Binary | Opcode::Continuation
+        );
+        // `start_frame` delivers such a piece as a range of the chunk.
+        let whole =
+            piece.first && header.fin && piece.last && header.opcode != Opcode::Continuation;
+        data && !self.streaming && !whole
+    }
+
+    /// [`Assembler::push`], with `masking` set when the piece is still masked in `chunk` (then
+    /// [`Assembler::copies`] holds for it).
+    #[inline]
+    fn push_piece(
+        &mut self,
+        header: &FrameHeader,
+        piece: FramePiece,
+        chunk: &[u8],
+        base: u64,
+        frame_offset: u64,
+        masking: Option<Masking>,
     ) -> Result<Option<Message>, MessageError> {
         let data = chunk
             .get(piece.start..piece.start + piece.len)
@@ -185,7 +251,7 @@ impl Assembler {
                         return Ok(Some(direct));
                     }
                 }
-                self.append(header, piece, data, piece_offset)
+                self.append(header, piece, data, piece_offset, masking)
             }
             // The decoder rejects reserved opcodes before any piece is produced.
             Opcode::ReservedData(_) | Opcode::ReservedControl(_) => Ok(None),
@@ -292,6 +358,7 @@ impl Assembler {
                 self.kind = Some(kind);
                 self.utf8.reset();
                 self.buffer = core::mem::take(&mut self.spare);
+                self.filled = 0;
             }
         }
         self.message_len = self.message_len.saturating_add(header.payload_len);
@@ -300,8 +367,11 @@ impl Assembler {
         }
         if !self.streaming {
             // Limit-checked above; cap the up-front reservation against slow senders.
-            let reserve = header.payload_len.min(1 << 20) as usize;
-            self.buffer.reserve(reserve);
+            // `reserve` counts from the buffer's length, which may hold an earlier message.
+            let want = self
+                .filled
+                .saturating_add(header.payload_len.min(1 << 20) as usize);
+            self.buffer.reserve(want.saturating_sub(self.buffer.len()));
         }
         Ok(None)
     }
@@ -313,30 +383,17 @@ impl Assembler {
         piece: FramePiece,
         data: &[u8],
         piece_offset: u64,
+        masking: Option<Masking>,
     ) -> Result<Option<Message>, MessageError> {
         let Some(kind) = self.kind else {
             return Ok(None);
         };
         let check_text = kind == Kind::Text && !self.compressed;
-        if check_text {
-            let held = self.utf8.held();
-            if let Err(at) = self.utf8.feed(data) {
-                // `at` counts from the held bytes, which may sit in an earlier frame.
-                let offset = match at.checked_sub(held) {
-                    Some(in_data) => piece_offset.saturating_add(in_data as u64),
-                    None => self.held_offset.saturating_add(at as u64),
-                };
-                return Err(MessageError::InvalidUtf8 { offset });
-            }
-            let now_held = self.utf8.held();
-            if now_held > 0 && !(held > 0 && now_held == held + data.len()) {
-                // A new unfinished code point ends this piece: remember where it starts.
-                let end = piece_offset.saturating_add(data.len() as u64);
-                self.held_offset = end.saturating_sub(now_held as u64);
-            }
-        }
         let fin = piece.last && header.fin;
         if self.streaming {
+            if check_text {
+                self.feed_text(data, piece_offset)?;
+            }
             if fin {
                 self.finish_text(check_text)?;
                 self.kind = None;
@@ -357,13 +414,23 @@ impl Assembler {
                 fin,
             }));
         }
-        self.buffer.extend_from_slice(data);
+        let at = self.filled;
+        self.write(data, masking);
+        if check_text {
+            // The bytes as copied (unmasked): validated where they now are.
+            let buffer = core::mem::take(&mut self.buffer);
+            let fed = self.feed_text(buffer.get(at..self.filled).unwrap_or(&[]), piece_offset);
+            self.buffer = buffer;
+            fed?;
+        }
         if !fin {
             return Ok(None);
         }
         self.finish_text(check_text)?;
         self.kind = None;
-        let payload = Payload::Owned(core::mem::take(&mut self.buffer));
+        let mut bytes = core::mem::take(&mut self.buffer);
+        bytes.truncate(core::mem::take(&mut self.filled));
+        let payload = Payload::Owned(bytes);
         let compressed = self.compressed;
         Ok(Some(match kind {
             Kind::Text => Message::Text {
@@ -375,6 +442,59 @@ impl Assembler {
                 compressed,
             },
         }))
+    }
+
+    /// Appends a piece to the message in `buffer[..filled]`, unmasking it on the way when
+    /// `masking` says it is still masked (RFC 6455 §5.3): over bytes an earlier message left
+    /// in the buffer, one fused pass ([`mask_copy`]); past them, copied and unmasked a block at
+    /// a time while the block is in cache. Nothing is zeroed first.
+    #[inline]
+    fn write(&mut self, src: &[u8], masking: Option<Masking>) {
+        let at = self.filled;
+        let over = self.buffer.len().saturating_sub(at).min(src.len());
+        let (old, fresh) = src.split_at(over);
+        if let Some(dst) = self.buffer.get_mut(at..at + over) {
+            match masking {
+                Some(m) => mask_copy(dst, old, m.key, m.phase),
+                None => dst.copy_from_slice(old),
+            }
+        }
+        match masking {
+            None => self.buffer.extend_from_slice(fresh),
+            Some(m) => {
+                let mut phase = next_phase(m.phase, over);
+                for block in fresh.chunks(FRESH_BLOCK) {
+                    let from = self.buffer.len();
+                    self.buffer.extend_from_slice(block);
+                    if let Some(tail) = self.buffer.get_mut(from..) {
+                        apply_mask(tail, m.key, phase);
+                    }
+                    phase = next_phase(phase, block.len());
+                }
+            }
+        }
+        self.filled = at + src.len();
+    }
+
+    /// Validates the next bytes of a text message (RFC 6455 §8.1), `data` at stream offset
+    /// `piece_offset`; an error names the offset where the invalid sequence starts.
+    fn feed_text(&mut self, data: &[u8], piece_offset: u64) -> Result<(), MessageError> {
+        let held = self.utf8.held();
+        if let Err(at) = self.utf8.feed(data) {
+            // `at` counts from the held bytes, which may sit in an earlier frame.
+            let offset = match at.checked_sub(held) {
+                Some(in_data) => piece_offset.saturating_add(in_data as u64),
+                None => self.held_offset.saturating_add(at as u64),
+            };
+            return Err(MessageError::InvalidUtf8 { offset });
+        }
+        let now_held = self.utf8.held();
+        if now_held > 0 && !(held > 0 && now_held == held + data.len()) {
+            // A new unfinished code point ends this piece: remember where it starts.
+            let end = piece_offset.saturating_add(data.len() as u64);
+            self.held_offset = end.saturating_sub(now_held as u64);
+        }
+        Ok(())
     }
 
     /// At the end of a text message: it must not end inside a code point (RFC 6455 §8.1).

@@ -96,8 +96,8 @@ fn ws101_run(stream: &[u8], count: usize) -> usize {
 }
 
 /// ws101's `receive_in_place` with the caller's one 64 KiB buffer, reused for every read: a
-/// message spanning reads is copied into the connection's message buffer (recycled, so one
-/// allocation serves the whole stream).
+/// message spanning reads is unmasked while it is copied into the connection's message buffer
+/// (recycled, so one allocation serves the whole stream, and overwritten, never zeroed).
 fn ws101_in_place_run(stream: &[u8], count: usize) -> usize {
     use ws101::connection::{Config, Connection, Event};
     let config = Config::default()
