@@ -19,6 +19,8 @@ pub mod negotiation;
 pub mod params;
 #[cfg(feature = "connection")]
 pub mod spare;
+#[cfg(feature = "connection")]
+mod stream;
 
 #[cfg(feature = "connection")]
 pub use codec::{

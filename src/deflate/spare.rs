@@ -14,8 +14,8 @@ use alloc::boxed::Box;
 use core::cell::RefCell;
 
 use miniz_oxide::deflate::core::CompressorOxide;
-use miniz_oxide::inflate::stream::{InflateState, ZeroReset};
-use miniz_oxide::DataFormat;
+
+use super::stream::InflateStream;
 
 /// Compressors kept across messages per thread (about 300 MiB of them).
 pub const MAX_KEPT_COMPRESSORS: usize = 1024;
@@ -23,7 +23,7 @@ pub const MAX_KEPT_COMPRESSORS: usize = 1024;
 std::thread_local! {
     static KEPT: core::cell::Cell<usize> = const { core::cell::Cell::new(0) };
     static COMPRESSOR: RefCell<Option<(u32, Box<CompressorOxide>)>> = const { RefCell::new(None) };
-    static DECOMPRESSOR: RefCell<Option<Box<InflateState>>> = const { RefCell::new(None) };
+    static DECOMPRESSOR: RefCell<Option<Box<InflateStream>>> = const { RefCell::new(None) };
 }
 
 /// A compressor made with `flags`: the spare one when it matches, else a new one.
@@ -63,20 +63,19 @@ pub fn unkeep_compressor() {
 }
 
 /// A raw-DEFLATE decompressor at the start of a stream.
-pub fn take_decompressor() -> Box<InflateState> {
+pub fn take_decompressor() -> Box<InflateStream> {
     DECOMPRESSOR
         .try_with(|slot| slot.try_borrow_mut().ok().and_then(|mut s| s.take()))
         .ok()
         .flatten()
-        .unwrap_or_else(|| InflateState::new_boxed(DataFormat::Raw))
+        .unwrap_or_else(InflateStream::new_boxed)
 }
 
-/// Returns a decompressor, reset to the start of a stream with its window zeroed, as the
-/// spare. Zeroed because miniz_oxide does not refuse a distance reaching before the start of
-/// the stream (zlib's "invalid distance too far back"): it reads whatever the window holds, and
-/// the next user of the spare may be another connection.
-pub fn give_decompressor(mut state: Box<InflateState>) {
-    state.reset_as(ZeroReset);
+/// Returns a decompressor, reset to the start of a stream, as the spare. Its history still
+/// holds the last stream's bytes, which the next user (maybe another connection) cannot reach:
+/// a distance before the start of a stream is refused ([`InflateStream`]).
+pub fn give_decompressor(mut state: Box<InflateStream>) {
+    state.reset();
     let _ = DECOMPRESSOR.try_with(|slot| {
         if let Ok(mut s) = slot.try_borrow_mut() {
             *s = Some(state);
