@@ -24,20 +24,26 @@ const compiled = () => {
 };
 configure({ instantiate: (glue) => glue.initSync({ module: compiled() }) });
 deferInit(() => initSync({ module: compiled() }));
-fs.readFile(wasm.url, (err, bytes) => {
-  if (err || module !== null) return; // a failure comes again, synchronously, at the first call
-  WebAssembly.compile(bytes).then(
-    (m) => {
-      if (module !== null) return; // a call came first and compiled synchronously
-      module = m;
-      try {
-        initDeferred();
-      } catch {
-        // the first call that needs the instance tries again and throws to its caller
-      }
-    },
-    () => {}, // the same bytes fail again, synchronously, at the first call: the error goes there
-  );
+// The read starts on the event loop's next turn, not during the import: the first asynchronous
+// file operation of a process starts libuv's thread pool (~0.3 ms here), which the program pays
+// then rather than in `import "ws101"` (docs/BENCHMARKS.md "Cold start").
+setImmediate(() => {
+  if (module !== null) return; // a call came first and compiled synchronously
+  fs.readFile(wasm.url, (err, bytes) => {
+    if (err || module !== null) return; // a failure comes again, synchronously, at the first call
+    WebAssembly.compile(bytes).then(
+      (m) => {
+        if (module !== null) return; // a call came first and compiled synchronously
+        module = m;
+        try {
+          initDeferred();
+        } catch {
+          // the first call that needs the instance tries again and throws to its caller
+        }
+      },
+      () => {}, // the same bytes fail again, synchronously, at the first call: the error goes there
+    );
+  });
 });
 
 /**

@@ -41,14 +41,18 @@ mkdir -p pkg/edge && cp js/edge/* pkg/edge/
 cp js/node.mjs js/browser.mjs js/deno.mjs js/workerd.mjs js/instance.mjs js/errors.mjs js/wasm-missing.mjs js/connection.mjs pkg/handshake/
 cp js/api.mjs pkg/handshake/api-full.mjs && cp js/handshake/api.mjs js/handshake/index.d.ts pkg/handshake/
 mkdir -p pkg/app && cp js/app/* pkg/app/   # ws101/app: one app on every runtime
-# Node's import pays per module file (resolve, read, compile: ~1-1.5 ms each here) and per byte
-# parsed (docs/BENCHMARKS.md "Cold start"), so the build bundles and minifies:
-# - instance.mjs with the glue it imports: the one instance holder that every entry and js/edge
-#   share (a rebuild after a trap still imports a fresh copy of the glue file, ./ws101.js?instance=N);
-# - ws101's Node entry with api.mjs, connection.mjs and the rest, instance.mjs left outside;
-# - ws101/handshake's Node entry with everything (nothing beside it shares its holder);
-# - ws101/node (edge/node.mjs) with the edge/node-*.mjs files it imports, ws101's Node entry and
-#   instance.mjs left outside (the node-*.mjs files still ship: the CLI and ws101/app import some).
+# Node's import pays per module file (resolve, read, compile, link: ~0.5 ms each here) and per
+# byte parsed (docs/BENCHMARKS.md "Cold start"), so the build bundles and minifies:
+# - instance.mjs with the glue it imports, for the other runtimes' entries, ws101/init and
+#   ws101/inline (a rebuild after a trap still imports a fresh copy of the glue file,
+#   ./ws101.js?instance=N);
+# - ws101's Node entry with everything, instance.mjs and the glue included: `import "ws101"` loads
+#   one module file. The holder inside it registers itself (instance.mjs), so that instance.mjs
+#   loaded beside it (ws101/init, a test) uses the same instance;
+# - ws101/handshake's Node entry with everything likewise;
+# - ws101/node (edge/node.mjs) with the edge/node-*.mjs files it imports, ws101's Node entry left
+#   outside, and instance-shared.mjs in place of ../instance.mjs (the holder of that entry, without
+#   a second copy of the glue); the node-*.mjs files still ship: the CLI and ws101/app import some.
 # esbuild minifies whitespace and syntax; terser then renames the locals and parameters inside
 # functions (not the top-level names, class names or properties: a stack trace still names the
 # functions, at a column of line 1, and every exported class and function keeps its `name`). The
@@ -77,10 +81,12 @@ bundle() { # bundle FILE PLATFORM IMPORTS [esbuild options…]
   ' "$1" "$3"
 }
 bundle pkg/instance.mjs neutral 2
-bundle pkg/node.mjs node 0 --external:./instance.mjs
+bundle pkg/node.mjs node 2
 bundle pkg/handshake/instance.mjs neutral 2
 bundle pkg/handshake/node.mjs node 2
-bundle pkg/edge/node.mjs node 0 --external:../node.mjs --external:../instance.mjs --metafile=target/edge-node-meta.json
+sed -i 's#"\.\./instance\.mjs"#"../instance-shared.mjs"#' pkg/edge/node-*.mjs
+bundle pkg/edge/node.mjs node 0 --external:../node.mjs --metafile=target/edge-node-meta.json
+if grep -q 'instance\.mjs"' pkg/edge/node.mjs; then echo "pkg/edge/node.mjs still imports instance.mjs" >&2; exit 1; fi
 # The edge/node-*.mjs files now inside that bundle ship only if another shipped module still imports
 # them (the CLI and ws101/app import node-h2, node-errors, node-http): tests/package checks that
 # nothing ships unloaded.
@@ -97,6 +103,7 @@ node -e '
   }
   for (const f of inputs) if (!shipped.includes(f)) fs.rmSync(f);
 '
+if grep -l 'instance-shared' pkg/edge/*.mjs | grep -v '^pkg/edge/node.mjs$'; then echo "a shipped edge file imports instance-shared.mjs (bundled away)" >&2; exit 1; fi
 cp js/README.md pkg/README.md   # the README npm shows (for users; the repository README is for contributors)
 cp LICENSE-MIT LICENSE-APACHE CHANGELOG.md pkg/
 node -e '
