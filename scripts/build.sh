@@ -68,10 +68,39 @@ bundle() { # bundle FILE PLATFORM IMPORTS [esbuild options…]
     --log-override:import-is-undefined=silent --minify-whitespace --minify-syntax --outfile="$1" "${@:4}"
   node -e '
     const { minify } = require("terser"), fs = require("fs"), file = process.argv[1];
-    // module: false keeps the top-level names (terser renames them in module mode); the file still
-    // parses as a module (import/export/import.meta).
-    minify(fs.readFileSync(file, "utf8"), { module: false, compress: false, mangle: { toplevel: false, keep_classnames: true, keep_fnames: true }, format: { comments: false } })
-      .then((r) => fs.writeFileSync(file, r.code + "\n"), (e) => { console.error(`${file}: terser: ${e.message}`); process.exit(1); });
+    // esbuild writes a class that names itself inside its body as `var X = class _X { … _X … }`,
+    // whose `name` is then "_X": the class gets its own name back.
+    let code = fs.readFileSync(file, "utf8");
+    for (const [, name] of code.matchAll(/\b([A-Za-z$][\w$]*)=class _\1\b/g)) code = code.replace(new RegExp(`(?<![\\w$.])_${name.replace(/\$/g, "\\$")}(?![\\w$])`, "g"), name);
+    // Top-level names are renamed too (module: true), except those of functions and classes
+    // (keep_fnames, keep_classnames) and of variables a class or function is assigned to (their
+    // `name` comes from the variable: `var Ws101Error = class extends Error`): exports keep their
+    // names, and stack traces and `name` still say what they said.
+    const reserved = new Set([...code.matchAll(/(?<![\w$.])([A-Za-z$_][\w$]*)=(?:class\b|function\b|async\b|\([^()]*\)=>|[A-Za-z$_][\w$]*=>)/g)].map((m) => m[1]));
+    // Where two bundled files declare the same name (the glue and api.mjs both have acceptKey),
+    // esbuild calls the second acceptKey2, and the exported function would be named so: the
+    // one in the glue is renamed instead, and the exported one gets its name back after minifying.
+    const exported = new Map();
+    for (const clause of code.matchAll(/export\s*\{([^}]*)\}/g)) {
+      for (const part of clause[1].split(",")) {
+        const [local, name = local] = part.trim().split(/\s+as\s+/);
+        const functions = local !== name && new RegExp(`^${name.replace(/\$/g, "\\$")}\\d+$`).test(local) && code.includes(`function ${local}(`) && code.includes(`function ${name}(`);
+        if (functions) exported.set(local, name);
+      }
+    }
+    const taken = new Set(exported.values());
+    for (const name of taken) reserved.delete(name);
+    const keep = taken.size === 0 ? true : new RegExp(`^(?!(?:${[...taken].map((n) => n.replace(/\$/g, "\\$")).join("|")})$)`);
+    minify(code, { module: true, compress: false, mangle: { toplevel: true, keep_classnames: keep, keep_fnames: keep, reserved: [...reserved] }, format: { comments: false } })
+      .then((r) => {
+        let out = r.code;
+        for (const [local, name] of exported) {
+          if (new RegExp(`(?:function|class|let|var|const)\\s+${name.replace(/\$/g, "\\$")}(?![\\w$])`).test(out)) throw new Error(`${file}: ${name} is still declared after minifying`);
+          out = out.replace(new RegExp(`(?<![\\w$.])${local.replace(/\$/g, "\\$")}(?![\\w$])`, "g"), name);
+        }
+        fs.writeFileSync(file, out + "\n");
+      })
+      .catch((e) => { console.error(`${file}: terser: ${e.message}`); process.exit(1); });
   ' "$1"
   node -e '
     const fs = require("fs"), [file, expected] = process.argv.slice(1), text = fs.readFileSync(file, "utf8");
@@ -80,10 +109,11 @@ bundle() { # bundle FILE PLATFORM IMPORTS [esbuild options…]
     fs.writeFileSync(file, parts.join("import(/* @vite-ignore */ /* webpackIgnore: true */ "));
   ' "$1" "$3"
 }
-bundle pkg/instance.mjs neutral 2
+# (The Node entries first: they bundle instance.mjs and the glue from their sources, not minified.)
 bundle pkg/node.mjs node 2
-bundle pkg/handshake/instance.mjs neutral 2
+bundle pkg/instance.mjs neutral 2
 bundle pkg/handshake/node.mjs node 2
+bundle pkg/handshake/instance.mjs neutral 2
 sed -i 's#"\.\./instance\.mjs"#"../instance-shared.mjs"#' pkg/edge/node-*.mjs
 bundle pkg/edge/node.mjs node 0 --external:../node.mjs --metafile=target/edge-node-meta.json
 if grep -q 'instance\.mjs"' pkg/edge/node.mjs; then echo "pkg/edge/node.mjs still imports instance.mjs" >&2; exit 1; fi
