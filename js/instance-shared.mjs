@@ -1,10 +1,12 @@
-// instance.mjs's interface for ws101/node, without a second copy of the glue: the build bundles
-// this file into pkg/edge/node.mjs in place of "../instance.mjs" (scripts/build.sh), so its
-// import.meta.url is that bundle's. ws101's Node entry (../node.mjs, which ws101/node imports and
-// which therefore runs first) holds the instance and registered its holder (instance.mjs).
-const key = Symbol.for(`ws101 wasm instance ${new URL("../ws101.js", import.meta.url).href}`);
-const holder = globalThis[key];
-if (holder === undefined) throw new Error("ws101/node: the wasm instance of ws101's Node entry is not registered (was ../node.mjs imported?)");
+// instance.mjs's interface for ws101/node, without a second copy of the glue: the build puts this
+// file in pkg/edge/ and bundles it into pkg/edge/node.mjs in place of "../instance.mjs"
+// (scripts/build.sh). ws101's Node entry (../node.mjs), which ws101/node imports and which
+// therefore runs first, holds the instance (instance.mjs bundled into it) and hangs its holder on
+// its `validateRequest` export under a symbol (js/node.mjs): the same holder in a user's bundle too.
+import { validateRequest } from "../node.mjs";
+
+const holder = validateRequest[Symbol.for("ws101 instance holder")];
+if (holder === undefined) throw new Error("ws101/node: ws101's Node entry did not hand over its wasm instance holder");
 
 export let glue = holder.glue();
 export let RawConnection = holder.RawConnection();

@@ -30,8 +30,9 @@
 // workerd, ws101/init, ws101/inline). The first copy evaluated creates the holder and registers it
 // on globalThis under a symbol named after its glue file's URL (two installs of ws101, or ws101 and
 // ws101/handshake, have different ones); every later copy (ws101/init imported after ws101, a test
-// importing pkg/instance.mjs, instance-shared.mjs in ws101/node's bundle) uses that holder, and
-// its `glue` / `RawConnection` bindings follow the holder's. Without import.meta.url (a CommonJS
+// importing pkg/instance.mjs) uses that holder, and
+// its `glue` / `RawConnection` bindings follow the holder's (ws101/node gets it from the entry
+// itself: instance-shared.mjs). Without import.meta.url (a CommonJS
 // bundle) the copy keeps a holder of its own.
 import * as glue0 from "./ws101.js";
 
@@ -58,6 +59,9 @@ const holder = (() => {
   }
   return created;
 })();
+
+/** The holder itself (js/node.mjs hands it to ws101/node: instance-shared.mjs). */
+export { holder };
 
 /** The current glue namespace (a live binding: reassigned on rebuild). */
 export let glue = holder.glue();

@@ -11,8 +11,14 @@
 // ESM facade (~4 ms here, as much as the rest of this entry). The build bundles this file with
 // api.mjs and the rest into one minified file, and instance.mjs with the glue into another (every
 // entry and js/edge share that one: one instance holder per process); Node's loader pays per file.
-import { configure, deferInit, initDeferred, initGlueSync as initSync } from "./instance.mjs";
+import { configure, deferInit, holder, initDeferred, initGlueSync as initSync } from "./instance.mjs";
 import { wasmMissing } from "./wasm-missing.mjs";
+import { validateRequest } from "./api.mjs";
+
+// ws101/node (js/edge, bundled) reaches the instance holder through the validateRequest export
+// (instance-shared.mjs): the build puts instance.mjs inside this file, so there is no separate
+// instance.mjs module for it to import.
+Object.defineProperty(validateRequest, Symbol.for("ws101 instance holder"), { value: holder });
 
 const fs = process.getBuiltinModule?.("node:fs") ?? import.meta.require("node:fs"); // older Bun: import.meta.require
 

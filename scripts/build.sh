@@ -114,7 +114,7 @@ bundle pkg/node.mjs node 2
 bundle pkg/instance.mjs neutral 2
 bundle pkg/handshake/node.mjs node 2
 bundle pkg/handshake/instance.mjs neutral 2
-sed -i 's#"\.\./instance\.mjs"#"../instance-shared.mjs"#' pkg/edge/node-*.mjs
+mv pkg/instance-shared.mjs pkg/edge/ && sed -i 's#"\.\./instance\.mjs"#"./instance-shared.mjs"#' pkg/edge/node-*.mjs
 bundle pkg/edge/node.mjs node 0 --external:../node.mjs --metafile=target/edge-node-meta.json
 if grep -q 'instance\.mjs"' pkg/edge/node.mjs; then echo "pkg/edge/node.mjs still imports instance.mjs" >&2; exit 1; fi
 # The edge/node-*.mjs files now inside that bundle ship only if another shipped module still imports
