@@ -134,6 +134,15 @@ node -e '
   for (const f of inputs) if (!shipped.includes(f)) fs.rmSync(f);
 '
 if grep -l 'instance-shared' pkg/edge/*.mjs | grep -v '^pkg/edge/node.mjs$'; then echo "a shipped edge file imports instance-shared.mjs (bundled away)" >&2; exit 1; fi
+# Every function and class a bundled Node entry exports carries its own name (`Connection.name`,
+# `acceptKey.name`): the renames in `bundle` must not show.
+node --input-type=module -e '
+  for (const file of ["./pkg/node.mjs", "./pkg/handshake/node.mjs", "./pkg/edge/node.mjs"]) {
+    const exports = await import(file);
+    const wrong = Object.entries(exports).filter(([k, v]) => typeof v === "function" && k !== "default" && k !== "Server" && v.name !== k);
+    if (wrong.length > 0) throw new Error(`${file}: ${wrong.map(([k, v]) => `${k} is named ${v.name}`).join(", ")}`);
+  }
+'
 cp js/README.md pkg/README.md   # the README npm shows (for users; the repository README is for contributors)
 cp LICENSE-MIT LICENSE-APACHE CHANGELOG.md pkg/
 node -e '
