@@ -11,8 +11,14 @@
 // ESM facade (~4 ms here, as much as the rest of this entry). The build bundles this file with
 // api.mjs and the rest into one minified file, and instance.mjs with the glue into another (every
 // entry and js/edge share that one: one instance holder per process); Node's loader pays per file.
-import { configure, deferInit, initDeferred, initGlueSync as initSync } from "./instance.mjs";
+import { configure, deferInit, holder, initDeferred, initGlueSync as initSync } from "./instance.mjs";
 import { wasmMissing } from "./wasm-missing.mjs";
+import { validateRequest } from "./api.mjs";
+
+// ws101/node (js/edge, bundled) reaches the instance holder through the validateRequest export
+// (instance-shared.mjs): the build puts instance.mjs inside this file, so there is no separate
+// instance.mjs module for it to import.
+Object.defineProperty(validateRequest, Symbol.for("ws101 instance holder"), { value: holder });
 
 const fs = process.getBuiltinModule?.("node:fs") ?? import.meta.require("node:fs"); // older Bun: import.meta.require
 
@@ -24,20 +30,26 @@ const compiled = () => {
 };
 configure({ instantiate: (glue) => glue.initSync({ module: compiled() }) });
 deferInit(() => initSync({ module: compiled() }));
-fs.readFile(wasm.url, (err, bytes) => {
-  if (err || module !== null) return; // a failure comes again, synchronously, at the first call
-  WebAssembly.compile(bytes).then(
-    (m) => {
-      if (module !== null) return; // a call came first and compiled synchronously
-      module = m;
-      try {
-        initDeferred();
-      } catch {
-        // the first call that needs the instance tries again and throws to its caller
-      }
-    },
-    () => {}, // the same bytes fail again, synchronously, at the first call: the error goes there
-  );
+// The read starts on the event loop's next turn, not during the import: the first asynchronous
+// file operation of a process starts libuv's thread pool (~0.3 ms here), which the program pays
+// then rather than in `import "ws101"` (docs/BENCHMARKS.md "Cold start").
+setImmediate(() => {
+  if (module !== null) return; // a call came first and compiled synchronously
+  fs.readFile(wasm.url, (err, bytes) => {
+    if (err || module !== null) return; // a failure comes again, synchronously, at the first call
+    WebAssembly.compile(bytes).then(
+      (m) => {
+        if (module !== null) return; // a call came first and compiled synchronously
+        module = m;
+        try {
+          initDeferred();
+        } catch {
+          // the first call that needs the instance tries again and throws to its caller
+        }
+      },
+      () => {}, // the same bytes fail again, synchronously, at the first call: the error goes there
+    );
+  });
 });
 
 /**

@@ -41,14 +41,18 @@ mkdir -p pkg/edge && cp js/edge/* pkg/edge/
 cp js/node.mjs js/browser.mjs js/deno.mjs js/workerd.mjs js/instance.mjs js/errors.mjs js/wasm-missing.mjs js/connection.mjs pkg/handshake/
 cp js/api.mjs pkg/handshake/api-full.mjs && cp js/handshake/api.mjs js/handshake/index.d.ts pkg/handshake/
 mkdir -p pkg/app && cp js/app/* pkg/app/   # ws101/app: one app on every runtime
-# Node's import pays per module file (resolve, read, compile: ~1-1.5 ms each here) and per byte
-# parsed (docs/BENCHMARKS.md "Cold start"), so the build bundles and minifies:
-# - instance.mjs with the glue it imports: the one instance holder that every entry and js/edge
-#   share (a rebuild after a trap still imports a fresh copy of the glue file, ./ws101.js?instance=N);
-# - ws101's Node entry with api.mjs, connection.mjs and the rest, instance.mjs left outside;
-# - ws101/handshake's Node entry with everything (nothing beside it shares its holder);
-# - ws101/node (edge/node.mjs) with the edge/node-*.mjs files it imports, ws101's Node entry and
-#   instance.mjs left outside (the node-*.mjs files still ship: the CLI and ws101/app import some).
+# Node's import pays per module file (resolve, read, compile, link: ~0.5 ms each here) and per
+# byte parsed (docs/BENCHMARKS.md "Cold start"), so the build bundles and minifies:
+# - instance.mjs with the glue it imports, for the other runtimes' entries, ws101/init and
+#   ws101/inline (a rebuild after a trap still imports a fresh copy of the glue file,
+#   ./ws101.js?instance=N);
+# - ws101's Node entry with everything, instance.mjs and the glue included: `import "ws101"` loads
+#   one module file. The holder inside it registers itself (instance.mjs), so that instance.mjs
+#   loaded beside it (ws101/init, a test) uses the same instance;
+# - ws101/handshake's Node entry with everything likewise;
+# - ws101/node (edge/node.mjs) with the edge/node-*.mjs files it imports, ws101's Node entry left
+#   outside, and instance-shared.mjs in place of ../instance.mjs (the holder of that entry, without
+#   a second copy of the glue); the node-*.mjs files still ship: the CLI and ws101/app import some.
 # esbuild minifies whitespace and syntax; terser then renames the locals and parameters inside
 # functions (not the top-level names, class names or properties: a stack trace still names the
 # functions, at a column of line 1, and every exported class and function keeps its `name`). The
@@ -64,10 +68,39 @@ bundle() { # bundle FILE PLATFORM IMPORTS [esbuild options…]
     --log-override:import-is-undefined=silent --minify-whitespace --minify-syntax --outfile="$1" "${@:4}"
   node -e '
     const { minify } = require("terser"), fs = require("fs"), file = process.argv[1];
-    // module: false keeps the top-level names (terser renames them in module mode); the file still
-    // parses as a module (import/export/import.meta).
-    minify(fs.readFileSync(file, "utf8"), { module: false, compress: false, mangle: { toplevel: false, keep_classnames: true, keep_fnames: true }, format: { comments: false } })
-      .then((r) => fs.writeFileSync(file, r.code + "\n"), (e) => { console.error(`${file}: terser: ${e.message}`); process.exit(1); });
+    // esbuild writes a class that names itself inside its body as `var X = class _X { … _X … }`,
+    // whose `name` is then "_X": the class gets its own name back.
+    let code = fs.readFileSync(file, "utf8");
+    for (const [, name] of code.matchAll(/\b([A-Za-z$][\w$]*)=class _\1\b/g)) code = code.replace(new RegExp(`(?<![\\w$.])_${name.replace(/\$/g, "\\$")}(?![\\w$])`, "g"), name);
+    // Top-level names are renamed too (module: true), except those of functions and classes
+    // (keep_fnames, keep_classnames) and of variables a class or function is assigned to (their
+    // `name` comes from the variable: `var Ws101Error = class extends Error`): exports keep their
+    // names, and stack traces and `name` still say what they said.
+    const reserved = new Set([...code.matchAll(/(?<![\w$.])([A-Za-z$_][\w$]*)=(?:class\b|function\b|async\b|\([^()]*\)=>|[A-Za-z$_][\w$]*=>)/g)].map((m) => m[1]));
+    // Where two bundled files declare the same name (the glue and api.mjs both have acceptKey),
+    // esbuild calls the second acceptKey2, and the exported function would be named so: the
+    // one in the glue is renamed instead, and the exported one gets its name back after minifying.
+    const exported = new Map();
+    for (const clause of code.matchAll(/export\s*\{([^}]*)\}/g)) {
+      for (const part of clause[1].split(",")) {
+        const [local, name = local] = part.trim().split(/\s+as\s+/);
+        const functions = local !== name && new RegExp(`^${name.replace(/\$/g, "\\$")}\\d+$`).test(local) && code.includes(`function ${local}(`) && code.includes(`function ${name}(`);
+        if (functions) exported.set(local, name);
+      }
+    }
+    const taken = new Set(exported.values());
+    for (const name of taken) reserved.delete(name);
+    const keep = taken.size === 0 ? true : new RegExp(`^(?!(?:${[...taken].map((n) => n.replace(/\$/g, "\\$")).join("|")})$)`);
+    minify(code, { module: true, compress: false, mangle: { toplevel: true, keep_classnames: keep, keep_fnames: keep, reserved: [...reserved] }, format: { comments: false } })
+      .then((r) => {
+        let out = r.code;
+        for (const [local, name] of exported) {
+          if (new RegExp(`(?:function|class|let|var|const)\\s+${name.replace(/\$/g, "\\$")}(?![\\w$])`).test(out)) throw new Error(`${file}: ${name} is still declared after minifying`);
+          out = out.replace(new RegExp(`(?<![\\w$.])${local.replace(/\$/g, "\\$")}(?![\\w$])`, "g"), name);
+        }
+        fs.writeFileSync(file, out + "\n");
+      })
+      .catch((e) => { console.error(`${file}: terser: ${e.message}`); process.exit(1); });
   ' "$1"
   node -e '
     const fs = require("fs"), [file, expected] = process.argv.slice(1), text = fs.readFileSync(file, "utf8");
@@ -76,11 +109,14 @@ bundle() { # bundle FILE PLATFORM IMPORTS [esbuild options…]
     fs.writeFileSync(file, parts.join("import(/* @vite-ignore */ /* webpackIgnore: true */ "));
   ' "$1" "$3"
 }
+# (The Node entries first: they bundle instance.mjs and the glue from their sources, not minified.)
+bundle pkg/node.mjs node 2
 bundle pkg/instance.mjs neutral 2
-bundle pkg/node.mjs node 0 --external:./instance.mjs
-bundle pkg/handshake/instance.mjs neutral 2
 bundle pkg/handshake/node.mjs node 2
-bundle pkg/edge/node.mjs node 0 --external:../node.mjs --external:../instance.mjs --metafile=target/edge-node-meta.json
+bundle pkg/handshake/instance.mjs neutral 2
+mv pkg/instance-shared.mjs pkg/edge/ && sed -i 's#"\.\./instance\.mjs"#"./instance-shared.mjs"#' pkg/edge/node-*.mjs
+bundle pkg/edge/node.mjs node 0 --external:../node.mjs --metafile=target/edge-node-meta.json
+if grep -q 'instance\.mjs"' pkg/edge/node.mjs; then echo "pkg/edge/node.mjs still imports instance.mjs" >&2; exit 1; fi
 # The edge/node-*.mjs files now inside that bundle ship only if another shipped module still imports
 # them (the CLI and ws101/app import node-h2, node-errors, node-http): tests/package checks that
 # nothing ships unloaded.
@@ -96,6 +132,16 @@ node -e '
     for (const f of shipped) for (const i of imports(f)) if (inputs.includes(i) && !shipped.includes(i)) { shipped.push(i); grew = true; }
   }
   for (const f of inputs) if (!shipped.includes(f)) fs.rmSync(f);
+'
+if grep -l 'instance-shared' pkg/edge/*.mjs | grep -v '^pkg/edge/node.mjs$'; then echo "a shipped edge file imports instance-shared.mjs (bundled away)" >&2; exit 1; fi
+# Every function and class a bundled Node entry exports carries its own name (`Connection.name`,
+# `acceptKey.name`): the renames in `bundle` must not show.
+node --input-type=module -e '
+  for (const file of ["./pkg/node.mjs", "./pkg/handshake/node.mjs", "./pkg/edge/node.mjs"]) {
+    const exports = await import(file);
+    const wrong = Object.entries(exports).filter(([k, v]) => typeof v === "function" && k !== "default" && k !== "Server" && v.name !== k);
+    if (wrong.length > 0) throw new Error(`${file}: ${wrong.map(([k, v]) => `${k} is named ${v.name}`).join(", ")}`);
+  }
 '
 cp js/README.md pkg/README.md   # the README npm shows (for users; the repository README is for contributors)
 cp LICENSE-MIT LICENSE-APACHE CHANGELOG.md pkg/

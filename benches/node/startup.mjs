@@ -18,7 +18,10 @@
 //   compile   new WebAssembly.Module(bytes) (in the background since 2026-11-30, not in the import)
 //   instantiate  the glue's initSync({ module }) (likewise)
 // Both children start after Node itself has booted and its ESM loader is up (the times exclude
-// Node's own start-up, which every program pays).
+// Node's own start-up, which every program pays). A third child, in the same turns, imports an
+// empty ESM package by name the same way (package.json with an `exports` map, one file `export
+// {}`): the floor any package pays on this machine at that moment (resolving a bare name the first
+// time runs parts of Node's loader for the first time), printed as the first row.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -61,6 +64,12 @@ if (process.argv[2]) api = await import(process.argv[2]);
 api.validateRequest({ method: "GET", url: "/", headers: { host: "h", upgrade: "websocket", connection: "Upgrade", "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==", "sec-websocket-version": "13" } });
 process.stdout.write(JSON.stringify({ whole, first: performance.now() - t0 }));
 `;
+const WHOLE_ONLY = `
+await import(process.env.WS101_STARTUP_WARM);
+const t0 = performance.now();
+await import(process.argv[1]);
+process.stdout.write(JSON.stringify({ whole: performance.now() - t0 }));
+`;
 const PARTS = `
 import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
@@ -84,6 +93,11 @@ const warm = join(scratch, "empty.mjs");
 writeFileSync(warm, "export {};\n");
 // One working directory per package, whose node_modules/ws101 is that package: the children import
 // "ws101" by name from there (the `exports` map and its conditions apply as for a user).
+const floorCwd = join(scratch, "floor");
+mkdirSync(join(floorCwd, "node_modules", "empty-esm"), { recursive: true });
+writeFileSync(join(floorCwd, "node_modules", "empty-esm", "package.json"), JSON.stringify({ name: "empty-esm", type: "module", exports: { ".": { node: "./index.mjs", default: "./index.mjs" } } }));
+writeFileSync(join(floorCwd, "node_modules", "empty-esm", "index.mjs"), "export {};\n");
+const floorRuns = [];
 const cwds = pkgDirs.map((dir, i) => {
   const cwd = join(scratch, `p${i}`);
   mkdirSync(join(cwd, "node_modules"), { recursive: true });
@@ -110,6 +124,7 @@ const results = [];
 for (const entry of ENTRIES) {
   const runs = pkgDirs.map(() => []);
   for (let i = 0; i < RUNS; i++) {
+    if (entry === ENTRIES[0]) floorRuns.push(child(WHOLE_ONLY, ["empty-esm"], floorCwd).whole);
     pkgDirs.forEach((pkgDir, p) => {
       const { whole, first } = child(WHOLE, [entry.name, entry.api ?? ""], cwds[p]);
       const parts = child(PARTS, [join(pkgDir, entry.wasm), join(pkgDir, entry.glue)]);
@@ -144,7 +159,8 @@ if (pkgDirs.length > 1) pkgDirs.forEach((dir, p) => console.log(`- package ${Str
 const label = (r) => (pkgDirs.length > 1 ? ` (${String.fromCharCode(65 + pkgDirs.indexOf(r.pkg))})` : "");
 console.log("| entry | .wasm raw / gzip (zlib level 9) | `import` whole | `import`, lower quartile | import + first `validateRequest` | read .wasm (background) | compile (background) | instantiate (background) |");
 console.log("|---|--:|--:|--:|--:|--:|--:|--:|");
+console.log(`| an empty ESM package (the floor) | — | ${ms(median(floorRuns))} | ${ms(lowQuartile(floorRuns))} | — | — | — | — |`);
 for (const r of results) {
   console.log(`| \`${r.entry}\`${label(r)} | ${r.wasmRaw.toLocaleString("en-US")} / ${r.wasmGzip.toLocaleString("en-US")} B | **${ms(r.whole)}** | ${ms(r.wholeQ1)} | ${ms(r.first)} | ${ms(r.read)} | ${ms(r.compile)} | ${ms(r.instantiate)} |`);
 }
-if (JSON_OUT) writeFileSync(JSON_OUT, JSON.stringify({ node: process.version, runs: RUNS, results }, null, 2) + "\n");
+if (JSON_OUT) writeFileSync(JSON_OUT, JSON.stringify({ node: process.version, runs: RUNS, floor: { whole: median(floorRuns), wholeQ1: lowQuartile(floorRuns), wholeRuns: floorRuns }, results }, null, 2) + "\n");
