@@ -9,6 +9,7 @@
 
 use alloc::boxed::Box;
 use alloc::vec::Vec;
+use core::sync::atomic::{AtomicU64, Ordering};
 
 use super::{Connection, Event, Flow, ProtocolError};
 use crate::deflate::DeflateError;
@@ -18,22 +19,24 @@ use crate::message::{Payload, Utf8Validator};
 /// Largest part an inflated message is reported in.
 pub const INFLATE_WINDOW: usize = 64 * 1024;
 
-/// Most inflated bytes that the unfinished compressed messages of all connections of a thread
-/// (so of a whole wasm instance) may have reported, and so their receivers hold, at once.
-/// Each message is bounded by `max_message_size`, but DEFLATE expands up to ~1,000x: without a
-/// total, 40 peers each sending 60 KB of a message they never finish made a server hold 2.4
-/// GB. A piece that would take the total past this fails its connection with 1009, the message
-/// being too big to process now (RFC 6455 §7.4.1, §10.4).
+/// Most inflated bytes that the unfinished compressed messages of all connections of the
+/// process (so of a whole wasm instance) may have reported, and so their receivers hold, at
+/// once. Each message is bounded by `max_message_size`, but DEFLATE expands up to ~1,000x:
+/// without a total, 40 peers each sending 60 KB of a message they never finish made a server
+/// hold 2.4 GB. A piece of a message that does not end in it, and that would take the total past
+/// this, fails its connection with 1009, the message being too big to process now (RFC 6455
+/// §7.4.1, §10.4). The last piece of a message is never refused for the total (it is delivered
+/// at once and leaves it), so peers that stall cannot stop other connections' messages that
+/// arrive whole; a message that is itself larger than the budget and spans reads is refused.
 pub const INFLATING_BUDGET: u64 = if cfg!(test) { 4 << 20 } else { 512 << 20 };
 
-std::thread_local! {
-    /// Inflated bytes reported by the unfinished compressed messages of this thread.
-    static HELD: core::cell::Cell<u64> = const { core::cell::Cell::new(0) };
-}
+/// Inflated bytes reported by the unfinished compressed messages of the process (one counter
+/// whatever thread a `Connection` runs or is dropped on).
+static HELD: AtomicU64 = AtomicU64::new(0);
 
-/// Inflated bytes the unfinished compressed messages of this thread's connections hold now.
+/// Inflated bytes the unfinished compressed messages of the process's connections hold now.
 pub fn inflating_held() -> u64 {
-    HELD.with(|h| h.get())
+    HELD.load(Ordering::Relaxed)
 }
 
 /// The compressed message being inflated.
@@ -53,7 +56,9 @@ pub(super) struct Inflating {
 impl Drop for Inflating {
     /// The message is complete, failed or abandoned: its bytes leave the total.
     fn drop(&mut self) {
-        HELD.with(|h| h.set(h.get().saturating_sub(self.produced)));
+        let _ = HELD.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |h| {
+            Some(h.saturating_sub(self.produced))
+        });
     }
 }
 
@@ -135,14 +140,13 @@ impl Connection {
             if step.written > 0 {
                 let written = step.written as u64;
                 inf.produced = inf.produced.saturating_add(written);
-                let held = HELD.with(|h| {
-                    h.set(h.get().saturating_add(written));
-                    h.get()
-                });
+                let held = HELD
+                    .fetch_add(written, Ordering::Relaxed)
+                    .saturating_add(written);
                 if inf.produced > max {
                     return self.inflate_failed(DeflateError::MessageTooLarge { offset, max }, out);
                 }
-                if held > INFLATING_BUDGET {
+                if held > INFLATING_BUDGET && !fin {
                     let budget = INFLATING_BUDGET;
                     return self.inflate_failed(DeflateError::OverBudget { offset, budget }, out);
                 }
@@ -234,6 +238,11 @@ mod tests {
 
     /// The first fragment of a compressed binary message of `size` zero bytes, never finished.
     fn unfinished(size: usize) -> Vec<u8> {
+        frame(size, false)
+    }
+
+    /// A compressed binary message of `size` zero bytes in one frame (FIN set when `fin`).
+    fn frame(size: usize, fin: bool) -> Vec<u8> {
         let full = DirectionParams {
             no_context_takeover: false,
             max_window_bits: 15,
@@ -243,14 +252,7 @@ mod tests {
             .compress(&alloc::vec![0u8; size], &mut z)
             .unwrap();
         let mut wire = Vec::new();
-        encode_frame(
-            &mut wire,
-            Opcode::Binary,
-            false,
-            true,
-            &z,
-            Some([1, 2, 3, 4]),
-        );
+        encode_frame(&mut wire, Opcode::Binary, fin, true, &z, Some([1, 2, 3, 4]));
         wire
     }
 
@@ -279,6 +281,9 @@ mod tests {
         // 4 MiB in unit tests: the fifth unfinished 1 MiB message is refused with 1009.
         assert_eq!(refused, Some((4, ("message-too-large", Some(1009)))));
         assert!(inflating_held() <= INFLATING_BUDGET);
+        // Stalled peers do not stop a message that arrives whole: its last piece is never
+        // refused for the total.
+        assert_eq!(refusal(&mut server(), &frame(1 << 20, true)), None);
         // Their bytes leave the total when the connections go: a new message fits again.
         drop(held);
         assert_eq!(inflating_held(), 0);
