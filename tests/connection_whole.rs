@@ -167,6 +167,21 @@ fn a_held_frame_reports_what_it_needs() {
     let mut buf = wire[..30_000].to_vec();
     assert_eq!(conn.receive_whole(&mut buf, &mut events), 0);
     assert_eq!(conn.held_frame_len(), 14 + 70_000);
+    // A short frame whose header is cut: the header's own length, not 14 (a caller that
+    // waits for held_frame_len bytes must not wait past an 8-byte frame).
+    let mut short = vec![];
+    frame(&mut short, Opcode::Text, true, b"hi", 1);
+    assert_eq!(short.len(), 8);
+    let mut other = Connection::new(Role::Server, Config::default());
+    let mut none = vec![];
+    assert_eq!(other.receive_whole(&mut short[..1].to_vec(), &mut none), 0);
+    assert_eq!(other.held_frame_len(), 2);
+    assert_eq!(other.receive_whole(&mut short[..3].to_vec(), &mut none), 0);
+    assert_eq!(other.held_frame_len(), 6);
+    assert_eq!(other.receive_whole(&mut short[..6].to_vec(), &mut none), 0);
+    assert_eq!(other.held_frame_len(), 8);
+    assert_eq!(other.receive_whole(&mut short.clone(), &mut none), 8);
+    assert_eq!(none.len(), 1);
     assert!(events.is_empty());
     // The bytes that arrived were unmasked in place; the next call goes on from them.
     buf.extend_from_slice(&wire[30_000..]);

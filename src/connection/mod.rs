@@ -299,7 +299,8 @@ impl Connection {
     }
 
     /// After [`Connection::receive_whole`] consumed less than its chunk: the bytes the frame
-    /// left there needs in all, header and payload (14 while its header is incomplete).
+    /// left there needs in all, header and payload (while its header is incomplete, the
+    /// header's own length as far as its bytes tell).
     pub fn held_frame_len(&self) -> u64 {
         self.decoder.held_frame_len()
     }

@@ -5,7 +5,7 @@
 //! [`FramePiece`], a range of the caller's buffer that now holds unmasked payload.
 
 use super::error::FrameError;
-use super::header::{FrameHeader, Status, MAX_CONTROL_PAYLOAD, MAX_HEADER_LEN};
+use super::header::{partial_header_len, FrameHeader, Status, MAX_CONTROL_PAYLOAD, MAX_HEADER_LEN};
 use super::mask::{apply_mask, next_phase};
 use super::opcode::Opcode;
 use super::role::Role;
@@ -124,7 +124,8 @@ impl FrameDecoder {
     }
 
     /// In whole-frame mode, after `next` left a frame in the buffer: the bytes it needs in all
-    /// (header and payload; `MAX_HEADER_LEN` while its header is incomplete).
+    /// (header and payload; while its header is incomplete, the header's own length as far as
+    /// its bytes tell, [`partial_header_len`]: call again once that many bytes are there).
     pub fn held_frame_len(&self) -> u64 {
         self.held
     }
@@ -214,7 +215,10 @@ impl FrameDecoder {
                         header
                     }
                     Ok(Status::Partial) if self.whole => {
-                        self.held = MAX_HEADER_LEN as u64;
+                        // What the header needs before anything can go on: its own length
+                        // once its second byte came (an 8-byte frame split 3 + 5 must not
+                        // wait for a 14th byte).
+                        self.held = partial_header_len(avail) as u64;
                         self.held_done = 0;
                         return Ok(None);
                     }

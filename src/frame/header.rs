@@ -160,9 +160,55 @@ pub fn header_len(payload_len: u64, masked: bool) -> usize {
     }
 }
 
+/// How long the header that `partial` begins is, as far as its bytes tell (RFC 6455 §5.2): 2
+/// until its second byte (the length code and the MASK bit) has arrived, then exactly.
+#[inline]
+pub fn partial_header_len(partial: &[u8]) -> usize {
+    match partial {
+        [_, b1, ..] => {
+            let base = match b1 & 0x7F {
+                126 => 4,
+                127 => 10,
+                _ => 2,
+            };
+            if b1 & 0x80 != 0 {
+                base + 4
+            } else {
+                base
+            }
+        }
+        _ => 2,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_partial_header_says_its_length_once_its_second_byte_came() {
+        assert_eq!(partial_header_len(&[]), 2);
+        assert_eq!(partial_header_len(&[0x81]), 2);
+        assert_eq!(partial_header_len(&[0x81, 0x82]), 6); // masked, 7-bit length
+        assert_eq!(partial_header_len(&[0x82, 0x7E]), 4);
+        assert_eq!(partial_header_len(&[0x82, 0xFE, 0]), 8);
+        assert_eq!(partial_header_len(&[0x82, 0xFF]), 14);
+        let mut out = Vec::new();
+        for (len, mask) in [
+            (0, None),
+            (125, Some([1; 4])),
+            (126, None),
+            (70_000, Some([2; 4])),
+        ] {
+            out.clear();
+            FrameHeader::whole(Opcode::Binary, mask, len).encode(&mut out);
+            for cut in 0..out.len() {
+                let need = partial_header_len(&out[..cut]);
+                assert!(need > cut && need <= out.len(), "{len} {cut}: {need}");
+            }
+            assert_eq!(partial_header_len(&out[..2]), out.len());
+        }
+    }
     use alloc::vec;
 
     fn parse(buf: &[u8]) -> Result<Status<(FrameHeader, usize)>, FrameError> {

@@ -444,8 +444,8 @@ impl RawConnection {
         (self.input_len - self.input_pos) as u32
     }
 
-    /// The size of that frame, header and payload ([`Connection::held_frame_len`]; 14 while its
-    /// header is incomplete).
+    /// The size of that frame, header and payload ([`Connection::held_frame_len`]; while its
+    /// header is incomplete, the bytes the header needs first).
     #[wasm_bindgen(js_name = heldFrameLen)]
     pub fn held_frame_len(&self) -> f64 {
         self.conn.held_frame_len() as f64
