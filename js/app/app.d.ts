@@ -46,7 +46,8 @@ export declare class Peer<Context = Record<string, unknown>> {
   /** Bytes not yet handed to the network (0 on Workers). */
   readonly bufferedAmount: number;
   readonly topics: Set<string>;
-  send(data: Data): unknown;
+  /** Truthy when sent or queued; 0 when dropped because more than the adapter's backpressureLimit waits (as Bun's `ws.send`). */
+  send(data: Data): number;
   /** A code from RFC 6455 §7.4 that may be sent (1000, 1001-1003, 1007-1014, 3000-4999); reason ≤ 123 bytes. */
   close(code?: number, reason?: string): void;
   terminate(): void;

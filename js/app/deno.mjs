@@ -36,13 +36,14 @@ export function denoAdapter(app, options = {}) {
       // Past the limit a send is dropped (0, as Bun's ws.send): a peer that stops reading holds at most that.
       if (socket.bufferedAmount > limit) return 0;
       send(socket, data, binary);
-      if (!app.hooks.drain || watching || socket.bufferedAmount === 0) return;
+      if (!app.hooks.drain || watching || socket.bufferedAmount === 0) return 1;
       watching = setInterval(() => {
         if (socket.bufferedAmount > 0 && socket.readyState === WebSocket.OPEN) return;
         clearInterval(watching);
         watching = null;
         if (socket.readyState === WebSocket.OPEN) callHook(app, "drain", peer);
       }, DRAIN_POLL_MS);
+      return 1;
     };
     const member = { deliver: sendAndWatch };
     const peer = new Peer({

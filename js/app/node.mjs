@@ -46,7 +46,12 @@ export function nodeAdapter(app, options = {}) {
 
   function connect(ws, req, request, context) {
     // Past the limit a send is dropped (0, as Bun's ws.send): a peer that stops reading holds at most that.
-    const send = (data, binary) => (ws.bufferedAmount > limit ? 0 : ws.send(data, { binary }));
+    // Otherwise 1: sent, or waiting for the socket (Bun: the bytes, or -1 under backpressure).
+    const send = (data, binary) => {
+      if (ws.bufferedAmount > limit) return 0;
+      ws.send(data, { binary });
+      return 1;
+    };
     const member = { deliver: send };
     const peer = new Peer({
       id: crypto.randomUUID(),

@@ -129,7 +129,7 @@ export function durableRoom(app, { autoResponse } = {}) {
     #peer(ws, state, later) {
       const now = (op) => (later.ready ? op() : later.push(op));
       return new Peer({ ...state, request: new Request(state.url) }, {
-        send: (data, binary) => now(() => deliver(ws, data, binary)),
+        send: (data, binary) => (now(() => deliver(ws, data, binary)), 1), // workerd keeps no backpressure limit
         close: (code, reason) => now(() => (code === undefined ? ws.close() : ws.close(code, reason))),
         terminate: () => now(() => ws.close(1011, "terminated")), // Workers have no abortive close
         bufferedAmount: () => 0, // not exposed by Workers

@@ -69,9 +69,9 @@ test("a peer that never reads: sends and publishes to it are dropped past backpr
     // 2 × 125 MiB offered; the kernel takes a few MiB, the server holds at most the limit plus one message.
     assert.ok(dropped > 0, "no send was dropped");
     assert.ok(peak <= limit + message.byteLength + 64, `bufferedAmount reached ${peak} (limit ${limit})`);
-    // the reading peer is served as before
-    peers[0].send("still here"); // dropped or not, the other peer is unaffected:
-    peers[1].send("to the reader");
+    // the reading peer is served as before; send says whether it sent (truthy) or dropped (0)
+    assert.equal(peers[0].send("dropped"), 0);
+    assert.equal(peers[1].send("to the reader"), 1);
     assert.deepEqual(await reader.next(), { data: "to the reader", isBinary: false });
   } finally {
     stalled.destroy(); // before the adapter closes: a held socket would keep the server open

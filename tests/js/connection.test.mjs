@@ -419,3 +419,27 @@ test("inPlace: messages whole in a chunk come back as views of the chunk, unmask
   assert.ok(copy.equals(frames));
   assert.throws(() => new Connection({ inPlace: 1 }), TypeError);
 });
+
+// views: true holds an incomplete frame in JS; a frame whose header is split across chunks must
+// be delivered once its last byte arrived (the core reports what a cut header needs).
+for (const split of [1, 2, 3, 5]) {
+  test(`views: a small masked frame split after ${split} header bytes is delivered when its last byte arrives`, () => {
+    const client = new Connection({ role: "client" });
+    const server = new Connection({ role: "server", views: true });
+    const copying = new Connection({ role: "server" });
+    const sent = client.sendText("hi");
+    const wire = Array.isArray(sent) ? Buffer.concat(sent) : Buffer.from(sent);
+    assert.equal(wire.length, 8); // 2 + 4 (mask) + 2
+    const events = [...server.receive(wire.subarray(0, split)), ...server.receive(wire.subarray(split))];
+    const expected = [...copying.receive(wire.subarray(0, split)), ...copying.receive(wire.subarray(split))];
+    assert.deepEqual(expected.map((e) => e.data), ["hi"]);
+    assert.deepEqual(events.map((e) => e.data), ["hi"]);
+  });
+}
+
+test("views: a ping whose header is split is answered without waiting for more bytes", () => {
+  const server = new Connection({ role: "server", views: true });
+  const ping = Buffer.from([0x89, 0x80, 1, 2, 3, 4]); // masked empty ping
+  const events = [...server.receive(ping.subarray(0, 1)), ...server.receive(ping.subarray(1))];
+  assert.deepEqual(events.map((e) => e.type), ["ping"]);
+});

@@ -1,6 +1,6 @@
-//! Review (branch review2): differential tests of the permessage-deflate inflater (src/deflate/stream.rs
-//! via `Inflater`) against miniz_oxide's own streaming inflate, with random data, levels, window bits,
-//! input and output chunkings, and context takeover across many messages.
+//! Differential tests of the permessage-deflate inflater (src/deflate/stream.rs via `Inflater`)
+//! against miniz_oxide's own streaming inflate, with random data, levels, window bits, input and
+//! output chunkings, and context takeover across many messages.
 #![cfg(feature = "connection")]
 
 use miniz_oxide::inflate::stream::{inflate, InflateState};
