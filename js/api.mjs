@@ -257,13 +257,16 @@ function requestParts(request, what = "request") {
   const method = typeof rawMethod === "string" && rawMethod.length <= MAX_STRING ? rawMethod : optionalString(rawMethod, `${what}.method`) ?? "GET";
   const rawUrl = request.url ?? request.target;
   const url = typeof rawUrl === "string" && rawUrl.length <= MAX_STRING ? rawUrl : rawUrl instanceof URL ? rawUrl.href : optionalString(rawUrl, `${what}.url`) ?? "/";
+  // (each read once: a fetch Request's getters are not free)
+  const raw = request.rawHeaders;
+  const headers = Array.isArray(raw) ? undefined : request.headers;
   // A fetch Request has an absolute URL; the request-target is its path and query.
   let target = url;
   let host = null;
   // (an origin-form target, the common case, skips both URL patterns below)
   if (url.charCodeAt(0) === 0x2f) {
     // "/…": the request-target as it is
-  } else if (/^https?:\/\/[^/?#]*\//.test(url) && typeof request.headers?.get === "function" && isFetchRequest(request)) {
+  } else if (/^https?:\/\/[^/?#]*\//.test(url) && typeof headers?.get === "function" && isFetchRequest(request)) {
     // (only what has a Headers-like `headers` is looked at as a fetch Request: reading the
     // global loads undici on Node 20)
     // A fetch Request's url is already a serialized URL (no credentials, a path): split it
@@ -286,10 +289,9 @@ function requestParts(request, what = "request") {
   }
   const rawVersion = request.httpVersion ?? request.version;
   const version = rawVersion === undefined ? "1.1" : typeof rawVersion === "string" && rawVersion.length <= MAX_STRING ? rawVersion : typeof rawVersion === "number" ? String(rawVersion) : optionalString(rawVersion, `${what}.httpVersion`) ?? "1.1";
-  const raw = request.rawHeaders;
   const lines = Array.isArray(raw)
     ? headerLines(raw, what === "request" ? "request.rawHeaders" : `${what}.rawHeaders`)
-    : headerLines(request.headers, what === "request" ? "request.headers" : `${what}.headers`);
+    : headerLines(headers, what === "request" ? "request.headers" : `${what}.headers`);
   // fetch's Request has no Host line when the runtime keeps it in the URL.
   if (host !== null && !hasHost(lines)) lines.push("host", host);
   return { method, target, version, lines };
