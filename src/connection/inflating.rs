@@ -140,13 +140,13 @@ impl Connection {
             if step.written > 0 {
                 let written = step.written as u64;
                 inf.produced = inf.produced.saturating_add(written);
-                let held = HELD
+                let total = HELD
                     .fetch_add(written, Ordering::Relaxed)
                     .saturating_add(written);
                 if inf.produced > max {
                     return self.inflate_failed(DeflateError::MessageTooLarge { offset, max }, out);
                 }
-                if held > INFLATING_BUDGET && !fin {
+                if total > INFLATING_BUDGET && !fin {
                     let budget = INFLATING_BUDGET;
                     return self.inflate_failed(DeflateError::OverBudget { offset, budget }, out);
                 }

@@ -16,10 +16,9 @@ use miniz_oxide::deflate::core::{
 };
 use miniz_oxide::{MZError, MZStatus};
 
-use super::stream::InflateStream;
-
 use super::params::{DirectionParams, WindowPolicy};
 use super::spare;
+use super::stream::InflateStream;
 
 /// The end of a sync flush, removed from every compressed message and appended again before
 /// inflating it (RFC 7692 §7.2.1, §7.2.2).
@@ -563,27 +562,6 @@ mod tests {
         spare::unkeep_compressor();
     }
 
-    /// A fixed-Huffman block (RFC 1951 §3.2.6): literal `A`, then a match of length 3 at
-    /// distance 100, before the start of the stream, then end of block.
-    fn reaches_before_the_stream() -> Vec<u8> {
-        let mut bits: Vec<bool> = vec![true, true, false]; // BFINAL 1, BTYPE 01 (LSB first)
-        let code = |value: u32, len: u32, bits: &mut Vec<bool>| {
-            for i in (0..len).rev() {
-                bits.push(value >> i & 1 == 1); // Huffman codes go most significant bit first
-            }
-        };
-        code(0x30 + u32::from(b'A'), 8, &mut bits); // literal A
-        code(1, 7, &mut bits); // 257: length 3
-        code(13, 5, &mut bits); // distance code 13: 97..=128
-        for i in 0..5 {
-            bits.push((100 - 97) >> i & 1 == 1); // its extra bits, least significant first
-        }
-        code(0, 7, &mut bits); // 256: end of block
-        bits.chunks(8)
-            .map(|b| b.iter().enumerate().map(|(i, &x)| u8::from(x) << i).sum())
-            .collect()
-    }
-
     #[test]
     fn a_distance_before_the_stream_never_reads_another_connections_data() {
         let nct = params(15, true);
@@ -600,7 +578,8 @@ mod tests {
         for streaming in [false, true] {
             let mut second = Inflater::new(nct);
             let mut out = vec![];
-            let crafted = reaches_before_the_stream();
+            // A literal, then a distance of 100: before the start of its stream.
+            let crafted = crate::deflate::stream::tests::literal_then_match(100);
             let refused = if streaming {
                 second.step(&crafted, 1024, &mut out).is_err()
             } else {

@@ -24,7 +24,7 @@ pub enum DeflateError {
         /// The configured limit.
         max: u64,
     },
-    /// The unfinished compressed messages of all connections (of this thread) would hold more
+    /// The unfinished compressed messages of all connections (of the process) would hold more
     /// inflated bytes than [`INFLATING_BUDGET`](crate::connection::INFLATING_BUDGET) with this
     /// piece: the message is too big to process now (RFC 6455 §7.4.1, §10.4; close 1009).
     OverBudget {

@@ -148,7 +148,7 @@ impl InflateStream {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use alloc::vec;
     use alloc::vec::Vec;
@@ -188,23 +188,23 @@ mod tests {
         }
     }
 
-    /// A fixed-Huffman block (RFC 1951 §3.2.6): `A`, then a match of length 3 at distance `d`.
-    fn literal_then_match(d: u32) -> Vec<u8> {
-        let mut bits: Vec<bool> = vec![true, true, false]; // BFINAL 1, BTYPE 01
+    /// A fixed-Huffman block (RFC 1951 §3.2.6): literal `A`, then a match of length 3 at
+    /// distance `d` (1, or 97..=128), then end of block. Also the codec's tests' crafted input.
+    pub(crate) fn literal_then_match(d: u32) -> Vec<u8> {
+        let mut bits: Vec<bool> = vec![true, true, false]; // BFINAL 1, BTYPE 01 (LSB first)
         let code = |value: u32, len: u32, bits: &mut Vec<bool>| {
             for i in (0..len).rev() {
-                bits.push(value >> i & 1 == 1);
+                bits.push(value >> i & 1 == 1); // Huffman codes go most significant bit first
             }
         };
-        code(0x30 + u32::from(b'A'), 8, &mut bits);
+        code(0x30 + u32::from(b'A'), 8, &mut bits); // literal A
         code(1, 7, &mut bits); // 257: length 3
-                               // distance 1 (code 0) or 97..=128 (code 13, five extra bits)
         if d == 1 {
-            code(0, 5, &mut bits);
+            code(0, 5, &mut bits); // distance code 0: 1
         } else {
-            code(13, 5, &mut bits);
+            code(13, 5, &mut bits); // distance code 13: 97..=128
             for i in 0..5 {
-                bits.push((d - 97) >> i & 1 == 1);
+                bits.push((d - 97) >> i & 1 == 1); // its extra bits, least significant first
             }
         }
         code(0, 7, &mut bits); // 256: end of block

@@ -104,6 +104,15 @@ fn length(value: f64, what: &str) -> Result<usize, JsValue> {
     }
 }
 
+/// The opcode of a data message JS calls binary or text (RFC 6455 §5.6).
+fn data_opcode(binary: bool) -> Opcode {
+    if binary {
+        Opcode::Binary
+    } else {
+        Opcode::Text
+    }
+}
+
 /// The first `headerRoom + len` bytes of the input buffer: a payload JS wrote at offset
 /// [`MAX_HEADER_LEN`] (`recordLayout().headerRoom`), with the room for its frame header before it
 /// (the in-place sends); `None` when they do not fit in the buffer.
@@ -483,7 +492,7 @@ impl RawConnection {
     #[wasm_bindgen(js_name = beginMessage)]
     pub fn begin_message(&mut self, binary: bool, len: f64) -> Result<(), JsValue> {
         let len = length(len, "message length")?;
-        let opcode = if binary { Opcode::Binary } else { Opcode::Text };
+        let opcode = data_opcode(binary);
         self.conn
             .begin_message(opcode, len as u64)
             .map_err(|e| to_js_error(&e))
@@ -495,7 +504,7 @@ impl RawConnection {
     #[wasm_bindgen(js_name = beginOpenMessage)]
     pub fn begin_open_message(&mut self, binary: bool, first_len: f64) -> Result<(), JsValue> {
         let len = length(first_len, "first part length")?;
-        let opcode = if binary { Opcode::Binary } else { Opcode::Text };
+        let opcode = data_opcode(binary);
         self.conn
             .begin_open_message(opcode, len as u64)
             .map_err(|e| to_js_error(&e))
@@ -576,7 +585,7 @@ impl RawConnection {
     #[wasm_bindgen(js_name = sendInPlace)]
     pub fn send_in_place(&mut self, binary: bool, len: f64) -> Result<f64, JsValue> {
         let len = length(len, "sendInPlace length")?;
-        let opcode = if binary { Opcode::Binary } else { Opcode::Text };
+        let opcode = data_opcode(binary);
         let conn = &mut self.conn;
         let sent = with_input(|input| {
             let input_len = input.len();
@@ -598,7 +607,7 @@ impl RawConnection {
     /// `sendInPlace` with the same arguments throws the typed error.
     #[wasm_bindgen(js_name = frameInPlace)]
     pub fn frame_in_place(&mut self, binary: bool, len: u32) -> i32 {
-        let opcode = if binary { Opcode::Binary } else { Opcode::Text };
+        let opcode = data_opcode(binary);
         let conn = &mut self.conn;
         with_input(|input| match header_room_window(input, len as usize) {
             Some(frame) => match conn.send_in_place(opcode, frame, MAX_HEADER_LEN) {
@@ -675,7 +684,7 @@ impl RawConnection {
     #[wasm_bindgen(js_name = sendHeaderOnly)]
     pub fn send_header_only(&mut self, binary: bool, len: f64) -> Result<bool, JsValue> {
         let len = length(len, "message length")?;
-        let opcode = if binary { Opcode::Binary } else { Opcode::Text };
+        let opcode = data_opcode(binary);
         self.conn
             .send_header_only(opcode, len)
             .map_err(|e| to_js_error(&e))
@@ -697,7 +706,7 @@ impl RawConnection {
         if len > 0xffff || !self.conn.output().is_empty() {
             return 0.0;
         }
-        let opcode = if binary { Opcode::Binary } else { Opcode::Text };
+        let opcode = data_opcode(binary);
         if !matches!(self.conn.send_header_only(opcode, len as usize), Ok(true)) {
             return 0.0;
         }
