@@ -89,25 +89,28 @@ fi
 # 2-core machine once needed more than that to start Firefox and run frame_vectors.
 export WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-180}
 # A browser that never answered its driver is not a test result: chromedriver's "Timed out
-# receiving message from renderer" (seen once on a loaded 2-core machine, before any test of the
-# file ran) reruns the job once. The first attempt's output is kept with each line prefixed, so its
-# counts are not added; any other failure stands.
+# receiving message from renderer" (seen on a loaded 2-core machine, before any test of the file
+# ran; twice in a row once, 2026-12-01) reruns the job, at most twice. Each failed attempt's output
+# is kept with each line prefixed, so its counts are not added; any other failure stands.
 browser_once_more() {
-  local first rc
-  first=$(mktemp)
-  "$@" >"$first" 2>&1
-  rc=$?
-  if [ "$rc" -ne 0 ] && grep -q "Timed out receiving message from renderer" "$first"; then
-    sed 's/^/first attempt| /' "$first"
-    echo "::: the browser did not answer its driver: running the job once more"
-    rm -f "$first"
-    "$@"
-    return
-  fi
-  cat "$first"
-  rm -f "$first"
-  return "$rc"
+  local attempt out rc
+  for attempt in 1 2; do
+    out=$(mktemp)
+    "$@" >"$out" 2>&1
+    rc=$?
+    if [ "$rc" -ne 0 ] && grep -q "Timed out receiving message from renderer" "$out"; then
+      sed "s/^/attempt $attempt| /" "$out"
+      echo "::: the browser did not answer its driver: running the job again"
+      rm -f "$out"
+      continue
+    fi
+    cat "$out"
+    rm -f "$out"
+    return "$rc"
+  done
+  "$@"
 }
+
 if sel wasm-chrome; then
   job wasm-chrome cargo browser_once_more env -u GECKODRIVER WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver \
     wasm-pack test --headless --chrome
