@@ -314,7 +314,7 @@ export class Connection {
   /** The last kept header used, and its key (most senders repeat a size). */
   #lastKey = -1;
   #lastHeader = undefined;
-  /** A message begun by `sendFragment` awaits its final part. */
+  /** The core's `messageInProgress()` as of the last `sendFragment` (only sends change it). */
   #fragmenting = false;
   /** Whether incomplete frames are held (`views: true`, no permessage-deflate; see HELD_KEPT). */
   #holds = false;
@@ -402,7 +402,10 @@ export class Connection {
     return this.#quiet;
   }
 
-  /** True while a message begun by `sendFragment` awaits its final part (a refused part ends it). */
+  /**
+   * True while a message begun by `sendFragment` awaits its final part: a refused part leaves it
+   * waiting (give it again), a part refused because the text is no longer UTF-8 gives it up.
+   */
   get fragmenting() {
     return this.#fragmenting;
   }
@@ -767,7 +770,6 @@ export class Connection {
     const len = bytes.byteLength;
     const begins = !this.#fragmenting;
     if (begins) raw.beginOpenMessage(binary, len);
-    this.#fragmenting = true;
     const chunks = [];
     try {
       let offset = 0;
@@ -784,10 +786,12 @@ export class Connection {
       // A first part refused before any frame went out leaves no message begun; the core
       // gives up a message it cannot finish (text no longer UTF-8) by itself.
       if (begins) raw.cancelMessage();
-      this.#fragmenting = false;
       throw err;
+    } finally {
+      // The core's word, not a flag of ours: a refused later part leaves the message waiting,
+      // a refusal that gives it up (text no longer UTF-8) or the final part ends it.
+      this.#fragmenting = raw.messageInProgress();
     }
-    if (fin) this.#fragmenting = false;
     return chunks;
   }
 

@@ -513,7 +513,12 @@ export declare class Connection<O extends ConnectionOptions = {}> {
    * compression. Returns the chunks to write, in order.
    */
   sendFragment(data: string | BytesLike, binary: boolean, fin: boolean): Uint8Array[];
-  /** True while a message begun by `sendFragment` awaits its final part (a refused part ends it). */
+  /**
+   * True while a message begun by `sendFragment` awaits its final part (the core's state): a
+   * refused first part begins nothing, a later part refused for a reason that leaves the message
+   * whole (the connection closing, no entropy) leaves it waiting, a part whose text is no longer
+   * UTF-8 gives the message up and ends sending (`canSend` false).
+   */
   readonly fragmenting: boolean;
   /**
    * Whether the data messages sent from now on may be compressed (the default, with

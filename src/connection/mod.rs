@@ -719,6 +719,13 @@ impl Connection {
         self.can_send() && self.sending.is_none()
     }
 
+    /// Whether a message begun with [`Connection::begin_message`] or
+    /// [`Connection::begin_open_message`] awaits more parts (RFC 6455 §5.4): a refused part
+    /// leaves it waiting, a part that ends it or a message given up does not.
+    pub fn message_in_progress(&self) -> bool {
+        self.sending.is_some()
+    }
+
     /// Whether a new data message may start now (RFC 6455 §5.6, §5.4, §5.5.1).
     fn check_new_message(&self, opcode: Opcode) -> Result<(), UsageError> {
         if !matches!(opcode, Opcode::Text | Opcode::Binary) {

@@ -510,6 +510,13 @@ impl RawConnection {
             .map_err(|e| to_js_error(&e))
     }
 
+    /// Whether a message begun with `beginMessage` or `beginOpenMessage` awaits more parts
+    /// (RFC 6455 §5.4): what the JS layer reads after each part instead of keeping its own flag.
+    #[wasm_bindgen(js_name = messageInProgress)]
+    pub fn message_in_progress(&self) -> bool {
+        self.conn.message_in_progress()
+    }
+
     /// Gives up a message begun with [`Self::begin_message`] (after a part was refused).
     #[wasm_bindgen(js_name = cancelMessage)]
     pub fn cancel_message(&mut self) {

@@ -443,3 +443,35 @@ test("views: a ping whose header is split is answered without waiting for more b
   const events = [...server.receive(ping.subarray(0, 1)), ...server.receive(ping.subarray(1))];
   assert.deepEqual(events.map((e) => e.type), ["ping"]);
 });
+
+test("sendFragment: `fragmenting` is the core's word after every part, refused ones included (RFC 6455 §5.4)", () => {
+  const { client, server } = pair();
+  // A refused first part (not UTF-8) begins nothing; a whole message may follow.
+  assert.throws(() => server.sendFragment(Uint8Array.of(0xff), false, false), { code: "send-invalid-utf8" });
+  assert.equal(server.fragmenting, false);
+  assert.deepEqual(client.receive(concat(server.sendMessage("whole"))), [{ type: "text", data: "whole" }]);
+  // Parts in three frames, the last with FIN.
+  const wire = [...server.sendFragment("a", false, false), ...server.sendFragment("é".slice(0, 1), false, false)];
+  assert.equal(server.fragmenting, true);
+  wire.push(...server.sendFragment("z", false, true));
+  assert.equal(server.fragmenting, false);
+  assert.deepEqual(client.receive(concat(wire)), [{ type: "text", data: "aéz" }]);
+
+  // A later part refused because the peer's Close came in between leaves the message waiting
+  // (nothing more can be sent, and giving it up would not be a clean close).
+  const closing = pair();
+  closing.server.sendFragment("a", false, false);
+  closing.server.receive(closing.client.close(1000, "bye"));
+  assert.throws(() => closing.server.sendFragment("b", false, false), { code: "already-closed" });
+  assert.equal(closing.server.fragmenting, true);
+  assert.throws(() => closing.server.sendFragment("c", false, true), { code: "already-closed" });
+  assert.equal(closing.server.fragmenting, true);
+  assert.equal(closing.server.wasClean, true);
+
+  // A later part that makes the text invalid gives the message up: sending ends there.
+  const broken = pair();
+  broken.server.sendFragment("ok", false, false);
+  assert.throws(() => broken.server.sendFragment(Uint8Array.of(0xc3, 0x28), false, false), { code: "send-invalid-utf8" });
+  assert.equal(broken.server.fragmenting, false);
+  assert.equal(broken.server.canSend, false);
+});
