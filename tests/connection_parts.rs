@@ -427,11 +427,15 @@ fn parts_in_place_refuse_as_parts_do_and_leave_other_framings_alone() {
 #[test]
 fn an_open_ended_message_goes_out_part_by_part() {
     let mut server = Connection::new(Role::Server, Config::default());
+    assert!(!server.message_in_progress());
     server.begin_open_message(Opcode::Text, 4).unwrap();
+    assert!(server.message_in_progress());
     server.send_message_part(b"frag", false).unwrap();
     server.ping(b"").unwrap();
     server.send_message_part(b"", false).unwrap();
+    assert!(server.message_in_progress());
     server.send_message_part(b"ment", true).unwrap();
+    assert!(!server.message_in_progress(), "the final part ends it");
     assert_eq!(
         server.take_output(),
         b"\x01\x04frag\x89\x00\x00\x00\x80\x04ment",
@@ -460,6 +464,21 @@ fn an_open_ended_message_goes_out_part_by_part() {
     server.send_message_part(&[0xc3], false).unwrap();
     server.send_message_part(&[0xa9], true).unwrap();
     assert_eq!(server.take_output(), b"\x01\x01\xc3\x80\x01\xa9");
+
+    // A later part refused while the message stays whole (the peer's Close came in) leaves it
+    // waiting; one whose text is no longer UTF-8 gives it up.
+    let mut server = Connection::new(Role::Server, Config::default());
+    server.begin_open_message(Opcode::Text, 1).unwrap();
+    server.send_message_part(b"a", false).unwrap();
+    server.receive(b"\x88\x82\0\0\0\0\x03\xe8", &mut Vec::new());
+    assert!(server.send_message_part(b"b", false).is_err());
+    assert!(server.message_in_progress());
+    let mut server = Connection::new(Role::Server, Config::default());
+    server.begin_open_message(Opcode::Text, 1).unwrap();
+    server.send_message_part(b"a", false).unwrap();
+    assert!(server.send_message_part(&[0xff], false).is_err());
+    assert!(!server.message_in_progress());
+    assert!(!server.can_send());
 
     let deflate = DeflateParams {
         server_no_context_takeover: false,
