@@ -988,7 +988,9 @@ function guardClasses(glue) {
   });
 }
 
-guardClasses(instance.glue);
+// The start-up glue's classes, whether or not it is instantiated yet (an entry that instantiates on
+// first use, or ws101/init before init(): `instance.glue` is then a stand-in).
+guardClasses(instance.initialGlue());
 instance.onRebuild((glue) => {
   guardClasses(glue);
   ClientHandshake = glue.ClientHandshake;

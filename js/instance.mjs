@@ -83,7 +83,7 @@ export function wasmMemory() {
 // importing ./ws101.js themselves, so that the build can put the glue into this file
 // (scripts/build.sh: one module file fewer to load at start-up; a rebuild still imports a fresh
 // copy of ./ws101.js). The rest is documented in createHolder.
-export const { initGlue, initGlueSync, generation, onPoison, recover, isPoisoned, configure, deferInit, initDeferred, expectInit, onRebuild, lastRebuildError } = holder;
+export const { initGlue, initGlueSync, generation, onPoison, recover, isPoisoned, configure, deferInit, initDeferred, expectInit, onRebuild, lastRebuildError, initialGlue } = holder;
 
 const TRAP_MESSAGES = [
   "recursive use of an object detected",
@@ -295,6 +295,15 @@ function createHolder() {
     }
   }
 
+  /**
+   * For api.mjs only: the glue namespace of generation 0, its classes usable before it is
+   * instantiated (`glue` may then still be a stand-in: ws101/init waiting for init(), or an entry
+   * that instantiates on first use).
+   */
+  function initialGlue() {
+    return glue0;
+  }
+
   /** For api.mjs only: `fn(namespace, generation)` after every rebuild. */
   function onRebuild(fn) {
     rebuildListeners.add(fn);
@@ -353,7 +362,7 @@ function createHolder() {
     mirror: (fn) => mirrors.add(fn),
     initGlue: (...args) => glue0.default(...args),
     initGlueSync: (...args) => glue0.initSync(...args),
-    generation, onPoison, recover, isPoisoned, configure, deferInit, initDeferred, expectInit, onRebuild, lastRebuildError,
+    generation, onPoison, recover, isPoisoned, configure, deferInit, initDeferred, expectInit, onRebuild, lastRebuildError, initialGlue,
     isTrap,
   };
 }

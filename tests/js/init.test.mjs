@@ -50,3 +50,20 @@ test("ws101 in Node: the classes work right after the import, before the backgro
   `);
   assert.deepEqual(JSON.parse(out), { words: 5, isInstance: true, client: "function", state: "open", key: "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=" });
 });
+
+test("ws101 imported after ws101/init, before init(): ws101 initialises itself, for both", () => {
+  const out = run(`
+    import * as manual from "ws101/init";
+    import { acceptKey, buildRequest, Connection } from "ws101";
+    const request = buildRequest("ws://example.com/");
+    let guarded;
+    try { request.validateResponse("101", {}); } catch (e) { guarded = e.constructor.name; }
+    console.log(JSON.stringify({
+      key: acceptKey("dGhlIHNhbXBsZSBub25jZQ=="),
+      manual: manual.acceptKey("dGhlIHNhbXBsZSBub25jZQ=="),
+      state: new Connection().state,
+      guarded,
+    }));
+  `);
+  assert.deepEqual(JSON.parse(out), { key: "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", manual: "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", state: "open", guarded: "TypeError" });
+});
