@@ -14,7 +14,23 @@
 // resume it. With `views: true` (no deflate) a frame of up to WINDOW bytes that a chunk leaves
 // incomplete is held in JS memory and given to the core again whole (see HELD_KEPT).
 // Messages larger than WINDOW are sent in parts of WINDOW bytes the same way.
-import { RawConnection, wasmMemory } from "./instance.mjs";
+import { RawConnection, glue, wasmMemory } from "./instance.mjs";
+
+// The runtime's own UTF-8 validator (Node's, Bun's and Deno's `buffer.isUtf8`: simdutf, native)
+// for the core's check of long text (src/wasm/utf8_check.rs): it can only vouch for valid text,
+// the core decides every failure. Installed once per instance, when its first connection is made.
+let utf8CheckMemory = null;
+function installUtf8Check(memory) {
+  utf8CheckMemory = memory;
+  let isUtf8 = null;
+  try {
+    isUtf8 = globalThis.process?.getBuiltinModule?.("node:buffer")?.isUtf8 ?? null;
+  } catch {
+    // no node:buffer here (browsers, workerd): the core's own check alone
+  }
+  if (typeof isUtf8 !== "function" || typeof glue.setUtf8Check !== "function") return;
+  glue.setUtf8Check((pointer, length) => isUtf8(new Uint8Array(memory.buffer, pointer, length)));
+}
 
 // The event record layout is the binding's (RawConnection.recordLayout(), src/wasm/connection.rs):
 // words per record, each event kind's number, the flags of receive()'s answer and the most bytes
@@ -340,10 +356,12 @@ export class Connection {
     this.#textAsBytes = options.textAsBytes === undefined ? false : boolean(options.textAsBytes, "textAsBytes");
     this.#inPlace = options.inPlace === undefined ? false : boolean(options.inPlace, "inPlace");
     if (!layoutRead) readLayout();
+    const memory = wasmMemory();
+    if (memory !== utf8CheckMemory) installUtf8Check(memory);
     this.#raw = handoff ? RawConnection.afterHandshake(handoff, config) : new RawConnection(role === "server", config);
     // A server receives masked frames (RFC 6455 §5.1): their payloads differ from the chunk's bytes.
     this.#masked = (handoff ? handoff.role : role) === "server";
-    this.#memory = wasmMemory();
+    this.#memory = memory;
     this.#holds = this.#views && !this.#inPlace && !(handoff ? handoff.deflate : config.deflate);
   }
 

@@ -124,8 +124,8 @@ pub use frame::{
 
 #[cfg(feature = "connection")]
 pub use message::{
-    encode_close_payload, parse_close_payload, validate_utf8, MessageError, Payload, Utf8Validator,
-    MAX_CLOSE_REASON,
+    encode_close_payload, parse_close_payload, validate_utf8, validate_utf8_with, MessageError,
+    Payload, Utf8Check, Utf8Validator, MAX_CLOSE_REASON, UTF8_CHECK_MIN,
 };
 
 #[cfg(feature = "connection")]

@@ -1,6 +1,7 @@
 //! Connection settings, with RFC-justified defaults (RFC 6455 §5.4, §5.5.2, §10.4).
 
 use crate::deflate::negotiation::DeflateParams;
+use crate::message::Utf8Check;
 
 /// Default limit for one message and one frame: 64 MiB (RFC 6455 §10.4 leaves it to us;
 /// tungstenite uses the same message default).
@@ -17,6 +18,8 @@ pub const DEFAULT_DEFLATE_THRESHOLD: usize = 1024;
 /// Settings of a [`Connection`](super::Connection). Strict by default: everything that relaxes
 /// a rule is opt-in. Start from `Config::default()` and change fields or use the `with_*`
 /// setters.
+// `utf8_check` compares by address: two settings are equal when they name the same function.
+#[allow(unknown_lints, unpredictable_function_pointer_comparisons)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(ws101_serde, derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(ws101_serde, serde(default, rename_all = "camelCase"))]
@@ -66,6 +69,12 @@ pub struct Config {
     /// between calls, whatever the message size, and the caller assembles messages in its own
     /// memory. Limits (`max_message_size`, UTF-8) are still enforced here. Default false.
     pub streaming: bool,
+    /// A faster whole-slice UTF-8 check the host supplies for long text (RFC 6455 §8.1;
+    /// [`Utf8Check`]: it can only vouch for valid text, the built-in check still decides every
+    /// failure and its offset). Default `None`: the built-in `simdutf8` check alone. The wasm
+    /// binding sets the JavaScript runtime's native validator where there is one.
+    #[cfg_attr(ws101_serde, serde(skip))]
+    pub utf8_check: Option<Utf8Check>,
 }
 
 impl Default for Config {
@@ -82,6 +91,7 @@ impl Default for Config {
             deflate_threshold: DEFAULT_DEFLATE_THRESHOLD,
             defer_close: false,
             streaming: false,
+            utf8_check: None,
         }
     }
 }
@@ -110,6 +120,11 @@ impl Config {
     /// Sets [`Config::defer_close`].
     pub fn with_defer_close(mut self, on: bool) -> Self {
         self.defer_close = on;
+        self
+    }
+    /// Sets [`Config::utf8_check`].
+    pub fn with_utf8_check(mut self, check: Option<Utf8Check>) -> Self {
+        self.utf8_check = check;
         self
     }
     /// Sets [`Config::streaming`].

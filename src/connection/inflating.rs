@@ -103,6 +103,7 @@ impl Connection {
     fn inflate_input(&mut self, input: &[u8], fin: bool, out: &mut Vec<Event>) -> Flow {
         let offset = self.message_offset;
         let max = self.config.max_message_size;
+        let check = self.config.utf8_check;
         let mut rest = input;
         let mut window: Vec<u8> = Vec::new();
         loop {
@@ -152,7 +153,7 @@ impl Connection {
                 }
                 if inf.opcode == Opcode::Text {
                     let held = inf.utf8.held() as u64;
-                    if let Err(at) = inf.utf8.feed(&window[before..]) {
+                    if let Err(at) = inf.utf8.feed_with(&window[before..], check) {
                         let start = inf.produced - step.written as u64;
                         let index = (start + at as u64).saturating_sub(held);
                         return self

@@ -36,7 +36,7 @@ use crate::frame::{
     MAX_CONTROL_PAYLOAD,
 };
 use crate::message::{
-    encode_close_payload, validate_utf8, Assembler, Message, Payload, MAX_CLOSE_REASON,
+    encode_close_payload, validate_utf8_with, Assembler, Message, Payload, MAX_CLOSE_REASON,
 };
 use inflating::Inflating;
 pub use inflating::INFLATE_WINDOW;
@@ -127,6 +127,7 @@ impl Connection {
         });
         let mut assembler = Assembler::new(config.max_message_size);
         assembler.set_streaming(config.streaming);
+        assembler.set_utf8_check(config.utf8_check);
         Connection {
             role,
             config,
@@ -657,7 +658,7 @@ impl Connection {
             }
         }
         if text {
-            if let Err(index) = validate_utf8(&data) {
+            if let Err(index) = validate_utf8_with(&data, self.config.utf8_check) {
                 return Err(DeflateError::InvalidUtf8 {
                     offset,
                     index: index as u64,

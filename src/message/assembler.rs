@@ -13,7 +13,7 @@ use alloc::vec::Vec;
 use super::close::parse_close_payload;
 use super::error::MessageError;
 use super::payload::Payload;
-use super::utf8::{validate_utf8, Utf8Validator};
+use super::utf8::{validate_utf8_with, Utf8Check, Utf8Validator};
 use crate::frame::decoder::Masking;
 use crate::frame::mask::{apply_mask, mask_copy, next_phase};
 use crate::frame::{FrameHeader, FramePiece, Opcode};
@@ -95,6 +95,7 @@ pub struct Assembler {
     held_offset: u64,
     control: Vec<u8>,
     streaming: bool,
+    utf8_check: Option<Utf8Check>,
 }
 
 impl Assembler {
@@ -112,7 +113,14 @@ impl Assembler {
             held_offset: 0,
             control: Vec::new(),
             streaming: false,
+            utf8_check: None,
         }
+    }
+
+    /// A host's faster whole-slice UTF-8 check for long text ([`Utf8Check`]); `None` (the
+    /// default) uses the built-in one only.
+    pub fn set_utf8_check(&mut self, check: Option<Utf8Check>) {
+        self.utf8_check = check;
     }
 
     /// Streaming: report data messages that span chunks or frames piece by piece as
@@ -290,7 +298,7 @@ impl Assembler {
             return Err(self.too_large(frame_offset, data.len() as u64));
         }
         if text {
-            if let Err(at) = validate_utf8(data) {
+            if let Err(at) = validate_utf8_with(data, self.utf8_check) {
                 return Err(MessageError::InvalidUtf8 {
                     offset: piece_offset.saturating_add(at as u64),
                 });
@@ -480,7 +488,7 @@ impl Assembler {
     /// `piece_offset`; an error names the offset where the invalid sequence starts.
     fn feed_text(&mut self, data: &[u8], piece_offset: u64) -> Result<(), MessageError> {
         let held = self.utf8.held();
-        if let Err(at) = self.utf8.feed(data) {
+        if let Err(at) = self.utf8.feed_with(data, self.utf8_check) {
             // `at` counts from the held bytes, which may sit in an earlier frame.
             let offset = match at.checked_sub(held) {
                 Some(in_data) => piece_offset.saturating_add(in_data as u64),

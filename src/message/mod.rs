@@ -11,4 +11,4 @@ pub use assembler::{Assembler, Message};
 pub use close::{encode_close_payload, parse_close_payload, MAX_CLOSE_REASON};
 pub use error::MessageError;
 pub use payload::Payload;
-pub use utf8::{validate_utf8, Utf8Validator};
+pub use utf8::{validate_utf8, validate_utf8_with, Utf8Check, Utf8Validator, UTF8_CHECK_MIN};

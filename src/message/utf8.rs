@@ -5,6 +5,45 @@
 //! fails on the first chunk that contains an invalid sequence, not at the end of the message
 //! (RFC 6455 §8.1: "MUST _Fail the WebSocket Connection_" as soon as invalid data is seen).
 
+/// A whole-slice UTF-8 check a host may supply (RFC 3629): `true` exactly when the bytes are
+/// well-formed UTF-8. The wasm binding passes the JavaScript runtime's native validator (Node's
+/// `buffer.isUtf8`, simdutf), several times faster than `simdutf8` compiled to wasm. It only
+/// ever speeds up a success: on `false` the built-in check runs and decides, and locates the
+/// invalid sequence; a check that cannot run (a JS exception) returns `false`.
+pub type Utf8Check = fn(&[u8]) -> bool;
+
+/// Slices shorter than this go to the built-in check directly: below it a host call costs more
+/// than it saves.
+pub const UTF8_CHECK_MIN: usize = 1024;
+
+/// Whether `check` vouches for `bytes` (long enough to be worth the call).
+#[inline]
+fn vouched(check: Option<Utf8Check>, bytes: &[u8]) -> bool {
+    match check {
+        Some(check) if bytes.len() >= UTF8_CHECK_MIN => check(bytes),
+        _ => false,
+    }
+}
+
+/// Where the code point that `bytes` ends inside starts (`bytes.len()` when it ends on a code
+/// point boundary): the prefix before it can be checked on its own.
+fn unfinished_tail(bytes: &[u8]) -> usize {
+    let n = bytes.len();
+    for back in 1..=n.min(3) {
+        let b = bytes[n - back];
+        if b & 0xc0 != 0x80 {
+            let needs = match b {
+                0xf0.. => 4,
+                0xe0.. => 3,
+                0xc0.. => 2,
+                _ => 1,
+            };
+            return if needs > back { n - back } else { n };
+        }
+    }
+    n
+}
+
 /// Streaming UTF-8 validator built on `simdutf8`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Utf8Validator {
@@ -40,6 +79,12 @@ impl Utf8Validator {
     /// index into `input`, negative when the sequence began in an earlier chunk. The result
     /// does not depend on how the text was split.
     pub fn feed(&mut self, input: &[u8]) -> Result<(), usize> {
+        self.feed_with(input, None)
+    }
+
+    /// [`Utf8Validator::feed`], letting `check` vouch for the input up to its last code point
+    /// (which may be unfinished) when the input is long.
+    pub fn feed_with(&mut self, input: &[u8], check: Option<Utf8Check>) -> Result<(), usize> {
         let mut rest = input;
         let mut skipped = 0;
         let held = self.partial_len;
@@ -69,6 +114,13 @@ impl Utf8Validator {
                 }
             }
             rest = &rest[skipped..];
+        }
+        if check.is_some() && rest.len() >= UTF8_CHECK_MIN {
+            let whole = unfinished_tail(rest);
+            if vouched(check, &rest[..whole]) {
+                skipped += whole;
+                rest = &rest[whole..];
+            }
         }
         if simdutf8::basic::from_utf8(rest).is_ok() {
             return Ok(());
@@ -106,7 +158,13 @@ impl Utf8Validator {
 /// to locate a failure.
 #[inline]
 pub fn validate_utf8(bytes: &[u8]) -> Result<(), usize> {
-    if simdutf8::basic::from_utf8(bytes).is_ok() {
+    validate_utf8_with(bytes, None)
+}
+
+/// [`validate_utf8`], letting `check` vouch for a long payload first.
+#[inline]
+pub fn validate_utf8_with(bytes: &[u8], check: Option<Utf8Check>) -> Result<(), usize> {
+    if vouched(check, bytes) || simdutf8::basic::from_utf8(bytes).is_ok() {
         return Ok(());
     }
     match simdutf8::compat::from_utf8(bytes) {
@@ -157,6 +215,79 @@ mod tests {
                 }
             }
         }
+    }
+
+    use core::sync::atomic::{AtomicUsize, Ordering};
+
+    static ASKED: AtomicUsize = AtomicUsize::new(0);
+
+    /// A host check as the binding installs one: exact, and counting what it was asked about.
+    fn host(bytes: &[u8]) -> bool {
+        ASKED.fetch_add(bytes.len(), Ordering::Relaxed);
+        core::str::from_utf8(bytes).is_ok()
+    }
+
+    /// A host check that cannot run (its call threw): it never vouches.
+    fn failing(_: &[u8]) -> bool {
+        false
+    }
+
+    /// Every offset a whole check and a fed check report, per chunking, for `bytes`.
+    fn outcomes(bytes: &[u8], check: Option<Utf8Check>) -> Vec<Result<(), usize>> {
+        let mut all = vec![validate_utf8_with(bytes, check)];
+        for chunk in [1000, 1024, 1500, 4096, 5000, bytes.len().max(1)] {
+            let mut v = Utf8Validator::new();
+            let mut at = 0;
+            let result = loop {
+                let end = (at + chunk).min(bytes.len());
+                let held = v.held();
+                if let Err(e) = v.feed_with(&bytes[at..end], check) {
+                    // The offset in the message: the chunk's start, less the held bytes.
+                    break Err((at + e).saturating_sub(held));
+                }
+                at = end;
+                if at == bytes.len() {
+                    break v.finish().map_err(|n| bytes.len() - n);
+                }
+            };
+            all.push(result);
+        }
+        all
+    }
+
+    /// A host check changes nothing but speed: the same verdicts and offsets, at every size
+    /// around the threshold and with code points cut at chunk ends; it is asked only about
+    /// long slices, which it answers for valid text.
+    #[test]
+    fn a_host_check_only_vouches() {
+        let unit = "aé€𝄞".as_bytes(); // 1 + 2 + 3 + 4 bytes
+        for len in [10, 1023, 1024, 1025, 3000, 9000] {
+            let text: Vec<u8> = unit.iter().copied().cycle().take(len).collect();
+            let text =
+                &text[..core::str::from_utf8(&text).map_or_else(|e| e.valid_up_to(), |_| len)];
+            let mut cases = vec![text.to_vec()];
+            for bad in [0, text.len() / 2, text.len().saturating_sub(2)] {
+                for insert in [&b"\xff"[..], b"\xed\xa0\x80", b"\xc3"] {
+                    let mut t = text.to_vec();
+                    t.splice(bad..bad, insert.iter().copied());
+                    cases.push(t);
+                }
+            }
+            for case in &cases {
+                let plain = outcomes(case, None);
+                assert_eq!(outcomes(case, Some(host)), plain, "len {len}");
+                assert_eq!(outcomes(case, Some(failing)), plain, "len {len}");
+            }
+        }
+        ASKED.store(0, Ordering::Relaxed);
+        assert!(validate_utf8_with(&[b'a'; 1023], Some(host)).is_ok());
+        assert_eq!(
+            ASKED.load(Ordering::Relaxed),
+            0,
+            "below the threshold: not asked"
+        );
+        assert!(validate_utf8_with(&[b'a'; 4096], Some(host)).is_ok());
+        assert_eq!(ASKED.load(Ordering::Relaxed), 4096);
     }
 
     #[test]

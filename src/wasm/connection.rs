@@ -351,6 +351,7 @@ impl RawConnection {
     fn with(role: Role, mut config: Config) -> Result<RawConnection, JsValue> {
         // Messages are assembled in JS memory, never held whole in wasm memory.
         config.streaming = true;
+        config.utf8_check = super::utf8_check::installed();
         if super::headroom::is_low() {
             let mib = core::arch::wasm32::memory_size(0) / 16;
             return Err(range_error(&format!(

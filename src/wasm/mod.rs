@@ -11,6 +11,8 @@ pub mod handshake;
 #[cfg(feature = "connection")]
 pub mod headroom;
 mod json;
+#[cfg(feature = "connection")]
+pub mod utf8_check;
 
 use wasm_bindgen::prelude::*;
 

@@ -475,3 +475,50 @@ test("sendFragment: `fragmenting` is the core's word after every part, refused o
   assert.equal(broken.server.fragmenting, false);
   assert.equal(broken.server.canSend, false);
 });
+
+test("long text: the runtime's UTF-8 check changes nothing but speed (RFC 6455 §8.1: 1007 at the first invalid byte, any chunking)", () => {
+  const text = "aé€𝄞 plain words, ".repeat(4000); // ~88 KiB, code points of 1-4 bytes
+  const payload = Buffer.from(text);
+  const key = [1, 2, 3, 4];
+  const frame = (bytes) => {
+    const head = Buffer.from([0x81, 0xff, 0, 0, 0, 0, 0, 0, 0, 0, ...key]);
+    head.writeUInt32BE(bytes.length, 6);
+    return Buffer.concat([head, bytes.map((b, i) => b ^ key[i % 4])]);
+  };
+  const chunkings = [1000, 1023, 16384, 65536, Infinity];
+  for (const views of [false, true]) {
+    // valid: code points cut at every chunk end come back whole
+    for (const size of chunkings) {
+      const server = new Connection({ role: "server", views });
+      const wire = frame(payload);
+      const events = [];
+      for (let at = 0; at < wire.length; at += size) events.push(...server.receive(wire.subarray(at, at + size)));
+      assert.equal(events.length, 1, `views ${views}, ${size} B chunks`);
+      assert.equal(events[0].data, text, `views ${views}, ${size} B chunks`);
+    }
+    // invalid: a stray byte, a surrogate, a cut code point before ASCII; first, middle, last
+    for (const bad of [Buffer.of(0xff), Buffer.of(0xed, 0xa0, 0x80), Buffer.of(0xe2, 0x82)]) {
+      for (const at of [0, 50_001, payload.length - 1]) {
+        let end = at;
+        while (end > 0 && (payload[end] & 0xc0) === 0x80) end--; // the code point boundary at or before `at`
+        const cut = payload.subarray(0, end);
+        const bytes = Buffer.concat([cut, bad, payload.subarray(cut.length)]); // over 64 KiB: a 64-bit length
+        for (const size of chunkings) {
+          const server = new Connection({ role: "server", views });
+          const wire = frame(bytes);
+          const events = [];
+          for (let i = 0; i < wire.length && !events.some((e) => e.type === "error"); i += size) events.push(...server.receive(wire.subarray(i, i + size)));
+          const error = events.find((e) => e.type === "error")?.error;
+          assert.equal(error?.code, "invalid-utf8", `views ${views}, ${bad.toString("hex")} at ${at}, ${size} B chunks`);
+          assert.equal(error.closeCode, 1007);
+          assert.equal(error.offset, 14 + cut.length, `views ${views}, ${bad.toString("hex")} at ${at}, ${size} B chunks`);
+        }
+      }
+    }
+  }
+  // compressed (RFC 7692): inflated text is checked the same way
+  const deflate = { serverNoContextTakeover: false, clientNoContextTakeover: false, serverMaxWindowBits: 15, clientMaxWindowBits: 15 };
+  const client = new Connection({ role: "client", deflate });
+  const server = new Connection({ role: "server", deflate });
+  assert.deepEqual(server.receive(concat(client.sendMessage(text))), [{ type: "text", data: text }]);
+});
