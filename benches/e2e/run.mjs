@@ -40,6 +40,7 @@ const CASES = [
   { name: "50 conns × 32 in flight, 125 B binary", conns: 50, inflight: 32, size: 125 },
   { name: "50 conns × 32 in flight, 125 B text", conns: 50, inflight: 32, size: 125, text: true },
   { name: "20 conns × 8 in flight, 16 KiB binary", conns: 20, inflight: 8, size: 16 * 1024 },
+  { name: "20 conns × 8 in flight, 16 KiB text", conns: 20, inflight: 8, size: 16 * 1024, text: true },
   { name: "4 conns × 2 in flight, 1 MiB binary", conns: 4, inflight: 2, size: 1024 * 1024 },
   { name: "4 conns × 1 in flight, 16 MiB binary", conns: 4, inflight: 1, size: 16 * 1024 * 1024 },
 ];
