@@ -192,7 +192,19 @@ export function connectClient(ws, address, target, protocols, options, beforeSen
     release();
     ws._fail(err);
   });
-  if (timeout > 0) req.on("timeout", () => abort(tableError("handshake-timeout", "Opening handshake has timed out")));
+  if (timeout > 0) {
+    // Node's `timeout` (ws's) only notices a silent socket; a server that trickles its head a
+    // byte at a time would hold the client CONNECTING for ever, so the whole handshake has the
+    // same deadline (RFC 6455 §4.1: the client may fail a connection whose handshake stalls).
+    const timedOut = () => abort(tableError("handshake-timeout", "Opening handshake has timed out"));
+    const deadline = setTimeout(timedOut, timeout);
+    deadline.unref?.();
+    const clear = () => clearTimeout(deadline);
+    req.on("timeout", timedOut);
+    req.once("close", clear);
+    req.once("upgrade", clear);
+    req.once("response", clear);
+  }
   req.on("response", (res) => {
     if (settled) return;
     const location = res.headers.location;

@@ -30,7 +30,8 @@ export function peerError(err) {
     "reserved-opcode": [RangeError, `Invalid WebSocket frame: invalid opcode ${Number.isNaN(n) ? "" : n}`.trim()],
     "expected-continuation": [RangeError, `Invalid WebSocket frame: invalid opcode ${Number.isNaN(n) ? "" : n}`.trim()],
     "unexpected-continuation": [RangeError, "Invalid WebSocket frame: invalid opcode 0"],
-    "reserved-bits": [RangeError, "Invalid WebSocket frame: RSV2 and RSV3 must be clear"],
+    // `value` is the frame's RSV bits (RSV1 = 4, RSV2 = 2, RSV3 = 1); ws names RSV2/RSV3 first.
+    "reserved-bits": [RangeError, `Invalid WebSocket frame: ${n & 3 || Number.isNaN(n) ? "RSV2 and RSV3" : "RSV1"} must be clear`],
     "masked-frame": [RangeError, "Invalid WebSocket frame: MASK must be clear"],
     "unmasked-frame": [RangeError, "Invalid WebSocket frame: MASK must be set"],
     "fragmented-control-frame": [RangeError, "Invalid WebSocket frame: FIN must be set"],

@@ -8,14 +8,13 @@
 //   node --test --test-concurrency=1 tests/robust/hostile.test.mjs
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { once } from "node:events";
 import http from "node:http";
 import net from "node:net";
 import { Connection, RawConnection, buildRequest, acceptKey, validateRequest } from "ws101";
 import { defineApp } from "ws101/app";
 import { nodeAdapter } from "ws101/app/node";
-import { startEcho, memoryOf, sampleMemory, freePort, fmtMiB, MiB, GiB, ROOT } from "./support/server.mjs";
+import { startEcho, startScript, memoryOf, sampleMemory, freePort, fmtMiB, MiB, GiB, ROOT } from "./support/server.mjs";
 import { RawClient, handshake, frame, OP } from "./support/raw.mjs";
 import { FRAME_CASES } from "./support/hostile-frames.mjs";
 import { bomb } from "./support/deflate.mjs";
@@ -24,50 +23,6 @@ import { echoCheck } from "./support/attacks.mjs";
 const KEY = "dGhlIHNhbXBsZSBub25jZQ==";
 const figures = [];
 after(() => console.log(figures.map((f) => `# ${f}`).join("\n")));
-
-/** Starts `script` (a path under the repo) with PORT set; resolves when it prints "listening on". */
-async function startScript(script, { args = [], env = {}, ready = /listening on/ } = {}) {
-  const port = await freePort();
-  const child = spawn(process.execPath, [script, ...args], { cwd: ROOT, env: { ...process.env, PORT: String(port), ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  const keep = (d) => {
-    output += d;
-    if (output.length > 64 * 1024) output = output.slice(-32 * 1024);
-  };
-  child.stdout.on("data", keep);
-  child.stderr.on("data", keep);
-  let exit = null;
-  const reap = () => child.kill("SIGKILL");
-  process.once("exit", reap);
-  const exited = new Promise((resolve) => child.on("exit", (code, signal) => {
-    process.off("exit", reap);
-    resolve((exit = { code, signal }));
-  }));
-  const proc = {
-    port,
-    pid: child.pid,
-    output: () => output,
-    alive: () => exit === null,
-    describe: () => `${script} (pid ${child.pid}) ${exit ? `exited ${JSON.stringify(exit)}` : "running"}; output tail:\n${output.trim().split("\n").slice(-12).join("\n")}`,
-    async stop() {
-      if (exit) return;
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 3000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
-  const deadline = Date.now() + 20_000;
-  while (!ready.test(output)) {
-    if (exit) throw new Error(`did not start: ${proc.describe()}`);
-    if (Date.now() > deadline) {
-      await proc.stop();
-      throw new Error(`no ready line: ${proc.describe()}`);
-    }
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  return proc;
-}
 
 /** Every byte the server sends for `request` until it closes (or `timeoutMs`). */
 function rawResponse(port, request, timeoutMs = 10_000) {

@@ -146,3 +146,47 @@ export async function until(predicate, ms, what, every = 20) {
     await sleep(every);
   }
 }
+
+/** Starts `script` (a path under the repo) with PORT set; resolves when it prints "listening on". */
+export async function startScript(script, { args = [], env = {}, ready = /listening on/ } = {}) {
+  const port = await freePort();
+  const child = spawn(process.execPath, [script, ...args], { cwd: ROOT, env: { ...process.env, PORT: String(port), ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  const keep = (d) => {
+    output += d;
+    if (output.length > 64 * 1024) output = output.slice(-32 * 1024);
+  };
+  child.stdout.on("data", keep);
+  child.stderr.on("data", keep);
+  let exit = null;
+  const reap = () => child.kill("SIGKILL");
+  process.once("exit", reap);
+  const exited = new Promise((resolve) => child.on("exit", (code, signal) => {
+    process.off("exit", reap);
+    resolve((exit = { code, signal }));
+  }));
+  const proc = {
+    port,
+    pid: child.pid,
+    output: () => output,
+    alive: () => exit === null,
+    describe: () => `${script} (pid ${child.pid}) ${exit ? `exited ${JSON.stringify(exit)}` : "running"}; output tail:\n${output.trim().split("\n").slice(-12).join("\n")}`,
+    async stop() {
+      if (exit) return;
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 3000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+  const deadline = Date.now() + 20_000;
+  while (!ready.test(output)) {
+    if (exit) throw new Error(`did not start: ${proc.describe()}`);
+    if (Date.now() > deadline) {
+      await proc.stop();
+      throw new Error(`no ready line: ${proc.describe()}`);
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return proc;
+}
