@@ -956,9 +956,14 @@ export function decodeFrames(input, role, options) {
  * `ClientHandshake.prototype.parseResponse` / `validateResponse` read their arguments here first
  * (bytes checked, headers of any shape flattened), for every instance the process builds.
  */
+const GUARDED = Symbol.for("ws101 guarded");
+
 function guardClasses(glue) {
   if (glue.ClientHandshake === undefined) return; // ws101/handshake's glue: no client half
   const proto = glue.ClientHandshake.prototype;
+  // Once per glue copy: ws101/init and ws101 loaded together share the start-up glue.
+  if (Object.hasOwn(proto, GUARDED)) return;
+  Object.defineProperty(proto, GUARDED, { value: true });
   const parse = proto.parseResponse;
   const validate = proto.validateResponse;
   Object.defineProperty(proto, "parseResponse", {

@@ -16,20 +16,40 @@
 // Messages larger than WINDOW are sent in parts of WINDOW bytes the same way.
 import { RawConnection, glue, wasmMemory } from "./instance.mjs";
 
-// The runtime's own UTF-8 validator (Node's, Bun's and Deno's `buffer.isUtf8`: simdutf, native)
-// for the core's check of long text (src/wasm/utf8_check.rs): it can only vouch for valid text,
-// the core decides every failure. Installed once per instance, when its first connection is made.
+// The runtime's own UTF-8 validator (`buffer.isUtf8` of Node, Bun, Deno and workerd with
+// nodejs_compat: simdutf, native) for the core's check of long text (src/wasm/utf8_check.rs): it
+// can only vouch for valid text, the core decides every failure. Installed once per instance,
+// when its first connection is made, and only if it answers a self-test exactly (a replaced,
+// lenient `isUtf8` would otherwise let invalid text through).
 let utf8CheckMemory = null;
 function installUtf8Check(memory) {
   utf8CheckMemory = memory;
   let isUtf8 = null;
   try {
     isUtf8 = globalThis.process?.getBuiltinModule?.("node:buffer")?.isUtf8 ?? null;
+    if (typeof isUtf8 !== "function" || typeof glue.setUtf8Check !== "function" || !exactUtf8Check(isUtf8)) return;
   } catch {
-    // no node:buffer here (browsers, workerd): the core's own check alone
+    return; // no node:buffer here (browsers), or a check that throws: the core's own check alone
   }
-  if (typeof isUtf8 !== "function" || typeof glue.setUtf8Check !== "function") return;
   glue.setUtf8Check((pointer, length) => isUtf8(new Uint8Array(memory.buffer, pointer, length)));
+}
+
+/**
+ * Whether `isUtf8` tells RFC 3629 UTF-8 from everything else, on slices as long as those the core
+ * asks about: a surrogate, an overlong form, a code point above U+10FFFF, a byte never in UTF-8,
+ * a cut sequence and a stray continuation byte are refused; text of 1- to 4-byte code points is not.
+ */
+function exactUtf8Check(isUtf8) {
+  const text = new TextEncoder().encode("aé€𝄞".repeat(103)); // 1,030 bytes
+  const invalid = [[0xed, 0xa0, 0x80], [0xc0, 0xaf], [0xf4, 0x90, 0x80, 0x80], [0xf5, 0x80, 0x80, 0x80], [0xe2, 0x82], [0x80]];
+  if (isUtf8(text) !== true) return false;
+  for (const bytes of invalid) {
+    const sample = new Uint8Array(text.length + bytes.length + 1).fill(0x61);
+    sample.set(text);
+    sample.set(bytes, text.length);
+    if (isUtf8(sample) !== false) return false;
+  }
+  return true;
 }
 
 // The event record layout is the binding's (RawConnection.recordLayout(), src/wasm/connection.rs):
@@ -807,8 +827,13 @@ export class Connection {
       throw err;
     } finally {
       // The core's word, not a flag of ours: a refused later part leaves the message waiting,
-      // a refusal that gives it up (text no longer UTF-8) or the final part ends it.
-      this.#fragmenting = raw.messageInProgress();
+      // a refusal that gives it up (text no longer UTF-8) or the final part ends it. (After a
+      // trap the core cannot answer: the error on its way out is the one to see.)
+      try {
+        this.#fragmenting = raw.messageInProgress();
+      } catch {
+        this.#fragmenting = false;
+      }
     }
     return chunks;
   }

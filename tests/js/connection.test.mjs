@@ -522,3 +522,44 @@ test("long text: the runtime's UTF-8 check changes nothing but speed (RFC 6455 �
   const server = new Connection({ role: "server", deflate });
   assert.deepEqual(server.receive(concat(client.sendMessage(text))), [{ type: "text", data: text }]);
 });
+
+test("long text is vouched for by the runtime's buffer.isUtf8 (≥ 1 KiB only); a throwing or lenient one changes no verdict", () => {
+  const run = (setup) => {
+    const script = `
+      const buffer = process.getBuiltinModule("node:buffer");
+      const exact = buffer.isUtf8;
+      let asked = 0;
+      ${setup}
+      const { Connection } = await import("ws101");
+      new Connection(); // the first connection installs the check (after its self-test)
+      const installed = asked > 0;
+      const out = { installed };
+      for (const n of [1000, 2000, 90000]) {
+        asked = 0;
+        const text = "é".repeat(n / 2);
+        const client = new Connection({ role: "client" });
+        const ok = new Connection({ role: "server" }).receive(Buffer.concat(client.sendMessage(text)))[0].data === text;
+        const bad = Buffer.from(text);
+        bad[n - 2] = 0xff;
+        const wire = Buffer.concat(client.sendFragment(bad, true, true));
+        wire[0] = (wire[0] & 0xf0) | 1; // binary → text: a text frame that is not UTF-8
+        const error = new Connection({ role: "server" }).receive(wire)[0].error;
+        out[n] = { ok, asked, code: error?.code, offset: error?.offset };
+      }
+      console.log(JSON.stringify(out));`;
+    return JSON.parse(spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" }).stdout);
+  };
+  const counted = run(`buffer.isUtf8 = (view) => { asked++; return exact(view); };`);
+  assert.equal(counted.installed, true);
+  assert.equal(counted[1000].asked, 0, "below 1 KiB the core's own check");
+  assert.ok(counted[2000].asked > 0 && counted[90000].asked > 0, JSON.stringify(counted));
+  // one that passes the self-test, then throws; one that vouches for anything (not installed)
+  const throwing = `let calls = 0; buffer.isUtf8 = (view) => { if (++calls > 7) throw new Error("no"); return exact(view); };`;
+  for (const setup of [throwing, `buffer.isUtf8 = () => true;`]) {
+    const other = run(setup);
+    for (const n of [1000, 2000, 90000]) {
+      assert.deepEqual({ ...other[n], asked: 0 }, { ...counted[n], asked: 0 }, `${setup} ${n}`);
+      assert.equal(other[n].code, "invalid-utf8");
+    }
+  }
+});
