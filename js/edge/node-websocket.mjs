@@ -926,7 +926,10 @@ export class WebSocket extends EventEmitter {
         this.#enterClosing();
         break;
       case "error":
-        this.#closeInfo ??= { code: event.error?.closeCode ?? 1006, reason: "" };
+        // This side failed the connection (RFC 6455 §7.1.7): it sent the Close code the error
+        // names, but received no Close, so the connection's close code is 1006 (§7.1.5), as in ws
+        // and the browsers' WebSocket. The code sent is the error's `closeCode`.
+        this.#closeInfo ??= { code: 1006, reason: "" };
         this.#enterClosing();
         this.#emitError(peerError(event.error));
         break;

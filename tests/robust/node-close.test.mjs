@@ -127,13 +127,14 @@ test("client: close() to a server that never answers ends after closeTimeout", {
 });
 
 test("client: a protocol error from a server that keeps TCP open ends after closeTimeout", { timeout: 10_000 }, async () => {
-  // A masked frame from a server is a protocol error (RFC 6455 §5.1): the client sends 1002 and waits.
+  // A masked frame from a server is a protocol error (RFC 6455 §5.1): the client sends 1002 and waits;
+  // no Close comes back, so the connection's close code is 1006 (§7.1.5), as in ws.
   const server = await rawServer((socket) => socket.write(Buffer.from([0x81, 0x81, 1, 2, 3, 4, 0x61])));
   const ws = connect(`ws://127.0.0.1:${server.port}/`, { closeTimeout: 200 });
   const errors = [];
   ws.on("error", (err) => errors.push(err));
   const code = await new Promise((resolve) => ws.on("close", resolve)); // once() would reject on 'error'
-  assert.equal(code, 1002);
+  assert.equal(code, 1006);
   assert.equal(errors.length, 1);
   server.close();
 });
